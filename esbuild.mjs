@@ -1,0 +1,43 @@
+// Bundles the CLI, worker, extension and webview, and copies the NB201 table into dist/data.
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const watch = process.argv.includes('--watch');
+const TABLE = 'nb201-c10-mf.v1.bin.gz';
+
+function copyTable() {
+  const dataDir = process.env.NB201_DATA_DIR ? resolve(process.env.NB201_DATA_DIR) : resolve(root, '..', 'shared', 'data', 'nb201');
+  const source = join(dataDir, TABLE);
+  const target = join(root, 'dist', 'data', TABLE);
+  if (!existsSync(source)) {
+    console.error(`NB201 table not found: ${source}\n` +
+      `Put ${TABLE} there (the project's shared data folder) or set NB201_DATA_DIR to the folder that holds it.`);
+    process.exit(1);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  if (!existsSync(target) || statSync(target).size !== statSync(source).size || statSync(target).mtimeMs < statSync(source).mtimeMs) {
+    copyFileSync(source, target);
+  }
+}
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const entries = [
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+];
+const optional = [
+  { ...node, entryPoints: ['src/worker/studyWorker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning',
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+];
+
+copyTable();
+const builds = [...entries, ...optional.filter((b) => existsSync(join(root, b.entryPoints[0])))];
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

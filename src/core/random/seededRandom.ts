@@ -1,0 +1,76 @@
+/**
+ * Deterministic PRNG (xoshiro128**, seeded through splitmix32) with named sub-streams, so that one
+ * master seed drives every random choice of a study and adding a consumer does not shift the others.
+ */
+export class SeededRandom {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number | string) {
+    let h = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
+    const next = () => {
+      h = (h + 0x9e3779b9) | 0;
+      let z = h;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+  }
+
+  /** An independent stream named `name`, derived from this generator's seed material (not its position). */
+  derive(name: string): SeededRandom {
+    return new SeededRandom(`${this.s0}:${this.s1}:${this.s2}:${this.s3}/${name}`);
+  }
+
+  /** Uniform integer in [0, 2^32). */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
+    this.s2 ^= t; this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform float in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  /** Standard normal (Box-Muller). */
+  normal(): number {
+    const u = 1 - this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** Fisher-Yates shuffle of a copy. */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+function hashString(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

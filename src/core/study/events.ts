@@ -1,0 +1,166 @@
+/**
+ * The typed event stream of one study (DESIGN.md section 8). Events carry simulated time only (never
+ * wall-clock time), so the same spec and seed give a byte-identical log. `seq` numbers events from 0.
+ */
+
+export interface EventBase {
+  readonly seq: number;
+  /** Simulated seconds since the study started. */
+  readonly time: number;
+}
+
+export interface StudyStartedEvent extends EventBase {
+  readonly type: 'studyStarted';
+  readonly studyId: string;
+  readonly spec: unknown;
+  /** Label and provenance of the table, e.g. that epochs 1-199 are model-generated. */
+  readonly table: { readonly label: string; readonly kind: string; readonly provenanceNote: string };
+  readonly optimumError: number;
+}
+
+export interface TrialStartedEvent extends EventBase {
+  readonly type: 'trialStarted';
+  readonly trialId: number;
+  /** Arch string of the cell. */
+  readonly arch: string;
+  /** Op index per edge, edge order 0->1, 0->2, 1->2, 0->3, 1->3, 2->3. */
+  readonly ops: readonly number[];
+  readonly bracket: number;
+  /** Epoch the trial runs to before the scheduler decides again. */
+  readonly untilEpoch: number;
+  /** Benchmark seed drawn at the start and kept for the trial's life. */
+  readonly seed: number;
+  readonly fallback?: boolean;
+  readonly info?: Record<string, unknown>;
+}
+
+export interface TrialResumedEvent extends EventBase {
+  readonly type: 'trialResumed';
+  readonly trialId: number;
+  readonly bracket: number;
+  readonly fromEpoch: number;
+  readonly untilEpoch: number;
+}
+
+export interface TrialPausedEvent extends EventBase {
+  readonly type: 'trialPaused';
+  readonly trialId: number;
+  readonly epoch: number;
+}
+
+export interface TrialStoppedEvent extends EventBase {
+  readonly type: 'trialStopped';
+  readonly trialId: number;
+  readonly epoch: number;
+  /** 'completed' (reached r_max), 'notPromoted', 'budget' (study ended), 'failed'. */
+  readonly reason: 'completed' | 'notPromoted' | 'budget' | 'failed';
+}
+
+export interface ResultEvent extends EventBase {
+  readonly type: 'result';
+  readonly trialId: number;
+  readonly epoch: number;
+  /** valid_error; null when the evaluation failed (NaN is not JSON). */
+  readonly error: number | null;
+  readonly seed: number;
+  /** Cumulative training seconds of this trial up to this epoch (Syne Tune's metric_elapsed_time). */
+  readonly elapsed: number;
+  /** Seconds of the last epoch (Syne Tune's metric_runtime). */
+  readonly runtime: number;
+}
+
+export interface RungCompletedEvent extends EventBase {
+  readonly type: 'rungCompleted';
+  readonly bracket: number;
+  readonly rung: number;
+  readonly level: number;
+  /** Trial ids in rank order (best first) with their errors at this level. */
+  readonly ranking: readonly { readonly trialId: number; readonly error: number | null }[];
+  /** Trial ids promoted to the next rung, best first (empty at the last rung). */
+  readonly promoted: readonly number[];
+}
+
+export interface BracketOpenedEvent extends EventBase {
+  readonly type: 'bracketOpened';
+  readonly bracket: number;
+  /** Bracket type (0 = most rungs). */
+  readonly bracketType: number;
+  readonly rungs: readonly { readonly level: number; readonly slots: number }[];
+}
+
+export interface IncumbentChangedEvent extends EventBase {
+  readonly type: 'incumbentChanged';
+  readonly trialId: number;
+  readonly epoch: number;
+  readonly error: number;
+  readonly arch: string;
+}
+
+export interface FallbackEvent extends EventBase {
+  readonly type: 'fallback';
+  readonly message: string;
+  readonly trialId?: number;
+  readonly detail?: unknown;
+}
+
+export interface SearcherInfoEvent extends EventBase {
+  readonly type: 'searcherInfo';
+  readonly message: string;
+  readonly detail?: unknown;
+}
+
+/** One LLM request and its outcome (issue 3 fills the fields). */
+export interface LlmCallEvent extends EventBase {
+  readonly type: 'llmCall';
+  readonly callId: string;
+  readonly component: 'warmstart' | 'sampler' | 'surrogate' | 'repair';
+  readonly template: string;
+  readonly messages: readonly { readonly role: string; readonly content: string }[];
+  readonly reply: string | null;
+  readonly parsed?: unknown;
+  readonly parseFailures?: readonly string[];
+  readonly usage?: { readonly promptTokens: number; readonly completionTokens: number; readonly cachedTokens: number };
+  readonly latencySeconds?: number;
+  readonly costUsd?: number;
+  readonly cacheHit?: boolean;
+  readonly retries?: number;
+  readonly error?: string;
+  readonly trialIds?: readonly number[];
+}
+
+export interface ProgressEvent extends EventBase {
+  readonly type: 'progress';
+  /** Fraction of the stop criterion used, 0..1. */
+  readonly fraction: number;
+  readonly trialsStarted: number;
+  readonly resultsReported: number;
+  readonly bestError: number | null;
+}
+
+export interface StudyFinishedEvent extends EventBase {
+  readonly type: 'studyFinished';
+  readonly reason: 'budget' | 'maxTrials' | 'llmBudget' | 'cancelled';
+  readonly trialsStarted: number;
+  readonly resultsReported: number;
+  readonly bestError: number | null;
+  readonly bestErrorAtMax: number | null;
+  readonly incumbentArch: string | null;
+}
+
+export interface StudyErrorEvent extends EventBase {
+  readonly type: 'studyError';
+  readonly message: string;
+}
+
+export type StudyEvent =
+  | StudyStartedEvent | TrialStartedEvent | TrialResumedEvent | TrialPausedEvent | TrialStoppedEvent
+  | ResultEvent | RungCompletedEvent | BracketOpenedEvent | IncumbentChangedEvent | FallbackEvent
+  | SearcherInfoEvent | LlmCallEvent | ProgressEvent | StudyFinishedEvent | StudyErrorEvent;
+
+export type StudyEventType = StudyEvent['type'];
+
+/** An event before the stream assigns its sequence number. */
+export type StudyEventDraft = StudyEvent extends infer E ? (E extends StudyEvent ? Omit<E, 'seq'> : never) : never;
+
+/** Receives events in order. */
+export type EventSink = (event: StudyEvent) => void;
