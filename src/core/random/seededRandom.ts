@@ -8,7 +8,10 @@ export class SeededRandom {
   private s2: number;
   private s3: number;
 
+  private readonly seedKey: string;
+
   constructor(seed: number | string) {
+    this.seedKey = String(seed);
     let h = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
     const next = () => {
       h = (h + 0x9e3779b9) | 0;
@@ -22,7 +25,7 @@ export class SeededRandom {
 
   /** An independent stream named `name`, derived from this generator's seed material (not its position). */
   derive(name: string): SeededRandom {
-    return new SeededRandom(`${this.s0}:${this.s1}:${this.s2}:${this.s3}/${name}`);
+    return new SeededRandom(`${this.seedKey}/${name}`);
   }
 
   /** Uniform integer in [0, 2^32). */

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cellCode, cellFromCode, NUM_CELLS, parseArchString, toArchString, toSyneTuneConfig } from '../../src/core/nb201/searchSpace';
+import { SeededRandom } from '../../src/core/random/seededRandom';
+
+test('arch string round-trips for every cell and names edges in NB201 order', () => {
+  for (let code = 0; code < NUM_CELLS; code++) {
+    const cell = cellFromCode(code);
+    assert.equal(cellCode(parseArchString(toArchString(cell))), code);
+  }
+  const best = parseArchString('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|');
+  assert.deepEqual(best, [3, 3, 3, 1, 3, 2]);
+  assert.deepEqual(toSyneTuneConfig(best), {
+    hp_x0: 'nor_conv_3x3', hp_x1: 'nor_conv_3x3', hp_x2: 'nor_conv_3x3', hp_x3: 'skip_connect', hp_x4: 'nor_conv_3x3', hp_x5: 'nor_conv_1x1',
+  });
+});
+
+test('bad arch strings are rejected with the offending text', () => {
+  assert.throws(() => parseArchString('|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|'), /unknown op "conv"/);
+  assert.throws(() => parseArchString('nonsense'), /not an NB201 arch string/);
+  assert.throws(() => cellFromCode(NUM_CELLS), /out of range/);
+});
+
+test('seeded random is deterministic per seed and derived streams are independent of position', () => {
+  const a = new SeededRandom(7), b = new SeededRandom(7);
+  const seqA = Array.from({ length: 5 }, () => a.nextUint32());
+  assert.deepEqual(seqA, Array.from({ length: 5 }, () => b.nextUint32()));
+  assert.notDeepEqual(seqA, Array.from({ length: 5 }, () => new SeededRandom(8).nextUint32()));
+  const fresh = new SeededRandom(7);
+  const used = new SeededRandom(7); used.next(); used.next();
+  assert.equal(fresh.derive('x').next(), used.derive('x').next());
+  assert.notEqual(fresh.derive('x').next(), fresh.derive('y').next());
+  const r = new SeededRandom(1);
+  let sum = 0; for (let i = 0; i < 10000; i++) sum += r.next();
+  assert.ok(Math.abs(sum / 10000 - 0.5) < 0.02);
+});
