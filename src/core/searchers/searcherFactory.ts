@@ -1,0 +1,59 @@
+/**
+ * Builds a searcher by name. Adding one (e.g. LLAMBO) is one entry in SEARCHER_FACTORIES; its
+ * factory receives the study's options bag and picks the keys it understands.
+ */
+import { z } from 'zod';
+import { KdeSearcher } from './kdeSearcher';
+import { LocalSearcher } from './localSearcher';
+import { RandomSearcher } from './randomSearcher';
+import { RegularizedEvolutionSearcher } from './regularizedEvolution';
+import type { Searcher } from './searcher';
+
+/** Searcher settings as plain JSON (from the study spec); unknown keys are ignored. */
+export type SearcherOptions = Readonly<Record<string, unknown>>;
+
+export type SearcherFactory = (options: SearcherOptions) => Searcher;
+
+const kdeOptionsSchema = z.object({
+  topNPercent: z.number(),
+  numCandidates: z.number(),
+  randomFraction: z.number(),
+  minBandwidth: z.number(),
+  minPointsInModel: z.number(),
+}).partial();
+
+const evolutionOptionsSchema = z.object({
+  populationSize: z.number(),
+  sampleSize: z.number(),
+}).partial();
+
+export const SEARCHER_FACTORIES = {
+  random: () => new RandomSearcher(),
+  bohb: (options) => new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
+  rea: (options) => new RegularizedEvolutionSearcher(parseOptions('rea', evolutionOptionsSchema, options)),
+  local: () => new LocalSearcher(),
+} satisfies Record<string, SearcherFactory>;
+
+export type FactorySearcherName = keyof typeof SEARCHER_FACTORIES;
+
+export function isFactorySearcherName(name: string): name is FactorySearcherName {
+  return Object.hasOwn(SEARCHER_FACTORIES, name);
+}
+
+/** A new, unconfigured searcher; throws on an unknown name or a mistyped option. */
+export function createSearcher(name: FactorySearcherName, options: SearcherOptions = {}): Searcher {
+  if (!isFactorySearcherName(name)) {
+    throw new Error(`unknown searcher "${name}" (known: ${Object.keys(SEARCHER_FACTORIES).join(', ')})`);
+  }
+  const factory: SearcherFactory = SEARCHER_FACTORIES[name];
+  return factory(options);
+}
+
+function parseOptions<T>(searcher: string, schema: z.ZodType<T>, options: SearcherOptions): T {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`${searcher} options: ${issues}`);
+  }
+  return parsed.data;
+}
