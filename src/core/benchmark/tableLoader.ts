@@ -1,0 +1,148 @@
+/**
+ * Loads an NB201MF1 table file as a Benchmark. All accessors are plain typed-array reads: the simulator
+ * calls them for every result of every trial.
+ */
+import { cellCode, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
+import type { Benchmark, TableInfo } from './benchmark';
+import { readTableFile } from './tableFile';
+import type { DecodedTable, TableHeader, TableTypedArray } from './tableFormat';
+import { defaultTablePath } from './tablePaths';
+
+export const EXACT_SOURCE = 'synetune-blackbox';
+
+const BUNDLED_NOTE = 'epochs 1-199 are model-generated (learning-curve model calibrated on real Syne Tune rows); ' +
+  'only the epoch-200 seed mean and per-epoch times are real — see MF-TABLE.md; ' +
+  'import the exact Syne Tune table with `import-table`';
+const EXACT_NOTE = 'exact per-epoch, per-seed values of Syne Tune\'s nasbench201 blackbox (cifar10), ' +
+  'stored to 1e-4; seeds missing in NB201 were imputed by Syne Tune as the mean of the others';
+
+export function tableInfo(header: TableHeader, path: string): TableInfo {
+  if (header.source === EXACT_SOURCE) {
+    return { label: 'nb201-cifar10 exact (Syne Tune blackbox)', kind: 'exact-synetune', path, provenanceNote: EXACT_NOTE };
+  }
+  return { label: 'nb201-c10-mf.v1 (bundled; epochs 1-199 model-generated)', kind: 'bundled-model-calibrated', path, provenanceNote: BUNDLED_NOTE };
+}
+
+export class TableBenchmark implements Benchmark {
+  readonly info: TableInfo;
+  readonly numArchs: number;
+  readonly numSeeds: number;
+  readonly maxEpoch: number;
+  readonly optimumError: number;
+  /** NB201 index of the cell with the lowest seed-mean final error. */
+  readonly optimumIndex: number;
+  readonly header: TableHeader;
+
+  private readonly validErrorRaw: Uint16Array;
+  /** Stored uint16 / divisor = error; dividing by 10000 keeps values like 0.0575 exact to print. */
+  private readonly validErrorDivisor: number;
+  private readonly runtime: Float32Array;
+  private readonly latency: Float32Array;
+  private readonly finalError: Float32Array;
+  private readonly iso: Uint32Array;
+  private readonly params: Float32Array;
+  private readonly flops: Float32Array;
+  private readonly runtimeReal: Uint8Array;
+  private readonly cells: readonly Cell[];
+  private readonly indexByCode: Int32Array;
+
+  constructor(table: DecodedTable, path: string) {
+    const { header, arrays } = table;
+    const get = <T extends TableTypedArray>(name: string) => arrays.get(name) as T;
+    this.header = header;
+    this.info = tableInfo(header, path);
+    this.numArchs = header.numArchs;
+    this.numSeeds = header.numSeeds;
+    this.maxEpoch = header.numEpochs;
+    this.validErrorRaw = get<Uint16Array>('valid_error');
+    const scale = header.arrays.find((a) => a.name === 'valid_error')!.scale;
+    this.validErrorDivisor = 1 / scale;
+    this.runtime = get<Float32Array>('runtime_s');
+    this.latency = get<Float32Array>('latency_s');
+    this.finalError = get<Float32Array>('final_error_mean');
+    this.iso = get<Uint32Array>('iso_class');
+    this.params = get<Float32Array>('params_mb');
+    this.flops = get<Float32Array>('flops_m');
+    this.runtimeReal = get<Uint8Array>('runtime_is_real');
+
+    const ops = get<Uint8Array>('arch_ops');
+    const cells: Cell[] = [];
+    this.indexByCode = new Int32Array(NUM_CELLS).fill(-1);
+    for (let i = 0; i < this.numArchs; i++) {
+      const cell = Object.freeze(Array.from(ops.subarray(i * NUM_EDGES, (i + 1) * NUM_EDGES)));
+      cells.push(cell);
+      this.indexByCode[cellCode(cell)] = i;
+    }
+    this.cells = cells;
+
+    let best = 0;
+    for (let i = 1; i < this.numArchs; i++) if (this.finalError[i] < this.finalError[best]) best = i;
+    this.optimumIndex = best;
+    this.optimumError = this.finalError[best];
+  }
+
+  indexOf(cell: Cell): number {
+    if (!isValidCell(cell)) throw new RangeError(`not an NB201 cell: ${JSON.stringify(cell)}`);
+    const code = cellCode(cell);
+    const index = this.indexByCode[code];
+    if (index < 0) throw new RangeError(`cell ${JSON.stringify(cell)} is not in this table`);
+    return index;
+  }
+
+  cellAt(index: number): Cell {
+    const cell = this.cells[index];
+    if (cell === undefined) throw new RangeError(`arch index ${index} out of range 0..${this.numArchs - 1}`);
+    return cell;
+  }
+
+  validError(index: number, seed: number, epoch: number): number {
+    if (!this.inRange(index, seed, epoch)) this.rangeError(index, seed, epoch);
+    return this.validErrorRaw[(index * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
+  }
+
+  epochSeconds(index: number): number {
+    return this.runtime[index];
+  }
+
+  finalErrorMean(index: number): number {
+    return this.finalError[index];
+  }
+
+  isoClass(index: number): number {
+    return this.iso[index];
+  }
+
+  /** Inference latency in seconds (real where runtimeIsReal). */
+  latencySeconds(index: number): number {
+    return this.latency[index];
+  }
+
+  /** Whether epochSeconds/latencySeconds of this arch are logged values rather than a regression. */
+  runtimeIsReal(index: number): boolean {
+    return this.runtimeReal[index] === 1;
+  }
+
+  paramsMb(index: number): number {
+    return this.params[index];
+  }
+
+  flopsM(index: number): number {
+    return this.flops[index];
+  }
+
+  private inRange(index: number, seed: number, epoch: number): boolean {
+    // `x >>> 0 === x` is a cheap test for a non-negative integer.
+    return index >>> 0 === index && index < this.numArchs &&
+      seed >>> 0 === seed && seed < this.numSeeds &&
+      epoch >>> 0 === epoch && epoch >= 1 && epoch <= this.maxEpoch;
+  }
+
+  private rangeError(index: number, seed: number, epoch: number): never {
+    throw new RangeError(`validError(${index}, ${seed}, ${epoch}) out of range: index < ${this.numArchs}, seed < ${this.numSeeds}, 1 <= epoch <= ${this.maxEpoch}`);
+  }
+}
+
+/** Load a table file (default: the bundled table, see defaultTablePath). Throws TableError when it is unusable. */
+export function loadTable(path: string = defaultTablePath()): TableBenchmark {
+  return new TableBenchmark(readTableFile(path), path);
+}
