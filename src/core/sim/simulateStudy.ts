@@ -1,0 +1,54 @@
+import type { Benchmark } from '../benchmark/benchmark';
+import type { SeededRandom } from '../random/seededRandom';
+import type { Scheduler } from '../schedulers/scheduler';
+import type { Searcher } from '../searchers/searcher';
+import type { StudyEventDraft } from '../study/events';
+import type { ClockKind } from './clockModel';
+import type { DecisionTimeSettings } from './decisionTime';
+import { StudySimulation } from './studySimulation';
+
+/** Everything one simulated study needs. The searcher must be configured already. */
+export interface SimulationOptions {
+  benchmark: Benchmark;
+  scheduler: Scheduler;
+  searcher: Searcher;
+  workers: number;
+  /** At least one must be set. The budget ends the study at the first result after it. */
+  stop: { maxSimulatedSeconds?: number; maxTrials?: number };
+  clock: ClockKind;
+  decisionTime: DecisionTimeSettings;
+  /** Master rng of the study; the simulator derives its own named streams ('trialSeeds'). */
+  rng: SeededRandom;
+  /** Receives event drafts in order, without seq; the caller numbers them. */
+  emit: (event: StudyEventDraft) => void;
+  /** Abort to cancel (stop reason 'cancelled'; abort with reason 'llmBudget' to report that instead). */
+  signal?: AbortSignal;
+  onProgress?: (p: { fraction: number; trialsStarted: number; resultsReported: number }) => void;
+}
+
+export type StopReason = 'budget' | 'maxTrials' | 'cancelled' | 'llmBudget';
+
+/** Outcome of a simulated study. */
+export interface SimulationSummary {
+  trialsStarted: number;
+  resultsReported: number;
+  /** Min over every reported result, any epoch (Syne Tune's plotting rule). */
+  bestError: number | null;
+  /** Min over results at r_max. */
+  bestErrorAtMax: number | null;
+  /** Arch of the bestErrorAtMax trial, else of the bestError trial. */
+  incumbentArch: string | null;
+  simulatedSeconds: number;
+  stopReason: StopReason;
+}
+
+/**
+ * Runs one study on the simulated clock: N workers train trials epoch by epoch on the benchmark
+ * table, the scheduler decides at every result, the searcher proposes every new config. Emits
+ * trialStarted/Resumed/Paused/Stopped, result, bracketOpened, rungCompleted, incumbentChanged,
+ * fallback and progress; the same inputs give the same event sequence (except with measured
+ * decision time, which reads the wall clock).
+ */
+export async function simulateStudy(options: SimulationOptions): Promise<SimulationSummary> {
+  return new StudySimulation(options).run();
+}
