@@ -1,0 +1,99 @@
+/**
+ * `bench` (hidden; run by `npm run bench`): wall time of one default study over many seeds, the same
+ * with the JSONL event log on, the table load, a 5 x 100 comparison, and the peak RSS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCompareEntries, runComparison } from '../core/study/compareRunner';
+import { quantileSorted } from '../core/study/compareStats';
+import { EventLogWriter } from '../core/study/eventLog';
+import { runStudy } from '../core/study/studyRunner';
+import type { StudySpecInput } from '../core/study/studySpec';
+import { intFlag, parseCommandArgs, stringFlag } from './cliArgs';
+import type { CommandOutput } from './commandOutput';
+import { loadTableTimed } from './tableSource';
+
+export const STUDY_TARGET_MS = 40;
+export const COMPARE_TARGET_S = 10;
+export const BENCH_COMPARE_ENTRIES = 'random,bohb,rea,local,random@asha';
+
+export const BENCH_HELP = `Usage: node dist/cli.js bench [--seeds 20] [--compare-seeds 100] [--table PATH] [--json]
+
+Times a 5 h / 4-worker synchronous Hyperband + random study over --seeds seeds (median; target
+<= ${STUDY_TARGET_MS} ms), the same with events.jsonl written, the table load, and \`compare\` of
+${BENCH_COMPARE_ENTRIES} x --compare-seeds seeds (target <= ${COMPARE_TARGET_S} s); then the peak RSS.`;
+
+export async function benchCommand(args: readonly string[], out: CommandOutput): Promise<number> {
+  const values = parseCommandArgs('bench', args, {
+    seeds: { type: 'string' }, 'compare-seeds': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' },
+  });
+  if (values.help) { out.stdout(BENCH_HELP); return 0; }
+  const seeds = intFlag(values, 'seeds', 1) ?? 20;
+  const compareSeeds = intFlag(values, 'compare-seeds', 1) ?? 100;
+  const { benchmark, loadMs } = loadTableTimed(stringFlag(values, 'table'));
+  const spec: StudySpecInput = { searcher: 'random', scheduler: 'sync-hyperband', workers: 4, hours: 5 };
+
+  await runStudy({ ...spec, seed: 1000, studyId: 'warmup' }, { benchmark }); // JIT warm-up, not timed
+  const plain: number[] = [];
+  const trials: number[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const summary = await runStudy({ ...spec, seed, studyId: `bench-s${seed}` }, { benchmark });
+    plain.push(summary.wallMs);
+    trials.push(summary.trialsStarted);
+  }
+  const logged: number[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
+  try {
+    for (let seed = 0; seed < seeds; seed++) {
+      const log = new EventLogWriter(join(scratch, `s${seed}`));
+      const started = performance.now();
+      await runStudy({ ...spec, seed, studyId: `bench-s${seed}` }, { benchmark, sinks: [log.sink] });
+      log.close();
+      logged.push(performance.now() - started);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const entries = parseCompareEntries(BENCH_COMPARE_ENTRIES, 'sync-hyperband');
+  const comparison = await runComparison({
+    benchmark, entries, seeds: Array.from({ length: compareSeeds }, (_, i) => i), baseSpec: { workers: 4, hours: 5 },
+  });
+  const report = {
+    table: benchmark.info.label,
+    tableLoadMs: round(loadMs),
+    studySeeds: seeds,
+    studyMedianMs: round(median(plain)),
+    studyMaxMs: round(Math.max(...plain)),
+    studyWithEventLogMedianMs: round(median(logged)),
+    meanTrials: round(trials.reduce((a, b) => a + b, 0) / trials.length),
+    compareEntries: BENCH_COMPARE_ENTRIES,
+    compareSeeds,
+    compareStudies: comparison.runs.length,
+    compareWallS: round(comparison.wallMs / 1000),
+    peakRssMb: round(process.resourceUsage().maxRSS / 1024),
+    studyTargetMs: STUDY_TARGET_MS,
+    compareTargetS: COMPARE_TARGET_S,
+    studyWithinTarget: median(plain) <= STUDY_TARGET_MS,
+    compareWithinTarget: comparison.wallMs / 1000 <= COMPARE_TARGET_S,
+  };
+  if (values.json) { out.stdout(JSON.stringify(report)); return 0; }
+  const ok = (pass: boolean) => (pass ? 'ok' : 'OVER TARGET');
+  out.stdout(`Table ${report.table}: load ${report.tableLoadMs} ms`);
+  out.stdout(`Study (random + sync-hyperband, 4 workers, 5 h): median ${report.studyMedianMs} ms over ${seeds} seeds ` +
+    `(max ${report.studyMaxMs} ms, ${report.meanTrials} trials on average)  target <= ${STUDY_TARGET_MS} ms: ${ok(report.studyWithinTarget)}`);
+  out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms`);
+  out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies): ${report.compareWallS} s  ` +
+    `target <= ${COMPARE_TARGET_S} s: ${ok(report.compareWithinTarget)}`);
+  out.stdout(`Peak RSS ${report.peakRssMb} MB`);
+  return 0;
+}
+
+function median(values: readonly number[]): number {
+  return quantileSorted(Float64Array.from(values).sort(), 0.5);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,96 @@
+/** `compare`: runs searchers x seeds on one loaded table and prints IQM/CI, median and quartiles. */
+import { parseCompareEntries, runComparison, type ComparisonResult, type CompareRow } from '../core/study/compareRunner';
+import type { DistributionSummary } from '../core/study/compareStats';
+import { StudySpecError } from '../core/study/studySpec';
+import { intFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
+import type { CommandOutput } from './commandOutput';
+import { ProgressBar } from './progressBar';
+import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
+import { loadTableTimed, tableNotice } from './tableSource';
+
+export const DEFAULT_COMPARE_SEARCHERS = 'random,bohb,rea,local';
+
+export const COMPARE_HELP = `Usage: node dist/cli.js compare [--searchers ${DEFAULT_COMPARE_SEARCHERS}] [--seeds 10] [options]
+
+Runs every searcher with the same seeds (so the same initial random designs) on one table and
+reports, per searcher, the IQM of the best error with a 95% bootstrap CI, median and quartiles,
+regret against the table's optimum, mean trials and wall time.
+
+  --searchers LIST         comma-separated; an entry may name its scheduler: random,bohb,rea@asha
+  --seeds N                seeds 0..N-1 (default 10)
+  --first-seed S           start the seeds at S instead of 0
+${STUDY_FLAGS_HELP}
+
+IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean(x, 0.25), as rliable).`;
+
+export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal): Promise<number> {
+  const values = parseCommandArgs('compare', args, {
+    ...STUDY_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
+  });
+  if (values.help) { out.stdout(COMPARE_HELP); return 0; }
+  const input = specInputFromFlags(values);
+  const spec = specFromFlags(input);
+  const count = intFlag(values, 'seeds', 1) ?? 10;
+  const first = intFlag(values, 'first-seed', 0) ?? 0;
+  let entries;
+  try {
+    entries = parseCompareEntries(stringFlag(values, 'searchers') ?? DEFAULT_COMPARE_SEARCHERS, spec.scheduler);
+  } catch (error) {
+    if (error instanceof StudySpecError) throw new UsageError(`--${error.message}`);
+    throw error;
+  }
+  const { benchmark, loadMs } = loadTableTimed(spec.table);
+  const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
+  let result: ComparisonResult;
+  try {
+    result = await runComparison({
+      benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,
+      onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
+    });
+  } finally {
+    bar.finish();
+  }
+  if (values.json) {
+    out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs }));
+    return 0;
+  }
+  for (const line of comparisonText(result, loadMs)) out.stdout(line);
+  for (const line of tableNotice(benchmark)) out.stdout(line);
+  return 0;
+}
+
+export function comparisonText(result: ComparisonResult, loadMs: number): string[] {
+  const { spec, seeds } = result;
+  const seedText = seeds.length === 0 ? 'no seeds' : `${seeds.length} seeds (${seeds[0]}-${seeds[seeds.length - 1]})`;
+  const lines = [
+    `Comparison: ${seedText}, ${spec.scheduler} scheduler unless named, ${spec.workers} workers, ` +
+      `${(spec.budgetSeconds / 3600).toFixed(2)} h simulated, clock ${spec.clock}, decision time ${spec.decisionTime.mode}`,
+    `Best validation error at epoch ${spec.rMax} (lower is better); optimum ${result.optimumError.toFixed(4)}`,
+    '',
+    [pad('searcher', 18), padL('n', 4), padL('IQM', 8), padL('95% CI', 18), padL('median', 8), padL('q1-q3', 16),
+      padL('regret IQM', 11), padL('best any', 9), padL('trials', 7), padL('results', 8), padL('wall s', 7)].join(' '),
+  ];
+  for (const row of result.rows) lines.push(rowText(row));
+  lines.push('');
+  if (result.rows.some((row) => row.bestErrorAtMax.missing > 0)) {
+    lines.push(`* some seeds had no trial reach epoch ${spec.rMax} within the budget; n counts only those that did.`);
+  }
+  lines.push(`IQM: mean of the middle 50% (floor(n/4) dropped each end); CI: 95% percentile bootstrap, 2,000 resamples, seeded.`);
+  lines.push(`'best any' = IQM of the best error at any epoch (a low-fidelity result can look better than it trains to).`);
+  lines.push(`Wall time ${(result.wallMs / 1000).toFixed(2)} s for ${result.runs.length} studies (table load ${loadMs.toFixed(0)} ms).`);
+  return lines;
+}
+
+function rowText(row: CompareRow): string {
+  const d: DistributionSummary = row.bestErrorAtMax;
+  const ci = d.ciLow === null ? 'n/a' : `[${f4(d.ciLow)}, ${f4(d.ciHigh)}]`;
+  const quartiles = d.q1 === null ? 'n/a' : `${f4(d.q1)}-${f4(d.q3)}`;
+  const n = d.missing > 0 ? `${d.n}*` : String(d.n);
+  return [pad(row.label, 18), padL(n, 4), padL(f4(d.iqm), 8), padL(ci, 18), padL(f4(d.median), 8), padL(quartiles, 16),
+    padL(f4(row.regret.iqm), 11), padL(f4(row.bestError.iqm), 9), padL(row.meanTrials.toFixed(1), 7),
+    padL(row.meanResults.toFixed(0), 8), padL((row.totalWallMs / 1000).toFixed(2), 7)].join(' ');
+}
+
+const f4 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
+const pad = (s: string, w: number) => s.padEnd(w);
+const padL = (s: string, w: number) => s.padStart(w);

@@ -1,0 +1,94 @@
+/**
+ * Headless entry point (bundled to dist/cli.js): `node dist/cli.js <command> [options]`.
+ * Exit codes: 0 success, 1 failure (table unusable, export refused ...), 2 bad command line, 130 cancelled.
+ */
+import { TableError } from '../core/benchmark/tableError';
+import { EventLogError } from '../core/study/eventLog';
+import { StudySpecError } from '../core/study/studySpec';
+import { benchCommand } from './benchCommand';
+import { bracketsCommand } from './bracketsCommand';
+import { UsageError } from './cliArgs';
+import { processOutput, type CommandOutput } from './commandOutput';
+import { compareCommand } from './compareCommand';
+import { exportCommand } from './exportCommand';
+import { importTableCommand } from './importTableCommand';
+import { studyCommand } from './studyCommand';
+
+export const MAIN_HELP = `LLAMBO NAS — headless runner (simulated multi-fidelity NAS on NAS-Bench-201 / CIFAR-10)
+
+Usage: node dist/cli.js <command> [options]      (node dist/cli.js <command> --help for its options)
+
+Commands:
+  study          run one study:  study --searcher random --scheduler sync-hyperband --workers 4 --hours 5 --seed 0
+  compare        run searchers x seeds and compare them (IQM, bootstrap CI, median, quartiles, regret)
+  export         export a saved study (study --out DIR) as Syne Tune results, CSV or JSONL
+  import-table   import Syne Tune's exact nasbench201 table (from a folder or downloaded)
+  brackets       print the synchronous Hyperband bracket table
+
+Results from the bundled table: epochs 1-199 are model-generated (the epoch-200 seed mean is real).`;
+
+type Command = (args: readonly string[], out: CommandOutput, signal?: AbortSignal) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  study: studyCommand,
+  compare: compareCommand,
+  export: exportCommand,
+  'import-table': importTableCommand,
+  brackets: bracketsCommand,
+  bench: benchCommand,
+};
+
+/** Runs the command line and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[], out: CommandOutput = processOutput, signal?: AbortSignal): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out.stdout(MAIN_HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    out.stderr(`error: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).filter((c) => c !== 'bench').join(', ')} (see --help)`);
+    return 2;
+  }
+  try {
+    return await command(args, out, signal);
+  } catch (error) {
+    return reportError(name, error, out);
+  }
+}
+
+function reportError(command: string, error: unknown, out: CommandOutput): number {
+  if (error instanceof UsageError || error instanceof StudySpecError) {
+    out.stderr(`error: ${error.message}`);
+    out.stderr(`(see node dist/cli.js ${command} --help)`);
+    return 2;
+  }
+  if (error instanceof TableError || error instanceof EventLogError) {
+    out.stderr(`error: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
+    return 1;
+  }
+  if (signalAborted(error)) {
+    out.stderr('cancelled');
+    return 130;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  out.stderr(`error: ${message}`);
+  if (process.env.LLAMBO_NAS_DEBUG && error instanceof Error && error.stack) out.stderr(error.stack);
+  return 1;
+}
+
+function signalAborted(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || /cancelled|aborted/i.test(error.message));
+}
+
+function isMainModule(): boolean {
+  return typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
+}
+
+if (isMainModule()) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  runCli(process.argv.slice(2), processOutput, controller.signal).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Runs several searchers (optionally each under its own scheduler) over the same seeds on one loaded
+ * benchmark and aggregates their outcomes: IQM with bootstrap CI, median and quartiles, regret.
+ */
+import type { Benchmark } from '../benchmark/benchmark';
+import { summarizeDistribution, type DistributionSummary } from './compareStats';
+import { runStudy, type StudySummary } from './studyRunner';
+import {
+  parseStudySpec, SCHEDULER_KINDS, SEARCHER_NAMES, StudySpecError,
+  type SchedulerKind, type SearcherName, type StudySpec, type StudySpecInput,
+} from './studySpec';
+
+/** One contender: a searcher under a scheduler; written `searcher` or `searcher@scheduler`. */
+export interface CompareEntry {
+  readonly label: string;
+  readonly searcher: SearcherName;
+  readonly scheduler: SchedulerKind;
+}
+
+/** Parses `random,bohb,rea@asha`; entries without `@` use the default scheduler. */
+export function parseCompareEntries(list: string, defaultScheduler: SchedulerKind): CompareEntry[] {
+  const entries = list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((text) => {
+    const [searcher, scheduler = defaultScheduler, extra] = text.split('@');
+    if (extra !== undefined || !(SEARCHER_NAMES as readonly string[]).includes(searcher)) {
+      throw new StudySpecError([`searchers: ${JSON.stringify(text)} is not one of ${SEARCHER_NAMES.join(', ')} (optionally @scheduler)`]);
+    }
+    if (!(SCHEDULER_KINDS as readonly string[]).includes(scheduler)) {
+      throw new StudySpecError([`searchers: scheduler ${JSON.stringify(scheduler)} in ${JSON.stringify(text)} is not one of ${SCHEDULER_KINDS.join(', ')}`]);
+    }
+    const label = scheduler === defaultScheduler ? searcher : `${searcher}@${scheduler}`;
+    return { label, searcher: searcher as SearcherName, scheduler: scheduler as SchedulerKind };
+  });
+  if (entries.length === 0) throw new StudySpecError(['searchers: give at least one searcher']);
+  const labels = new Set(entries.map((e) => e.label));
+  if (labels.size !== entries.length) throw new StudySpecError([`searchers: duplicate entries in ${JSON.stringify(list)}`]);
+  return entries;
+}
+
+export interface CompareProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly label: string;
+  readonly seed: number;
+}
+
+export interface CompareOptions {
+  readonly benchmark: Benchmark;
+  readonly entries: readonly CompareEntry[];
+  readonly seeds: readonly number[];
+  /** Everything but searcher, scheduler, seed and studyId, shared by every run. */
+  readonly baseSpec: StudySpecInput;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CompareProgress) => void;
+}
+
+/** The outcome of one run, kept so callers can plot or re-aggregate. */
+export interface CompareRun {
+  readonly label: string;
+  readonly seed: number;
+  readonly trialsStarted: number;
+  readonly resultsReported: number;
+  readonly bestError: number | null;
+  readonly bestErrorAtMax: number | null;
+  readonly incumbentArch: string | null;
+  readonly wallMs: number;
+}
+
+export interface CompareRow {
+  readonly label: string;
+  readonly searcher: SearcherName;
+  readonly scheduler: SchedulerKind;
+  readonly runs: number;
+  readonly bestError: DistributionSummary;
+  readonly bestErrorAtMax: DistributionSummary;
+  /** bestErrorAtMax - optimumError. */
+  readonly regret: DistributionSummary;
+  readonly meanTrials: number;
+  readonly meanResults: number;
+  readonly totalWallMs: number;
+}
+
+export interface ComparisonResult {
+  readonly table: string;
+  readonly provenanceNote: string;
+  readonly optimumError: number;
+  readonly seeds: readonly number[];
+  /** The shared spec (budget, workers, default scheduler, clock, decision-time mode ...). */
+  readonly spec: Omit<StudySpec, 'searcher' | 'seed' | 'studyId'>;
+  readonly statistic: string;
+  readonly rows: readonly CompareRow[];
+  readonly runs: readonly CompareRun[];
+  readonly wallMs: number;
+}
+
+export const IQM_METHOD = 'IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean 0.25); 95% percentile bootstrap CI, 2000 resamples, seeded';
+
+export async function runComparison(options: CompareOptions): Promise<ComparisonResult> {
+  const { benchmark, entries, seeds } = options;
+  const started = performance.now();
+  const shared = parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
+  const total = entries.length * seeds.length;
+  const runs: CompareRun[] = [];
+  const rows: CompareRow[] = [];
+  for (const entry of entries) {
+    const entryRuns: StudySummary[] = [];
+    for (const seed of seeds) {
+      if (options.signal?.aborted) throw new Error('comparison cancelled');
+      const summary = await runStudy(
+        { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${entry.label.replace('@', '-')}-s${seed}` },
+        { benchmark, signal: options.signal },
+      );
+      entryRuns.push(summary);
+      runs.push({
+        label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
+        bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch, wallMs: summary.wallMs,
+      });
+      options.onProgress?.({ done: runs.length, total, label: entry.label, seed });
+    }
+    rows.push(aggregate(entry, entryRuns, benchmark.optimumError));
+  }
+  const { searcher: _searcher, seed: _seed, studyId: _studyId, ...spec } = shared;
+  return {
+    table: benchmark.info.label, provenanceNote: benchmark.info.provenanceNote, optimumError: benchmark.optimumError,
+    seeds, spec, statistic: IQM_METHOD, rows, runs, wallMs: performance.now() - started,
+  };
+}
+
+function aggregate(entry: CompareEntry, runs: readonly StudySummary[], optimumError: number): CompareRow {
+  const atMax = runs.map((r) => r.bestErrorAtMax);
+  let trials = 0, results = 0, wall = 0;
+  for (const r of runs) { trials += r.trialsStarted; results += r.resultsReported; wall += r.wallMs; }
+  return {
+    label: entry.label, searcher: entry.searcher, scheduler: entry.scheduler, runs: runs.length,
+    bestError: summarizeDistribution(runs.map((r) => r.bestError)),
+    bestErrorAtMax: summarizeDistribution(atMax),
+    regret: summarizeDistribution(atMax.map((v) => (v === null ? null : v - optimumError))),
+    meanTrials: trials / Math.max(1, runs.length),
+    meanResults: results / Math.max(1, runs.length),
+    totalWallMs: wall,
+  };
+}

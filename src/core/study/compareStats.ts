@@ -1,0 +1,97 @@
+/**
+ * Statistics for comparing searchers over seeds. IQM is the interquartile mean as rliable and Syne
+ * Tune's plotting compute it (scipy.stats.trim_mean(x, 0.25)): sort, drop floor(n/4) values at each
+ * end, average the rest; no fractional weighting. Confidence intervals are percentile bootstraps of
+ * the IQM with a seeded PRNG, so a comparison prints the same interval every time.
+ */
+import { SeededRandom } from '../random/seededRandom';
+
+export const BOOTSTRAP_RESAMPLES = 2000;
+export const CONFIDENCE = 0.95;
+
+/** Quantile of ascending values with linear interpolation (numpy's default, Hyndman-Fan type 7). */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+export function median(values: readonly number[]): number {
+  return quantileSorted(sortedCopy(values), 0.5);
+}
+
+/** Interquartile mean: mean of the values left after dropping floor(n/4) from each end. */
+export function iqm(values: ArrayLike<number>): number {
+  return iqmSorted(sortedCopy(values));
+}
+
+function iqmSorted(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const cut = Math.floor(n / 4);
+  let sum = 0;
+  for (let i = cut; i < n - cut; i++) sum += sorted[i];
+  return sum / (n - 2 * cut);
+}
+
+export interface BootstrapOptions {
+  readonly resamples?: number;
+  readonly confidence?: number;
+  readonly seed?: number | string;
+}
+
+/** Percentile-bootstrap confidence interval of the IQM. */
+export function bootstrapIqmCi(values: readonly number[], options: BootstrapOptions = {}): [number, number] {
+  const n = values.length;
+  if (n === 0) return [NaN, NaN];
+  const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
+  const alpha = 1 - (options.confidence ?? CONFIDENCE);
+  const rng = new SeededRandom(options.seed ?? 0).derive('bootstrap');
+  const sample = new Float64Array(n);
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
+    sample.sort();
+    stats[r] = iqmSorted(sample);
+  }
+  stats.sort();
+  return [quantileSorted(stats, alpha / 2), quantileSorted(stats, 1 - alpha / 2)];
+}
+
+/** What a comparison reports for one quantity of one searcher over seeds. */
+export interface DistributionSummary {
+  /** Values that were present (null values, e.g. no trial reached r_max, are left out and counted). */
+  readonly n: number;
+  readonly missing: number;
+  readonly iqm: number | null;
+  readonly ciLow: number | null;
+  readonly ciHigh: number | null;
+  readonly median: number | null;
+  readonly q1: number | null;
+  readonly q3: number | null;
+  readonly mean: number | null;
+}
+
+export function summarizeDistribution(values: readonly (number | null)[], options: BootstrapOptions = {}): DistributionSummary {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const missing = values.length - present.length;
+  if (present.length === 0) {
+    return { n: 0, missing, iqm: null, ciLow: null, ciHigh: null, median: null, q1: null, q3: null, mean: null };
+  }
+  const sorted = sortedCopy(present);
+  const [ciLow, ciHigh] = bootstrapIqmCi(present, options);
+  let sum = 0;
+  for (const v of present) sum += v;
+  return {
+    n: present.length, missing, iqm: iqmSorted(sorted), ciLow, ciHigh,
+    median: quantileSorted(sorted, 0.5), q1: quantileSorted(sorted, 0.25), q3: quantileSorted(sorted, 0.75),
+    mean: sum / present.length,
+  };
+}
+
+function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}

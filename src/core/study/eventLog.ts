@@ -1,0 +1,160 @@
+/**
+ * The persisted form of a study: a folder with `study.json` (spec, table, creation time) and
+ * `events.jsonl` (one event per line, append-only). Writes are buffered so that logging does not
+ * slow a 40 ms study; the reader survives a crash mid-write (a truncated last line).
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TableInfo } from '../benchmark/benchmark';
+import type { EventSink, StudyEvent, StudyStartedEvent } from './events';
+
+export const STUDY_FILE = 'study.json';
+export const EVENTS_FILE = 'events.jsonl';
+const FORMAT_VERSION = 1;
+const FLUSH_CHARS = 1 << 18;
+const FLUSH_MS = 500;
+/** Appends between two looks at the clock (Date.now is cheap, but not free at 10k events). */
+const CLOCK_CHECK_EVERY = 256;
+
+/** Contents of study.json. */
+export interface StudyRecord {
+  readonly formatVersion: number;
+  readonly studyId: string;
+  /** ISO time the study was created (wall clock; events carry simulated time only). */
+  readonly created: string;
+  readonly spec: unknown;
+  readonly table: { readonly label: string; readonly kind: string; readonly provenanceNote: string; readonly path?: string };
+  readonly optimumError: number;
+}
+
+export class EventLogError extends Error {
+  override name = 'EventLogError';
+}
+
+export interface EventLogWriterOptions {
+  /** Full table info (with its file path) to record in study.json; the event only carries the label. */
+  readonly table?: TableInfo;
+  /** Replace an existing study in the folder instead of refusing. */
+  readonly overwrite?: boolean;
+  readonly now?: () => Date;
+}
+
+/**
+ * Writes one study folder. Use `sink` as an event sink of the study; study.json is written when the
+ * studyStarted event arrives; call `close()` when the study ends (also after a failure).
+ */
+export class EventLogWriter {
+  readonly eventsPath: string;
+  readonly studyPath: string;
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private bufferedChars = 0;
+  private sinceClockCheck = 0;
+  private lastFlush = Date.now();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(readonly dir: string, private readonly options: EventLogWriterOptions = {}) {
+    this.eventsPath = join(dir, EVENTS_FILE);
+    this.studyPath = join(dir, STUDY_FILE);
+    mkdirSync(dir, { recursive: true });
+    if (!options.overwrite && (existsSync(this.eventsPath) || existsSync(this.studyPath))) {
+      throw new EventLogError(`${dir} already holds a study (${EVENTS_FILE}/${STUDY_FILE}); choose another folder or overwrite it`);
+    }
+    this.fd = openSync(this.eventsPath, 'w');
+  }
+
+  readonly sink: EventSink = (event) => this.append(event);
+
+  append(event: StudyEvent): void {
+    if (this.closed) throw new EventLogError(`event log ${this.eventsPath} is closed`);
+    if (event.type === 'studyStarted') this.writeStudyRecord(event);
+    const line = JSON.stringify(event);
+    this.buffer.push(line);
+    this.bufferedChars += line.length + 1;
+    if (this.bufferedChars >= FLUSH_CHARS) this.flush();
+    else if (++this.sinceClockCheck >= CLOCK_CHECK_EVERY) {
+      this.sinceClockCheck = 0;
+      if (Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
+    }
+    // Slow studies (LLM calls between events) still reach the disk within FLUSH_MS.
+    if (this.buffer.length > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => { this.timer = undefined; if (!this.closed) this.flush(); }, FLUSH_MS);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Writes buffered events; each write ends on a line boundary. */
+  flush(): void {
+    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.buffer.length > 0) {
+      writeSync(this.fd, this.buffer.join('\n') + '\n');
+      this.buffer = [];
+      this.bufferedChars = 0;
+    }
+    this.lastFlush = Date.now();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    closeSync(this.fd);
+    this.closed = true;
+  }
+
+  private writeStudyRecord(event: StudyStartedEvent): void {
+    const table = this.options.table && this.options.table.label === event.table.label ? this.options.table : event.table;
+    const record: StudyRecord = {
+      formatVersion: FORMAT_VERSION,
+      studyId: event.studyId,
+      created: (this.options.now ?? (() => new Date()))().toISOString(),
+      spec: event.spec,
+      table,
+      optimumError: event.optimumError,
+    };
+    writeFileSync(this.studyPath, JSON.stringify(record, null, 2) + '\n');
+  }
+}
+
+export interface EventLogContents {
+  readonly record: StudyRecord;
+  readonly events: StudyEvent[];
+  /** True when the last line was cut off (a crash mid-write) and was dropped. */
+  readonly truncatedTail: boolean;
+}
+
+/** Reads a study folder; a malformed line other than a cut-off last line is an error. */
+export function readEventLog(dir: string): EventLogContents {
+  const studyPath = join(dir, STUDY_FILE);
+  const eventsPath = join(dir, EVENTS_FILE);
+  if (!existsSync(studyPath)) throw new EventLogError(`not a study folder: ${studyPath} is missing`);
+  let record: StudyRecord;
+  try {
+    record = JSON.parse(readFileSync(studyPath, 'utf8')) as StudyRecord;
+  } catch (error) {
+    throw new EventLogError(`${studyPath} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!existsSync(eventsPath)) return { record, events: [], truncatedTail: false };
+  const { events, truncatedTail } = parseEventLines(readFileSync(eventsPath, 'utf8'), eventsPath);
+  return { record, events, truncatedTail };
+}
+
+/** Parses JSONL text of events; exported for readers that hold the text already. */
+export function parseEventLines(text: string, source = EVENTS_FILE): { events: StudyEvent[]; truncatedTail: boolean } {
+  const lines = text.split('\n');
+  const complete = text.endsWith('\n');
+  if (complete || lines[lines.length - 1] === '') lines.pop();
+  const events: StudyEvent[] = [];
+  let truncatedTail = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as StudyEvent);
+    } catch (error) {
+      if (i === lines.length - 1 && !complete) { truncatedTail = true; break; }
+      throw new EventLogError(`${source}:${i + 1}: not a JSON event (${(error as Error).message})`);
+    }
+  }
+  return { events, truncatedTail };
+}

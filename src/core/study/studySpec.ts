@@ -1,0 +1,129 @@
+/**
+ * The study spec: everything that defines one simulated NAS study, as plain JSON. The same spec
+ * drives the CLI, the worker and the extension; validation errors name the offending field.
+ */
+import { z } from 'zod';
+
+export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local'] as const;
+export const SCHEDULER_KINDS = ['sync-hyperband', 'sync-sh', 'asha', 'fifo'] as const;
+export const CLOCK_MODES = ['event', 'synetune'] as const;
+export const DECISION_TIME_MODES = ['ignore', 'measured', 'modelled'] as const;
+
+export type SearcherName = (typeof SEARCHER_NAMES)[number];
+export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
+
+const DEFAULT_HOURS = 5;
+
+const intAtLeast = (min: number) => {
+  const error = `must be an integer >= ${min}`;
+  return z.int({ error }).min(min, { error });
+};
+const numberAbove = (min: number, inclusive: boolean) => {
+  const error = `must be a number ${inclusive ? '>=' : '>'} ${min}`;
+  const base = z.number({ error }).refine(Number.isFinite, { error });
+  return inclusive ? base.refine((v) => v >= min, { error }) : base.refine((v) => v > min, { error });
+};
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+
+const decisionTimeSchema = z.strictObject({
+  mode: oneOf(DECISION_TIME_MODES).default('ignore'),
+  /** Simulated seconds charged per suggestion in 'modelled' mode. */
+  secondsPerSuggestion: numberAbove(0, true).optional(),
+});
+
+const rawSpecSchema = z.strictObject({
+  searcher: oneOf(SEARCHER_NAMES).default('random'),
+  scheduler: oneOf(SCHEDULER_KINDS).default('sync-hyperband'),
+  workers: intAtLeast(1).default(4),
+  /** Simulated wall-clock budget; `budgetSeconds` wins when both are given and agree. */
+  hours: numberAbove(0, false).optional(),
+  budgetSeconds: numberAbove(0, false).optional(),
+  maxTrials: intAtLeast(1).optional(),
+  seed: intAtLeast(0).max(0xffffffff, { error: 'must be an integer in [0, 4294967295]' }).default(0),
+  rMin: intAtLeast(1).default(1),
+  eta: numberAbove(2, true).default(3),
+  rMax: intAtLeast(1).default(200),
+  clock: oneOf(CLOCK_MODES).default('event'),
+  decisionTime: decisionTimeSchema.default({ mode: 'ignore' }),
+  /** Path of the table file; absent = the bundled table. */
+  table: z.string({ error: 'must be a file path (string)' }).min(1, { error: 'must not be empty' }).optional(),
+  tag: z.string({ error: 'must be a string' }).optional(),
+  studyId: z.string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'must use only letters, digits, ".", "_" and "-" (it names a folder)' })
+    .optional(),
+  /** Searcher settings passed to its factory (e.g. bohb topNPercent, rea populationSize). */
+  searcherOptions: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
+  /** LLAMBO settings; open until the LLAMBO searcher defines them. */
+  llm: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
+});
+
+type RawSpec = z.output<typeof rawSpecSchema>;
+
+/** A validated spec with every default filled in and the budget resolved to seconds. */
+export type StudySpec = Omit<RawSpec, 'hours' | 'budgetSeconds'> & { hours: number; budgetSeconds: number };
+
+/** What callers may pass: any subset of the fields, defaults fill the rest. */
+export type StudySpecInput = z.input<typeof rawSpecSchema>;
+
+/** A spec that failed validation; `issues` holds one `spec.<field>: <problem> (got <value>)` line per problem. */
+export class StudySpecError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(issues.join('\n'));
+    this.name = 'StudySpecError';
+  }
+}
+
+/** Validates and completes a spec; throws StudySpecError listing every bad field. */
+export function parseStudySpec(input: unknown): StudySpec {
+  const result = rawSpecSchema.safeParse(input);
+  if (!result.success) throw new StudySpecError(result.error.issues.flatMap((issue) => describeIssue(issue, input)));
+  return resolveCrossFieldRules(result.data);
+}
+
+/** Checks the parts of a spec that depend on the loaded table (r_max against its largest epoch). */
+export function checkSpecAgainstTable(spec: StudySpec, maxEpoch: number): void {
+  if (spec.rMax > maxEpoch) {
+    throw new StudySpecError([`spec.rMax: must be <= the table's largest epoch ${maxEpoch} (got ${spec.rMax})`]);
+  }
+}
+
+function resolveCrossFieldRules(raw: RawSpec): StudySpec {
+  const issues: string[] = [];
+  if (raw.rMin >= raw.rMax) issues.push(`spec.rMin: must be below spec.rMax ${raw.rMax} (got ${raw.rMin})`);
+  if (raw.hours !== undefined && raw.budgetSeconds !== undefined && Math.abs(raw.hours * 3600 - raw.budgetSeconds) > 1e-6) {
+    issues.push(`spec.budgetSeconds: conflicts with spec.hours ${raw.hours} (= ${raw.hours * 3600} s); give only one (got ${raw.budgetSeconds})`);
+  }
+  if (raw.decisionTime.mode === 'modelled' && raw.decisionTime.secondsPerSuggestion === undefined) {
+    issues.push('spec.decisionTime.secondsPerSuggestion: required when spec.decisionTime.mode is "modelled" (got nothing)');
+  }
+  if (issues.length > 0) throw new StudySpecError(issues);
+  const budgetSeconds = raw.budgetSeconds ?? (raw.hours ?? DEFAULT_HOURS) * 3600;
+  return { ...raw, hours: budgetSeconds / 3600, budgetSeconds };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function describeIssue(issue: Issue, input: unknown): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${fieldName([...issue.path, key])}: unknown field`);
+  }
+  const value = valueAt(input, issue.path);
+  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  return [`${fieldName(issue.path)}: ${issue.message} (got ${got})`];
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = 'spec';
+  for (const part of path) name += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  return name;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
