@@ -1,0 +1,210 @@
+/**
+ * One HTTP attempt of a chat completion through the `openai` package (its own retries off), turned
+ * into a plain outcome: a parsed reply, a classified failure, or cancellation. The per-attempt timeout
+ * is ours and covers headers and body; the caller's signal cancels the request in flight.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, AzureOpenAI } from 'openai';
+import { LlmConfigError } from './llmErrors';
+import type { CachedReply } from './replyCache';
+import type { CachedRequest } from './replyCacheKey';
+import type { EndpointKind, TokenLogprob } from './llmTypes';
+import { parseRetryAfter, type AttemptFailure } from './retryPolicy';
+import { SecretRedactor } from './secretRedactor';
+
+/** Sent to servers that need no key; the openai package refuses to run without one. */
+const PLACEHOLDER_KEY = 'not-needed';
+const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+export type AttemptOutcome =
+  | { readonly kind: 'reply'; readonly reply: CachedReply }
+  | { readonly kind: 'failure'; readonly failure: AttemptFailure }
+  | { readonly kind: 'cancelled' };
+
+export interface ChatTransportOptions {
+  readonly baseUrl: string;
+  readonly kind: EndpointKind;
+  readonly apiKey?: string;
+  readonly headers?: Record<string, string>;
+  readonly azureApiVersion?: string;
+  readonly timeoutMs: number;
+  readonly now: () => number;
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+export class ChatTransport {
+  private readonly client: OpenAI;
+  readonly redactor: SecretRedactor;
+
+  constructor(private readonly opts: ChatTransportOptions) {
+    this.redactor = new SecretRedactor([opts.apiKey, ...Object.values(opts.headers ?? {})]);
+    this.client = createClient(opts);
+  }
+
+  async attempt(request: CachedRequest, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+    if (signal?.aborted) return { kind: 'cancelled' };
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.opts.timeoutMs);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const completion: unknown = await this.client.chat.completions.create(wireBody(request, this.opts.kind), {
+        signal: controller.signal,
+        // Ours fires first; theirs is a backstop.
+        timeout: this.opts.timeoutMs + 1000,
+        maxRetries: 0,
+      });
+      return parseCompletion(completion);
+    } catch (error) {
+      if (signal?.aborted) return { kind: 'cancelled' };
+      if (timedOut) return failure('timeout', `no reply within ${this.opts.timeoutMs} ms`);
+      return { kind: 'failure', failure: this.classify(error) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private classify(error: unknown): AttemptFailure {
+    const redact = (text: string) => this.redactor.redact(text);
+    if (error instanceof APIConnectionTimeoutError) {
+      return { reason: 'timeout', detail: `no reply within ${this.opts.timeoutMs} ms` };
+    }
+    if (error instanceof APIConnectionError) {
+      return { reason: 'connection', detail: redact(`connection error: ${causeChain(error.cause)}`) };
+    }
+    if (error instanceof APIError && typeof error.status === 'number') {
+      // The package prefixes the status; bodies can be whole HTML error pages.
+      const message = clip(error.message.replace(/^\d{3}\s*/, ''), 300);
+      return {
+        reason: 'http',
+        status: error.status,
+        detail: redact(`HTTP ${error.status}: ${message}`),
+        retryAfterMs: parseRetryAfter(error.headers, this.opts.now()),
+      };
+    }
+    if (error instanceof SyntaxError) return { reason: 'malformed', detail: redact(`reply is not JSON (${error.message})`) };
+    const message = error instanceof Error ? error.message : String(error);
+    return { reason: 'connection', detail: redact(`request failed: ${message}`) };
+  }
+}
+
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:9" rather than just "fetch failed". */
+function causeChain(cause: unknown): string {
+  const parts: string[] = [];
+  for (let c = cause, depth = 0; c instanceof Error && depth < 4; c = c.cause, depth++) parts.push(c.message);
+  return parts.length > 0 ? parts.join(': ') : 'unknown cause';
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function failure(reason: AttemptFailure['reason'], detail: string): AttemptOutcome {
+  return { kind: 'failure', failure: { reason, detail } };
+}
+
+function createClient(opts: ChatTransportOptions): OpenAI {
+  const common = {
+    baseURL: opts.baseUrl,
+    defaultHeaders: opts.headers,
+    maxRetries: 0,
+    timeout: opts.timeoutMs + 1000,
+    // Never read OPENAI_ORG_ID / OPENAI_LOG from the environment; never log.
+    organization: null,
+    project: null,
+    logLevel: 'off' as const,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  };
+  if (opts.kind === 'azure' && !/\/openai\/v1\/?$/.test(opts.baseUrl)) {
+    if (!opts.apiKey) throw new LlmConfigError('Azure OpenAI needs an API key');
+    return new AzureOpenAI({
+      ...common,
+      apiKey: opts.apiKey,
+      apiVersion: opts.azureApiVersion ?? DEFAULT_AZURE_API_VERSION,
+    });
+  }
+  const defaultQuery = opts.azureApiVersion ? { 'api-version': opts.azureApiVersion } : undefined;
+  return new OpenAI({ ...common, apiKey: opts.apiKey || PLACEHOLDER_KEY, defaultQuery });
+}
+
+/** OpenAI's own APIs want max_completion_tokens (reasoning models reject max_tokens); others max_tokens. */
+function wireBody(request: CachedRequest, kind: EndpointKind): OpenAI.ChatCompletionCreateParamsNonStreaming {
+  const tokenLimit =
+    request.max_tokens === undefined
+      ? {}
+      : kind === 'openai' || kind === 'azure'
+        ? { max_completion_tokens: request.max_tokens }
+        : { max_tokens: request.max_tokens };
+  return {
+    model: request.model,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    ...defined({
+      temperature: request.temperature,
+      top_p: request.top_p,
+      n: request.n,
+      seed: request.seed,
+      logprobs: request.logprobs,
+      top_logprobs: request.top_logprobs,
+    }),
+    ...(request.response_format ? { response_format: { type: request.response_format } } : {}),
+    ...tokenLimit,
+  };
+}
+
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(fields) as (keyof T)[]) if (fields[key] !== undefined) out[key] = fields[key];
+  return out;
+}
+
+function parseCompletion(completion: unknown): AttemptOutcome {
+  if (!isRecord(completion) || !Array.isArray(completion.choices)) {
+    return failure('malformed', 'reply has no choices array');
+  }
+  if (completion.choices.length === 0) return failure('empty', 'empty reply (no choices)');
+  const choices = completion.choices.map((c) => (isRecord(c) ? c : {}));
+  const logprobs = choices.map((c) => tokenLogprobs(c.logprobs));
+  const usage = isRecord(completion.usage) ? completion.usage : {};
+  const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
+  return {
+    kind: 'reply',
+    reply: {
+      texts: choices.map((c) => (isRecord(c.message) && typeof c.message.content === 'string' ? c.message.content : '')),
+      finishReasons: choices.map((c) => (typeof c.finish_reason === 'string' ? c.finish_reason : 'unknown')),
+      ...(logprobs.some((l) => l !== null) ? { logprobs } : {}),
+      usage: {
+        promptTokens: count(usage.prompt_tokens),
+        completionTokens: count(usage.completion_tokens),
+        cachedTokens: count(details.cached_tokens),
+      },
+    },
+  };
+}
+
+/** Tokens without a numeric log-probability are dropped (NaN and infinities do not survive JSON). */
+function tokenLogprobs(value: unknown): TokenLogprob[] | null {
+  if (!isRecord(value) || !Array.isArray(value.content)) return null;
+  return value.content.filter(hasLogprob).map((t) => ({
+    token: String(t.token ?? ''),
+    logprob: t.logprob,
+    topLogprobs: (Array.isArray(t.top_logprobs) ? t.top_logprobs : [])
+      .filter(hasLogprob)
+      .map((alt) => ({ token: String(alt.token ?? ''), logprob: alt.logprob })),
+  }));
+}
+
+function hasLogprob(value: unknown): value is Record<string, unknown> & { logprob: number } {
+  return isRecord(value) && typeof value.logprob === 'number' && Number.isFinite(value.logprob);
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,44 @@
+/**
+ * What identifies a reply in the cache: the request as the model sees it (endpoint kind, model,
+ * messages, sampling parameters), hashed. Never the host, the key or other headers, so a recording
+ * made against one server replays against another of the same kind.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonicalJson';
+import type { ChatMessage, ChatRequest, EndpointKind } from './llmTypes';
+
+/** The keyed part of a request, in the wire names of the chat completions API. */
+export interface CachedRequest {
+  readonly endpointKind: EndpointKind;
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly temperature?: number;
+  readonly top_p?: number;
+  readonly max_tokens?: number;
+  readonly n?: number;
+  readonly seed?: number;
+  readonly response_format?: 'json_object' | 'text';
+  readonly logprobs?: boolean;
+  readonly top_logprobs?: number;
+}
+
+export function cachedRequestOf(kind: EndpointKind, model: string, req: ChatRequest): CachedRequest {
+  return {
+    endpointKind: kind,
+    model,
+    // Copy only role and content so stray fields on caller objects cannot change the key.
+    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    temperature: req.temperature,
+    top_p: req.topP,
+    max_tokens: req.maxTokens,
+    n: req.n,
+    seed: req.seed,
+    response_format: req.responseFormat,
+    logprobs: req.logprobs ? true : undefined,
+    top_logprobs: req.logprobs ? req.topLogprobs : undefined,
+  };
+}
+
+export function replyCacheKey(request: CachedRequest): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
