@@ -12,7 +12,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 /** Read, decompress, decode and validate a table file. Any failure is one TableError naming the file and the fix. */
 export function readTableFile(path: string): DecodedTable {
   const fail = (problem: string, reason: TableError['reason']): never => {
-    throw new TableError(`NB201 table ${path}: ${problem}. ${tableHelp(basename(path))}`, reason);
+    throw new TableError(`NB201 table ${path}: ${problem}. ${tableHelp(basename(path), path)}`, reason);
   };
   let file: Buffer;
   try {

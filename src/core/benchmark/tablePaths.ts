@@ -49,9 +49,15 @@ export function preferredTablePath(): string {
   return exact ?? defaultTablePath(BUNDLED_TABLE_FILE);
 }
 
-/** The text every "table not usable" error ends with: where it is looked for and how to get it. */
-export function tableHelp(fileName: string = BUNDLED_TABLE_FILE): string {
-  return `The table is looked for at: ${tableSearchPaths(fileName).join(', ')}. ` +
+/**
+ * The text every "table not usable" error ends with: where it is looked for and how to get it. A path the
+ * user named that is not one of the search paths gets a hint about that path instead of the search list.
+ */
+export function tableHelp(fileName: string = BUNDLED_TABLE_FILE, path?: string): string {
+  const where = path !== undefined && !tableSearchPaths(fileName).includes(resolve(path))
+    ? `Check the path you gave, or leave the table option out to use the bundled table (${defaultTablePath(BUNDLED_TABLE_FILE)}). `
+    : `The table is looked for at: ${tableSearchPaths(fileName).join(', ')}. `;
+  return where +
     `To get it: run \`npm run build\` (copies ${BUNDLED_TABLE_FILE} from ../shared/data/nb201/ or from $NB201_DATA_DIR into dist/data/), ` +
     `or set NB201_DATA_DIR to the folder that holds it, ` +
     `or import the exact Syne Tune table with \`node dist/cli.js import-table\`.`;
