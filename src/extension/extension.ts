@@ -1,0 +1,112 @@
+/**
+ * Entry point of the extension (bundled to dist/extension.js): builds the services, registers the
+ * "NAS" commands, the "NAS Studies" view, the status bar item and the panel serializer. Studies run
+ * in worker threads (dist/worker.js); this host only relays their events and persists nothing itself.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './apiKeyStore';
+import { exportResultsCommand, type ExportArgs } from './exportCommand';
+import type { NasServices } from './nasServices';
+import { readNasSettings, SETTINGS_SECTION } from './nasSettings';
+import { openPromptTemplatesCommand } from './promptTemplatesCommand';
+import { VsCodePrompter } from './prompter';
+import { STUDY_PANEL_VIEW_TYPE } from './studyPanel';
+import { StudyPanels } from './studyPanels';
+import { StudiesTreeProvider, STUDIES_VIEW_ID } from './studiesTreeView';
+import {
+  askAndStoreApiKey, compareSearchersCommand, openStudyCommand, startStudyCommand, stopStudyCommand, type StartStudyArgs,
+} from './studyCommands';
+import { STUDIES_FOLDER, StudyRegistry } from './studyRegistry';
+import { StudyStatusBar } from './studyStatusBar';
+import { bundledTablePath, importedTablePath, importTableCommand } from './tableImportCommand';
+
+/** What activate() returns: the services, for the integration tests and other extensions. */
+export interface LlamboNasApi {
+  readonly services: NasServices;
+}
+
+let registry: StudyRegistry | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<LlamboNasApi> {
+  const log = vscode.window.createOutputChannel('LLAMBO NAS', { log: true });
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const home = workspace ?? context.globalStorageUri.fsPath;
+  registry = new StudyRegistry(join(home, STUDIES_FOLDER), join(context.extensionPath, 'dist', 'worker.js'));
+  const apiKeys = new ApiKeyStore(context.secrets, (key, value) => vscode.commands.executeCommand('setContext', key, value));
+  const statusBar = new StudyStatusBar();
+  const settings = () => readNasSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
+  // The panel actions run only after activation, when `services` exists.
+  const panels = new StudyPanels(context.extensionUri, registry, {
+    exportStudy: (session) => exportResultsCommand(services, { studyId: session.id }),
+    openArch: (arch) => void vscode.env.clipboard.writeText(arch).then(() => vscode.window.showInformationMessage(`Copied ${arch}`)),
+  });
+  const services: NasServices = {
+    context, registry, log, apiKeys, statusBar, settings, panels,
+    prompter: new VsCodePrompter(),
+    resultsRoot: join(home, 'nas-results'),
+    updateSetting: (key, value) => Promise.resolve(vscode.workspace.getConfiguration(SETTINGS_SECTION)
+      .update(key, value, workspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global)),
+    tablePath: () => {
+      const configured = settings().tablePath;
+      if (configured !== '') return configured;
+      const imported = importedTablePath(context);
+      return existsSync(imported) ? imported : bundledTablePath(context.extensionPath);
+    },
+  };
+  const tree = new StudiesTreeProvider(registry);
+
+  const command = (id: string, handler: (...args: never[]) => unknown) =>
+    vscode.commands.registerCommand(id, (...args: never[]) => report(log, id, () => handler(...args), args.length > 0));
+  context.subscriptions.push(
+    log, statusBar, panels, tree, { dispose: () => registry?.dispose() },
+    vscode.window.registerWebviewPanelSerializer(STUDY_PANEL_VIEW_TYPE, panels),
+    vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
+    command('llamboNas.startStudy', (args?: StartStudyArgs) => startStudyCommand(services, args)),
+    command('llamboNas.stopStudy', (studyId?: unknown) => stopStudyCommand(services, studyIdArgument(studyId))),
+    command('llamboNas.openStudy', (studyId?: unknown) => openStudyCommand(services, studyIdArgument(studyId))),
+    command('llamboNas.compareSearchers', () => compareSearchersCommand(services)),
+    command('llamboNas.exportResults', (args?: ExportArgs | string) => exportResultsCommand(services, exportArgs(args))),
+    command('llamboNas.setApiKey', () => askAndStoreApiKey(services)),
+    command('llamboNas.clearApiKey', async () => { await apiKeys.clear(); log.info('API key removed from secret storage'); }),
+    command('llamboNas.importTable', () => importTableCommand(services)),
+    command('llamboNas.openPromptTemplates', () => openPromptTemplatesCommand(services)),
+    command('llamboNas.refreshStudies', () => registry?.refresh()),
+    apiKeys.onDidChange(() => void apiKeys.refreshContext()),
+  );
+  await apiKeys.refreshContext();
+  log.info(`activated; studies in ${registry.root}`);
+  return { services };
+}
+
+export function deactivate(): void {
+  // Workers die with the extension host anyway; terminating them first closes their files cleanly.
+  registry?.dispose();
+  registry = undefined;
+}
+
+/** Tree items pass their element (the study id) as the first argument; the palette passes nothing. */
+function studyIdArgument(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function exportArgs(value: ExportArgs | string | undefined): ExportArgs {
+  return typeof value === 'string' ? { studyId: value } : value ?? {};
+}
+
+/**
+ * Logs and shows a command's failure; passes results through. Calls with arguments (scripts, tests,
+ * tree items) also get the rejection; palette calls do not, or VS Code would show the error twice.
+ */
+async function report<T>(log: vscode.LogOutputChannel, id: string, run: () => T | Promise<T>, rethrow: boolean): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`${id}: ${message}`);
+    void vscode.window.showErrorMessage(message);
+    if (rethrow) throw error;
+    return undefined;
+  }
+}

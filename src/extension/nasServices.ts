@@ -1,0 +1,30 @@
+/**
+ * What the command handlers share, built once in activate(): the study registry, the panels, the
+ * status bar, the log, the key store, the prompter and a settings reader. Handlers take this object
+ * instead of reaching for globals, so tests can swap the prompter.
+ */
+import type * as vscode from 'vscode';
+import type { ApiKeyStore } from './apiKeyStore';
+import type { NasSettings } from './nasSettings';
+import type { Prompter } from './prompter';
+import type { StudyPanels } from './studyPanels';
+import type { StudyRegistry } from './studyRegistry';
+import type { StudyStatusBar } from './studyStatusBar';
+
+export interface NasServices {
+  readonly context: vscode.ExtensionContext;
+  readonly registry: StudyRegistry;
+  readonly panels: StudyPanels;
+  readonly statusBar: StudyStatusBar;
+  readonly log: vscode.LogOutputChannel;
+  readonly apiKeys: ApiKeyStore;
+  /** Replaceable so integration tests can script the quick picks. */
+  prompter: Prompter;
+  settings(): NasSettings;
+  /** Writes one `llamboNas.*` setting (workspace scope when a folder is open, else user scope). */
+  updateSetting(key: string, value: unknown): Promise<void>;
+  /** The table new studies run on: the setting, else the imported exact table, else the bundled one. */
+  tablePath(): string;
+  /** Folder for new exports when the user accepts the default: `<workspace>/nas-results`. */
+  readonly resultsRoot: string;
+}

@@ -1,0 +1,93 @@
+/**
+ * Turns a StudyPlan into study specs (searchers x seeds) and runs them one after the other, each in
+ * its own worker, under one cancellable progress notification. The first study's panel opens at once;
+ * the status bar and the log follow every study.
+ */
+import * as vscode from 'vscode';
+import { SEARCHER_NAMES, type StudySpecInput } from '../core/study/studySpec';
+import type { NasServices } from './nasServices';
+import { LLAMBO, type StudyPlan } from './startStudyFlow';
+import type { StudySession } from './studySession';
+import { formatError } from './studyHeadline';
+
+/** Searchers this build's study runner knows (LLAMBO joins when its searcher lands in core). */
+export function isRunnableSearcher(name: string): boolean {
+  return (SEARCHER_NAMES as readonly string[]).includes(name);
+}
+
+export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>): StudySpecInput[] {
+  const { scheduler } = services.settings();
+  const specs: StudySpecInput[] = [];
+  for (const searcher of plan.searchers) {
+    for (let seed = 0; seed < plan.seeds; seed++) {
+      specs.push({
+        searcher: searcher as StudySpecInput['searcher'], scheduler: plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
+        rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax,
+      });
+    }
+  }
+  return specs;
+}
+
+/** Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec. */
+export async function startOneStudy(services: NasServices, spec: StudySpecInput, openPanel: boolean): Promise<StudySession> {
+  // Only an LLM searcher gets the key; baselines never see it.
+  const apiKey = String(spec.searcher) === LLAMBO ? await services.apiKeys.get() : undefined;
+  const tablePath = services.tablePath();
+  const session = services.registry.start(spec, { tablePath, apiKey });
+  services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}`);
+  let lastLogged = 0;
+  session.onDidChange((s, events) => {
+    services.statusBar.update(s.headline);
+    lastLogged += events.length;
+    services.log.debug(`study ${s.id}: ${events.length} events (${lastLogged} in total)`);
+  });
+  services.statusBar.update(session.headline);
+  void session.ended.then((h) => {
+    const line = `study ${h.studyId} ${h.status}: ${h.trialsStarted} trials, ${h.resultsReported} results, best ${formatError(h.incumbent?.error)}` +
+      (h.message ? ` — ${h.message}` : '');
+    if (h.status === 'failed') services.log.error(line);
+    else services.log.info(line);
+  });
+  if (openPanel) services.panels.show(session, true);
+  return session;
+}
+
+/** Runs the specs in sequence with a progress notification; resolves with the sessions that ran. */
+export async function runStudies(
+  services: NasServices, specs: readonly StudySpecInput[], openFirstPanel: boolean, onStarted?: (session: StudySession) => void,
+): Promise<StudySession[]> {
+  const sessions: StudySession[] = [];
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
+    async (progress, token) => {
+      for (let i = 0; i < specs.length && !token.isCancellationRequested; i++) {
+        let session: StudySession;
+        try {
+          session = await startOneStudy(services, specs[i], openFirstPanel && i === 0);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          services.log.error(`study not started: ${message}`);
+          void vscode.window.showErrorMessage(`NAS study not started: ${message}`);
+          break;
+        }
+        sessions.push(session);
+        onStarted?.(session);
+        const prefix = specs.length > 1 ? `study ${i + 1}/${specs.length} · ` : '';
+        let reported = 0;
+        const subscription = session.onDidChange((s) => {
+          const h = s.headline;
+          const percent = h.budgetSeconds > 0 ? Math.min(100, (100 * h.simulatedSeconds) / h.budgetSeconds) : 0;
+          const total = (100 * i + percent) / specs.length;
+          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}` });
+          reported = total;
+        });
+        const cancel = token.onCancellationRequested(() => { void session.stop(); });
+        await session.ended;
+        subscription.dispose();
+        cancel.dispose();
+      }
+    },
+  );
+  return sessions;
+}

@@ -1,0 +1,44 @@
+/**
+ * The status bar item of the study that runs (or ran last): simulated time, trials, incumbent and LLM
+ * dollars; clicking it opens the study's panel. Hidden until a study has started in this window.
+ */
+import * as vscode from 'vscode';
+import type { StudyHeadline } from '../protocol';
+import { formatError } from './studyHeadline';
+
+export const OPEN_STUDY_COMMAND = 'llamboNas.openStudy';
+
+export function statusBarText(h: StudyHeadline): string {
+  const icon = h.status === 'running' ? '$(sync~spin)' : h.status === 'failed' ? '$(error)' : '$(beaker)';
+  const time = `${(h.simulatedSeconds / 3600).toFixed(2)}/${(h.budgetSeconds / 3600).toFixed(1)} h`;
+  return `${icon} NAS ${time} · ${h.trialsStarted} trials · best ${formatError(h.incumbent?.error)} · $${h.llmUsd.toFixed(2)}`;
+}
+
+export class StudyStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private shownId: string | undefined;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('llamboNas.study', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'LLAMBO NAS study';
+  }
+
+  /** Shows this study's headline; a study other than the shown one takes over only while it runs. */
+  update(h: StudyHeadline): void {
+    if (this.shownId !== undefined && this.shownId !== h.studyId && h.status !== 'running') return;
+    this.shownId = h.studyId;
+    this.item.text = statusBarText(h);
+    this.item.tooltip = `${h.studyId} (${h.status})\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}` +
+      (h.incumbent ? `\nIncumbent: ${h.incumbent.arch}` : '') + '\nClick to open the study.';
+    this.item.command = { title: 'Open study', command: OPEN_STUDY_COMMAND, arguments: [h.studyId] };
+    this.item.show();
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

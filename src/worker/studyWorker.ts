@@ -1,0 +1,83 @@
+/**
+ * The worker_threads entry (bundled to dist/worker.js): runs one study per worker, appends its events
+ * to `<studyDir>/events.jsonl`, and posts them to the extension host in batches. Never imports
+ * 'vscode'. Every batch is flushed to disk before it is posted, so whatever the host has seen
+ * survives a window reload.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadTable } from '../core/benchmark/tableLoader';
+import { EventLogWriter } from '../core/study/eventLog';
+import type { StudyEvent } from '../core/study/events';
+import { runStudy, type StudyProgress } from '../core/study/studyRunner';
+import { parseStudySpec } from '../core/study/studySpec';
+import { hasMethod, type StudyWorkerData, type WorkerStartCommand, type WorkerStartParams, type WorkerToHostMessage } from '../protocol';
+import { EventBatcher } from './eventBatcher';
+
+const port = parentPort;
+if (!port) throw new Error('studyWorker must run in a worker thread');
+
+const controller = new AbortController();
+const cancelFlag = new Int32Array((workerData as StudyWorkerData | undefined)?.cancelFlag ?? new SharedArrayBuffer(4));
+let started = false;
+
+function post(message: WorkerToHostMessage): void {
+  port!.postMessage(message);
+}
+
+/** Reads the host's shared flag; cheap enough to call per event. */
+function checkCancelFlag(): void {
+  if (!controller.signal.aborted && Atomics.load(cancelFlag, 0) !== 0) controller.abort();
+}
+
+async function runOne(params: WorkerStartParams): Promise<void> {
+  const spec = parseStudySpec(params.spec);
+  const studyId = spec.studyId ?? 'study';
+  const benchmark = loadTable(params.tablePath);
+  const log = new EventLogWriter(params.studyDir, { table: benchmark.info });
+  const batcher = new EventBatcher((events: StudyEvent[]) => {
+    log.flush();
+    post({ method: 'worker/events', params: { studyId, events } });
+  });
+  let lastProgressPost = 0;
+  const onProgress = (progress: StudyProgress): void => {
+    checkCancelFlag();
+    const now = performance.now();
+    if (now - lastProgressPost < 100) return;
+    lastProgressPost = now;
+    post({ method: 'worker/progress', params: { studyId, ...progress } });
+  };
+  try {
+    const summary = await runStudy(spec, {
+      benchmark,
+      signal: controller.signal,
+      onProgress,
+      sinks: [log.sink, (event) => { checkCancelFlag(); batcher.push(event); }],
+    });
+    batcher.flush();
+    post({ method: 'worker/finished', params: { summary } });
+  } finally {
+    batcher.flush();
+    log.close();
+  }
+}
+
+port.on('message', (message: unknown) => {
+  if (hasMethod<WorkerStartCommand>(message, 'worker/start')) {
+    if (started) {
+      post({ method: 'worker/failed', params: { message: 'this worker already runs a study' } });
+      return;
+    }
+    started = true;
+    // The host terminates the thread after finished/failed; closing the port here could drop those.
+    runOne(message.params).catch((error: unknown) => {
+      post({ method: 'worker/failed', params: { studyId: studyIdOf(message.params), message: error instanceof Error ? error.message : String(error) } });
+    });
+  } else if (hasMethod(message, 'worker/cancel')) {
+    controller.abort();
+  }
+});
+
+function studyIdOf(params: WorkerStartParams): string | undefined {
+  const spec = params.spec as { studyId?: unknown };
+  return typeof spec.studyId === 'string' ? spec.studyId : undefined;
+}

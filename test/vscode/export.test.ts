@@ -1,0 +1,46 @@
+/// <reference types="mocha" />
+/** Export results writes the Syne Tune, CSV, JSONL, transcript and report files and never overwrites silently. */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { LlamboNasApi } from '../../src/extension/extension';
+import { activateExtension } from './testExtension';
+
+const FILES = ['results.csv.zip', 'metadata.json', 'trials.csv', 'trials.jsonl', 'llm-transcript.jsonl', 'report.md'];
+
+suite('export', () => {
+  let api: LlamboNasApi;
+  let studyId: string;
+  suiteSetup(async () => {
+    api = await activateExtension();
+    studyId = await vscode.commands.executeCommand<string>('llamboNas.startStudy', { spec: { searcher: 'rea', hours: 1, seed: 1 }, openPanel: false });
+    await api.services.registry.get(studyId)!.ended;
+  });
+
+  test('writes every export file into the chosen folder', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'nas-export-')), studyId);
+    const written = await vscode.commands.executeCommand<string>('llamboNas.exportResults', { studyId, folder, openReport: false });
+    assert.equal(written, folder);
+    for (const file of FILES) assert.ok(existsSync(join(folder, file)), `${file} written`);
+    const metadata = JSON.parse(readFileSync(join(folder, 'metadata.json'), 'utf8'));
+    assert.deepEqual(metadata.metric_names, ['metric_valid_error']);
+    assert.equal(metadata.study_id, studyId);
+    const csvLines = readFileSync(join(folder, 'trials.csv'), 'utf8').trim().split('\n');
+    assert.equal(csvLines.length - 1, api.services.registry.get(studyId)!.headline.trialsStarted, 'one CSV row per trial (plus header)');
+    const report = readFileSync(join(folder, 'report.md'), 'utf8');
+    assert.match(report, new RegExp(`# NAS study ${studyId}`));
+    assert.match(report, /model-generated/, 'the report says where the numbers come from');
+    assert.ok(statSync(join(folder, 'results.csv.zip')).size > 100);
+  });
+
+  test('refuses to overwrite an earlier export unless asked', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'nas-export-')), 'again');
+    await vscode.commands.executeCommand('llamboNas.exportResults', { studyId, folder, openReport: false });
+    const before = statSync(join(folder, 'report.md')).mtimeMs;
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('llamboNas.exportResults', { studyId, folder, openReport: false })), /overwrite/);
+    assert.equal(statSync(join(folder, 'report.md')).mtimeMs, before);
+    await vscode.commands.executeCommand('llamboNas.exportResults', { studyId, folder, openReport: false, overwrite: true });
+  });
+});
