@@ -1,0 +1,96 @@
+/**
+ * Finds JSON in LLM replies: the whole reply, fenced code blocks, or balanced {...} / [...] segments in
+ * prose (several of them for JSON-lines replies). Common near-JSON is repaired before giving up:
+ * trailing commas, single quotes, unquoted keys, Python literals, bare NaN/Infinity (kept as strings so
+ * the caller can say "NaN" in its rejection reason).
+ */
+
+/** JSON values found in `text`, in order of appearance; [] when there is none. */
+export function extractJsonValues(text: string): unknown[] {
+  const trimmed = text.trim();
+  if (!trimmed) return [];
+  const whole = parseLenient(trimmed);
+  if (whole.ok) return [whole.value];
+  const fenced = [...trimmed.matchAll(/```[A-Za-z]*[ \t]*\n?([\s\S]*?)```/g)].map((m) => m[1]);
+  if (fenced.length > 0) {
+    const values = fenced.flatMap((block) => {
+      const parsed = parseLenient(block.trim());
+      return parsed.ok ? [parsed.value] : balancedSegments(block);
+    });
+    if (values.length > 0) return values;
+  }
+  return balancedSegments(trimmed);
+}
+
+/** Every top-level balanced {...} or [...] segment that parses (leniently). */
+export function balancedSegments(text: string): unknown[] {
+  const values: unknown[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c !== '{' && c !== '[') { i++; continue; }
+    const end = matchingClose(text, i);
+    if (end < 0) { i++; continue; }
+    const parsed = parseLenient(text.slice(i, end + 1));
+    if (parsed.ok) {
+      values.push(parsed.value);
+      i = end + 1;
+    } else {
+      i++;
+    }
+  }
+  return values;
+}
+
+/** Index of the bracket closing the one at `start`, skipping string contents; -1 if unbalanced. */
+function matchingClose(text: string, start: number): number {
+  const stack: string[] = [];
+  let quote: string | null = null;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '{') stack.push('}');
+    else if (c === '[') stack.push(']');
+    else if (c === '}' || c === ']') {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    }
+  }
+  return -1;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false };
+
+const REPAIRS: readonly ((text: string) => string)[] = [
+  (t) => t.replace(/,(\s*[}\]])/g, '$1'),
+  (t) => t.replace(/(^|[^"\w])(-?Infinity|NaN)(?=[^"\w]|$)/g, '$1"$2"'),
+  (t) => t.replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/\bNone\b/g, 'null'),
+  (t) => t.replace(/([{,]\s*)([A-Za-z_][\w-]*)\s*:/g, '$1"$2":'),
+  (t) => (t.includes('"') ? t : t.replace(/'/g, '"')),
+];
+
+/** JSON.parse, then again after each cumulative repair. */
+export function parseLenient(text: string): Parsed {
+  const first = tryParse(text);
+  if (first.ok || !/^[[{]/.test(text)) return first;
+  let repaired = text;
+  for (const repair of REPAIRS) {
+    repaired = repair(repaired);
+    const attempt = tryParse(repaired);
+    if (attempt.ok) return attempt;
+  }
+  return { ok: false };
+}
+
+function tryParse(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}

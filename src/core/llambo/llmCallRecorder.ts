@@ -1,0 +1,132 @@
+/**
+ * Runs LLAMBO's LLM requests and turns each into an `llmCall` event. A stage's requests run
+ * concurrently; their events are emitted after the stage, in issue order, so the event log does not
+ * depend on which reply arrived first. Failures never escape (the caller falls back) except
+ * cancellation; after a budget exhaustion no further request is sent.
+ */
+import type { LlmCallEvent } from '../study/events';
+import { describeError, isBudgetExhausted, isCancellation, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
+
+/** An `llmCall` event before the stream numbers and times it. */
+export type LlmCallEventDraft = Omit<LlmCallEvent, 'seq' | 'time'>;
+
+export interface CallSpec {
+  readonly component: LlamboComponent;
+  /** Template id shown in events, e.g. "sampler#1". */
+  readonly template: string;
+  readonly messages: readonly ChatMessage[];
+  readonly params: Omit<LlmChatRequest, 'messages' | 'tag' | 'signal'>;
+  /** Cells the request asked for (proposal requests), to report short replies. */
+  readonly asked?: number;
+}
+
+export interface CallOutcome {
+  readonly callId: string;
+  readonly spec: CallSpec;
+  readonly result?: LlmChatResult;
+  readonly error?: string;
+  /** Seconds charged for this call: the recorded latency, or wall time of a failed call. */
+  readonly seconds: number;
+}
+
+export interface CallReport {
+  readonly parsed?: unknown;
+  readonly parseFailures?: readonly string[];
+}
+
+export class LlmCallRecorder {
+  /** Set once a budget is exhausted: why the searcher no longer calls the LLM. */
+  disabledReason: string | undefined;
+  private counter = 0;
+
+  constructor(
+    private readonly chat: LlmChat,
+    private readonly onLlmCall: ((event: LlmCallEventDraft) => void) | undefined,
+    private readonly signal: AbortSignal | undefined,
+    private readonly idPrefix = 'llambo',
+  ) {}
+
+  get callsIssued(): number {
+    return this.counter;
+  }
+
+  /** For resume: continue numbering after the calls of the saved state. */
+  set callsIssued(value: number) {
+    this.counter = value;
+  }
+
+  /** Issues `specs` concurrently; resolves with one outcome per spec, in order. Throws only on cancellation. */
+  async run(specs: readonly CallSpec[]): Promise<CallOutcome[]> {
+    if (this.disabledReason !== undefined || specs.length === 0) return [];
+    const pending = specs.map((spec) => this.runOne(spec, `${this.idPrefix}-${++this.counter}`));
+    const settled = await Promise.allSettled(pending);
+    const cancelled = settled.find((s) => s.status === 'rejected');
+    if (cancelled) throw (cancelled as PromiseRejectedResult).reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<CallOutcome>).value);
+  }
+
+  /** Emits the event of a finished call with what was read from its reply. */
+  record(outcome: CallOutcome, report: CallReport = {}): void {
+    if (!this.onLlmCall) return;
+    const { result, spec } = outcome;
+    const event: LlmCallEventDraft = {
+      type: 'llmCall',
+      callId: outcome.callId,
+      component: spec.component,
+      template: spec.template,
+      messages: spec.messages.map((m) => ({ role: m.role, content: m.content })),
+      reply: result ? joinChoices(result.texts) : null,
+      ...(report.parsed !== undefined ? { parsed: report.parsed } : {}),
+      ...(report.parseFailures && report.parseFailures.length > 0 ? { parseFailures: report.parseFailures } : {}),
+      ...(result ? {
+        usage: { ...result.usage },
+        latencySeconds: result.latencySeconds,
+        costUsd: result.costUsd,
+        cacheHit: result.cacheHit,
+        retries: result.retries,
+      } : { latencySeconds: outcome.seconds }),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    };
+    this.onLlmCall(event);
+  }
+
+  private async runOne(spec: CallSpec, callId: string): Promise<CallOutcome> {
+    if (this.disabledReason !== undefined) return { callId, spec, error: `not sent: ${this.disabledReason}`, seconds: 0 };
+    const started = Date.now();
+    try {
+      const result = await this.chat({
+        ...spec.params,
+        messages: spec.messages,
+        tag: { component: spec.component, template: spec.template },
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      if (!result || !Array.isArray(result.texts)) throw new Error('LLM client returned no texts');
+      return { callId, spec, result, seconds: Number.isFinite(result.latencySeconds) ? Math.max(0, result.latencySeconds) : 0 };
+    } catch (error) {
+      if (isCancellation(error, this.signal)) throw error;
+      if (isBudgetExhausted(error)) this.disabledReason = describeError(error);
+      return { callId, spec, error: describeError(error), seconds: (Date.now() - started) / 1000 };
+    }
+  }
+}
+
+function joinChoices(texts: readonly string[]): string {
+  if (texts.length === 1) return texts[0];
+  return texts.map((t, i) => `--- choice ${i + 1} ---\n${t}`).join('\n');
+}
+
+/**
+ * Seconds a stage of concurrent calls takes on the critical path: calls are placed, in issue order, on
+ * the least-loaded of `concurrency` lanes (0 = one lane per call, i.e. the slowest call).
+ */
+export function stageSeconds(outcomes: readonly CallOutcome[], concurrency: number): number {
+  if (outcomes.length === 0) return 0;
+  if (concurrency <= 0 || concurrency >= outcomes.length) return Math.max(...outcomes.map((o) => o.seconds));
+  const lanes = new Array<number>(concurrency).fill(0);
+  for (const outcome of outcomes) {
+    let lane = 0;
+    for (let i = 1; i < lanes.length; i++) if (lanes[i] < lanes[lane]) lane = i;
+    lanes[lane] += outcome.seconds;
+  }
+  return Math.max(...lanes);
+}

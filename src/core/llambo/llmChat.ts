@@ -1,0 +1,77 @@
+/**
+ * The narrow slice of the LLM client that LLAMBO needs. The real `LlmClient.chat` satisfies it; unit
+ * tests pass a plain function. Errors are recognised by name so this folder does not depend on the
+ * client's module (the client throws LlmBudgetExhausted, ReplyCacheMiss, LlmRequestFailed, LlmCancelled).
+ */
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export type LlamboComponent = 'warmstart' | 'sampler' | 'surrogate' | 'repair';
+
+export interface LlmChatRequest {
+  readonly messages: readonly ChatMessage[];
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly maxTokens?: number;
+  readonly n?: number;
+  readonly seed?: number;
+  readonly responseFormat?: 'json_object' | 'text';
+  readonly logprobs?: boolean;
+  readonly topLogprobs?: number;
+  readonly tag?: { readonly component: string; readonly template?: string };
+  readonly signal?: AbortSignal;
+}
+
+export interface LlmChatUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly cachedTokens: number;
+}
+
+export interface LlmChatResult {
+  /** One text per choice (n). */
+  readonly texts: readonly string[];
+  /** Token log-probabilities as the client returns them; read defensively (see tokenLogprobs.ts). */
+  readonly logprobs?: unknown;
+  readonly usage: LlmChatUsage;
+  /** Seconds the request took (recorded with the reply, so a cache replay charges the same). */
+  readonly latencySeconds: number;
+  readonly retries: number;
+  readonly costUsd: number;
+  readonly costKnown?: boolean;
+  readonly cacheHit: boolean;
+  readonly cacheKey?: string;
+  readonly finishReasons?: readonly (string | null)[];
+}
+
+export type LlmChat = (request: LlmChatRequest) => Promise<LlmChatResult>;
+
+function errorName(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const named = (error as { name?: unknown }).name;
+    if (typeof named === 'string' && named !== 'Error') return named;
+    const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctor === 'string') return ctor;
+  }
+  return '';
+}
+
+/** The study is being cancelled: the searcher must stop, not fall back. */
+export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
+  const name = errorName(error);
+  return name === 'LlmCancelled' || name === 'AbortError' || signal?.aborted === true;
+}
+
+/** No LLM call will succeed again in this study (budget spent): stop asking. */
+export function isBudgetExhausted(error: unknown): boolean {
+  return errorName(error) === 'LlmBudgetExhausted';
+}
+
+export function describeError(error: unknown): string {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+}
