@@ -1,6 +1,6 @@
 // Bundles the CLI, worker, extension and webview, and copies the NB201 table into dist/data.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,11 @@ function copyTable() {
   }
 }
 
+// LLAMBO's prompt templates are plain files users can read and override; ship them next to the bundles.
+function copyPrompts() {
+  cpSync(join(root, 'src', 'core', 'llambo', 'prompts'), join(root, 'dist', 'prompts'), { recursive: true });
+}
+
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 const entries = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
@@ -35,6 +40,7 @@ const optional = [
 ];
 
 copyTable();
+copyPrompts();
 const builds = [...entries, ...optional.filter((b) => existsSync(join(root, b.entryPoints[0])))];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -6,9 +6,10 @@ import { SeededRandom } from '../../src/core/random/seededRandom';
 import { InitialDesignStream } from '../../src/core/searchers/initialDesign';
 import { RegularizedEvolutionSearcher } from '../../src/core/searchers/regularizedEvolution';
 import type { Searcher, SearcherContext, Suggestion } from '../../src/core/searchers/searcher';
-import { createSearcher, SEARCHER_FACTORIES, type FactorySearcherName } from '../../src/core/searchers/searcherFactory';
+import { createSearcher, LLM_SEARCHERS, SEARCHER_FACTORIES, type FactorySearcherName } from '../../src/core/searchers/searcherFactory';
 
-const NAMES = Object.keys(SEARCHER_FACTORIES) as FactorySearcherName[];
+/** The baselines: every registered searcher that needs no LLM. */
+const NAMES = (Object.keys(SEARCHER_FACTORIES) as FactorySearcherName[]).filter((n) => !LLM_SEARCHERS.includes(n)) as ('random' | 'bohb' | 'rea' | 'local')[];
 const TARGET: Cell = [3, 3, 3, 1, 3, 2];
 
 function makeContext(seed: number, isoClassOf: (cell: Cell) => number = cellCode): SearcherContext {

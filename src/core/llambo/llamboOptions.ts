@@ -61,6 +61,8 @@ export interface LlamboOptions {
   readonly samplesAsChoices: boolean;
   /** Concurrent requests assumed when charging a stage's LLM time (the client's limit); 0 = unlimited. */
   readonly timingConcurrency: number;
+  /** Modelled decision time: each LLM request counts this many simulated seconds instead of its latency. */
+  readonly secondsPerCall?: number;
   /** Folder with the shipped prompt files; default: next to the bundle, else the source folder. */
   readonly promptsDir?: string;
   /** Folder whose files override shipped prompt files of the same name. */
@@ -128,12 +130,16 @@ export function resolveLlamboOptions(overrides: Partial<LlamboOptions> = {}): Ll
   for (const key of ['samplerTemperature', 'surrogateTemperature', 'warmStartTemperature'] as const) {
     if (!(options[key] >= 0 && options[key] <= 2)) throw new RangeError(`llambo.${key} must be in [0, 2], got ${options[key]}`);
   }
+  if (options.secondsPerCall !== undefined && !(options.secondsPerCall >= 0)) {
+    throw new RangeError(`llambo.secondsPerCall must be >= 0, got ${options.secondsPerCall}`);
+  }
   if (!['none', 'partial', 'full'].includes(options.contextLevel)) throw new RangeError(`llambo.contextLevel must be none, partial or full`);
   if (!['discriminative', 'generative'].includes(options.surrogate)) throw new RangeError(`llambo.surrogate must be discriminative or generative`);
   return options;
 }
 
 const OPTIONAL_STRINGS: readonly (keyof LlamboOptions)[] = ['promptsDir', 'promptOverridesDir'];
+const OPTIONAL_NUMBERS: readonly (keyof LlamboOptions)[] = ['secondsPerCall'];
 
 /**
  * The LLAMBO settings found in a loose options bag (e.g. a study spec's searcherOptions): known keys
@@ -143,7 +149,9 @@ export function llamboOptionsFrom(bag: Readonly<Record<string, unknown>>): Parti
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(bag)) {
     if (value === undefined) continue;
-    const known = key in DEFAULT_LLAMBO_OPTIONS ? typeof DEFAULT_LLAMBO_OPTIONS[key as keyof LlamboOptions] : OPTIONAL_STRINGS.includes(key as keyof LlamboOptions) ? 'string' : undefined;
+    const name = key as keyof LlamboOptions;
+    const known = key in DEFAULT_LLAMBO_OPTIONS ? typeof DEFAULT_LLAMBO_OPTIONS[name]
+      : OPTIONAL_STRINGS.includes(name) ? 'string' : OPTIONAL_NUMBERS.includes(name) ? 'number' : undefined;
     if (known === undefined) continue;
     if (typeof value !== known) throw new RangeError(`llambo.${key} must be a ${known}, got ${JSON.stringify(value)}`);
     out[key] = value;

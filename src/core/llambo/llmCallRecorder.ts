@@ -44,6 +44,8 @@ export class LlmCallRecorder {
     private readonly onLlmCall: ((event: LlmCallEventDraft) => void) | undefined,
     private readonly signal: AbortSignal | undefined,
     private readonly idPrefix = 'llambo',
+    /** Modelled decision time: every request counts this many seconds instead of its latency. */
+    private readonly secondsPerCall?: number,
   ) {}
 
   get callsIssued(): number {
@@ -101,11 +103,12 @@ export class LlmCallRecorder {
         ...(this.signal ? { signal: this.signal } : {}),
       });
       if (!result || !Array.isArray(result.texts)) throw new Error('LLM client returned no texts');
-      return { callId, spec, result, seconds: Number.isFinite(result.latencySeconds) ? Math.max(0, result.latencySeconds) : 0 };
+      const latency = Number.isFinite(result.latencySeconds) ? Math.max(0, result.latencySeconds) : 0;
+      return { callId, spec, result, seconds: this.secondsPerCall ?? latency };
     } catch (error) {
       if (isCancellation(error, this.signal)) throw error;
       if (isBudgetExhausted(error)) this.disabledReason = describeError(error);
-      return { callId, spec, error: describeError(error), seconds: (Date.now() - started) / 1000 };
+      return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? (Date.now() - started) / 1000 };
     }
   }
 }

@@ -105,7 +105,7 @@ export async function llamboWarmStartCells(params: LlamboWarmStartParams): Promi
   const templates = loadPromptTemplates({ promptsDir: options.promptsDir, overridesDir: options.promptOverridesDir });
   const registry = new CellRegistry(params.isoClassOf, options.rejectDisconnected);
   for (const cell of params.exclude ?? []) registry.add(cell);
-  const recorder = new LlmCallRecorder(params.chat, params.onLlmCall, params.signal, 'warmstart');
+  const recorder = new LlmCallRecorder(params.chat, params.onLlmCall, params.signal, 'warmstart', options.secondsPerCall);
   const result = await proposeWarmStart({
     recorder, registry, options,
     prompts: new LlamboPrompts(templates, options.contextLevel),

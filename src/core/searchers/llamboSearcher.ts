@@ -83,7 +83,7 @@ export class LlamboSearcher implements Searcher {
     this.options = resolveLlamboOptions(config);
     const templates = loadPromptTemplates({ promptsDir: this.options.promptsDir, overridesDir: this.options.promptOverridesDir, overrides: config.promptOverrides });
     this.prompts = new LlamboPrompts(templates, this.options.contextLevel);
-    this.recorder = new LlmCallRecorder(config.chat, (event) => this.emitLlmCall(event), config.signal);
+    this.recorder = new LlmCallRecorder(config.chat, (event) => this.emitLlmCall(event), config.signal, 'llambo', this.options.secondsPerCall);
   }
 
   configure(context: LlamboSearcherContext): void {

@@ -1,5 +1,6 @@
 import type { Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
+import type { LlmCallEvent } from '../study/events';
 
 /** What a searcher knows about the problem; given once, before the first suggestion. */
 export interface SearcherContext {
@@ -15,8 +16,10 @@ export interface SearcherContext {
   readonly maxEpoch: number;
   /** Isomorphism class of a cell (from the table), for de-duplication. */
   isoClassOf(cell: Cell): number;
-  /** Emit a searcher-level event (fallback notices, LLM calls later). */
+  /** Emit a searcher-level event (fallback notices, info). */
   emit?(event: SearcherNotice): void;
+  /** Record one LLM request and its outcome as an `llmCall` event (the stream adds seq and time). */
+  emitLlmCall?(event: Omit<LlmCallEvent, 'seq' | 'time'>): void;
 }
 
 export interface SearcherNotice {

@@ -7,12 +7,21 @@ import { KdeSearcher } from './kdeSearcher';
 import { LocalSearcher } from './localSearcher';
 import { RandomSearcher } from './randomSearcher';
 import { RegularizedEvolutionSearcher } from './regularizedEvolution';
+import type { LlmChat } from '../llambo/llmChat';
+import { createLlamboSearcher } from './llamboSearcher';
 import type { Searcher } from './searcher';
+import { WarmStartedSearcher } from './warmStartedSearcher';
 
 /** Searcher settings as plain JSON (from the study spec); unknown keys are ignored. */
 export type SearcherOptions = Readonly<Record<string, unknown>>;
 
-export type SearcherFactory = (options: SearcherOptions) => Searcher;
+/** What a searcher may need beyond its options: an LLM to talk to and a cancellation signal. */
+export interface SearcherDeps {
+  readonly chat?: LlmChat;
+  readonly signal?: AbortSignal;
+}
+
+export type SearcherFactory = (options: SearcherOptions, deps: SearcherDeps) => Searcher;
 
 const kdeOptionsSchema = z.object({
   topNPercent: z.number(),
@@ -32,6 +41,11 @@ export const SEARCHER_FACTORIES = {
   bohb: (options) => new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
   rea: (options) => new RegularizedEvolutionSearcher(parseOptions('rea', evolutionOptionsSchema, options)),
   local: () => new LocalSearcher(),
+  llambo: (options, deps) => createLlamboSearcher(options, { chat: requireChat('llambo', deps), signal: deps.signal }),
+  'bohb-llambo': (options, deps) => new WarmStartedSearcher(
+    'bohb-llambo', new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
+    { chat: requireChat('bohb-llambo', deps), signal: deps.signal, count: warmStartCount(options) },
+  ),
 } satisfies Record<string, SearcherFactory>;
 
 export type FactorySearcherName = keyof typeof SEARCHER_FACTORIES;
@@ -41,12 +55,12 @@ export function isFactorySearcherName(name: string): name is FactorySearcherName
 }
 
 /** A new, unconfigured searcher; throws on an unknown name or a mistyped option. */
-export function createSearcher(name: FactorySearcherName, options: SearcherOptions = {}): Searcher {
+export function createSearcher(name: FactorySearcherName, options: SearcherOptions = {}, deps: SearcherDeps = {}): Searcher {
   if (!isFactorySearcherName(name)) {
     throw new Error(`unknown searcher "${name}" (known: ${Object.keys(SEARCHER_FACTORIES).join(', ')})`);
   }
   const factory: SearcherFactory = SEARCHER_FACTORIES[name];
-  return factory(options);
+  return factory(options, deps);
 }
 
 function parseOptions<T>(searcher: string, schema: z.ZodType<T>, options: SearcherOptions): T {
@@ -56,4 +70,20 @@ function parseOptions<T>(searcher: string, schema: z.ZodType<T>, options: Search
     throw new Error(`${searcher} options: ${issues}`);
   }
   return parsed.data;
+}
+
+/** Searchers that talk to an LLM. */
+export const LLM_SEARCHERS: readonly FactorySearcherName[] = ['llambo', 'bohb-llambo'];
+
+function requireChat(searcher: string, deps: SearcherDeps): LlmChat {
+  if (!deps.chat) {
+    throw new Error(`${searcher} needs an LLM endpoint: set llm.baseUrl and llm.model in the spec ` +
+      '(CLI: --llm-base-url URL --model NAME, key in OPENAI_API_KEY)');
+  }
+  return deps.chat;
+}
+
+function warmStartCount(options: SearcherOptions): number {
+  const n = options.nInit;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 8;
 }

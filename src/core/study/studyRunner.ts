@@ -5,11 +5,15 @@
 import type { Benchmark } from '../benchmark/benchmark';
 import { SeededRandom } from '../random/seededRandom';
 import { createScheduler } from '../schedulers/scheduler';
+import type { LlmChat } from '../llambo/llmChat';
+import type { LlmTotals } from '../llm/llmTypes';
 import type { Searcher, SearcherNotice } from '../searchers/searcher';
-import { createSearcher } from '../searchers/searcherFactory';
+import { createSearcher, LLM_SEARCHERS, type SearcherOptions } from '../searchers/searcherFactory';
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink } from './events';
 import { EventStream } from './eventStream';
+import { LlmTally, type LlmStudyTotals } from './llmTally';
+import { createStudyLlmClient, type StudyLlmAccess } from './studyLlmClient';
 import { makeStudyId } from './studyId';
 import { checkSpecAgainstTable, parseStudySpec, type SchedulerKind, type StudySpec, type StudySpecInput } from './studySpec';
 
@@ -28,6 +32,8 @@ export interface RunStudyOptions {
   readonly searcher?: Searcher;
   /** Clock for the generated study id (tests pin it). */
   readonly now?: () => Date;
+  /** How searchers that need an LLM reach it: the key (and test hooks) for the spec's endpoint, or a ready chat function. */
+  readonly llm?: StudyLlmAccess & { readonly chat?: LlmChat };
 }
 
 export interface StudySummary extends SimulationSummary {
@@ -41,6 +47,8 @@ export interface StudySummary extends SimulationSummary {
   /** Wall-clock milliseconds of the simulation itself (not the table load). */
   readonly wallMs: number;
   readonly eventCount: number;
+  /** Present for searchers that use an LLM. */
+  readonly llm?: LlmStudyTotals & { readonly httpRequests: number; readonly retries: number };
 }
 
 export async function runStudy(specInput: StudySpecInput | StudySpec, options: RunStudyOptions): Promise<StudySummary> {
@@ -48,10 +56,14 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const { benchmark } = options;
   checkSpecAgainstTable(spec, benchmark.maxEpoch);
   const studyId = spec.studyId ?? makeStudyId(spec, (options.now ?? (() => new Date()))());
-  const stream = new EventStream(options.sinks);
+  const usesLlm = LLM_SEARCHERS.includes(spec.searcher);
+  const tally = usesLlm ? new LlmTally() : undefined;
+  const stream = new EventStream([...(options.sinks ?? []), ...(tally ? [tally.sink] : [])]);
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
-  const searcher = options.searcher ?? createSearcher(spec.searcher, { ...spec.searcherOptions, ...(spec.llm ? { llm: spec.llm } : {}) });
+  const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;
+  const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 
   const { info } = benchmark;
   stream.emit({
@@ -70,6 +82,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
       maxEpoch: spec.rMax,
       isoClassOf: (cell) => benchmark.isoClass(benchmark.indexOf(cell)),
       emit: (notice) => emitNotice(stream, notice),
+      emitLlmCall: (call) => stream.emit({ ...call, time: stream.time }),
     });
     started = performance.now();
     summary = await simulateStudy({
@@ -96,7 +109,18 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count,
+    ...(tally ? { llm: { ...tally.totals, ...httpCounts(client?.totals) } } : {}),
   };
+}
+
+/** The searcher's options: the spec's searcherOptions, plus LLAMBO's modelled seconds per LLM call. */
+function searcherOptionsOf(spec: StudySpec): SearcherOptions {
+  const { mode, secondsPerLlmCall } = spec.decisionTime;
+  return { ...spec.searcherOptions, ...(mode === 'modelled' && secondsPerLlmCall !== undefined ? { secondsPerCall: secondsPerLlmCall } : {}) };
+}
+
+function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number } {
+  return { httpRequests: totals?.httpRequests ?? 0, retries: totals?.retries ?? 0 };
 }
 
 function emitNotice(stream: EventStream, notice: SearcherNotice): void {

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local'] as const;
+export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo'] as const;
+export const REPLY_CACHE_MODES = ['live', 'record', 'replay-strict', 'replay-or-live'] as const;
 export const SCHEDULER_KINDS = ['sync-hyperband', 'sync-sh', 'asha', 'fifo'] as const;
 export const CLOCK_MODES = ['event', 'synetune'] as const;
 export const DECISION_TIME_MODES = ['ignore', 'measured', 'modelled'] as const;
@@ -30,7 +31,35 @@ const decisionTimeSchema = z.strictObject({
   mode: oneOf(DECISION_TIME_MODES).default('ignore'),
   /** Simulated seconds charged per suggestion in 'modelled' mode. */
   secondsPerSuggestion: numberAbove(0, true).optional(),
+  /** Simulated seconds charged per LLM request in 'modelled' mode (on the batch's critical path). */
+  secondsPerLlmCall: numberAbove(0, true).optional(),
 });
+
+/** The LLM endpoint and its limits. The API key is never part of a spec: it comes from the environment or SecretStorage. */
+const llmSchema = z.strictObject({
+  baseUrl: z.url({ error: 'must be a URL such as http://127.0.0.1:11434/v1' }).default('https://api.openai.com/v1'),
+  model: z.string({ error: 'must be a model name' }).min(1, { error: 'must not be empty' }),
+  headers: z.record(z.string(), z.string(), { error: 'must map header names to strings' }).optional(),
+  azureApiVersion: z.string({ error: 'must be a string' }).optional(),
+  concurrency: intAtLeast(1).default(4),
+  requestsPerMinute: intAtLeast(1).optional(),
+  tokensPerMinute: intAtLeast(1).optional(),
+  timeoutMs: intAtLeast(1).optional(),
+  maxRetries: intAtLeast(0).optional(),
+  maxRequests: intAtLeast(0).optional(),
+  maxTokens: intAtLeast(0).optional(),
+  maxUsd: numberAbove(0, true).optional(),
+  prices: z.record(z.string(), z.strictObject({
+    inputPerMTok: numberAbove(0, true),
+    cachedInputPerMTok: numberAbove(0, true).optional(),
+    outputPerMTok: numberAbove(0, true),
+  }), { error: 'must map model names to prices' }).optional(),
+  /** JSONL reply cache; relative paths are resolved against the study folder (or the working directory). */
+  cachePath: z.string({ error: 'must be a file path (string)' }).min(1).optional(),
+  cacheMode: oneOf(REPLY_CACHE_MODES).default('live'),
+});
+
+export type LlmSpec = z.output<typeof llmSchema>;
 
 const rawSpecSchema = z.strictObject({
   searcher: oneOf(SEARCHER_NAMES).default('random'),
@@ -54,8 +83,8 @@ const rawSpecSchema = z.strictObject({
     .optional(),
   /** Searcher settings passed to its factory (e.g. bohb topNPercent, rea populationSize). */
   searcherOptions: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
-  /** LLAMBO settings; open until the LLAMBO searcher defines them. */
-  llm: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
+  /** The LLM endpoint, for searchers that use one (llambo, bohb-llambo). */
+  llm: llmSchema.optional(),
 });
 
 type RawSpec = z.output<typeof rawSpecSchema>;
@@ -94,8 +123,18 @@ function resolveCrossFieldRules(raw: RawSpec): StudySpec {
   if (raw.hours !== undefined && raw.budgetSeconds !== undefined && Math.abs(raw.hours * 3600 - raw.budgetSeconds) > 1e-6) {
     issues.push(`spec.budgetSeconds: conflicts with spec.hours ${raw.hours} (= ${raw.hours * 3600} s); give only one (got ${raw.budgetSeconds})`);
   }
-  if (raw.decisionTime.mode === 'modelled' && raw.decisionTime.secondsPerSuggestion === undefined) {
+  const usesLlm = raw.searcher === 'llambo' || raw.searcher === 'bohb-llambo';
+  if (raw.decisionTime.mode === 'modelled' && !usesLlm && raw.decisionTime.secondsPerSuggestion === undefined) {
     issues.push('spec.decisionTime.secondsPerSuggestion: required when spec.decisionTime.mode is "modelled" (got nothing)');
+  }
+  if (raw.decisionTime.mode === 'modelled' && usesLlm && raw.decisionTime.secondsPerLlmCall === undefined) {
+    issues.push('spec.decisionTime.secondsPerLlmCall: required when spec.decisionTime.mode is "modelled" and the searcher calls an LLM (got nothing)');
+  }
+  if (usesLlm && raw.llm === undefined) {
+    issues.push(`spec.llm: required by searcher "${raw.searcher}": give at least {"baseUrl": ..., "model": ...} (got nothing)`);
+  }
+  if (raw.llm && raw.llm.cacheMode !== 'live' && raw.llm.cachePath === undefined) {
+    issues.push(`spec.llm.cachePath: required when spec.llm.cacheMode is "${raw.llm.cacheMode}" (got nothing)`);
   }
   if (issues.length > 0) throw new StudySpecError(issues);
   const budgetSeconds = raw.budgetSeconds ?? (raw.hours ?? DEFAULT_HOURS) * 3600;
