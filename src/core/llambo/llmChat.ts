@@ -1,29 +1,17 @@
+import type { ChatRequest } from '../llm/llmTypes';
+
 /**
  * The narrow slice of the LLM client that LLAMBO needs. The real `LlmClient.chat` satisfies it; unit
- * tests pass a plain function. Errors are recognised by name so this folder does not depend on the
- * client's module (the client throws LlmBudgetExhausted, ReplyCacheMiss, LlmRequestFailed, LlmCancelled).
+ * tests pass a plain function. Request types come from the client; its errors (LlmBudgetExhausted,
+ * ReplyCacheMiss, LlmRequestFailed, LlmCancelled) are recognised by name, so no client code is loaded here.
  */
 
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+export type { ChatMessage } from '../llm/llmTypes';
 
 export type LlamboComponent = 'warmstart' | 'sampler' | 'surrogate' | 'repair';
 
-export interface LlmChatRequest {
-  readonly messages: readonly ChatMessage[];
-  readonly temperature?: number;
-  readonly topP?: number;
-  readonly maxTokens?: number;
-  readonly n?: number;
-  readonly seed?: number;
-  readonly responseFormat?: 'json_object' | 'text';
-  readonly logprobs?: boolean;
-  readonly topLogprobs?: number;
-  readonly tag?: { readonly component: string; readonly template?: string };
-  readonly signal?: AbortSignal;
-}
+/** The request LLAMBO sends: exactly the client's ChatRequest. */
+export type LlmChatRequest = ChatRequest;
 
 export interface LlmChatUsage {
   readonly promptTokens: number;
