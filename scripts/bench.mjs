@@ -1,4 +1,8 @@
-// `npm run bench`: runs the CLI's hidden bench command on the built bundle (extra args pass through).
+// `npm run bench`: runs the CLI's hidden bench command on the built bundle, then the LLM bench
+// (scripts/benchLlm.ts: LLAMBO's requests and tokens per new config, and the wall time of a study whose
+// replies take 0.8 s, against a scripted test double of an OpenAI-compatible server, not an LLM).
+// Flags: --json (both), --no-llm (skip the LLM bench), --no-latency and --llm-seeds N (LLM bench only);
+// anything else goes to `node dist/cli.js bench` (--seeds, --compare-seeds, --table).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,5 +14,20 @@ if (!existsSync(cli)) {
   console.error(`${cli} not found: run \`npm run build\` first (npm run bench does).`);
   process.exit(1);
 }
-const run = spawnSync(process.execPath, [cli, 'bench', ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(run.status ?? 1);
+
+const args = process.argv.slice(2);
+const llmArgs = [];
+const cliArgs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--no-llm') continue;
+  if (args[i] === '--no-latency') llmArgs.push(args[i]);
+  else if (args[i] === '--llm-seeds') llmArgs.push(args[i], args[++i] ?? '');
+  else cliArgs.push(args[i]);
+}
+if (args.includes('--json')) llmArgs.push('--json');
+
+const run = spawnSync(process.execPath, [cli, 'bench', ...cliArgs], { stdio: 'inherit' });
+if (run.status !== 0 || args.includes('--no-llm')) process.exit(run.status ?? 1);
+
+const llm = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'benchLlm.ts'), ...llmArgs], { stdio: 'inherit', cwd: root });
+process.exit(llm.status ?? 1);

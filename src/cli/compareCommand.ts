@@ -1,11 +1,15 @@
 /** `compare`: runs searchers x seeds on one loaded table and prints IQM/CI, median and quartiles. */
-import { parseCompareEntries, runComparison, type ComparisonResult, type CompareRow } from '../core/study/compareRunner';
+import {
+  parseCompareEntries, runComparison, type CompareEntry, type CompareOptions, type ComparisonResult, type CompareRow,
+} from '../core/study/compareRunner';
 import type { DistributionSummary } from '../core/study/compareStats';
-import { StudySpecError } from '../core/study/studySpec';
+import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
 import { intFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
+import { applyLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
+import { latencyText } from './studyReport';
 import { loadTableTimed, tableNotice } from './tableSource';
 
 export const DEFAULT_COMPARE_SEARCHERS = 'random,bohb,rea,local';
@@ -16,37 +20,42 @@ Runs every searcher with the same seeds (so the same initial random designs) on 
 reports, per searcher, the IQM of the best error with a 95% bootstrap CI, median and quartiles,
 regret against the table's optimum, mean trials and wall time.
 
-  --searchers LIST         comma-separated; an entry may name its scheduler: random,bohb,rea@asha
+  --searchers LIST         comma-separated; an entry may name its scheduler: random,bohb,rea@asha;
+                           llambo and bohb-llambo use the LLM flags below (baselines are charged
+                           --decision-seconds, default 0, when --llm-latency-mode is modelled)
   --seeds N                seeds 0..N-1 (default 10)
   --first-seed S           start the seeds at S instead of 0
 ${STUDY_FLAGS_HELP}
 
+${LLM_FLAGS_HELP}
+
 IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean(x, 0.25), as rliable).`;
 
-export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal): Promise<number> {
+export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('compare', args, {
-    ...STUDY_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
+    ...STUDY_FLAGS, ...LLM_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
   });
   if (values.help) { out.stdout(COMPARE_HELP); return 0; }
   const input = specInputFromFlags(values);
-  const spec = specFromFlags(input);
   const count = intFlag(values, 'seeds', 1) ?? 10;
   const first = intFlag(values, 'first-seed', 0) ?? 0;
-  let entries;
-  try {
-    entries = parseCompareEntries(stringFlag(values, 'searchers') ?? DEFAULT_COMPARE_SEARCHERS, spec.scheduler);
-  } catch (error) {
-    if (error instanceof StudySpecError) throw new UsageError(`--${error.message}`);
-    throw error;
-  }
+  const entries = compareEntries(stringFlag(values, 'searchers'), (input.scheduler as SchedulerKind | undefined) ?? 'sync-hyperband');
+  const searchers = entries.map((e) => e.searcher);
+  const llm = applyLlmFlags(input, values, { searchers, env, defaultSecondsPerSuggestion: 0 });
+  const spec = specFromFlags(input);
+  if (usesLlm(searchers)) specFromFlags({ ...input, searcher: 'llambo' }); // LLM settings errors before any study runs
   const { benchmark, loadMs } = loadTableTimed(spec.table);
+  if (llm && !values.json) out.stderr(`LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); Ctrl-C cancels`);
   const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
+  // The key reaches LLM studies through `llm` (runComparison forwards it to runStudy); it is never in the spec.
+  const options: CompareOptions = {
+    benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,
+    onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
+    ...(llm ? { llm: llm.access } : {}),
+  };
   let result: ComparisonResult;
   try {
-    result = await runComparison({
-      benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,
-      onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
-    });
+    result = await runComparison(options);
   } finally {
     bar.finish();
   }
@@ -55,8 +64,25 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
     return 0;
   }
   for (const line of comparisonText(result, loadMs)) out.stdout(line);
+  if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
   for (const line of tableNotice(benchmark)) out.stdout(line);
   return 0;
+}
+
+function compareEntries(list: string | undefined, defaultScheduler: SchedulerKind): CompareEntry[] {
+  try {
+    return parseCompareEntries(list ?? DEFAULT_COMPARE_SEARCHERS, defaultScheduler);
+  } catch (error) {
+    if (error instanceof StudySpecError) throw new UsageError(`--${error.message}`);
+    throw error;
+  }
+}
+
+function llmCompareLines(llm: LlmSetup, input: Record<string, unknown>): string[] {
+  const spec = specFromFlags({ ...input, searcher: 'llambo' });
+  return [
+    `LLM searchers used ${llm.model} at ${llm.baseUrl}; ${latencyText(spec)}`,
+  ];
 }
 
 export function comparisonText(result: ComparisonResult, loadMs: number): string[] {

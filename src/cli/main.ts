@@ -2,6 +2,7 @@
  * Headless entry point (bundled to dist/cli.js): `node dist/cli.js <command> [options]`.
  * Exit codes: 0 success, 1 failure (table unusable, export refused ...), 2 bad command line, 130 cancelled.
  */
+import { setMaxListeners } from 'node:events';
 import { TableError } from '../core/benchmark/tableError';
 import { EventLogError } from '../core/study/eventLog';
 import { StudySpecError } from '../core/study/studySpec';
@@ -20,6 +21,9 @@ Usage: node dist/cli.js <command> [options]      (node dist/cli.js <command> --h
 
 Commands:
   study          run one study:  study --searcher random --scheduler sync-hyperband --workers 4 --hours 5 --seed 0
+                 (no --searcher: LLAMBO if an LLM endpoint is configured, else the four baselines)
+                 LLAMBO: study --searcher llambo --llm-base-url http://127.0.0.1:11434/v1 --model llama3.1
+                 (or OPENAI_API_KEY for OpenAI; the key is read from the environment only)
   compare        run searchers x seeds and compare them (IQM, bootstrap CI, median, quartiles, regret)
   export         export a saved study (study --out DIR) as Syne Tune results, CSV or JSONL
   import-table   import Syne Tune's exact nasbench201 table (from a folder or downloaded)
@@ -27,7 +31,7 @@ Commands:
 
 Results from the bundled table: epochs 1-199 are model-generated (the epoch-200 seed mean is real).`;
 
-type Command = (args: readonly string[], out: CommandOutput, signal?: AbortSignal) => number | Promise<number>;
+type Command = (args: readonly string[], out: CommandOutput, signal?: AbortSignal, env?: NodeJS.ProcessEnv) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   study: studyCommand,
@@ -38,8 +42,10 @@ const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
 };
 
-/** Runs the command line and returns the exit code; never throws. */
-export async function runCli(argv: readonly string[], out: CommandOutput = processOutput, signal?: AbortSignal): Promise<number> {
+/** Runs the command line and returns the exit code; never throws. `env` is where OPENAI_API_KEY / LLAMBO_* are read (tests pass their own). */
+export async function runCli(
+  argv: readonly string[], out: CommandOutput = processOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out.stdout(MAIN_HELP);
@@ -51,7 +57,7 @@ export async function runCli(argv: readonly string[], out: CommandOutput = proce
     return 2;
   }
   try {
-    return await command(args, out, signal);
+    return await command(args, out, signal, env);
   } catch (error) {
     return reportError(name, error, out);
   }
@@ -87,6 +93,8 @@ function isMainModule(): boolean {
 
 if (isMainModule()) {
   const controller = new AbortController();
+  // Every LLM request waiting or in flight listens on this one signal: dozens at once is normal, not a leak.
+  setMaxListeners(0, controller.signal);
   process.once('SIGINT', () => controller.abort());
   runCli(process.argv.slice(2), processOutput, controller.signal).then((code) => {
     process.exitCode = code;

@@ -1,107 +1,107 @@
-/** `study`: runs one simulated study and prints its summary (text or one JSON line). */
+/**
+ * `study`: runs one simulated study and prints its summary (text or one JSON line). Without --searcher
+ * it runs LLAMBO when an LLM endpoint is configured, and otherwise the four baselines.
+ */
 import { resolve } from 'node:path';
 import { EventLogWriter } from '../core/study/eventLog';
 import type { EventSink } from '../core/study/events';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
-import { SEARCHER_NAMES, type StudySpec } from '../core/study/studySpec';
-import { choiceFlag, intFlag, parseCommandArgs, stringFlag } from './cliArgs';
+import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
+import { runBaselineStudies } from './baselineStudies';
+import { choiceFlag, intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
+import { ENABLE_LLAMBO_LINE, endpointConfiguredByEnv } from './llmEndpoint';
+import { applyLlmFlags, ENDPOINT_FLAGS, givenLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
+import { studyJson, studyText } from './studyReport';
 import { loadTableTimed, tableNotice } from './tableSource';
 
 export const STUDY_HELP = `Usage: node dist/cli.js study [options]
 
-Runs one simulated NAS study on NAS-Bench-201 / CIFAR-10 and prints its outcome.
+Runs one simulated NAS study on NAS-Bench-201 / CIFAR-10 and prints its outcome. Without --searcher:
+LLAMBO when an LLM endpoint is configured (OPENAI_API_KEY, or LLAMBO_BASE_URL and LLAMBO_MODEL, or
+--llm-base-url/--model), otherwise the four baselines random, bohb, rea, local (same seed) as a table.
 
-  --searcher NAME          random (default) | bohb | rea | local
+  --searcher NAME          random | bohb | rea | local | llambo | bohb-llambo
   --seed N                 master seed (default 0): same seed, same study, event for event
 ${STUDY_FLAGS_HELP}
-  --out DIR                save study.json + events.jsonl in DIR (refuses a folder holding a study)
+  --out DIR                save study.json + events.jsonl in DIR (refuses a folder holding a study;
+                           the baselines go to DIR/<searcher>)
   --force                  with --out: replace a study already in DIR
   --study-id ID            id recorded in the events (default <searcher>-<scheduler>-s<seed>-<time>)
 
-With --json one JSON line is printed: searcher, scheduler, seed, table, trialsStarted,
-resultsReported, bestError, bestErrorAtMax, incumbentArch, simulatedSeconds, wallMs, ...`;
+${LLM_FLAGS_HELP}
 
-export async function studyCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal): Promise<number> {
+With --json one JSON line is printed: searcher, scheduler, seed, table, trialsStarted,
+resultsReported, bestError, bestErrorAtMax, incumbentArch, simulatedSeconds, wallMs, ... and for LLM
+searchers llm: {requests, promptTokens, completionTokens, costUsd, cacheHits, parseFailures,
+failedCalls, fallbacks, newConfigs, httpRequests, retries} and llmEndpoint (never the key).
+Ctrl-C cancels (exit code 130).`;
+
+export async function studyCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('study', args, {
-    ...STUDY_FLAGS, searcher: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+    ...STUDY_FLAGS, ...LLM_FLAGS, searcher: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
     force: { type: 'boolean' }, 'study-id': { type: 'string' },
   });
   if (values.help) { out.stdout(STUDY_HELP); return 0; }
   const input = specInputFromFlags(values);
-  const searcher = choiceFlag(values, 'searcher', SEARCHER_NAMES);
-  if (searcher !== undefined) input.searcher = searcher;
   const seed = intFlag(values, 'seed', 0);
   if (seed !== undefined) input.seed = seed;
+  const outFlag = stringFlag(values, 'out');
+  const outDir = outFlag === undefined ? undefined : resolve(outFlag);
+  const searcher = chooseSearcher(values, input, env);
+
+  if (searcher === 'baselines') {
+    if (values['study-id'] !== undefined) throw new UsageError('--study-id names one study: give --searcher too (the default runs four baselines)');
+    const given = givenLlmFlags(values);
+    if (given.length > 0) throw new UsageError(`--${given[0]}: no LLM endpoint is configured, so study runs the baselines. ${ENABLE_LLAMBO_LINE}`);
+    const spec = specFromFlags({ ...input, searcher: 'random' });
+    const { benchmark, loadMs } = loadTableTimed(spec.table);
+    return runBaselineStudies({ spec, benchmark, loadMs, json: values.json === true, env, outDir, force: values.force === true, signal }, out);
+  }
+
+  input.searcher = searcher;
   const studyId = stringFlag(values, 'study-id');
   if (studyId !== undefined) input.studyId = studyId;
+  const llm = applyLlmFlags(input, values, { searchers: [searcher], env, outDir });
   const spec = specFromFlags(input);
-
   const { benchmark, loadMs } = loadTableTimed(spec.table);
-  const outDir = stringFlag(values, 'out');
-  const log = outDir === undefined ? undefined : new EventLogWriter(resolve(outDir), { table: benchmark.info, overwrite: values.force === true });
+  if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
+
+  const log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
   const sinks: EventSink[] = log ? [log.sink] : [];
   const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
   let summary: StudySummary;
   try {
     summary = await runStudy(spec, {
-      benchmark, sinks, signal,
+      benchmark, sinks, signal, ...(llm ? { llm: llm.access } : {}),
       onProgress: (p) => bar.update(p.fraction, `trials ${p.trialsStarted}  results ${p.resultsReported}`),
     });
   } finally {
     bar.finish();
     log?.close();
   }
+  const ctx = { spec, loadMs, tablePath: benchmark.info.path, tableKind: benchmark.info.kind, outDir: log?.dir, llm };
   if (values.json) {
-    out.stdout(JSON.stringify(studyJson(summary, spec, loadMs, benchmark.info.path, benchmark.info.kind, log?.dir)));
+    out.stdout(JSON.stringify(studyJson(summary, ctx)));
   } else {
-    for (const line of studyText(summary, spec, loadMs, log?.dir)) out.stdout(line);
+    for (const line of studyText(summary, ctx)) out.stdout(line);
     for (const line of tableNotice(benchmark)) out.stdout(line);
   }
   return summary.stopReason === 'cancelled' ? 130 : 0;
 }
 
-function studyJson(summary: StudySummary, spec: StudySpec, loadMs: number, tablePath: string, tableKind: string, outDir: string | undefined) {
-  return {
-    studyId: summary.studyId, searcher: summary.searcher, scheduler: summary.scheduler, seed: summary.seed,
-    workers: spec.workers, budgetSeconds: spec.budgetSeconds, clock: spec.clock, decisionTime: spec.decisionTime.mode,
-    table: summary.table, tableKind, tablePath,
-    trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
-    bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax,
-    regret: summary.bestErrorAtMax === null ? null : summary.bestErrorAtMax - summary.optimumError,
-    optimumError: summary.optimumError, incumbentArch: summary.incumbentArch,
-    simulatedSeconds: summary.simulatedSeconds, stopReason: summary.stopReason,
-    wallMs: round(summary.wallMs, 2), tableLoadMs: round(loadMs, 1), events: summary.eventCount,
-    ...(outDir ? { out: outDir } : {}),
-  };
+/** --searcher, else the --spec file's searcher, else LLAMBO if an endpoint is configured, else the baselines. */
+function chooseSearcher(values: FlagValues, input: Record<string, unknown>, env: NodeJS.ProcessEnv): SearcherName | 'baselines' {
+  const flag = choiceFlag(values, 'searcher', SEARCHER_NAMES);
+  if (flag !== undefined) return flag;
+  if (input.searcher !== undefined) return input.searcher as SearcherName; // validated with the rest of the spec
+  if (ENDPOINT_FLAGS.some((name) => values[name] !== undefined) || endpointConfiguredByEnv(env)) return 'llambo';
+  return 'baselines';
 }
 
-function studyText(summary: StudySummary, spec: StudySpec, loadMs: number, outDir: string | undefined): string[] {
-  const err = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
-  const regret = summary.bestErrorAtMax === null ? '' : `  (regret ${(summary.bestErrorAtMax - summary.optimumError).toFixed(4)} vs optimum ${summary.optimumError.toFixed(4)})`;
-  const lines = [
-    `Study ${summary.studyId}: ${summary.searcher} searcher, ${summary.scheduler} scheduler, ${spec.workers} workers, ` +
-      `${formatHours(spec.budgetSeconds)} simulated, seed ${summary.seed}, clock ${spec.clock}, decision time ${spec.decisionTime.mode}`,
-    `  trials started     ${summary.trialsStarted}`,
-    `  results reported   ${summary.resultsReported}`,
-    `  best error         ${err(summary.bestError)}  (any epoch)`,
-    `  best error @${spec.rMax}    ${err(summary.bestErrorAtMax)}${regret}`,
-    `  incumbent          ${summary.incumbentArch ?? 'n/a'}`,
-    `  simulated time     ${(summary.simulatedSeconds / 3600).toFixed(2)} h  (stopped: ${summary.stopReason})`,
-    `  wall time          ${summary.wallMs.toFixed(1)} ms  (table load ${loadMs.toFixed(0)} ms)`,
-  ];
-  if (outDir) lines.push(`  saved              ${outDir} (study.json, events.jsonl)`);
-  return lines;
-}
-
-function formatHours(seconds: number): string {
-  const hours = seconds / 3600;
-  return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(2)} h`;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
+function startNote(llm: LlmSetup, maxUsd: number | undefined): string {
+  const budget = maxUsd === undefined ? 'no dollar budget' : `dollar budget $${maxUsd} (--max-llm-usd)`;
+  return `LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); ${budget}; Ctrl-C cancels`;
 }

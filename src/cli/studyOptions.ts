@@ -9,6 +9,7 @@ import {
   type StudySpec, type StudySpecInput,
 } from '../core/study/studySpec';
 import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
+import { LLM_FLAG_OF_FIELD } from './llmFlags';
 
 export const STUDY_FLAGS: OptionSpecs = {
   scheduler: { type: 'string' },
@@ -48,6 +49,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   budgetSeconds: '--budget-seconds', maxTrials: '--max-trials', seed: '--seed', rMin: '--r-min', eta: '--eta',
   rMax: '--r-max', clock: '--clock', 'decisionTime.mode': '--decision-time',
   'decisionTime.secondsPerSuggestion': '--decision-seconds', table: '--table', tag: '--tag',
+  ...LLM_FLAG_OF_FIELD,
 };
 
 /** Reads the shared flags (and --spec) into a spec input; searcher/seed are added by the command. */

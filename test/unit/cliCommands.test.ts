@@ -12,7 +12,7 @@ import { parseCompareEntries } from '../../src/core/study/compareRunner';
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [], stderr: string[] = [];
   const out: CommandOutput = { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), progressStream: process.stderr };
-  const code = await runCli(argv, out);
+  const code = await runCli(argv, out, undefined, {}); // no OPENAI_API_KEY / LLAMBO_* from the developer's shell
   return { code, stdout, stderr };
 }
 

@@ -10,8 +10,11 @@ const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 const built = existsSync(CLI);
 const skip = built ? false : `${CLI} is missing (npm test builds it first)`;
 
+// Without the developer's LLM settings, so the default study is the baselines, never a paid endpoint.
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OPENAI_API_KEY|LLAMBO_BASE_URL|LLAMBO_MODEL)$/.test(name)));
+
 function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -36,7 +39,7 @@ test('study --json: one JSON line with the summary; a default 5 h / 4-worker ran
 });
 
 test('text output names the table and says how to get the exact one', { skip }, () => {
-  const result = run('study', '--hours', '1', '--seed', '3');
+  const result = run('study', '--searcher', 'random', '--hours', '1', '--seed', '3');
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /trials started +\d+/);
   assert.match(result.stdout, /epochs 1-199 of this table are model-generated/);
@@ -62,7 +65,7 @@ test('study --out, then export to Syne Tune and CSV formats; exports never overw
     assert.equal(saved.code, 0, saved.stderr);
     const summary = JSON.parse(saved.stdout);
     assert.equal(JSON.parse(readFileSync(join(studyDir, 'study.json'), 'utf8')).studyId, summary.studyId);
-    assert.equal(run('study', '--hours', '1', '--out', studyDir).code, 1, 'a folder holding a study is refused');
+    assert.equal(run('study', '--searcher', 'rea', '--hours', '1', '--out', studyDir).code, 1, 'a folder holding a study is refused');
 
     const out = join(dir, 'export');
     const st = run('export', '--study', studyDir, '--format', 'synetune', '--out', out);

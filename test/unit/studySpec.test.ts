@@ -25,7 +25,7 @@ test('validation messages name the field, the rule and the value given', () => {
   assert.deepEqual(issuesOf({ workers: 0 }), ['spec.workers: must be an integer >= 1 (got 0)']);
   assert.deepEqual(issuesOf({ workers: 2.5 }), ['spec.workers: must be an integer >= 1 (got 2.5)']);
   assert.deepEqual(issuesOf({ workers: '4' }), ['spec.workers: must be an integer >= 1 (got "4")']);
-  assert.deepEqual(issuesOf({ searcher: 'llama' }), ['spec.searcher: must be one of "random", "bohb", "rea", "local" (got "llama")']);
+  assert.deepEqual(issuesOf({ searcher: 'llama' }), ['spec.searcher: must be one of "random", "bohb", "rea", "local", "llambo", "bohb-llambo" (got "llama")']);
   assert.deepEqual(issuesOf({ decisionTime: { mode: 'sometimes' } }),
     ['spec.decisionTime.mode: must be one of "ignore", "measured", "modelled" (got "sometimes")']);
   assert.deepEqual(issuesOf({ wokers: 4 }), ['spec.wokers: unknown field']);
@@ -62,11 +62,16 @@ test('r_max is checked against the loaded table', () => {
   assert.doesNotThrow(() => checkSpecAgainstTable(parseStudySpec({}), 200));
 });
 
-test('the llm sub-object stays open for LLAMBO settings; a parsed spec parses to itself', () => {
-  const spec = parseStudySpec({ llm: { model: 'gpt-4o-mini', nInit: 8, nested: { a: 1 } }, tag: 'x' });
-  assert.deepEqual(spec.llm, { model: 'gpt-4o-mini', nInit: 8, nested: { a: 1 } });
+test('the llm section names the endpoint, fills defaults, rejects unknown fields; a parsed spec parses to itself', () => {
+  const spec = parseStudySpec({ searcher: 'llambo', llm: { model: 'gpt-4o-mini' }, tag: 'x' });
+  assert.deepEqual(spec.llm, { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', concurrency: 4, cacheMode: 'live' });
   assert.deepEqual(parseStudySpec(JSON.parse(JSON.stringify(spec))), spec);
-  assert.match(issuesOf({ llm: 'gpt' })[0], /^spec\.llm: must be an object/);
+  assert.match(issuesOf({ llm: 'gpt' })[0], /^spec\.llm: /);
+  assert.deepEqual(issuesOf({ llm: { model: 'm', apiKey: 'sk-x' } }), ['spec.llm.apiKey: unknown field']);
+  assert.match(issuesOf({ searcher: 'llambo' })[0], /^spec\.llm: required by searcher "llambo"/);
+  assert.match(issuesOf({ llm: { model: 'm', cacheMode: 'record' } })[0], /^spec\.llm\.cachePath: required when spec\.llm\.cacheMode is "record"/);
+  assert.match(issuesOf({ searcher: 'llambo', llm: { model: 'm' }, decisionTime: { mode: 'modelled' } })[0],
+    /^spec\.decisionTime\.secondsPerLlmCall: required/);
 });
 
 test('study ids: <searcher>-<scheduler>-s<seed>-<yyyymmdd-hhmmss>', () => {

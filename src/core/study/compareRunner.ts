@@ -4,7 +4,7 @@
  */
 import type { Benchmark } from '../benchmark/benchmark';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
-import { runStudy, type StudySummary } from './studyRunner';
+import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import {
   parseStudySpec, SCHEDULER_KINDS, SEARCHER_NAMES, StudySpecError,
   type SchedulerKind, type SearcherName, type StudySpec, type StudySpecInput,
@@ -51,6 +51,8 @@ export interface CompareOptions {
   readonly baseSpec: StudySpecInput;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CompareProgress) => void;
+  /** LLM access for searchers that need it (the key never enters a spec). */
+  readonly llm?: RunStudyOptions['llm'];
 }
 
 /** The outcome of one run, kept so callers can plot or re-aggregate. */
@@ -107,7 +109,7 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
       if (options.signal?.aborted) throw new Error('comparison cancelled');
       const summary = await runStudy(
         { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${entry.label.replace('@', '-')}-s${seed}` },
-        { benchmark, signal: options.signal },
+        { benchmark, signal: options.signal, llm: options.llm },
       );
       entryRuns.push(summary);
       runs.push({

@@ -1,0 +1,202 @@
+/**
+ * LLM part of `npm run bench` (run by scripts/bench.mjs as `node --import tsx scripts/benchLlm.ts`).
+ *
+ * LLAMBO runs a 5 h / 4-worker synchronous Hyperband study on the bundled table through the REAL
+ * LlmClient over HTTP, against a scripted test double of an OpenAI-compatible server on 127.0.0.1
+ * (test/support/fakeLlmServer). The double is not an LLM: the "oracle" reads the table, the "noise"
+ * responder answers at random. What this measures is the searcher's LLM traffic (requests and tokens
+ * per new config) and how its per-rung batching hides latency, not the quality of any model.
+ *
+ * Flags: --json (one JSON line), --llm-seeds N (default 3), --no-latency (skip the ~1 min latency run).
+ */
+import { costOf, DEFAULT_PRICES } from '../src/core/llm/priceTable';
+import type { TableBenchmark } from '../src/core/benchmark/tableLoader';
+import { loadTable } from '../src/core/benchmark/tableLoader';
+import { defaultTablePath } from '../src/core/benchmark/tablePaths';
+import type { Cell } from '../src/core/nb201/searchSpace';
+import { runStudy, type StudySummary } from '../src/core/study/studyRunner';
+import type { StudySpecInput } from '../src/core/study/studySpec';
+import { FakeLlmServer, type FakeResponder } from '../test/support/fakeLlmServer';
+import { noiseReplier, oracleReplier, serverResponder, type OracleSpec, type Replier } from '../test/support/llmResponders';
+
+const GOOD_CELLS = 2500;
+const LATENCY_MS = 800;
+const CONCURRENCY = 4;
+const TARGET_REQUESTS_PER_CONFIG = 1;
+const PYTHON_REQUESTS_PER_CONFIG = 40;
+const PRICE_MODEL = 'gpt-4o-mini';
+
+/** Oracle over the table: truth = seed-mean error at the asked level; proposals from the best cells by final error. */
+function tableOracle(benchmark: TableBenchmark): OracleSpec {
+  const truth = (cell: Cell, level: number) => {
+    const index = benchmark.indexOf(cell);
+    let sum = 0;
+    for (let seed = 0; seed < benchmark.numSeeds; seed++) sum += benchmark.validError(index, seed, level);
+    return sum / benchmark.numSeeds;
+  };
+  const order = Array.from({ length: 15625 }, (_, i) => i).sort((a, b) => benchmark.finalErrorMean(a) - benchmark.finalErrorMean(b));
+  return { truth, goodCells: order.slice(0, GOOD_CELLS).map((i) => benchmark.cellAt(i)), defaultLevel: benchmark.maxEpoch };
+}
+
+/** The double reports usage as characters / 4 (it has no tokenizer), and optionally waits before replying. */
+function httpResponder(replier: Replier, delayMs = 0): FakeResponder {
+  const inner = serverResponder(replier);
+  return async (body, index, request) => {
+    const reply = await inner(body, index, request);
+    const json = reply.json as { choices: { message: { content: string } }[]; usage: unknown };
+    const messages: { content?: unknown }[] = Array.isArray(body?.messages) ? body.messages : [];
+    const prompt = Math.ceil(messages.reduce((a, m) => a + String(m.content ?? '').length, 0) / 4);
+    const completion = Math.ceil(json.choices.reduce((a, c) => a + c.message.content.length, 0) / 4);
+    json.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: 0 } };
+    return delayMs > 0 ? { ...reply, delayMs } : reply;
+  };
+}
+
+interface LlmRun {
+  readonly summary: StudySummary;
+  readonly serverRequests: number;
+  readonly maxInFlight: number;
+  readonly realSeconds: number;
+}
+
+async function runOverHttp(benchmark: TableBenchmark, responder: FakeResponder, spec: StudySpecInput): Promise<LlmRun> {
+  const server = await new FakeLlmServer(responder).start();
+  try {
+    const started = performance.now();
+    const summary = await runStudy({
+      searcher: 'llambo', scheduler: 'sync-hyperband', workers: 4, hours: 5, ...spec,
+      searcherOptions: { timingConcurrency: CONCURRENCY, ...spec.searcherOptions },
+      llm: { baseUrl: server.baseUrl, model: 'bench-test-double', concurrency: CONCURRENCY },
+    }, { benchmark, llm: {} });
+    return { summary, serverRequests: server.requests.length, maxInFlight: server.stats.maxInFlight, realSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    await server.close();
+  }
+}
+
+interface TrafficReport {
+  readonly responder: string;
+  readonly seeds: number;
+  readonly requests: number;
+  readonly newConfigs: number;
+  readonly requestsPerNewConfig: number;
+  readonly minRequestsPerNewConfig: number;
+  readonly maxRequestsPerNewConfig: number;
+  readonly promptTokensPerNewConfig: number;
+  readonly completionTokensPerNewConfig: number;
+  readonly gpt4oMiniUsdPerStudy: number;
+  readonly parseFailures: number;
+  readonly fallbacks: number;
+  readonly meanBestErrorAtMax: number | null;
+  readonly withinTarget: boolean;
+}
+
+async function traffic(benchmark: TableBenchmark, name: string, replier: Replier, seeds: number): Promise<TrafficReport> {
+  let requests = 0, configs = 0, prompt = 0, completion = 0, parseFailures = 0, fallbacks = 0, bestSum = 0, bestN = 0;
+  const ratios: number[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const { summary, serverRequests } = await runOverHttp(benchmark, httpResponder(replier), { seed, studyId: `bench-llm-${name}-s${seed}` });
+    const llm = summary.llm!;
+    if (serverRequests !== llm.httpRequests) throw new Error(`server saw ${serverRequests} requests, the client counted ${llm.httpRequests}`);
+    requests += llm.requests; configs += llm.newConfigs; prompt += llm.promptTokens; completion += llm.completionTokens;
+    parseFailures += llm.parseFailures; fallbacks += llm.fallbacks;
+    ratios.push(llm.requests / Math.max(1, llm.newConfigs));
+    if (summary.bestErrorAtMax !== null) { bestSum += summary.bestErrorAtMax; bestN++; }
+  }
+  const perConfig = requests / Math.max(1, configs);
+  const usd = costOf({ promptTokens: prompt / seeds, completionTokens: completion / seeds, cachedTokens: 0 }, DEFAULT_PRICES[PRICE_MODEL]);
+  return {
+    responder: name, seeds, requests, newConfigs: configs,
+    requestsPerNewConfig: r3(perConfig), minRequestsPerNewConfig: r3(Math.min(...ratios)), maxRequestsPerNewConfig: r3(Math.max(...ratios)),
+    promptTokensPerNewConfig: Math.round(prompt / Math.max(1, configs)), completionTokensPerNewConfig: Math.round(completion / Math.max(1, configs)),
+    gpt4oMiniUsdPerStudy: r3(usd), parseFailures, fallbacks,
+    meanBestErrorAtMax: bestN > 0 ? r3(bestSum / bestN, 4) : null,
+    withinTarget: perConfig <= TARGET_REQUESTS_PER_CONFIG,
+  };
+}
+
+interface LatencyReport {
+  readonly latencySeconds: number;
+  readonly concurrency: number;
+  readonly requests: number;
+  readonly newConfigs: number;
+  readonly wallSeconds: number;
+  readonly wallSecondsPerNewConfig: number;
+  /** The same requests one after another: requests x latency. */
+  readonly sequentialSeconds: number;
+  readonly maxInFlight: number;
+}
+
+async function latency(benchmark: TableBenchmark, replier: Replier): Promise<LatencyReport> {
+  const run = await runOverHttp(benchmark, httpResponder(replier, LATENCY_MS), { seed: 0, studyId: 'bench-llm-latency' });
+  const llm = run.summary.llm!;
+  return {
+    latencySeconds: LATENCY_MS / 1000, concurrency: CONCURRENCY, requests: llm.requests, newConfigs: llm.newConfigs,
+    wallSeconds: r3(run.realSeconds, 1), wallSecondsPerNewConfig: r3(run.realSeconds / Math.max(1, llm.newConfigs)),
+    sequentialSeconds: r3(llm.requests * LATENCY_MS / 1000, 1), maxInFlight: run.maxInFlight,
+  };
+}
+
+/** Simulated cost of LLM time: the same study with 0.8 s per request charged to the clock (modelled). */
+async function modelled(benchmark: TableBenchmark, replier: Replier) {
+  const ignore = await runOverHttp(benchmark, httpResponder(replier), { seed: 0, studyId: 'bench-llm-ignore' });
+  const charged = await runOverHttp(benchmark, httpResponder(replier), {
+    seed: 0, studyId: 'bench-llm-modelled', decisionTime: { mode: 'modelled', secondsPerLlmCall: LATENCY_MS / 1000 },
+  });
+  return {
+    secondsPerLlmCall: LATENCY_MS / 1000,
+    trialsIgnored: ignore.summary.trialsStarted, trialsModelled: charged.summary.trialsStarted,
+    bestErrorAtMaxIgnored: ignore.summary.bestErrorAtMax, bestErrorAtMaxModelled: charged.summary.bestErrorAtMax,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const seedsAt = args.indexOf('--llm-seeds');
+  const seeds = seedsAt >= 0 ? Math.max(1, Number.parseInt(args[seedsAt + 1] ?? '3', 10) || 3) : 3;
+  const benchmark = loadTable(defaultTablePath());
+  const oracle = oracleReplier(tableOracle(benchmark));
+
+  const oracleTraffic = await traffic(benchmark, 'oracle', oracle, seeds);
+  const noiseTraffic = await traffic(benchmark, 'noise', noiseReplier, seeds);
+  const timing = args.includes('--no-latency') ? null : await latency(benchmark, oracle);
+  const clock = await modelled(benchmark, oracle);
+  const report = { table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, latency: timing, modelled: clock };
+  if (json) { console.log(JSON.stringify(report)); return; }
+
+  const ok = (pass: boolean) => (pass ? 'ok' : 'OVER TARGET');
+  console.log('');
+  console.log('LLM traffic of LLAMBO (5 h / 4-worker sync-hyperband on the bundled table, seeds 0-' + (seeds - 1) + ').');
+  console.log('  Replies come from a scripted TEST DOUBLE of an OpenAI-compatible server on 127.0.0.1, reached through the');
+  console.log('  real LlmClient over HTTP. It is not an LLM; tokens are the double\'s characters/4 estimate.');
+  for (const t of [oracleTraffic, noiseTraffic]) {
+    console.log(`  ${t.responder.padEnd(6)} responder: ${t.requestsPerNewConfig} LLM requests per new config ` +
+      `(${t.requests} requests / ${t.newConfigs} new configs; per seed ${t.minRequestsPerNewConfig}-${t.maxRequestsPerNewConfig})  ` +
+      `target <= ${TARGET_REQUESTS_PER_CONFIG}: ${ok(t.withinTarget)}  (the Python original: about ${PYTHON_REQUESTS_PER_CONFIG})`);
+    console.log(`    ${t.responder}: tokens per new config ${t.promptTokensPerNewConfig} prompt + ${t.completionTokensPerNewConfig} completion; ` +
+      `~$${t.gpt4oMiniUsdPerStudy} per study at ${PRICE_MODEL} list prices; parse failures ${t.parseFailures}, fallbacks ${t.fallbacks}; ` +
+      `mean best error @200 ${t.meanBestErrorAtMax ?? 'n/a'}`);
+  }
+  if (timing) {
+    console.log(`LLM latency hidden by batching (oracle double answering each request after ${timing.latencySeconds} s, client concurrency ${timing.concurrency}, seed 0):`);
+    console.log(`  ${timing.requests} requests, real wall time ${timing.wallSeconds} s for the whole study = ${timing.wallSecondsPerNewConfig} s per new config ` +
+      `(${timing.newConfigs} new configs; the same requests one by one: ${timing.sequentialSeconds} s; at most ${timing.maxInFlight} in flight)`);
+    console.log(`  For scale: ${PYTHON_REQUESTS_PER_CONFIG} sequential requests per new config at ${timing.latencySeconds} s would be ` +
+      `${r3(PYTHON_REQUESTS_PER_CONFIG * timing.latencySeconds, 1)} s per new config.`);
+  } else {
+    console.log('LLM latency run skipped (--no-latency).');
+  }
+  console.log(`Modelled decision time (${clock.secondsPerLlmCall} s per LLM request charged to the simulated clock, ${CONCURRENCY} at a time, seed 0): ` +
+    `${clock.trialsModelled} trials started vs ${clock.trialsIgnored} with LLM time ignored; best error @200 ${clock.bestErrorAtMaxModelled} vs ${clock.bestErrorAtMaxIgnored}.`);
+}
+
+function r3(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+main().catch((error: unknown) => {
+  console.error(`benchLlm: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exitCode = 1;
+});

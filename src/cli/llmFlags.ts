@@ -1,0 +1,218 @@
+/**
+ * The LLM flags of `study` and `compare` (endpoint, limits, reply cache, how LLM time counts, LLAMBO
+ * settings) and their translation into the spec's `llm`, `decisionTime` and `searcherOptions`. The key
+ * is never a flag: it comes from OPENAI_API_KEY and goes to the client only (RunStudyOptions.llm).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DECISION_TIME_MODES, REPLY_CACHE_MODES, type SearcherName } from '../core/study/studySpec';
+import type { StudyLlmAccess } from '../core/study/studyLlmClient';
+import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
+import { apiKeyFromEnv, API_KEY_ENV, baseUrlFromEnv, isOpenAiUrl, modelFromEnv, MODEL_ENV, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL } from './llmEndpoint';
+
+export const LLM_SEARCHER_NAMES: readonly SearcherName[] = ['llambo', 'bohb-llambo'];
+export const CONTEXT_LEVELS = ['none', 'partial', 'full'] as const;
+/** Dollar budget per study unless --max-llm-usd says otherwise (as the extension's default). */
+export const DEFAULT_MAX_USD = 1;
+/** File name of the reply cache kept in the --out folder. */
+export const OUT_CACHE_FILE = 'llm-cache.jsonl';
+
+export const LLM_FLAGS: OptionSpecs = {
+  'llm-base-url': { type: 'string' },
+  model: { type: 'string' },
+  'llm-cache': { type: 'string' },
+  'llm-cache-mode': { type: 'string' },
+  'llm-latency-mode': { type: 'string' },
+  'llm-seconds-per-call': { type: 'string' },
+  'max-llm-usd': { type: 'string' },
+  'max-llm-requests': { type: 'string' },
+  'llm-concurrency': { type: 'string' },
+  'llm-rpm': { type: 'string' },
+  'llm-tpm': { type: 'string' },
+  'llm-timeout-ms': { type: 'string' },
+  context: { type: 'string' },
+  'n-init': { type: 'string' },
+  prompts: { type: 'string' },
+};
+
+/** Flags that name an endpoint: giving one means "use the LLM" even without --searcher. */
+export const ENDPOINT_FLAGS = ['llm-base-url', 'model'] as const;
+
+export const LLM_FLAGS_HELP = `LLM (searchers llambo and bohb-llambo; the key is read from ${API_KEY_ENV} only, never a flag):
+  --llm-base-url URL       OpenAI-compatible endpoint (default $LLAMBO_BASE_URL, else ${OPENAI_BASE_URL}),
+                           e.g. http://127.0.0.1:11434/v1 (Ollama), :1234/v1 (LM Studio), :8000/v1 (vLLM)
+  --model NAME             model (default $${MODEL_ENV}; ${OPENAI_DEFAULT_MODEL} on OpenAI; required elsewhere)
+  --llm-cache PATH         JSONL reply cache (default with --out and a cache mode: DIR/${OUT_CACHE_FILE})
+  --llm-cache-mode MODE    live | record | replay-strict | replay-or-live (default live; replay-or-live
+                           when --llm-cache is given). replay-strict: a miss is an error, no key needed
+  --llm-latency-mode MODE  ignore (default; flatters LLAMBO) | measured (recorded latency on the
+                           simulated clock, as Syne Tune) | modelled (--llm-seconds-per-call per request)
+  --llm-seconds-per-call X simulated seconds per LLM request, required with --llm-latency-mode modelled
+  --max-llm-usd X          dollar budget per study (default ${DEFAULT_MAX_USD}; 0 = no limit); then LLAMBO falls back
+  --max-llm-requests N     request budget per study
+  --llm-concurrency N      requests in flight (default 4)   --llm-rpm N / --llm-tpm N   rate limits
+  --llm-timeout-ms N       per-request timeout (default 60000)
+  --context LEVEL          prompt context: none | partial | full (default full)
+  --n-init N               warm-start cells asked of the LLM (default 8)
+  --prompts DIR            folder of prompt template files overriding the shipped ones`;
+
+/** Spec field -> flag, for spec errors in the user's terms. */
+export const LLM_FLAG_OF_FIELD: Record<string, string> = {
+  'llm.baseUrl': '--llm-base-url', 'llm.model': '--model', 'llm.cachePath': '--llm-cache', 'llm.cacheMode': '--llm-cache-mode',
+  'llm.maxUsd': '--max-llm-usd', 'llm.maxRequests': '--max-llm-requests', 'llm.concurrency': '--llm-concurrency',
+  'llm.requestsPerMinute': '--llm-rpm', 'llm.tokensPerMinute': '--llm-tpm', 'llm.timeoutMs': '--llm-timeout-ms',
+  'decisionTime.secondsPerLlmCall': '--llm-seconds-per-call',
+};
+
+/** Where the study's LLM is and how the client reaches it (key and cache folder); nothing here is printed but the public parts. */
+export interface LlmSetup {
+  readonly access: StudyLlmAccess;
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly cacheMode: string;
+  /** Absolute path of the reply cache, if one is used. */
+  readonly cachePath?: string;
+  /** Name of the variable the key came from, or null when no key is sent. */
+  readonly keyFrom: string | null;
+}
+
+export interface LlmFlagContext {
+  readonly searchers: readonly SearcherName[];
+  readonly env: NodeJS.ProcessEnv;
+  /** The study folder (--out), where the default reply cache lives. */
+  readonly outDir?: string;
+  /** compare: baselines are charged --decision-seconds (default 0) when LLM time is modelled. */
+  readonly defaultSecondsPerSuggestion?: number;
+}
+
+export function usesLlm(searchers: readonly SearcherName[]): boolean {
+  return searchers.some((s) => LLM_SEARCHER_NAMES.includes(s));
+}
+
+/** The LLM flags present on the command line. */
+export function givenLlmFlags(values: FlagValues): string[] {
+  return Object.keys(LLM_FLAGS).filter((name) => values[name] !== undefined);
+}
+
+/**
+ * Adds the LLM parts to a spec input (mutating it) and returns the client set-up, or undefined when no
+ * searcher uses an LLM (LLM flags are then an error, so a typo in --searcher cannot spend silently).
+ * Precedence: flags, then the --spec file, then the environment, then defaults.
+ */
+export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues, context: LlmFlagContext): LlmSetup | undefined {
+  if (!usesLlm(context.searchers)) {
+    const given = givenLlmFlags(values);
+    if (given.length > 0) {
+      throw new UsageError(`--${given[0]}: only used by the LLM searchers (${LLM_SEARCHER_NAMES.join(', ')}); ` +
+        `this run uses ${context.searchers.join(', ')}`);
+    }
+    return undefined;
+  }
+  const fromSpec = objectField(input, 'llm');
+  const llm: Record<string, unknown> = { ...fromSpec };
+  const set = (field: string, value: unknown) => { if (value !== undefined) llm[field] = value; };
+
+  const baseUrl = stringFlag(values, 'llm-base-url') ?? stringOf(fromSpec.baseUrl) ?? baseUrlFromEnv(context.env) ?? OPENAI_BASE_URL;
+  const model = stringFlag(values, 'model') ?? stringOf(fromSpec.model) ?? modelFromEnv(context.env) ?? (isOpenAiUrl(baseUrl) ? OPENAI_DEFAULT_MODEL : undefined);
+  if (model === undefined || model.trim() === '') {
+    throw new UsageError(`--model: required for the endpoint ${baseUrl} (or set ${MODEL_ENV}), e.g. --model llama3.1`);
+  }
+  llm.baseUrl = baseUrl;
+  llm.model = model;
+
+  set('concurrency', intFlag(values, 'llm-concurrency', 1));
+  set('requestsPerMinute', intFlag(values, 'llm-rpm', 1));
+  set('tokensPerMinute', intFlag(values, 'llm-tpm', 1));
+  set('timeoutMs', intFlag(values, 'llm-timeout-ms', 1));
+  set('maxRequests', intFlag(values, 'max-llm-requests', 0));
+  const maxUsd = numberFlag(values, 'max-llm-usd');
+  if (maxUsd !== undefined && maxUsd < 0) throw new UsageError(`--max-llm-usd: must be >= 0 (got ${maxUsd}); 0 means no limit`);
+  if (maxUsd === 0) delete llm.maxUsd;
+  else if (maxUsd !== undefined) llm.maxUsd = maxUsd;
+  else if (fromSpec.maxUsd === undefined) llm.maxUsd = DEFAULT_MAX_USD;
+
+  const cache = resolveCache(values, fromSpec, context.outDir);
+  llm.cacheMode = cache.mode;
+  if (cache.path !== undefined) llm.cachePath = cache.path; else delete llm.cachePath;
+  input.llm = llm;
+
+  applyLatencyFlags(input, values, context.defaultSecondsPerSuggestion);
+  applyLlamboOptions(input, values, typeof llm.concurrency === 'number' ? llm.concurrency : 4);
+
+  const apiKey = apiKeyFromEnv(context.env);
+  if (isOpenAiUrl(baseUrl) && apiKey === undefined && cache.mode !== 'replay-strict') {
+    throw new UsageError(`LLAMBO on ${baseUrl} needs ${API_KEY_ENV} in the environment ` +
+      '(or --llm-base-url URL --model NAME for a local server, or --llm-cache-mode replay-strict to replay a recorded cache)');
+  }
+  const baseDir = context.outDir ?? process.cwd();
+  return {
+    access: { apiKey, baseDir },
+    baseUrl, model, cacheMode: cache.mode,
+    ...(cache.path !== undefined ? { cachePath: resolve(baseDir, cache.path) } : {}),
+    keyFrom: apiKey === undefined ? null : API_KEY_ENV,
+  };
+}
+
+function resolveCache(values: FlagValues, fromSpec: Record<string, unknown>, outDir: string | undefined): { mode: string; path?: string } {
+  const flagPath = stringFlag(values, 'llm-cache');
+  const path = flagPath !== undefined ? resolve(flagPath) : stringOf(fromSpec.cachePath);
+  const mode = choiceFlag(values, 'llm-cache-mode', REPLY_CACHE_MODES) ?? stringOf(fromSpec.cacheMode) ?? (path !== undefined ? 'replay-or-live' : 'live');
+  if (mode === 'live') return { mode };
+  if (path !== undefined) return { mode, path };
+  // Relative to the study folder (RunStudyOptions.llm.baseDir), so the folder stays movable.
+  if (outDir !== undefined) return { mode, path: OUT_CACHE_FILE };
+  throw new UsageError(`--llm-cache-mode ${mode}: needs --llm-cache PATH (or --out DIR, which keeps the cache in DIR/${OUT_CACHE_FILE})`);
+}
+
+function applyLatencyFlags(input: Record<string, unknown>, values: FlagValues, defaultSecondsPerSuggestion: number | undefined): void {
+  const mode = choiceFlag(values, 'llm-latency-mode', DECISION_TIME_MODES);
+  const seconds = numberFlag(values, 'llm-seconds-per-call');
+  const decision: Record<string, unknown> = { ...objectField(input, 'decisionTime') };
+  if (mode !== undefined) {
+    if (values['decision-time'] !== undefined && decision.mode !== mode) {
+      throw new UsageError(`--llm-latency-mode ${mode} contradicts --decision-time ${String(decision.mode)}; give one of them`);
+    }
+    decision.mode = mode;
+  }
+  if (seconds !== undefined) {
+    if (seconds < 0) throw new UsageError(`--llm-seconds-per-call: must be >= 0 (got ${seconds})`);
+    decision.secondsPerLlmCall = seconds;
+  }
+  const effective = decision.mode ?? 'ignore';
+  if (effective === 'modelled' && decision.secondsPerLlmCall === undefined) {
+    throw new UsageError('--llm-latency-mode modelled: needs --llm-seconds-per-call X (simulated seconds charged per LLM request, e.g. 0.8)');
+  }
+  if (effective !== 'modelled' && seconds !== undefined) {
+    throw new UsageError(`--llm-seconds-per-call: only used with --llm-latency-mode modelled (the mode is ${String(effective)})`);
+  }
+  if (effective === 'modelled' && decision.secondsPerSuggestion === undefined && defaultSecondsPerSuggestion !== undefined) {
+    decision.secondsPerSuggestion = defaultSecondsPerSuggestion;
+  }
+  if (Object.keys(decision).length > 0) input.decisionTime = decision;
+}
+
+function applyLlamboOptions(input: Record<string, unknown>, values: FlagValues, concurrency: number): void {
+  const options: Record<string, unknown> = { ...objectField(input, 'searcherOptions') };
+  const context = choiceFlag(values, 'context', CONTEXT_LEVELS);
+  if (context !== undefined) options.contextLevel = context;
+  const nInit = intFlag(values, 'n-init', 0);
+  if (nInit !== undefined) options.nInit = nInit;
+  const prompts = stringFlag(values, 'prompts');
+  if (prompts !== undefined) {
+    const dir = resolve(prompts);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--prompts: ${dir} is not a folder`);
+    options.promptOverridesDir = dir;
+  }
+  // Charge a stage's LLM time as the client runs it: `concurrency` requests at a time.
+  if (options.timingConcurrency === undefined) options.timingConcurrency = concurrency;
+  input.searcherOptions = options;
+}
+
+function objectField(input: Record<string, unknown>, name: string): Record<string, unknown> {
+  const value = input[name];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
