@@ -2,10 +2,11 @@
  * Runs LLAMBO's LLM requests and turns each into an `llmCall` event. A stage's requests run
  * concurrently; their events are emitted after the stage, in issue order, so the event log does not
  * depend on which reply arrived first. Failures never escape (the caller falls back) except
- * cancellation; after a budget exhaustion no further request is sent.
+ * cancellation and a replay-strict cache miss (the stage's events are emitted first, so the log names
+ * the request that missed); after a budget exhaustion no further request is sent.
  */
 import type { LlmCallEvent } from '../study/events';
-import { describeError, isBudgetExhausted, isCancellation, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
+import { describeError, isBudgetExhausted, isCancellation, isReplayMiss, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
 
 /** An `llmCall` event before the stream numbers and times it. */
 export type LlmCallEventDraft = Omit<LlmCallEvent, 'seq' | 'time'>;
@@ -27,6 +28,8 @@ export interface CallOutcome {
   readonly error?: string;
   /** Seconds charged for this call: the recorded latency, or wall time of a failed call. */
   readonly seconds: number;
+  /** The error that must stop the study (a replay-strict cache miss). */
+  readonly fatal?: unknown;
 }
 
 export interface CallReport {
@@ -57,14 +60,23 @@ export class LlmCallRecorder {
     this.counter = value;
   }
 
-  /** Issues `specs` concurrently; resolves with one outcome per spec, in order. Throws only on cancellation. */
+  /**
+   * Issues `specs` concurrently; resolves with one outcome per spec, in order. Throws on cancellation,
+   * and on a replay-strict cache miss after emitting the stage's events (the miss names its request).
+   */
   async run(specs: readonly CallSpec[]): Promise<CallOutcome[]> {
     if (this.disabledReason !== undefined || specs.length === 0) return [];
     const pending = specs.map((spec) => this.runOne(spec, `${this.idPrefix}-${++this.counter}`));
     const settled = await Promise.allSettled(pending);
     const cancelled = settled.find((s) => s.status === 'rejected');
     if (cancelled) throw (cancelled as PromiseRejectedResult).reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<CallOutcome>).value);
+    const outcomes = settled.map((s) => (s as PromiseFulfilledResult<CallOutcome>).value);
+    const missed = outcomes.find((o) => o.fatal !== undefined);
+    if (missed) {
+      for (const outcome of outcomes) this.record(outcome);
+      throw missed.fatal;
+    }
+    return outcomes;
   }
 
   /** Emits the event of a finished call with what was read from its reply. */
@@ -107,6 +119,7 @@ export class LlmCallRecorder {
       return { callId, spec, result, seconds: this.secondsPerCall ?? latency };
     } catch (error) {
       if (isCancellation(error, this.signal)) throw error;
+      if (isReplayMiss(error)) return { callId, spec, error: describeError(error), seconds: 0, fatal: error };
       if (isBudgetExhausted(error)) this.disabledReason = describeError(error);
       return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? (Date.now() - started) / 1000 };
     }

@@ -53,6 +53,14 @@ export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
   return name === 'LlmCancelled' || name === 'AbortError' || signal?.aborted === true;
 }
 
+/**
+ * replay-strict found no recorded reply: the study cannot reproduce what it claims to replay, so it
+ * must stop (and say which request missed) rather than fall back and look like a faithful replay.
+ */
+export function isReplayMiss(error: unknown): boolean {
+  return errorName(error) === 'ReplyCacheMiss';
+}
+
 /** No LLM call will succeed again in this study (budget spent): stop asking. */
 export function isBudgetExhausted(error: unknown): boolean {
   return errorName(error) === 'LlmBudgetExhausted';

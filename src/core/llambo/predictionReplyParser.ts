@@ -64,15 +64,39 @@ export function parsePredictionsReply(text: string, ids: readonly string[]): Par
 }
 
 function rawPredictions(text: string, ids: readonly string[], notes: string[]): RawPrediction[] {
-  for (const value of extractJsonValues(text)) {
-    const found = fromJson(value, ids, notes);
-    if (found.length > 0) return found;
+  const values = extractJsonValues(text);
+  for (let i = 0; i < values.length; i++) {
+    const found = fromJson(values[i], ids, notes);
+    if (found.length > 0) return [...found, ...laterEntries(values.slice(i + 1), ids, found)];
   }
   const lines = [...text.matchAll(/\b(c\d+)\b\s*["']?\s*[:=]\s*["']?(-?[\d.]+%?|NaN|null)/gi)];
   if (lines.length > 0) return lines.map((m) => ({ id: m[1].toLowerCase(), value: m[2], accuracy: false }));
   const hashes = [...text.matchAll(/##\s*([^#]+?)\s*##/g)].map((m) => m[1]);
   if (hashes.length > 0) return positional(hashes, ids, notes);
   return [];
+}
+
+/**
+ * Predictions for candidates not yet read, from the JSON values after the first useful one: JSON-lines
+ * replies and truncated lists (whose complete entries come back as separate segments) keep every entry.
+ * Only id-keyed entries count, so prose examples or echoed cells add nothing.
+ */
+function laterEntries(values: readonly unknown[], ids: readonly string[], found: readonly RawPrediction[]): RawPrediction[] {
+  const known = new Set(ids);
+  const seen = new Set(found.map((r) => r.id));
+  const out: RawPrediction[] = [];
+  for (const value of values) {
+    if (!value || typeof value !== 'object') continue;
+    const entries = Array.isArray(value)
+      ? value.flatMap((item) => (item && typeof item === 'object' ? fromEntry(item as Record<string, unknown>) : []))
+      : fromJson(value, ids, []);
+    for (const raw of entries) {
+      if (raw.id === undefined || !known.has(raw.id) || seen.has(raw.id)) continue;
+      seen.add(raw.id);
+      out.push(raw);
+    }
+  }
+  return out;
 }
 
 function fromJson(value: unknown, ids: readonly string[], notes: string[]): RawPrediction[] {

@@ -70,11 +70,15 @@ function takeCells(outcome: CallOutcome, registry: CellRegistry, batch: BatchSee
   const parsed = parseCellsReply(text);
   const problems = parsed.rejected.map((r) => `${r.text}: ${r.reason}`);
   let used = 0;
+  // Well-formed cells refused as known, duplicate or disconnected: reported with the reply's problems
+  // (and in the repair turn) but counted apart, since the reply itself was read as asked.
+  let dropped = 0;
   for (const cell of parsed.cells) {
     if (accepted.length >= target) break;
     const reason = registry.admit(cell, batch);
     if (reason) {
       problems.push(`${cellOpsJson(cell)}: ${reason}`);
+      dropped++;
     } else {
       accepted.push({ cell, callId: outcome.callId });
       used++;
@@ -86,7 +90,7 @@ function takeCells(outcome: CallOutcome, registry: CellRegistry, batch: BatchSee
     failures.push(`asked for ${outcome.spec.asked} cells, got ${parsed.cells.length + parsed.rejected.length}`);
   }
   recorder.record(outcome, {
-    parsed: { cells: parsed.cells.map((c) => c.slice()), accepted: used, notes: parsed.notes },
+    parsed: { cells: parsed.cells.map((c) => c.slice()), accepted: used, dropped, notes: parsed.notes },
     parseFailures: failures,
   });
   return failures;

@@ -8,6 +8,7 @@ import { LocalSearcher } from './localSearcher';
 import { RandomSearcher } from './randomSearcher';
 import { RegularizedEvolutionSearcher } from './regularizedEvolution';
 import type { LlmChat } from '../llambo/llmChat';
+import { llamboOptionsFrom } from '../llambo/llamboOptions';
 import { createLlamboSearcher } from './llamboSearcher';
 import type { Searcher } from './searcher';
 import { WarmStartedSearcher } from './warmStartedSearcher';
@@ -44,7 +45,7 @@ export const SEARCHER_FACTORIES = {
   llambo: (options, deps) => createLlamboSearcher(options, { chat: requireChat('llambo', deps), signal: deps.signal }),
   'bohb-llambo': (options, deps) => new WarmStartedSearcher(
     'bohb-llambo', new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
-    { chat: requireChat('bohb-llambo', deps), signal: deps.signal, count: warmStartCount(options) },
+    { chat: requireChat('bohb-llambo', deps), signal: deps.signal, count: warmStartCount(options), options: llamboOptionsFrom(options) },
   ),
 } satisfies Record<string, SearcherFactory>;
 

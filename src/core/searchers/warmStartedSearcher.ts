@@ -5,6 +5,7 @@
  */
 import type { LlmChat } from '../llambo/llmChat';
 import { isFallbackSource, type CellPick } from '../llambo/llamboPick';
+import type { LlamboOptions } from '../llambo/llamboOptions';
 import { llamboWarmStartCells } from '../llambo/warmStart';
 import type { Cell } from '../nb201/searchSpace';
 import type { Observation, Searcher, SearcherContext, SuggestRequest, Suggestion } from './searcher';
@@ -14,6 +15,8 @@ export interface WarmStartDeps {
   readonly signal?: AbortSignal;
   /** Warm-start cells asked for (N_init). */
   readonly count: number;
+  /** LLAMBO settings of the warm start (prompt folder, context level, temperatures...). */
+  readonly options?: Partial<LlamboOptions>;
 }
 
 interface WarmStartedState {
@@ -72,6 +75,7 @@ export class WarmStartedSearcher implements Searcher {
       rng: context.rng.derive('llambo-warmstart'),
       randomRng: context.initialDesignRng,
       count: this.deps.count,
+      options: this.deps.options,
       onLlmCall: context.emitLlmCall,
       signal: this.deps.signal,
     });

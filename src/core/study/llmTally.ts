@@ -1,7 +1,7 @@
 /**
  * Counts what a study's LLM did, from its event stream: requests, tokens, dollars, cache hits, parse
- * failures, failed calls and fallbacks, plus the new configs they produced. Folding events (rather than
- * asking the client) means a replayed log gives the same numbers as the live run.
+ * failures, refused cells, failed calls and fallbacks, plus the new configs they produced. Folding
+ * events (rather than asking the client) means a replayed log gives the same numbers as the live run.
  */
 import type { StudyEvent } from './events';
 
@@ -12,8 +12,14 @@ export interface LlmStudyTotals {
   completionTokens: number;
   costUsd: number;
   cacheHits: number;
-  /** Requests whose reply could not be used in whole or part (malformed JSON, wrong ops, wrong counts...). */
+  /**
+   * Requests whose reply could not be read as asked, in whole or part (no JSON, malformed items, wrong
+   * ops, too few cells, NaN or out-of-range predictions, missing predictions). Not counted here: replies
+   * that were read fine but proposed cells the searcher refused (see droppedCells).
+   */
   parseFailures: number;
+  /** Well-formed proposed cells refused: already evaluated, pending or picked, duplicate or isomorphic in the batch, disconnected. */
+  droppedCells: number;
   /** Requests that failed outright (after retries), including those not sent because a budget was spent. */
   failedCalls: number;
   /** New configs that came from a fallback (mutation or random) instead of the LLM. */
@@ -25,7 +31,7 @@ export interface LlmStudyTotals {
 export class LlmTally {
   readonly totals: LlmStudyTotals = {
     requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, cacheHits: 0,
-    parseFailures: 0, failedCalls: 0, fallbacks: 0, newConfigs: 0,
+    parseFailures: 0, droppedCells: 0, failedCalls: 0, fallbacks: 0, newConfigs: 0,
   };
 
   readonly sink = (event: StudyEvent): void => {
@@ -41,8 +47,16 @@ export class LlmTally {
       }
       t.costUsd += event.costUsd ?? 0;
       if (event.cacheHit) t.cacheHits++;
-      if (event.parseFailures && event.parseFailures.length > 0) t.parseFailures++;
+      const dropped = droppedCount(event.parsed);
+      if ((event.parseFailures?.length ?? 0) > dropped) t.parseFailures++;
+      t.droppedCells += dropped;
       if (event.error !== undefined) t.failedCalls++;
     }
   };
+}
+
+/** Proposal calls list their refused cells among parseFailures and count them in `parsed.dropped`. */
+function droppedCount(parsed: unknown): number {
+  const dropped = parsed && typeof parsed === 'object' ? (parsed as { dropped?: unknown }).dropped : undefined;
+  return typeof dropped === 'number' && dropped > 0 ? dropped : 0;
 }
