@@ -3,7 +3,8 @@
  * cells; after that, when its queue is empty the searcher builds one batch of k = slotsRemaining cells
  * for the rung being filled (concurrent sampler and surrogate requests) and hands them out one per
  * call. The batch's LLM time is charged once, on its first suggestion. Any LLM failure ends in
- * mutation/random fallbacks that are marked and announced; suggest() throws only on cancellation.
+ * mutation/random fallbacks that are marked and announced; suggest() throws only on cancellation and
+ * on a replay-strict cache miss (the study stops with an error naming the request).
  */
 import { planBatch } from '../llambo/batchPlanner';
 import { CellHistory, type CellHistoryState } from '../llambo/cellHistory';
@@ -13,7 +14,7 @@ import { llamboOptionsFrom, resolveLlamboOptions, type LlamboOptions } from '../
 import { isFallbackSource, type CellPick } from '../llambo/llamboPick';
 import { LlamboPrompts } from '../llambo/llamboPrompts';
 import { LlmCallRecorder, type LlmCallEventDraft } from '../llambo/llmCallRecorder';
-import { describeError, isCancellation, type LlmChat } from '../llambo/llmChat';
+import { describeError, isCancellation, isReplayMiss, type LlmChat } from '../llambo/llmChat';
 import { loadPromptTemplates, type PromptName } from '../llambo/promptTemplates';
 import { proposeWarmStart } from '../llambo/warmStart';
 import { cellCode, cellFromCode, type Cell } from '../nb201/searchSpace';
@@ -159,7 +160,8 @@ export class LlamboSearcher implements Searcher {
       if (this.queue.length === 0) await this.buildBatch(request);
       return this.handOut();
     } catch (error) {
-      if (isCancellation(error, this.config.signal)) throw error;
+      // A replay-strict miss stops the study: falling back would pass off a divergent run as a replay.
+      if (isCancellation(error, this.config.signal) || isReplayMiss(error)) throw error;
       return this.emergencyPick(error);
     }
   }
