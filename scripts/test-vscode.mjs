@@ -2,7 +2,8 @@
 // suite inside the extension host of
 //   1. code-server 4.100.3 (VS Code 1.100.3) driven by headless Chromium — always;
 //   2. a desktop VS Code through @vscode/test-electron — when VSCODE_EXECUTABLE names one.
-// Prints "N passed, N failed" per host and exits non-zero on any failure. Run after `npm run build`.
+// Prints "<host>: N passed, N failed" per host (scripts/run-tests.mjs sums lines matching
+// /^[\w-]+: (\d+) passed, (\d+) failed/) and exits non-zero on any failure. Run after `npm run build`.
 // It also exports the code-server/Chromium harness scripts/ui-smoke.mjs uses: a fresh server per run
 // on a free 127.0.0.1 port, killed with its whole process group (see ../shared/TESTING.md).
 import { spawn, spawnSync } from 'node:child_process';
@@ -44,11 +45,24 @@ export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** User settings of the test profile: no welcome page or walkthrough stealing focus, nothing online. */
+const TEST_USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+};
+
 /**
  * Starts code-server detached (own process group) with a fresh user-data and extensions folder.
  * Resolves once it answers HTTP; `stop()` kills the whole group.
  */
 export async function startCodeServer({ workspace, env = {}, userDataDir, extensionsDir }) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(TEST_USER_SETTINGS, null, 2) + '\n');
   const port = await freePort();
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
@@ -147,14 +161,16 @@ function readResults(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-function printResults(host, results, seconds) {
+/** `host` is one word (the summary line must match /^[\w-]+: N passed, N failed/); `detail` says which build. */
+function printResults(host, detail, results, seconds) {
   if (!results) {
-    console.log(`${host}: no results (the suite did not run to the end)`);
+    // Counted as a failure by run-tests.mjs (and by the exit code).
+    console.log(`${host}: 0 passed, 1 failed (${detail}: the suite did not run to the end)`);
     return false;
   }
   for (const t of results.tests ?? []) console.log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${t.ms === undefined ? '' : ` (${t.ms} ms)`}`);
   for (const f of results.failures) console.log(`  FAILED ${f.title}\n    ${f.message.split('\n').slice(0, 6).join('\n    ')}`);
-  console.log(`${host}: ${results.passed} passed, ${results.failed} failed (${seconds.toFixed(1)} s)`);
+  console.log(`${host}: ${results.passed} passed, ${results.failed} failed (${detail}, ${seconds.toFixed(1)} s)`);
   return results.failed === 0 && results.passed > 0;
 }
 
@@ -193,7 +209,7 @@ async function runInCodeServer() {
     await server.stop();
     removeQuietly(workspace, userDataDir, extensionsDir);
   }
-  const ok = printResults('code-server 4.100.3', readResults(resultsFile), (Date.now() - started) / 1000);
+  const ok = printResults('code-server', 'VS Code 1.100.3 in code-server 4.100.3', readResults(resultsFile), (Date.now() - started) / 1000);
   removeQuietly(join(resultsFile, '..'));
   return ok;
 }
@@ -221,7 +237,7 @@ async function runInDesktopVsCode() {
   } finally {
     removeQuietly(workspace);
   }
-  return printResults(`desktop VS Code (${executable})`, readResults(resultsFile), (Date.now() - started) / 1000);
+  return printResults('desktop-vscode', executable, readResults(resultsFile), (Date.now() - started) / 1000);
 }
 
 async function main() {

@@ -1,11 +1,20 @@
 // UI smoke test of the packaged extension in code-server + headless Chromium: packages the VSIX,
-// installs it into a fresh extensions folder, then, like a user, runs "NAS: Start NAS study" from the
-// command palette with the defaults, waits for the study panel to show the finished study, saves a
-// screenshot in test-artifacts/, reloads the window and checks the panel comes back with its study.
-// Run after `npm run build` (`npm run test:ui` does both).
+// installs it into a fresh extensions folder, then, like a user:
+//   1. runs "NAS: Start NAS study" from the command palette with the defaults and waits for the study
+//      panel to show the finished study (screenshot ui-smoke-panel.png);
+//   2. reloads the window and checks the panel comes back with its study (ui-smoke-after-reload.png);
+//   3. starts a LLAMBO study through "Customize..." against a slow scripted LLM server this script
+//      runs on 127.0.0.1 (the test double of test/support), reloads the window while it runs, checks
+//      the NAS Studies view lists it as interrupted with a Resume item (ui-smoke-interrupted.png),
+//      clicks Resume and waits for the panel to show it finished (ui-smoke-resumed.png), with every
+//      reply recorded before the reload replayed from the study's reply cache.
+// Screenshots and the browser console go to test-artifacts/. Run after `npm run build`
+// (`npm run test:ui` does both). Prints "UI smoke: passed" or "UI smoke: FAILED".
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import {
   ensureArtifactsDir, ensureCodeServer, installVsix, launchChromium, removeQuietly, root, startCodeServer, tempDir, workbenchUrl,
 } from './test-vscode.mjs';
@@ -46,9 +55,150 @@ async function runCommand(page, title) {
   }
 }
 
+/** Waits for a quick pick titled `title`, then accepts the row matching `rowText` (default: the focused one). */
+async function answerPick(page, title, rowText) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  if (rowText !== undefined) {
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: rowText }).first();
+    await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await row.click();
+    if (await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).isVisible()) await page.keyboard.press('Enter');
+  } else {
+    await page.keyboard.press('Enter');
+  }
+}
+
+/** Waits for an input box titled `title` and submits `text` (undefined = keep its value). */
+async function answerInput(page, title, text) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  if (text !== undefined) await page.locator('.quick-input-widget input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
 /** The study panel's content frame (webviews nest the page in iframe#active-frame). */
 function panelFrame(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+async function reloadWindow(page) {
+  // Wait for the new page load, so the old page's panel cannot satisfy the checks that follow.
+  await Promise.all([page.waitForEvent('load', { timeout: STEP_TIMEOUT_MS }), runCommand(page, 'Developer: Reload Window')]);
+  await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+/** Step 1 and 2: a default study in its panel, and the panel again after a reload. */
+async function defaultStudyAndReload(page) {
+  let started = Date.now();
+  await runCommand(page, 'NAS: Start NAS study');
+  // The first item runs at once with the defaults (5 h, 4 workers, random, sync Hyperband).
+  await answerPick(page, 'Start NAS study', /· \d+ workers ·/);
+  const frame = panelFrame(page);
+  await frame.locator('[data-status="finished"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  timings.studyToPanelMs = Date.now() - started;
+  const studyId = await frame.locator('h1.study-id').textContent();
+  const trials = Number(await frame.locator('[data-trials]').first().getAttribute('data-trials'));
+  await page.screenshot({ path: join(artifacts, 'ui-smoke-panel.png') });
+  console.log(`panel shows ${studyId}: finished, ${trials} trials`);
+
+  started = Date.now();
+  await reloadWindow(page);
+  await panelFrame(page).locator('h1.study-id', { hasText: studyId ?? '' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  timings.reloadRestoreMs = Date.now() - started;
+  await page.screenshot({ path: join(artifacts, 'ui-smoke-after-reload.png') });
+  console.log(`after "Reload Window" the panel shows ${studyId} again`);
+  if (!(trials > 0)) throw new Error(`the default study reported ${trials} trials`);
+  return studyId;
+}
+
+/**
+ * The scripted OpenAI-compatible server of the tests (test/support), bundled for this script and
+ * started here on 127.0.0.1: it answers LLAMBO's prompts after `delayMs`, so a LLAMBO study runs for
+ * seconds and a reload can catch it mid-run. A test double of the network, never an LLM.
+ */
+async function startSlowLlmServer(delayMs) {
+  const outfile = join(tempDir('nas-ui-llm-'), 'fakeLlm.mjs');
+  await esbuild.build({
+    stdin: {
+      contents: "export { FakeLlmServer } from './test/support/fakeLlmServer';\nexport { noiseReplier, serverResponder } from './test/support/llmResponders';\n",
+      resolveDir: root, loader: 'ts',
+    },
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning',
+  });
+  const { FakeLlmServer, noiseReplier, serverResponder } = await import(pathToFileURL(outfile).href);
+  const respond = serverResponder(noiseReplier);
+  return new FakeLlmServer(async (body, index, request) => ({ ...(await respond(body, index, request)), delayMs })).start();
+}
+
+/** Workspace settings that point LLAMBO at the scripted server (plus `extra`, e.g. smaller rungs). */
+function writeWorkspaceSettings(workspace, baseUrl, extra = {}) {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+    'llamboNas.llm.baseUrl': baseUrl,
+    'llamboNas.llm.model': 'fake-model',
+    'llamboNas.llm.requestsPerMinute': 1000000,
+    'llamboNas.llm.tokensPerMinute': 1000000000,
+    ...extra,
+  }, null, 2) + '\n');
+}
+
+const countLines = (file, needle) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(needle)).length : 0);
+
+/** Step 3: a LLAMBO study interrupted by a reload, then resumed from the NAS Studies view. */
+async function interruptAndResume(page, workspace, llm) {
+  // r_max 27 keeps LLAMBO's rungs (and its requests) small; the window picks the change up live.
+  writeWorkspaceSettings(workspace, llm.baseUrl, { 'llamboNas.scheduler.rMax': 27 });
+  await runCommand(page, 'NAS: Start NAS study');
+  await answerPick(page, 'Start NAS study', 'Customize');
+  const searchers = 'Searchers';
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: searchers }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  // The last plan picked random: swap it for LLAMBO.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Random search' }).click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^LLAMBO/ }).first().click();
+  await page.screenshot({ path: join(artifacts, 'ui-smoke-pick-llambo.png') });
+  await page.keyboard.press('Enter');
+  await answerPick(page, 'Scheduler', 'sync-hyperband');
+  await answerInput(page, 'Simulated budget (hours)', '1');
+  await answerInput(page, 'Simulated workers');
+  await answerInput(page, 'Seeds per searcher');
+  await panelFrame(page).locator('[data-status="running"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const studyId = (await panelFrame(page).locator('h1.study-id').textContent())?.trim() ?? '';
+  if (!studyId.startsWith('llambo-')) throw new Error(`expected a LLAMBO study, the panel shows ${studyId}`);
+  const dir = join(workspace, '.nas-studies', studyId);
+  const cacheFile = join(dir, 'llm-cache.jsonl');
+  for (const deadline = Date.now() + STEP_TIMEOUT_MS; countLines(cacheFile, '"key"') < 8;) {
+    if (Date.now() > deadline) throw new Error(`no LLM replies recorded for ${studyId}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const started = Date.now();
+  await reloadWindow(page);
+  const eventsFile = join(dir, 'events.jsonl');
+  if (countLines(eventsFile, '"type":"studyFinished"') > 0) throw new Error(`${studyId} finished before the reload; slow the scripted LLM down`);
+
+  await runCommand(page, 'Focus on NAS Studies View');
+  const resumeRow = page.locator('.monaco-list-row', { hasText: 'Resume' }).first();
+  await resumeRow.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.locator('.monaco-list-row', { hasText: studyId }).locator('.label-description', { hasText: 'interrupted' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  // The restored panel of the study says so too.
+  await panelFrame(page).locator('[data-status="interrupted"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  timings.reloadToInterruptedMs = Date.now() - started;
+  const cachedReplies = countLines(cacheFile, '"key"');
+  const callsBefore = countLines(eventsFile, '"type":"llmCall"');
+  await page.screenshot({ path: join(artifacts, 'ui-smoke-interrupted.png') });
+  console.log(`after a reload mid-study the NAS Studies view lists ${studyId} as interrupted (${callsBefore} LLM calls logged, ${cachedReplies} replies cached)`);
+
+  const requestsBefore = llm.requests.length;
+  const resumedAt = Date.now();
+  await resumeRow.click();
+  await panelFrame(page).locator('[data-status="finished"]').first().waitFor({ timeout: 3 * STEP_TIMEOUT_MS });
+  timings.resumeToFinishedMs = Date.now() - resumedAt;
+  await page.screenshot({ path: join(artifacts, 'ui-smoke-resumed.png') });
+  const calls = countLines(eventsFile, '"type":"llmCall"');
+  const replayed = countLines(eventsFile, '"cacheHit":true');
+  const live = llm.requests.length - requestsBefore;
+  const backups = readdirSync(dir).filter((f) => f.startsWith('events.interrupted-'));
+  console.log(`Resume ran ${studyId} to the end: ${calls} LLM calls, ${replayed} replayed from the cache, ${live} sent to the endpoint; interrupted log kept as ${backups.join(', ')}`);
+  if (countLines(eventsFile, '"type":"studyFinished"') !== 1) throw new Error('the resumed study has no studyFinished event');
+  if (replayed < cachedReplies || live !== calls - replayed || backups.length !== 1) throw new Error('the resume did not replay the recorded replies');
 }
 
 async function main() {
@@ -59,6 +209,8 @@ async function main() {
   const userDataDir = tempDir('nas-ui-user-');
   const extensionsDir = tempDir('nas-ui-ext-');
   installVsix(vsix.path, extensionsDir, userDataDir);
+  const llm = await startSlowLlmServer(Number(process.env.LLAMBO_NAS_UI_LLM_DELAY_MS ?? 150));
+  writeWorkspaceSettings(workspace, llm.baseUrl);
   const server = await startCodeServer({ workspace, userDataDir, extensionsDir });
   const browser = await launchChromium();
   const log = [];
@@ -71,34 +223,14 @@ async function main() {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
     page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-    let started = Date.now();
+    const started = Date.now();
     await page.goto(workbenchUrl(server.url, workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT_MS });
     timings.workbenchMs = Date.now() - started;
 
-    started = Date.now();
-    await runCommand(page, 'NAS: Start NAS study');
-    // The first item runs at once with the defaults (5 h, 4 workers, random, sync Hyperband).
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Start' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-    await page.keyboard.press('Enter');
-    const frame = panelFrame(page);
-    await frame.locator('main[data-status="finished"]').waitFor({ timeout: STEP_TIMEOUT_MS });
-    timings.studyToPanelMs = Date.now() - started;
-    const studyId = await frame.locator('h1.study-id').textContent();
-    const trials = await frame.locator('main').getAttribute('data-trials');
-    await page.screenshot({ path: join(artifacts, 'ui-smoke-panel.png') });
-    console.log(`panel shows ${studyId}: finished, ${trials} trials`);
-
-    started = Date.now();
-    // Wait for the new page load, so the old page's panel cannot satisfy the check below.
-    await Promise.all([page.waitForEvent('load', { timeout: STEP_TIMEOUT_MS }), runCommand(page, 'Developer: Reload Window')]);
-    await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT_MS });
-    const restored = panelFrame(page).locator('h1.study-id', { hasText: studyId ?? '' });
-    await restored.waitFor({ timeout: STEP_TIMEOUT_MS });
-    timings.reloadRestoreMs = Date.now() - started;
-    await page.screenshot({ path: join(artifacts, 'ui-smoke-after-reload.png') });
-    console.log(`after "Reload Window" the panel shows ${studyId} again`);
-    ok = Number(trials) > 0 && cspViolations.length === 0;
+    await defaultStudyAndReload(page);
+    await interruptAndResume(page, workspace, llm);
+    ok = cspViolations.length === 0;
     if (cspViolations.length > 0) console.log(`CSP violations:\n  ${cspViolations.join('\n  ')}`);
   } catch (error) {
     console.log(`UI smoke failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -107,6 +239,7 @@ async function main() {
     writeFileSync(join(artifacts, 'ui-smoke-console.log'), log.join('\n') + '\n' + server.output.join(''));
     await browser.close();
     await server.stop();
+    await llm.close();
     removeQuietly(workspace, userDataDir, extensionsDir);
   }
   console.log(`timings: ${JSON.stringify(timings)}`);

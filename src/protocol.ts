@@ -41,7 +41,13 @@ export interface WorkerStartParams {
   readonly tablePath: string;
   /** `.nas-studies/<id>/`: the worker writes study.json and appends events.jsonl there. */
   readonly studyDir: string;
+  /** In memory only: the worker hands it to the LLM client and never writes or posts it. */
   readonly apiKey?: string;
+  /**
+   * Resume of an interrupted study: the folder already holds study.json and a (moved-away) log, which
+   * the worker replaces; `created` keeps the study's original creation time in study.json.
+   */
+  readonly resume?: { readonly created: string };
 }
 
 export type WorkerStartCommand = IpcMessage<'worker/start', WorkerStartParams>;

@@ -10,7 +10,7 @@ import { ApiKeyStore } from './apiKeyStore';
 import { exportResultsCommand, type ExportArgs } from './exportCommand';
 import type { NasServices } from './nasServices';
 import { readNasSettings, SETTINGS_SECTION } from './nasSettings';
-import { openPromptTemplatesCommand } from './promptTemplatesCommand';
+import { BUILT_IN_PROMPT_SCHEME, BuiltInPromptProvider, openPromptTemplatesCommand, shippedPromptsDir } from './promptTemplatesCommand';
 import { VsCodePrompter } from './prompter';
 import { STUDY_PANEL_VIEW_TYPE } from './studyPanel';
 import { StudyPanels } from './studyPanels';
@@ -19,6 +19,7 @@ import {
   askAndStoreApiKey, compareSearchersCommand, openStudyCommand, startStudyCommand, stopStudyCommand, type StartStudyArgs,
 } from './studyCommands';
 import { STUDIES_FOLDER, StudyRegistry } from './studyRegistry';
+import { RESUME_STUDY_COMMAND, resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
 import { StudyStatusBar } from './studyStatusBar';
 import { bundledTablePath, importedTablePath, importTableCommand } from './tableImportCommand';
 
@@ -42,10 +43,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     exportStudy: (session) => exportResultsCommand(services, { studyId: session.id }),
     openArch: (arch) => void vscode.env.clipboard.writeText(arch).then(() => vscode.window.showInformationMessage(`Copied ${arch}`)),
   });
+  const studiesTree = new StudiesTreeProvider(registry);
   const services: NasServices = {
-    context, registry, log, apiKeys, statusBar, settings, panels,
+    context, registry, log, apiKeys, statusBar, settings, panels, studiesTree,
     prompter: new VsCodePrompter(),
     resultsRoot: join(home, 'nas-results'),
+    workspaceDir: workspace,
     updateSetting: (key, value) => Promise.resolve(vscode.workspace.getConfiguration(SETTINGS_SECTION)
       .update(key, value, workspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global)),
     tablePath: () => {
@@ -55,17 +58,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
       return existsSync(imported) ? imported : bundledTablePath(context.extensionPath);
     },
   };
-  const tree = new StudiesTreeProvider(registry);
 
   const command = (id: string, handler: (...args: never[]) => unknown) =>
     vscode.commands.registerCommand(id, (...args: never[]) => report(log, id, () => handler(...args), args.length > 0));
   context.subscriptions.push(
-    log, statusBar, panels, tree, { dispose: () => registry?.dispose() },
+    log, statusBar, panels, studiesTree, { dispose: () => registry?.dispose() },
     vscode.window.registerWebviewPanelSerializer(STUDY_PANEL_VIEW_TYPE, panels),
-    vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
+    vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: studiesTree, showCollapseAll: false }),
+    vscode.workspace.registerTextDocumentContentProvider(BUILT_IN_PROMPT_SCHEME, new BuiltInPromptProvider(shippedPromptsDir(context.extensionPath))),
     command('llamboNas.startStudy', (args?: StartStudyArgs) => startStudyCommand(services, args)),
     command('llamboNas.stopStudy', (studyId?: unknown) => stopStudyCommand(services, studyIdArgument(studyId))),
     command('llamboNas.openStudy', (studyId?: unknown) => openStudyCommand(services, studyIdArgument(studyId))),
+    // Not in package.json's commands yet: reached from the Resume item of an interrupted study in the view.
+    command(RESUME_STUDY_COMMAND, (args?: ResumeStudyArgs | string) => resumeStudyCommand(services, typeof args === 'string' ? { studyId: args } : args ?? {})),
     command('llamboNas.compareSearchers', () => compareSearchersCommand(services)),
     command('llamboNas.exportResults', (args?: ExportArgs | string) => exportResultsCommand(services, exportArgs(args))),
     command('llamboNas.setApiKey', () => askAndStoreApiKey(services)),

@@ -10,12 +10,14 @@ import type { Prompter } from './prompter';
 import type { StudyPanels } from './studyPanels';
 import type { StudyRegistry } from './studyRegistry';
 import type { StudyStatusBar } from './studyStatusBar';
+import type { StudiesTreeProvider } from './studiesTreeView';
 
 export interface NasServices {
   readonly context: vscode.ExtensionContext;
   readonly registry: StudyRegistry;
   readonly panels: StudyPanels;
   readonly statusBar: StudyStatusBar;
+  readonly studiesTree: StudiesTreeProvider;
   readonly log: vscode.LogOutputChannel;
   readonly apiKeys: ApiKeyStore;
   /** Replaceable so integration tests can script the quick picks. */
@@ -27,4 +29,6 @@ export interface NasServices {
   tablePath(): string;
   /** Folder for new exports when the user accepts the default: `<workspace>/nas-results`. */
   readonly resultsRoot: string;
+  /** The first workspace folder, when one is open (relative setting paths are taken from it). */
+  readonly workspaceDir: string | undefined;
 }

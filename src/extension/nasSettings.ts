@@ -23,6 +23,11 @@ export interface LlmSettings {
   readonly maxUsd: number;
   readonly cacheMode: ReplyCacheMode;
   readonly latencyMode: LatencyMode;
+  /**
+   * Simulated seconds per LLM call in the 'modelled' latency mode. Read from `llm.modelledSecondsPerCall`
+   * (not yet declared in package.json, so only a hand-written setting changes it).
+   */
+  readonly modelledSecondsPerCall: number;
 }
 
 export interface NasSettings {
@@ -40,6 +45,9 @@ export interface NasSettings {
 /** Reads one key below `llamboNas.`; undefined when unset (package.json supplies the defaults). */
 export type SettingReader = (key: string) => unknown;
 
+/** A hosted model's typical reply time for LLAMBO's JSON prompts (a few hundred output tokens). */
+export const DEFAULT_MODELLED_SECONDS_PER_CALL = 10;
+
 export const CACHE_MODES: readonly ReplyCacheMode[] = ['live', 'record', 'replay-strict', 'replay-or-live'];
 export const LATENCY_MODES: readonly LatencyMode[] = ['ignore', 'measured', 'modelled'];
 
@@ -56,6 +64,7 @@ export function readNasSettings(get: SettingReader): NasSettings {
       maxUsd: nonNegative(get('llm.maxUsd'), 1),
       cacheMode: oneOf(get('llm.cacheMode'), CACHE_MODES, 'replay-or-live'),
       latencyMode: oneOf(get('llm.latencyMode'), LATENCY_MODES, 'ignore'),
+      modelledSecondsPerCall: nonNegative(get('llm.modelledSecondsPerCall'), DEFAULT_MODELLED_SECONDS_PER_CALL),
     },
     scheduler: {
       eta: Math.max(2, positiveInt(get('scheduler.eta'), 3)),

@@ -13,6 +13,7 @@ export const SEARCHER_CHOICES: readonly { readonly name: string; readonly label:
   { name: LLAMBO, label: 'LLAMBO', detail: 'LLM warm start, candidate sampler and surrogate (needs an LLM endpoint)' },
   { name: 'random', label: 'Random search', detail: 'uniform over the 15,625 cells' },
   { name: 'bohb', label: 'BOHB-style KDE', detail: 'TPE on the highest rung with enough data' },
+  { name: 'bohb-llambo', label: 'BOHB warm-started by LLAMBO', detail: 'BOHB-style KDE whose first cells come from LLAMBO\'s warm start (one LLM request)' },
   { name: 'rea', label: 'Regularized evolution', detail: 'aging evolution with one-edge mutations' },
   { name: 'local', label: 'Local search', detail: 'best-improvement over one-edge neighbours' },
 ];

@@ -8,9 +8,11 @@ import type { StudySpecInput } from '../core/study/studySpec';
 import type { StudyHeadline } from '../protocol';
 import { hasLlmEndpoint, setUpLlmEndpoint } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
-import { askStudyPlan, defaultPlan, LLAMBO, restorePlan, type StudyPlan } from './startStudyFlow';
+import { askStudyPlan, defaultPlan, restorePlan, type StudyPlan } from './startStudyFlow';
 import { formatError } from './studyHeadline';
 import { isRunnableSearcher, planSpecs, runStudies, startOneStudy } from './studyLauncher';
+import { usesLlm } from './studyLlmSettings';
+import { RESUME_STUDY_COMMAND } from './studyResumeCommand';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -49,6 +51,11 @@ export async function stopStudyCommand(services: NasServices, studyId?: string):
   }
   const session = services.registry.get(id);
   if (!session) return undefined;
+  if (!session.running) {
+    const where = session.headline.status === 'running' ? ' in this window (another window runs it)' : '';
+    void vscode.window.showInformationMessage(`Study ${id} is not running${where}.`);
+    return session.headline;
+  }
   const headline = await session.stop();
   services.log.info(`study ${id} stopped by the user after ${headline.trialsStarted} trials`);
   return headline;
@@ -65,7 +72,15 @@ export async function openStudyCommand(services: NasServices, studyId?: string):
     return undefined;
   }
   services.panels.show(session);
+  if (session.headline.status === 'interrupted') void offerResume(id);
   return id;
+}
+
+async function offerResume(id: string): Promise<void> {
+  const answer = await vscode.window.showInformationMessage(
+    `Study ${id} was interrupted before it finished. Resume runs it again from the start; cached LLM replies replay at no cost.`, 'Resume',
+  );
+  if (answer === 'Resume') await vscode.commands.executeCommand(RESUME_STUDY_COMMAND, { studyId: id });
 }
 
 /** Asks for a plan, offers the endpoint setup for LLAMBO, drops searchers this build cannot run. */
@@ -75,13 +90,13 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
   let plan = await askStudyPlan(services.prompter, last, minSearchers);
   if (!plan) return undefined;
   await state.update(LAST_PLAN_KEY, plan);
-  if (plan.searchers.includes(LLAMBO) && !hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined)) {
+  if (plan.searchers.some(usesLlm) && !hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined)) {
     const setup = await setUpLlmEndpoint(services.prompter, {
       askAndStoreApiKey: () => askAndStoreApiKey(services),
       setBaseUrl: (url) => services.updateSetting('llm.baseUrl', url),
     });
     if (setup === undefined) return undefined;
-    if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => s !== LLAMBO) };
+    if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => !usesLlm(s)) };
   }
   const unavailable = plan.searchers.filter((s) => !isRunnableSearcher(s));
   if (unavailable.length > 0) {

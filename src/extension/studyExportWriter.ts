@@ -1,13 +1,15 @@
 /**
  * Writes every export of one study into one folder: Syne Tune format (results.csv.zip +
- * metadata.json), trials as CSV and JSONL, the LLM transcript as JSONL and report.md. Checks every
- * target first and writes nothing when one exists, unless overwriting was confirmed.
+ * metadata.json), trials as CSV and JSONL, the LLM transcript as JSONL, the curves as SVG and
+ * report.md (which embeds them). Checks every target first and writes nothing when one exists,
+ * unless overwriting was confirmed.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8 } from 'fflate';
 import type { EventLogContents } from '../core/study/eventLog';
 import { ExportConflictError, exportFiles } from '../core/study/studyExport';
+import { studyChartFiles } from './studyCharts';
 import { studyReportMarkdown } from './studyReport';
 
 export const REPORT_FILE = 'report.md';
@@ -23,6 +25,7 @@ export function studyExportFiles(contents: EventLogContents): Record<string, Uin
   // The transcript holds exactly the llmCall events: prompts, replies, usage. The key is never in an event.
   const transcript = contents.events.filter((e) => e.type === 'llmCall').map((e) => JSON.stringify(e)).join('\n');
   files[TRANSCRIPT_FILE] = strToU8(transcript === '' ? '' : transcript + '\n');
+  for (const [name, svg] of Object.entries(studyChartFiles(contents))) files[name] = strToU8(svg);
   files[REPORT_FILE] = strToU8(studyReportMarkdown(contents, [...Object.keys(files), REPORT_FILE]));
   return files;
 }

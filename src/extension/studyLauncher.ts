@@ -1,16 +1,18 @@
 /**
  * Turns a StudyPlan into study specs (searchers x seeds) and runs them one after the other, each in
  * its own worker, under one cancellable progress notification. The first study's panel opens at once;
- * the status bar and the log follow every study.
+ * the status bar and the log follow every study. LLM searchers get their endpoint, latency mode and
+ * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
 import { SEARCHER_NAMES, type StudySpecInput } from '../core/study/studySpec';
 import type { NasServices } from './nasServices';
-import { LLAMBO, type StudyPlan } from './startStudyFlow';
+import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
 import { formatError } from './studyHeadline';
+import { splitCredentialHeaders, usesLlm, withStudySettings } from './studyLlmSettings';
 
-/** Searchers this build's study runner knows (LLAMBO joins when its searcher lands in core). */
+/** Searchers this build's study runner knows. */
 export function isRunnableSearcher(name: string): boolean {
   return (SEARCHER_NAMES as readonly string[]).includes(name);
 }
@@ -30,12 +32,23 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
 }
 
 /** Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec. */
-export async function startOneStudy(services: NasServices, spec: StudySpecInput, openPanel: boolean): Promise<StudySession> {
+export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean): Promise<StudySession> {
+  const settings = services.settings();
+  const spec = withStudySettings(requested, settings, services.workspaceDir);
+  const llm = usesLlm(spec.searcher);
+  if (llm) warnAboutCredentialHeaders(services);
   // Only an LLM searcher gets the key; baselines never see it.
-  const apiKey = String(spec.searcher) === LLAMBO ? await services.apiKeys.get() : undefined;
+  const apiKey = llm ? await services.apiKeys.get() : undefined;
   const tablePath = services.tablePath();
   const session = services.registry.start(spec, { tablePath, apiKey });
-  services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}`);
+  services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}` +
+    (llm ? ` (API key ${apiKey === undefined ? 'not set' : 'from secret storage'})` : ''));
+  followSession(services, session, openPanel);
+  return session;
+}
+
+/** Wires a started (or resumed) study to the status bar, the log and, if asked, its panel. */
+export function followSession(services: NasServices, session: StudySession, openPanel: boolean): void {
   let lastLogged = 0;
   session.onDidChange((s, events) => {
     services.statusBar.update(s.headline);
@@ -50,7 +63,14 @@ export async function startOneStudy(services: NasServices, spec: StudySpecInput,
     else services.log.info(line);
   });
   if (openPanel) services.panels.show(session, true);
-  return session;
+}
+
+function warnAboutCredentialHeaders(services: NasServices): void {
+  const { dropped } = splitCredentialHeaders(services.settings().llm.extraHeaders);
+  if (dropped.length === 0) return;
+  const message = `llamboNas.llm.extraHeaders: ${dropped.join(', ')} not sent (it looks like a credential; use "NAS: Set API key", which keeps keys in secret storage).`;
+  services.log.warn(message);
+  void vscode.window.showWarningMessage(message);
 }
 
 /** Runs the specs in sequence with a progress notification; resolves with the sessions that ran. */

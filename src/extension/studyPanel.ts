@@ -1,7 +1,10 @@
 /**
  * The panel host: one webview panel per study. Data goes to the webview only after it says
  * webview/ready (then a snapshot of the whole study), and afterwards as batches of new events at
- * most every `throttleMs`. Panels restore after a reload through the serializer in studyPanels.ts.
+ * most every `throttleMs`. Every message holds at most MAX_EVENTS_PER_MESSAGE events, and the next
+ * one waits until the webview has taken the last (postMessage settled): a long study's snapshot
+ * arrives in slices, and a fast study cannot pile up messages faster than the webview reads them.
+ * Panels restore after a reload through the serializer in studyPanels.ts.
  */
 import * as vscode from 'vscode';
 import {
@@ -12,6 +15,8 @@ import type { StudySession } from './studySession';
 import { makeNonce, panelHtml } from './webviewHtml';
 
 export const STUDY_PANEL_VIEW_TYPE = 'llamboNas.studyPanel';
+/** About 1-2 MB of JSON: large enough for throughput, small enough to keep the channel responsive. */
+export const MAX_EVENTS_PER_MESSAGE = 5000;
 
 export interface StudyPanelActions {
   /** Exports the study; resolves with the folder written (or undefined when the user cancelled). */
@@ -27,7 +32,14 @@ export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 export class StudyPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** Events not yet posted: pending[pendingStart..]. */
   private pending: StudyEvent[] = [];
+  private pendingStart = 0;
+  /** The headline changed since the last post (a status change brings no events). */
+  private headlineDirty = false;
+  /** A post the webview has not taken yet; the next one waits for it. */
+  private posting = false;
+  private disposed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposeListeners = new Set<() => void>();
 
@@ -54,7 +66,10 @@ export class StudyPanel {
       vscode.window.onDidChangeActiveColorTheme((theme) => this.post(themeMessage(theme.kind))),
       panel.onDidDispose(() => this.dispose()),
     );
-    const subscription = session.onDidChange((_s, events) => this.queue(events));
+    const subscription = session.onDidChange((_s, events, restarted) => {
+      if (restarted) this.sendSnapshot();
+      else this.queue(events);
+    });
     this.disposables.push({ dispose: () => subscription.dispose() });
   }
 
@@ -71,6 +86,7 @@ export class StudyPanel {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     for (const listener of this.disposeListeners) listener();
@@ -81,8 +97,7 @@ export class StudyPanel {
     if (hasMethod<WebviewReadyCommand>(message, 'webview/ready')) {
       // A reloaded webview says ready again: start over with a fresh snapshot.
       this.ready = true;
-      this.pending = [];
-      this.post({ method: 'panel/snapshot', params: { headline: this.session.headline, events: this.session.events } });
+      this.sendSnapshot();
       this.post(themeMessage(vscode.window.activeColorTheme.kind));
     } else if (hasMethod<ExportRequest>(message, 'panel/export')) {
       void this.answerExport(message.id);
@@ -102,18 +117,47 @@ export class StudyPanel {
     this.post(response);
   }
 
+  /**
+   * The whole study so far (after ready, and when a resumed study starts over): the first slice at
+   * once, the rest as panel/events that follow it in order.
+   */
+  private sendSnapshot(): void {
+    if (!this.ready) return;
+    const all = this.session.events;
+    this.pending = all.slice(MAX_EVENTS_PER_MESSAGE);
+    this.pendingStart = 0;
+    this.headlineDirty = false;
+    this.post({ method: 'panel/snapshot', params: { headline: this.session.headline, events: all.slice(0, MAX_EVENTS_PER_MESSAGE) } });
+    if (this.pending.length > 0) this.schedule();
+  }
+
   /** Collects new events; status-only changes (no events) still send a headline. */
   private queue(events: readonly StudyEvent[]): void {
     if (!this.ready) return;
     for (const event of events) this.pending.push(event);
-    if (this.timer === undefined) this.timer = setTimeout(() => this.flush(), this.throttleMs);
+    this.headlineDirty = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer === undefined && !this.posting && !this.disposed) this.timer = setTimeout(() => this.flush(), this.throttleMs);
   }
 
   private flush(): void {
     this.timer = undefined;
-    const events = this.pending;
-    this.pending = [];
-    this.post({ method: 'panel/events', params: { headline: this.session.headline, events } });
+    if (this.posting || (this.pendingStart >= this.pending.length && !this.headlineDirty)) return;
+    const end = Math.min(this.pending.length, this.pendingStart + MAX_EVENTS_PER_MESSAGE);
+    const events = this.pending.slice(this.pendingStart, end);
+    this.pendingStart = end;
+    if (end >= this.pending.length) { this.pending = []; this.pendingStart = 0; }
+    this.headlineDirty = false;
+    this.posting = true;
+    const settled = () => {
+      this.posting = false;
+      if (this.pendingStart < this.pending.length || this.headlineDirty) this.schedule();
+    };
+    this.panel.webview.postMessage({ method: 'panel/events', params: { headline: this.session.headline, events } } satisfies HostToWebviewMessage)
+      .then(settled, settled);
   }
 
   private post(message: HostToWebviewMessage): void {

@@ -1,14 +1,16 @@
 /**
  * The workspace's studies: `.nas-studies/<id>/` folders on disk plus the sessions in memory. Starts
  * new studies in their own worker (one worker per study, so concurrent studies never share a file),
- * and tells listeners when the set of studies or one study's state changes.
+ * resumes interrupted ones, and tells listeners when the set of studies or one study's state changes.
+ * A running study's folder holds a lock naming this process (see studyLock.ts).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { STUDY_FILE } from '../core/study/eventLog';
+import { EVENTS_FILE, STUDY_FILE } from '../core/study/eventLog';
 import { makeStudyId } from '../core/study/studyId';
 import { parseStudySpec, type StudySpecInput } from '../core/study/studySpec';
-import type { StudyEvent } from '../protocol';
+import type { StudyEvent, WorkerStartParams } from '../protocol';
+import { isLockedElsewhere, removeStudyLock, writeStudyLock } from './studyLock';
 import { StudySession } from './studySession';
 import { StudyWorkerHost } from './studyWorkerHost';
 
@@ -19,6 +21,16 @@ export interface StartStudyOptions {
   /** Passed to the worker in memory only. */
   readonly apiKey?: string;
   readonly now?: Date;
+}
+
+export interface ResumeStudyOptions extends StartStudyOptions {
+  /** The study's original creation time (study.json keeps it). */
+  readonly created: string;
+}
+
+/** Why a study cannot be resumed, in words for the user. */
+export class StudyNotResumableError extends Error {
+  override name = 'StudyNotResumableError';
 }
 
 export type RegistryListener = (session: StudySession | undefined, newEvents: readonly StudyEvent[]) => void;
@@ -36,11 +48,30 @@ export class StudyRegistry {
     const dir = join(this.root, id);
     const session = new StudySession(id, dir, { searcher: spec.searcher, scheduler: spec.scheduler, budgetSeconds: spec.budgetSeconds });
     this.track(session);
-    const worker = new StudyWorkerHost(this.workerFile, { spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: dir, apiKey: options.apiKey }, {
-      onEvents: (events) => session.addEvents(events),
-    });
-    session.attachWorker(worker);
+    session.attachWorker(this.startWorker(session, { spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: dir, apiKey: options.apiKey }));
     this.emit(undefined, []);
+    return session;
+  }
+
+  /**
+   * Runs an interrupted study again from the start with `specInput` (its recorded spec, cache set to
+   * replay). The interrupted log is kept beside the new one as `events.interrupted-<n>.jsonl`; the
+   * new run rewrites events.jsonl. Throws StudyNotResumableError when the study is not interrupted.
+   */
+  resume(id: string, specInput: StudySpecInput, options: ResumeStudyOptions): StudySession {
+    const session = this.get(id);
+    if (!session) throw new StudyNotResumableError(`Study ${id} was not found in ${this.root}.`);
+    if (session.running || isLockedElsewhere(session.dir)) throw new StudyNotResumableError(`Study ${id} is still running${session.running ? '' : ' in another window'}.`);
+    if (session.headline.status !== 'interrupted') throw new StudyNotResumableError(`Study ${id} is ${session.headline.status}; only an interrupted study can be resumed.`);
+    const spec = parseStudySpec(specInput);
+    const interruptedLog = join(session.dir, EVENTS_FILE);
+    if (existsSync(interruptedLog)) renameSync(interruptedLog, freshName(session.dir, 'events.interrupted', '.jsonl'));
+    const worker = this.startWorker(session, {
+      spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: session.dir, apiKey: options.apiKey,
+      resume: { created: options.created },
+    });
+    session.restart(worker, { searcher: spec.searcher, scheduler: spec.scheduler, budgetSeconds: spec.budgetSeconds });
+    this.emit(session, []);
     return session;
   }
 
@@ -50,7 +81,7 @@ export class StudyRegistry {
     if (known) return known;
     const dir = join(this.root, id);
     if (!existsSync(join(dir, STUDY_FILE))) return undefined;
-    const session = StudySession.fromDisk(id, dir);
+    const session = StudySession.fromDisk(id, dir, isLockedElsewhere(dir));
     this.track(session);
     return session;
   }
@@ -79,6 +110,30 @@ export class StudyRegistry {
     return [...this.sessions.values()].filter((s) => s.running);
   }
 
+  /**
+   * Studies shown as running in another window are reread from disk (in place, so an open panel
+   * follows); those whose lock went stale (that window's host exited) become interrupted or finished.
+   * True when any ended there.
+   */
+  recheckElsewhere(): boolean {
+    let ended = false;
+    for (const session of this.sessions.values()) {
+      if (session.running || session.headline.status !== 'running') continue;
+      try {
+        session.reload(isLockedElsewhere(session.dir));
+      } catch {
+        continue; // a folder being rewritten right now is read on the next round
+      }
+      ended ||= session.headline.status !== 'running';
+    }
+    return ended;
+  }
+
+  /** True when a listed study runs in another window (its state can change without an event here). */
+  hasStudiesElsewhere(): boolean {
+    return [...this.sessions.values()].some((s) => !s.running && s.headline.status === 'running');
+  }
+
   /** Forgets cached finished sessions so the next list() rereads the folder. */
   refresh(): void {
     for (const [id, session] of this.sessions) if (!session.running) { session.dispose(); this.sessions.delete(id); }
@@ -101,6 +156,16 @@ export class StudyRegistry {
     session.onDidChange((s, events) => this.emit(s, events));
   }
 
+  /** A worker for the session's folder, with the folder locked for as long as it runs. */
+  private startWorker(session: StudySession, params: WorkerStartParams): StudyWorkerHost {
+    // Made here rather than by the worker, so the lock exists before the first event does.
+    mkdirSync(session.dir, { recursive: true });
+    writeStudyLock(session.dir);
+    const worker = new StudyWorkerHost(this.workerFile, params, { onEvents: (events) => session.addEvents(events) });
+    void worker.ended.then(() => removeStudyLock(session.dir));
+    return worker;
+  }
+
   private freshId(base: string): string {
     let id = base;
     for (let n = 2; this.sessions.has(id) || existsSync(join(this.root, id)); n++) id = `${base}-${n}`;
@@ -109,6 +174,14 @@ export class StudyRegistry {
 
   private emit(session: StudySession | undefined, events: readonly StudyEvent[]): void {
     for (const listener of this.listeners) listener(session, events);
+  }
+}
+
+/** `<dir>/<base>-<n><ext>` for the smallest n >= 1 not taken yet. */
+function freshName(dir: string, base: string, ext: string): string {
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${base}-${n}${ext}`);
+    if (!existsSync(path)) return path;
   }
 }
 

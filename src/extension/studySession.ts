@@ -1,18 +1,20 @@
 /**
  * One study in the extension host's memory: its folder, every event so far, the folded headline, and
  * (while it runs) its worker. A session is made either by starting a study or by reading a folder
- * from disk; listeners hear about new events and status changes.
+ * from disk; listeners hear about new events and status changes, and about a restart (a resumed
+ * study starts its event list over).
  */
 import { readEventLog } from '../core/study/eventLog';
 import type { StudyEvent, StudyHeadline } from '../protocol';
 import { StudyHeadlineFold } from './studyHeadline';
 import type { StudyWorkerHost, WorkerOutcome } from './studyWorkerHost';
 
-export type SessionListener = (session: StudySession, newEvents: readonly StudyEvent[]) => void;
+/** `restarted`: the event list was emptied (a resume); `newEvents` then starts the new list. */
+export type SessionListener = (session: StudySession, newEvents: readonly StudyEvent[], restarted: boolean) => void;
 
 export class StudySession {
   readonly events: StudyEvent[] = [];
-  private readonly fold: StudyHeadlineFold;
+  private fold: StudyHeadlineFold;
   private readonly listeners = new Set<SessionListener>();
   private worker: StudyWorkerHost | undefined;
   private endedPromise: Promise<StudyHeadline>;
@@ -22,13 +24,21 @@ export class StudySession {
     this.endedPromise = Promise.resolve(this.fold.current);
   }
 
-  /** Reads a persisted study; a log without studyFinished/studyError is 'interrupted' (reload or crash). */
-  static fromDisk(id: string, dir: string): StudySession {
-    const { events } = readEventLog(dir);
+  /**
+   * Reads a persisted study; a log without studyFinished/studyError is 'interrupted' (reload or
+   * crash), unless another window's extension host still runs it.
+   */
+  static fromDisk(id: string, dir: string, runningElsewhere = false): StudySession {
     const session = new StudySession(id, dir);
-    session.addEvents(events, false);
-    if (session.headline.status === 'running') session.fold.setStatus('interrupted', 'the study stopped before it finished (window closed or reloaded)');
+    session.load(runningElsewhere);
     return session;
+  }
+
+  /** Rereads the folder in place (a study another window ran has moved on); listeners hear a restart. */
+  reload(runningElsewhere: boolean): void {
+    if (this.running) throw new Error(`study ${this.id} is running here`);
+    this.load(runningElsewhere);
+    this.notify([], true);
   }
 
   get headline(): StudyHeadline {
@@ -49,6 +59,15 @@ export class StudySession {
     this.endedPromise = worker.ended.then((outcome) => this.applyOutcome(outcome));
   }
 
+  /** Starts over with a new worker (a resume): forgets the events so far and tells the listeners. */
+  restart(worker: StudyWorkerHost, initial: Partial<StudyHeadline> = {}): void {
+    if (this.running) throw new Error(`study ${this.id} is running`);
+    this.events.length = 0;
+    this.fold = new StudyHeadlineFold(this.id, initial);
+    this.attachWorker(worker);
+    this.notify([], true);
+  }
+
   /** Stops the worker (if any); resolves with the final headline. */
   async stop(): Promise<StudyHeadline> {
     await this.worker?.cancel();
@@ -65,7 +84,7 @@ export class StudySession {
       this.events.push(event);
       this.fold.add(event);
     }
-    if (notify) this.notify(events);
+    if (notify) this.notify(events, false);
   }
 
   dispose(): void {
@@ -73,15 +92,27 @@ export class StudySession {
     this.listeners.clear();
   }
 
+  private load(runningElsewhere: boolean): void {
+    const { events } = readEventLog(this.dir);
+    this.events.length = 0;
+    this.fold = new StudyHeadlineFold(this.id);
+    this.addEvents(events, false);
+    if (this.headline.status === 'running') {
+      if (runningElsewhere) this.fold.setStatus('running', 'running in another VS Code window');
+      else this.fold.setStatus('interrupted', 'the study stopped before it finished (window closed or reloaded); Resume runs it again, replaying cached LLM replies');
+    }
+    this.endedPromise = Promise.resolve(this.fold.current);
+  }
+
   private applyOutcome(outcome: WorkerOutcome): StudyHeadline {
     if (outcome.kind === 'failed') this.fold.setStatus('failed', outcome.message);
     else if (outcome.kind === 'terminated') this.fold.setStatus('cancelled', 'stopped by the user');
     else if (outcome.cancelled) this.fold.setStatus('cancelled');
-    this.notify([]);
+    this.notify([], false);
     return this.fold.current;
   }
 
-  private notify(events: readonly StudyEvent[]): void {
-    for (const listener of this.listeners) listener(this, events);
+  private notify(events: readonly StudyEvent[], restarted: boolean): void {
+    for (const listener of this.listeners) listener(this, events, restarted);
   }
 }

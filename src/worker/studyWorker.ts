@@ -2,7 +2,8 @@
  * The worker_threads entry (bundled to dist/worker.js): runs one study per worker, appends its events
  * to `<studyDir>/events.jsonl`, and posts them to the extension host in batches. Never imports
  * 'vscode'. Every batch is flushed to disk before it is posted, so whatever the host has seen
- * survives a window reload.
+ * survives a window reload. LLM searchers get the API key in memory (from the start message) and
+ * their reply cache path is resolved against the study folder.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTable } from '../core/benchmark/tableLoader';
@@ -12,6 +13,7 @@ import { runStudy, type StudyProgress } from '../core/study/studyRunner';
 import { parseStudySpec } from '../core/study/studySpec';
 import { hasMethod, type StudyWorkerData, type WorkerStartCommand, type WorkerStartParams, type WorkerToHostMessage } from '../protocol';
 import { EventBatcher } from './eventBatcher';
+import { redactingSink, redactText } from './keyRedaction';
 
 const port = parentPort;
 if (!port) throw new Error('studyWorker must run in a worker thread');
@@ -33,7 +35,13 @@ async function runOne(params: WorkerStartParams): Promise<void> {
   const spec = parseStudySpec(params.spec);
   const studyId = spec.studyId ?? 'study';
   const benchmark = loadTable(params.tablePath);
-  const log = new EventLogWriter(params.studyDir, { table: benchmark.info });
+  const created = params.resume?.created;
+  const log = new EventLogWriter(params.studyDir, {
+    table: benchmark.info,
+    // A resume rewrites the log from the start (the host moved the interrupted one aside first).
+    overwrite: params.resume !== undefined,
+    ...(created !== undefined ? { now: () => new Date(created) } : {}),
+  });
   const batcher = new EventBatcher((events: StudyEvent[]) => {
     log.flush();
     post({ method: 'worker/events', params: { studyId, events } });
@@ -51,7 +59,8 @@ async function runOne(params: WorkerStartParams): Promise<void> {
       benchmark,
       signal: controller.signal,
       onProgress,
-      sinks: [log.sink, (event) => { checkCancelFlag(); batcher.push(event); }],
+      sinks: [redactingSink(params.apiKey, [log.sink, (event) => { checkCancelFlag(); batcher.push(event); }])],
+      llm: { apiKey: params.apiKey, baseDir: params.studyDir },
     });
     batcher.flush();
     post({ method: 'worker/finished', params: { summary } });
@@ -70,7 +79,8 @@ port.on('message', (message: unknown) => {
     started = true;
     // The host terminates the thread after finished/failed; closing the port here could drop those.
     runOne(message.params).catch((error: unknown) => {
-      post({ method: 'worker/failed', params: { studyId: studyIdOf(message.params), message: error instanceof Error ? error.message : String(error) } });
+      const text = error instanceof Error ? error.message : String(error);
+      post({ method: 'worker/failed', params: { studyId: studyIdOf(message.params), message: redactText(text, message.params.apiKey) } });
     });
   } else if (hasMethod(message, 'worker/cancel')) {
     controller.abort();

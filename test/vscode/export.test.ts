@@ -1,5 +1,5 @@
 /// <reference types="mocha" />
-/** Export results writes the Syne Tune, CSV, JSONL, transcript and report files and never overwrites silently. */
+/** Export results writes the Syne Tune, CSV, JSONL, transcript, chart and report files and never overwrites silently. */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { LlamboNasApi } from '../../src/extension/extension';
 import { activateExtension } from './testExtension';
 
-const FILES = ['results.csv.zip', 'metadata.json', 'trials.csv', 'trials.jsonl', 'llm-transcript.jsonl', 'report.md'];
+const FILES = ['results.csv.zip', 'metadata.json', 'trials.csv', 'trials.jsonl', 'llm-transcript.jsonl', 'incumbent-curve.svg', 'report.md'];
 
 suite('export', () => {
   let api: LlamboNasApi;
@@ -32,6 +32,13 @@ suite('export', () => {
     const report = readFileSync(join(folder, 'report.md'), 'utf8');
     assert.match(report, new RegExp(`# NAS study ${studyId}`));
     assert.match(report, /model-generated/, 'the report says where the numbers come from');
+    assert.match(report, /!\[Incumbent error vs simulated time\]\(incumbent-curve\.svg\)/);
+    assert.match(report, /No LLM calls/);
+    assert.ok(!existsSync(join(folder, 'llm-calls.svg')), 'no LLM chart for a baseline');
+    const svg = readFileSync(join(folder, 'incumbent-curve.svg'), 'utf8');
+    const incumbents = api.services.registry.get(studyId)!.events.filter((e) => e.type === 'incumbentChanged').length;
+    const steps = /<polyline points="([^"]+)" fill="none" stroke="#1f77b4"/.exec(svg)?.[1].split(' ').length;
+    assert.equal(steps, 2 * incumbents, 'one step per incumbent change, held to the end of the budget');
     assert.ok(statSync(join(folder, 'results.csv.zip')).size > 100);
   });
 

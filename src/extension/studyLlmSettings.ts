@@ -1,0 +1,92 @@
+/**
+ * Completes a study spec from the `llamboNas.*` settings for searchers that call an LLM: the endpoint
+ * and its limits (spec.llm), the latency mode (spec.decisionTime) and the prompt override folder
+ * (spec.searcherOptions.promptOverridesDir). Fields the spec already has win. Pure (no 'vscode'), so
+ * it is unit-tested. The API key is never part of what this builds: it travels to the worker apart.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { StudySpecInput } from '../core/study/studySpec';
+import type { LlmSettings, NasSettings } from './nasSettings';
+
+/** The reply cache of a study, relative to its folder (`.nas-studies/<id>/llm-cache.jsonl`). */
+export const LLM_CACHE_FILE = 'llm-cache.jsonl';
+
+/** Searchers that call an LLM (the spec must then carry an llm section). */
+export const LLM_SEARCHER_NAMES: readonly string[] = ['llambo', 'bohb-llambo'];
+
+type LlmSpecInput = NonNullable<StudySpecInput['llm']>;
+type DecisionTimeInput = NonNullable<StudySpecInput['decisionTime']>;
+
+/** Header names that carry credentials: those belong in SecretStorage, never in study.json. */
+const CREDENTIAL_HEADER = /authorization|api[-_]?key|secret|token|password|cookie/i;
+
+export function usesLlm(searcher: unknown): boolean {
+  return typeof searcher === 'string' && LLM_SEARCHER_NAMES.includes(searcher);
+}
+
+/** Extra headers minus those that look like credentials (returned apart, so the caller can warn). */
+export function splitCredentialHeaders(headers: Readonly<Record<string, string>>): { kept: Record<string, string>; dropped: string[] } {
+  const kept: Record<string, string> = {};
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (CREDENTIAL_HEADER.test(name)) dropped.push(name);
+    else kept[name] = value;
+  }
+  return { kept, dropped };
+}
+
+export function llmSpecFromSettings(llm: LlmSettings): LlmSpecInput {
+  const { kept } = splitCredentialHeaders(llm.extraHeaders);
+  return {
+    // An empty base URL means the OpenAI API: the spec's default.
+    ...(llm.baseUrl !== '' ? { baseUrl: llm.baseUrl } : {}),
+    model: llm.model,
+    ...(Object.keys(kept).length > 0 ? { headers: kept } : {}),
+    concurrency: llm.concurrency,
+    requestsPerMinute: llm.requestsPerMinute,
+    tokensPerMinute: llm.tokensPerMinute,
+    ...(llm.maxUsd > 0 ? { maxUsd: llm.maxUsd } : {}),
+    ...(Object.keys(llm.prices).length > 0 ? { prices: { ...llm.prices } } : {}),
+    // Always named, even in 'live' mode, so a resume can replay whatever was recorded.
+    cachePath: LLM_CACHE_FILE,
+    cacheMode: llm.cacheMode,
+  };
+}
+
+export function decisionTimeFromSettings(llm: LlmSettings): DecisionTimeInput {
+  if (llm.latencyMode === 'modelled') return { mode: 'modelled', secondsPerLlmCall: llm.modelledSecondsPerCall };
+  return { mode: llm.latencyMode };
+}
+
+/**
+ * The spec a study runs with: for an LLM searcher, the settings fill spec.llm, spec.decisionTime and
+ * the prompt override folder (a relative promptsFolder is taken from `workspaceDir`). Other
+ * searchers' specs pass through unchanged.
+ */
+export function withStudySettings(spec: StudySpecInput, settings: NasSettings, workspaceDir?: string): StudySpecInput {
+  if (!usesLlm(spec.searcher)) return spec;
+  const promptsDir = resolvePromptsFolder(settings.promptsFolder, workspaceDir);
+  const options = spec.searcherOptions ?? {};
+  const withPrompts = promptsDir !== undefined && options.promptOverridesDir === undefined;
+  return {
+    ...spec,
+    llm: spec.llm ?? llmSpecFromSettings(settings.llm),
+    decisionTime: spec.decisionTime ?? decisionTimeFromSettings(settings.llm),
+    ...(withPrompts ? { searcherOptions: { ...options, promptOverridesDir: promptsDir } } : {}),
+  };
+}
+
+/**
+ * The spec of a resumed study: the recorded spec as it was, except that the reply cache replays what
+ * was recorded and asks the endpoint only for the rest (replay-or-live), in the study's folder.
+ */
+export function resumeSpec(recorded: StudySpecInput): StudySpecInput {
+  if (!recorded.llm) return recorded;
+  return { ...recorded, llm: { ...recorded.llm, cacheMode: 'replay-or-live', cachePath: recorded.llm.cachePath ?? LLM_CACHE_FILE } };
+}
+
+export function resolvePromptsFolder(folder: string, workspaceDir: string | undefined): string | undefined {
+  if (folder === '') return undefined;
+  if (isAbsolute(folder) || workspaceDir === undefined) return folder;
+  return resolve(workspaceDir, folder);
+}

@@ -1,0 +1,50 @@
+/**
+ * "Resume study" for a study a window reload (or a crash) interrupted: runs the recorded spec and
+ * seed again from the start, in the same folder, with the reply cache in replay-or-live mode, so
+ * every LLM reply recorded before the interruption replays at no cost and the simulation retraces
+ * the same path. The new run rewrites events.jsonl; the interrupted log stays beside it as
+ * events.interrupted-<n>.jsonl (nothing reported is ever deleted).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { readEventLog } from '../core/study/eventLog';
+import type { StudySpecInput } from '../core/study/studySpec';
+import type { NasServices } from './nasServices';
+import { formatError } from './studyHeadline';
+import { followSession } from './studyLauncher';
+import { LLM_CACHE_FILE, resumeSpec, usesLlm } from './studyLlmSettings';
+
+export const RESUME_STUDY_COMMAND = 'llamboNas.resumeStudy';
+
+export interface ResumeStudyArgs {
+  readonly studyId?: string;
+  /** Open (or refresh) the study's panel; default true. */
+  readonly openPanel?: boolean;
+}
+
+/** Resolves with the resumed study's id, or undefined when there was nothing to resume. */
+export async function resumeStudyCommand(services: NasServices, args: ResumeStudyArgs = {}): Promise<string | undefined> {
+  const interrupted = services.registry.list().filter((s) => s.headline.status === 'interrupted');
+  const id = args.studyId ?? await services.prompter.pickOne('Resume which study?', interrupted.map((s) => ({
+    label: s.id, description: `${s.headline.trialsStarted} trials · best ${formatError(s.headline.incumbent?.error)}`, value: s.id,
+  })), 'Interrupted studies run again from the start; cached LLM replies replay at no cost');
+  if (id === undefined) {
+    if (interrupted.length === 0) void vscode.window.showInformationMessage('No interrupted NAS study in this workspace.');
+    return undefined;
+  }
+  const session = services.registry.get(id);
+  if (!session) throw new Error(`Study ${id} was not found in ${services.registry.root}.`);
+  const { record } = readEventLog(session.dir);
+  const spec = resumeSpec(record.spec as StudySpecInput);
+  const llm = usesLlm(spec.searcher);
+  const apiKey = llm ? await services.apiKeys.get() : undefined;
+  const recordedTable = record.table.path;
+  const tablePath = recordedTable !== undefined && existsSync(recordedTable) ? recordedTable : services.tablePath();
+  if (tablePath !== recordedTable) services.log.warn(`study ${id}: its table ${recordedTable ?? '(not recorded)'} is gone; resuming on ${tablePath}`);
+  services.registry.resume(id, spec, { tablePath, apiKey, created: record.created });
+  const cache = llm ? (existsSync(join(session.dir, LLM_CACHE_FILE)) ? '; recorded LLM replies replay from llm-cache.jsonl' : '; no LLM replies were recorded, so every call goes to the endpoint') : '';
+  services.log.info(`study ${id} resumed: same spec and seed from the start${cache}`);
+  followSession(services, session, args.openPanel ?? true);
+  return id;
+}
