@@ -6,6 +6,7 @@ import type { DistributionSummary } from '../core/study/compareStats';
 import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
 import { intFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
+import { REGRET_NOTE } from './baselineStudies';
 import { applyLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
@@ -102,7 +103,7 @@ export function comparisonText(result: ComparisonResult, loadMs: number): string
     lines.push(`* some seeds had no trial reach epoch ${spec.rMax} within the budget; n counts only those that did.`);
   }
   lines.push(`IQM: mean of the middle 50% (floor(n/4) dropped each end); CI: 95% percentile bootstrap, 2,000 resamples, seeded.`);
-  lines.push(`'best any' = IQM of the best error at any epoch (a low-fidelity result can look better than it trains to).`);
+  lines.push(`'best any' = IQM of the best error at any epoch (a low-fidelity result can look better than it trains to).`, REGRET_NOTE);
   lines.push(`Wall time ${(result.wallMs / 1000).toFixed(2)} s for ${result.runs.length} studies (table load ${loadMs.toFixed(0)} ms).`);
   return lines;
 }
