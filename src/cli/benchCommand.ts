@@ -42,6 +42,17 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     plain.push(summary.wallMs);
     trials.push(summary.trialsStarted);
   }
+  // The remaining baselines of the original study: DEHB (own brackets) and SyncMOBSTER (a GP per rung).
+  const modelSeeds = Math.min(seeds, 5);
+  const timed = async (searcher: 'dehb' | 'mobster') => {
+    const ms: number[] = [];
+    for (let seed = 0; seed < modelSeeds; seed++) {
+      ms.push((await runStudy({ workers: 4, hours: 5, searcher, seed, studyId: `bench-${searcher}-s${seed}` }, { benchmark })).wallMs);
+    }
+    return ms;
+  };
+  const dehbMs = await timed('dehb');
+  const mobsterMs = await timed('mobster');
   const logged: number[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
   try {
@@ -68,6 +79,9 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     studyMaxMs: round(Math.max(...plain)),
     studyWithEventLogMedianMs: round(median(logged)),
     meanTrials: round(trials.reduce((a, b) => a + b, 0) / trials.length),
+    dehbStudyMedianMs: round(median(dehbMs)),
+    mobsterStudyMedianMs: round(median(mobsterMs)),
+    modelStudySeeds: modelSeeds,
     compareEntries: BENCH_COMPARE_ENTRIES,
     compareSeeds,
     compareStudies: comparison.runs.length,
@@ -84,6 +98,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   out.stdout(`Study (random + sync-hyperband, 4 workers, 5 h): median ${report.studyMedianMs} ms over ${seeds} seeds ` +
     `(max ${report.studyMaxMs} ms, ${report.meanTrials} trials on average)  target <= ${STUDY_TARGET_MS} ms: ${ok(report.studyWithinTarget)}`);
   out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms`);
+  out.stdout(`DEHB study (own brackets): median ${report.dehbStudyMedianMs} ms; SyncMOBSTER study (GP per rung level): ` +
+    `median ${report.mobsterStudyMedianMs} ms (over ${modelSeeds} seeds)`);
   out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies): ${report.compareWallS} s  ` +
     `target <= ${COMPARE_TARGET_S} s: ${ok(report.compareWithinTarget)}`);
   out.stdout(`Peak RSS ${report.peakRssMb} MB`);

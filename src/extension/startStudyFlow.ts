@@ -16,6 +16,8 @@ export const SEARCHER_CHOICES: readonly { readonly name: string; readonly label:
   { name: 'bohb-llambo', label: 'BOHB warm-started by LLAMBO', detail: 'BOHB-style KDE whose first cells come from LLAMBO\'s warm start (one LLM request)' },
   { name: 'rea', label: 'Regularized evolution', detail: 'aging evolution with one-edge mutations' },
   { name: 'local', label: 'Local search', detail: 'best-improvement over one-edge neighbours' },
+  { name: 'mobster', label: 'SyncMOBSTER', detail: 'Bayesian optimisation, one Gaussian process per rung level, expected improvement' },
+  { name: 'dehb', label: 'DEHB', detail: 'differential evolution Hyperband (brings its own brackets)' },
 ];
 
 const SCHEDULER_DETAIL: Record<SchedulerKind, string> = {
@@ -23,6 +25,7 @@ const SCHEDULER_DETAIL: Record<SchedulerKind, string> = {
   'sync-sh': 'synchronous successive halving (bracket 0 only)',
   asha: 'asynchronous successive halving',
   fifo: 'every trial to r_max',
+  dehb: 'DEHB brackets (only with the DEHB searcher)',
 };
 
 /** What the user chose; stored in workspaceState as the next run's defaults. */
@@ -63,7 +66,8 @@ async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: 
     searchers = await prompter.pickMany('Searchers (each runs on the same budget and seeds)', searcherItems, minSearchers > 1 ? `pick at least ${minSearchers}` : undefined);
     if (searchers === undefined) return undefined;
   } while (searchers.length < minSearchers);
-  const scheduler = await prompter.pickOne('Scheduler', SCHEDULER_KINDS.map((kind) => ({
+  // 'dehb' is not offered: the DEHB searcher brings it along, other searchers cannot use it.
+  const scheduler = await prompter.pickOne('Scheduler', SCHEDULER_KINDS.filter((kind) => kind !== 'dehb').map((kind) => ({
     label: kind, detail: SCHEDULER_DETAIL[kind], value: kind, description: kind === last.scheduler ? 'last used' : undefined,
   })));
   if (scheduler === undefined) return undefined;

@@ -5,7 +5,7 @@
  * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
-import { SEARCHER_NAMES, type StudySpecInput } from '../core/study/studySpec';
+import { impliedScheduler, SEARCHER_NAMES, type SearcherName, type StudySpecInput } from '../core/study/studySpec';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
@@ -23,7 +23,7 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
   for (const searcher of plan.searchers) {
     for (let seed = 0; seed < plan.seeds; seed++) {
       specs.push({
-        searcher: searcher as StudySpecInput['searcher'], scheduler: plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
+        searcher: searcher as StudySpecInput['searcher'], scheduler: impliedScheduler(searcher as SearcherName) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax,
       });
     }

@@ -5,10 +5,11 @@
  */
 import type { RungSpec } from './rungSystem';
 import { AshaScheduler } from './ashaScheduler';
+import { DehbScheduler } from './dehbScheduler';
 import { FifoScheduler } from './fifoScheduler';
 import { SyncHyperbandScheduler } from './syncHyperbandScheduler';
 
-export type SchedulerKind = 'sync-hyperband' | 'sync-sh' | 'asha' | 'fifo';
+export type SchedulerKind = 'sync-hyperband' | 'sync-sh' | 'asha' | 'fifo' | 'dehb';
 
 /** Resource settings shared by every scheduler (epochs). */
 export interface SchedulerOptions {
@@ -85,6 +86,7 @@ export function createScheduler(kind: SchedulerKind, options: SchedulerOptions):
     case 'sync-sh': return new SyncHyperbandScheduler(options, 'first-bracket-only');
     case 'asha': return new AshaScheduler(options);
     case 'fifo': return new FifoScheduler(options);
+    case 'dehb': return new DehbScheduler(options);
     default: throw new Error(`unknown scheduler kind: ${String(kind satisfies never)}`);
   }
 }

@@ -6,7 +6,7 @@ import type { Benchmark } from '../benchmark/benchmark';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import {
-  parseStudySpec, SCHEDULER_KINDS, SEARCHER_NAMES, StudySpecError,
+  impliedScheduler, parseStudySpec, SCHEDULER_KINDS, SEARCHER_NAMES, StudySpecError,
   type SchedulerKind, type SearcherName, type StudySpec, type StudySpecInput,
 } from './studySpec';
 
@@ -20,14 +20,16 @@ export interface CompareEntry {
 /** Parses `random,bohb,rea@asha`; entries without `@` use the default scheduler. */
 export function parseCompareEntries(list: string, defaultScheduler: SchedulerKind): CompareEntry[] {
   const entries = list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((text) => {
-    const [searcher, scheduler = defaultScheduler, extra] = text.split('@');
+    const [searcher, given, extra] = text.split('@');
     if (extra !== undefined || !(SEARCHER_NAMES as readonly string[]).includes(searcher)) {
       throw new StudySpecError([`searchers: ${JSON.stringify(text)} is not one of ${SEARCHER_NAMES.join(', ')} (optionally @scheduler)`]);
     }
+    const implied = impliedScheduler(searcher as SearcherName);
+    const scheduler = given ?? implied ?? defaultScheduler;
     if (!(SCHEDULER_KINDS as readonly string[]).includes(scheduler)) {
       throw new StudySpecError([`searchers: scheduler ${JSON.stringify(scheduler)} in ${JSON.stringify(text)} is not one of ${SCHEDULER_KINDS.join(', ')}`]);
     }
-    const label = scheduler === defaultScheduler ? searcher : `${searcher}@${scheduler}`;
+    const label = scheduler === defaultScheduler || scheduler === implied ? searcher : `${searcher}@${scheduler}`;
     return { label, searcher: searcher as SearcherName, scheduler: scheduler as SchedulerKind };
   });
   if (entries.length === 0) throw new StudySpecError(['searchers: give at least one searcher']);

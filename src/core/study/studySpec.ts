@@ -4,14 +4,19 @@
  */
 import { z } from 'zod';
 
-export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo'] as const;
+export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo', 'dehb', 'mobster'] as const;
 export const REPLY_CACHE_MODES = ['live', 'record', 'replay-strict', 'replay-or-live'] as const;
-export const SCHEDULER_KINDS = ['sync-hyperband', 'sync-sh', 'asha', 'fifo'] as const;
+export const SCHEDULER_KINDS = ['sync-hyperband', 'sync-sh', 'asha', 'fifo', 'dehb'] as const;
 export const CLOCK_MODES = ['event', 'synetune'] as const;
 export const DECISION_TIME_MODES = ['ignore', 'measured', 'modelled'] as const;
 
 export type SearcherName = (typeof SEARCHER_NAMES)[number];
 export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
+
+/** A searcher that only runs under its own scheduler: DEHB's configs and brackets are one algorithm. */
+export function impliedScheduler(searcher: SearcherName): SchedulerKind | undefined {
+  return searcher === 'dehb' ? 'dehb' : undefined;
+}
 
 const DEFAULT_HOURS = 5;
 
@@ -63,7 +68,8 @@ export type LlmSpec = z.output<typeof llmSchema>;
 
 const rawSpecSchema = z.strictObject({
   searcher: oneOf(SEARCHER_NAMES).default('random'),
-  scheduler: oneOf(SCHEDULER_KINDS).default('sync-hyperband'),
+  /** Absent: the searcher's own scheduler (dehb), else 'sync-hyperband'. */
+  scheduler: oneOf(SCHEDULER_KINDS).optional(),
   workers: intAtLeast(1).default(4),
   /** Simulated wall-clock budget; `budgetSeconds` wins when both are given and agree. */
   hours: numberAbove(0, false).optional(),
@@ -90,7 +96,7 @@ const rawSpecSchema = z.strictObject({
 type RawSpec = z.output<typeof rawSpecSchema>;
 
 /** A validated spec with every default filled in and the budget resolved to seconds. */
-export type StudySpec = Omit<RawSpec, 'hours' | 'budgetSeconds'> & { hours: number; budgetSeconds: number };
+export type StudySpec = Omit<RawSpec, 'hours' | 'budgetSeconds' | 'scheduler'> & { hours: number; budgetSeconds: number; scheduler: SchedulerKind };
 
 /** What callers may pass: any subset of the fields, defaults fill the rest. */
 export type StudySpecInput = z.input<typeof rawSpecSchema>;
@@ -136,9 +142,17 @@ function resolveCrossFieldRules(raw: RawSpec): StudySpec {
   if (raw.llm && raw.llm.cacheMode !== 'live' && raw.llm.cachePath === undefined) {
     issues.push(`spec.llm.cachePath: required when spec.llm.cacheMode is "${raw.llm.cacheMode}" (got nothing)`);
   }
+  const implied = impliedScheduler(raw.searcher);
+  const scheduler = raw.scheduler ?? implied ?? 'sync-hyperband';
+  if (implied !== undefined && scheduler !== implied) {
+    issues.push(`spec.scheduler: searcher "${raw.searcher}" runs only under scheduler "${implied}"; leave spec.scheduler out (got ${JSON.stringify(scheduler)})`);
+  }
+  if (scheduler === 'dehb' && raw.searcher !== 'dehb') {
+    issues.push(`spec.scheduler: scheduler "dehb" takes its configs from searcher "dehb" (got searcher ${JSON.stringify(raw.searcher)})`);
+  }
   if (issues.length > 0) throw new StudySpecError(issues);
   const budgetSeconds = raw.budgetSeconds ?? (raw.hours ?? DEFAULT_HOURS) * 3600;
-  return { ...raw, hours: budgetSeconds / 3600, budgetSeconds };
+  return { ...raw, scheduler, hours: budgetSeconds / 3600, budgetSeconds };
 }
 
 type Issue = z.core.$ZodIssue;

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Benchmark } from '../../src/core/benchmark/benchmark';
+import { loadTable } from '../../src/core/benchmark/tableLoader';
+import { defaultTablePath } from '../../src/core/benchmark/tablePaths';
+import { SeededRandom } from '../../src/core/random/seededRandom';
+import { createDehbPair } from '../../src/core/schedulers/dehbSearcher';
+import { createScheduler, type Scheduler } from '../../src/core/schedulers/scheduler';
+import { RandomSearcher } from '../../src/core/searchers/randomSearcher';
+import type { Searcher } from '../../src/core/searchers/searcher';
+import { simulateStudy, type SimulationSummary } from '../../src/core/sim/simulateStudy';
+import { bootstrapIqmCi, iqm, median } from '../../src/core/study/compareStats';
+import type { StudyEventDraft } from '../../src/core/study/events';
+
+/**
+ * DEHB on the bundled table, 5 h, 4 workers, seeds 0..29, configured the way studyRunner configures
+ * a study; compared with random search under synchronous Hyperband and under DEHB's own brackets.
+ */
+const tablePath = defaultTablePath();
+const skip = existsSync(tablePath) ? false : `no table at ${tablePath}`;
+const SEEDS = Array.from({ length: 30 }, (_, i) => i);
+const OPTIONS = { rMin: 1, eta: 3, rMax: 200 };
+
+type Contender = 'dehb' | 'random' | 'random@dehb';
+
+function build(contender: Contender): { scheduler: Scheduler; searcher: Searcher } {
+  if (contender === 'random') return { scheduler: createScheduler('sync-hyperband', OPTIONS), searcher: new RandomSearcher() };
+  const pair = createDehbPair(OPTIONS);
+  return contender === 'dehb' ? pair : { scheduler: pair.scheduler, searcher: new RandomSearcher() };
+}
+
+async function study(benchmark: Benchmark, contender: Contender, seed: number, onEvent: (e: StudyEventDraft) => void = () => {}) {
+  const master = new SeededRandom(seed);
+  const { scheduler, searcher } = build(contender);
+  searcher.configure({
+    rng: master.derive('searcher'), initialDesignRng: master.derive('initialDesign'), rungLevels: scheduler.rungLevels, maxEpoch: 200,
+    isoClassOf: (cell) => benchmark.isoClass(benchmark.indexOf(cell)),
+  });
+  const started = performance.now();
+  const summary: SimulationSummary = await simulateStudy({
+    benchmark, scheduler, searcher, workers: 4, stop: { maxSimulatedSeconds: 18_000 }, clock: 'event',
+    decisionTime: { mode: 'ignore' }, rng: master.derive('simulator'), emit: onEvent,
+  });
+  return { ...summary, ms: performance.now() - started };
+}
+
+const describe = (values: number[]) => {
+  const [low, high] = bootstrapIqmCi(values);
+  return `IQM ${iqm(values).toFixed(5)} [95% CI ${low.toFixed(5)}, ${high.toFixed(5)}]`;
+};
+
+test('DEHB over 30 seeds: evolved configs beat random ones, and DE beats random configs under the same brackets', { skip }, async () => {
+  const benchmark = loadTable(tablePath);
+  const best: Record<Contender, number[]> = { dehb: [], random: [], 'random@dehb': [] };
+  const finalErrorBySource: Record<string, number[]> = { evolution: [], random: [] };
+  const ms: number[] = [];
+  let resumedOutsideBracket0 = 0;
+  for (const seed of SEEDS) {
+    const run = await study(benchmark, 'dehb', seed, (event) => {
+      if (event.type === 'trialResumed' && event.bracket !== 0) resumedOutsideBracket0++;
+      if (event.type !== 'trialStarted') return;
+      finalErrorBySource[String(event.info?.source)].push(benchmark.finalErrorMean(benchmark.indexOf(event.ops)));
+    });
+    best.dehb.push(run.bestErrorAtMax!);
+    ms.push(run.ms);
+    best.random.push((await study(benchmark, 'random', seed)).bestErrorAtMax!);
+    best['random@dehb'].push((await study(benchmark, 'random@dehb', seed)).bestErrorAtMax!);
+  }
+  ms.sort((a, b) => a - b);
+  for (const contender of Object.keys(best) as Contender[]) console.log(`${contender.padEnd(12)} ${describe(best[contender])}`);
+  const evolved = median(finalErrorBySource.evolution), drawn = median(finalErrorBySource.random);
+  console.log(`median final error of evolved cells ${evolved.toFixed(4)} (${finalErrorBySource.evolution.length}), ` +
+    `of random cells ${drawn.toFixed(4)} (${finalErrorBySource.random.length}); dehb study wall ms median ${ms[15].toFixed(1)}`);
+  assert.equal(resumedOutsideBracket0, 0, 'only bracket 0 resumes trials');
+  assert.ok(evolved < drawn - 0.002, 'differential evolution proposes better cells than random draws');
+  assert.ok(iqm(best.dehb) < iqm(best['random@dehb']), 'DE beats random configs under DEHB brackets');
+
+  const again = await study(benchmark, 'dehb', 3);
+  assert.deepEqual({ ...again, ms: 0 }, { ...(await study(benchmark, 'dehb', 3)), ms: 0 }, 'same seed, same study');
+  assert.equal(again.bestErrorAtMax, best.dehb[3]);
+});
