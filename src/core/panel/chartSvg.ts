@@ -1,0 +1,146 @@
+/**
+ * A line/step/scatter chart as a standalone SVG string: what "export chart as SVG" writes. The panel
+ * draws on a canvas with chart.js; this draws the same data (and colours) as vectors that stay sharp
+ * in papers and reports, without a browser.
+ */
+import { escapeXml } from './cellDiagramSvg';
+
+export interface ChartSvgSeries {
+  readonly label: string;
+  readonly colour: string;
+  /** 'step': the value holds until the next point (incumbent traces). */
+  readonly kind: 'line' | 'step' | 'scatter';
+  readonly x: readonly number[];
+  /** null breaks a line. */
+  readonly y: readonly (number | null)[];
+  /** A shaded band (e.g. a bootstrap interval) drawn under the line. */
+  readonly band?: { readonly low: readonly number[]; readonly high: readonly number[] };
+}
+
+export interface ChartSvgSpec {
+  readonly title: string;
+  readonly width: number;
+  readonly height: number;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly xLog?: boolean;
+  readonly yLog?: boolean;
+  readonly series: readonly ChartSvgSeries[];
+  readonly background: string;
+  readonly foreground: string;
+  readonly grid: string;
+}
+
+const MARGIN = { left: 64, right: 16, top: 34, bottom: 46 };
+
+export function chartSvg(spec: ChartSvgSpec): string {
+  const plotW = spec.width - MARGIN.left - MARGIN.right;
+  const plotH = spec.height - MARGIN.top - MARGIN.bottom;
+  const xs = spec.series.flatMap((s) => s.x.filter((v) => usable(v, spec.xLog)));
+  const ys = spec.series.flatMap((s) => [...s.y, ...(s.band?.low ?? []), ...(s.band?.high ?? [])].filter((v): v is number => v !== null && usable(v, spec.yLog)));
+  const xScale = scale(xs, spec.xLog ?? false, MARGIN.left, MARGIN.left + plotW);
+  const yScale = scale(ys, spec.yLog ?? false, MARGIN.top + plotH, MARGIN.top);
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${spec.height}" viewBox="0 0 ${spec.width} ${spec.height}" font-family="sans-serif" font-size="11">`);
+  out.push(`<rect width="${spec.width}" height="${spec.height}" fill="${escapeXml(spec.background)}"/>`);
+  out.push(`<text x="${MARGIN.left}" y="20" font-size="13" font-weight="600" fill="${escapeXml(spec.foreground)}">${escapeXml(spec.title)}</text>`);
+  for (const tick of xScale.ticks) {
+    const x = f(xScale.map(tick));
+    out.push(`<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotH}" stroke="${escapeXml(spec.grid)}"/>`);
+    out.push(`<text x="${x}" y="${MARGIN.top + plotH + 14}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(tickText(tick))}</text>`);
+  }
+  for (const tick of yScale.ticks) {
+    const y = f(yScale.map(tick));
+    out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotW}" y2="${y}" stroke="${escapeXml(spec.grid)}"/>`);
+    out.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(tickText(tick))}</text>`);
+  }
+  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${spec.height - 8}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(spec.xLabel)}</text>`);
+  out.push(`<text transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(spec.yLabel)}</text>`);
+  for (const series of spec.series) out.push(...drawSeries(series, xScale.map, yScale.map, spec));
+  // Legend in the top right corner, as wide as its longest label (about 6.5 px a character at 11 px).
+  const legendWidth = 20 + 6.5 * Math.max(0, ...spec.series.map((s) => s.label.length));
+  spec.series.forEach((series, i) => {
+    const y = MARGIN.top + 6 + i * 14;
+    const x = Math.max(MARGIN.left, MARGIN.left + plotW - legendWidth);
+    out.push(`<rect x="${x}" y="${y - 4}" width="10" height="8" fill="${escapeXml(series.colour)}"/>`);
+    out.push(`<text x="${x + 14}" y="${y}" dominant-baseline="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(series.label)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+function drawSeries(series: ChartSvgSeries, mx: (v: number) => number, my: (v: number) => number, spec: ChartSvgSpec): string[] {
+  const out: string[] = [];
+  const colour = escapeXml(series.colour);
+  if (series.band) {
+    const { low, high } = series.band;
+    // A step line's band steps too: each value holds until the next x.
+    const edge = (values: readonly number[]) => series.x.flatMap((x, i) => {
+      const point = `${f(mx(x))},${f(my(values[i]))}`;
+      const next = series.x[i + 1];
+      return series.kind === 'step' && next !== undefined ? [point, `${f(mx(next))},${f(my(values[i]))}`] : [point];
+    });
+    out.push(`<polygon points="${[...edge(high), ...edge(low).reverse()].join(' ')}" fill="${colour}" fill-opacity="0.2" stroke="none"/>`);
+  }
+  if (series.kind === 'scatter') {
+    series.x.forEach((x, i) => {
+      const y = series.y[i];
+      if (y === null || !usable(x, spec.xLog) || !usable(y, spec.yLog)) return;
+      out.push(`<circle cx="${f(mx(x))}" cy="${f(my(y))}" r="2.2" fill="${colour}"/>`);
+    });
+    return out;
+  }
+  let d = '';
+  let pen = false;
+  series.x.forEach((x, i) => {
+    const y = series.y[i];
+    if (y === null || !usable(x, spec.xLog) || !usable(y, spec.yLog)) { pen = false; return; }
+    if (!pen) d += `M${f(mx(x))} ${f(my(y))}`;
+    else if (series.kind === 'step') d += `H${f(mx(x))}V${f(my(y))}`;
+    else d += `L${f(mx(x))} ${f(my(y))}`;
+    pen = true;
+  });
+  out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.6"/>`);
+  return out;
+}
+
+interface Scale { readonly map: (v: number) => number; readonly ticks: readonly number[] }
+
+function scale(values: readonly number[], log: boolean, from: number, to: number): Scale {
+  let lo = values.length ? Math.min(...values) : 0;
+  let hi = values.length ? Math.max(...values) : 1;
+  if (lo === hi) { lo = log ? lo / 2 : lo - 0.5; hi = log ? hi * 2 : hi + 0.5; }
+  if (log) {
+    const a = Math.log10(lo), b = Math.log10(hi);
+    const ticks: number[] = [];
+    for (let p = Math.floor(a); p <= Math.ceil(b); p++) for (const m of [1, 2, 5]) {
+      const t = m * 10 ** p;
+      if (t >= lo && t <= hi) ticks.push(t);
+    }
+    return { map: (v) => from + ((Math.log10(v) - a) / (b - a)) * (to - from), ticks };
+  }
+  const step = niceStep((hi - lo) / 5);
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  return { map: (v) => from + ((v - lo) / (hi - lo)) * (to - from), ticks };
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+function usable(v: number, log?: boolean): boolean {
+  return Number.isFinite(v) && (!log || v > 0);
+}
+
+function tickText(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
+}
+
+function f(n: number): string {
+  return n.toFixed(1);
+}

@@ -1,0 +1,83 @@
+/**
+ * Serves the panel as VS Code would: an HTML shell under the extension's exact Content Security
+ * Policy (copied from src/extension/webviewHtml.ts; a test checks the copy still matches), the test
+ * bundle with a nonce, and media/panel/panel.css, from a 127.0.0.1 server that records every path
+ * asked for (an `<img src=x>` that ran would show up as a request for /x).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+
+/** Copy of contentSecurityPolicy() in src/extension/webviewHtml.ts. */
+export function panelCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
+
+export interface PanelTestServer {
+  readonly url: string;
+  /** Paths requested so far. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+
+export async function startPanelServer(options: { bundleDir: string; mediaDir: string }): Promise<PanelTestServer> {
+  const requests: string[] = [];
+  let origin = '';
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    requests.push(path);
+    if (path === '/' || path === '/index.html') {
+      const nonce = randomBytes(16).toString('base64');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(pageHtml(origin, nonce));
+      return;
+    }
+    if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
+    const file = resolveFile(path, options);
+    if (!file) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url: `${origin}/`, requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+function resolveFile(path: string, options: { bundleDir: string; mediaDir: string }): string | undefined {
+  const clean = normalize(path).replace(/^(\.\.[/\\])+/, '');
+  const file = clean.startsWith('/bundle/') ? join(options.bundleDir, clean.slice('/bundle/'.length))
+    : clean.startsWith('/media/') ? join(options.mediaDir, clean.slice('/media/'.length)) : undefined;
+  return file && existsSync(file) ? file : undefined;
+}
+
+/** The same shell as panelHtml() of the extension, with the panel's stylesheet and the test bundle. */
+function pageHtml(cspSource: string, nonce: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${panelCsp(cspSource, nonce)}">
+<meta property="csp-nonce" content="${nonce}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="/media/panel/panel.css">
+<title>NAS study panel test</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p>Loading study…</p></main>
+<script nonce="${nonce}" src="/bundle/panel.js"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,36 @@
+/** How the panel writes numbers: errors as percentages, simulated time in hours, money and tokens. */
+
+export function formatError(error: number | null | undefined): string {
+  return error === null || error === undefined || !Number.isFinite(error) ? '—' : `${(error * 100).toFixed(2)}%`;
+}
+
+/** Percentage points, signed (regret, differences). */
+export function formatPoints(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(2)} pp`;
+}
+
+export function formatHours(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? '—' : `${(seconds / 3600).toFixed(2)} h`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined) return '—';
+  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+export function formatTokens(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : formatCount(n);
+}
+
+export function formatSeconds(s: number | null | undefined): string {
+  return s === null || s === undefined ? '—' : `${s.toFixed(s < 10 ? 2 : 1)} s`;
+}
+
+export function formatFixed(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+}

@@ -1,0 +1,58 @@
+/**
+ * The panel header: study id, status, searcher and scheduler, simulated time against the budget,
+ * trials, incumbent, the table badge, and "Export results" (the host's whole-study export).
+ * Built once; each render only updates texts.
+ */
+import type { PanelModel } from '../src/core/panel/panelModel';
+import type { StudyHeadline } from '../src/protocol';
+import { el } from './elementBuilder';
+import { formatCount, formatError, formatHours } from './numberFormat';
+import type { PanelActions } from './panelView';
+import { button } from './toolkit';
+import { tableBadge } from './tableBadge';
+
+export class PanelHeader {
+  readonly element: HTMLElement;
+  private readonly title = el('h1', { className: 'study-id' });
+  private readonly status = el('span', { className: 'study-status' });
+  private readonly line = el('p', { className: 'study-line' });
+  private readonly badgeSlot = el('span', { className: 'badge-slot' });
+  private badgeKey = '';
+
+  constructor(private readonly actions: PanelActions) {
+    const exportButton = button('Export results…', () => this.exportStudy(), { title: 'Export this study (Syne Tune format, CSV, JSONL, LLM transcript, report) into the workspace' });
+    this.element = el('header', { className: 'panel-header' }, [
+      el('div', { className: 'title-row' }, [this.title, this.status, this.badgeSlot, el('span', { className: 'spacer' }), exportButton]),
+      this.line,
+    ]);
+  }
+
+  render(model: PanelModel, headline: StudyHeadline | null): void {
+    const o = model.overview;
+    this.title.textContent = o.studyId || headline?.studyId || 'Study';
+    const status = headline?.status ?? (o.finished ? 'finished' : 'running');
+    this.status.textContent = status + (headline?.message ? ` — ${headline.message}` : '');
+    this.status.dataset.status = status;
+    const budget = o.budgetSeconds ? ` of ${formatHours(o.budgetSeconds)}` : '';
+    const incumbent = o.incumbent ? `incumbent ${formatError(o.incumbent.error)} (trial ${o.incumbent.trialId}, epoch ${o.incumbent.epoch})` : 'no incumbent yet';
+    this.line.textContent = [
+      `${o.searcher || headline?.searcher || '?'} · ${o.scheduler || headline?.scheduler || '?'}${o.seed !== null ? ` · seed ${o.seed}` : ''}`,
+      `${formatHours(o.simulatedSeconds)}${budget} simulated`,
+      `${formatCount(o.trials)} trials`,
+      incumbent,
+    ].join('   ·   ');
+    const key = `${o.table?.kind}|${o.table?.label}`;
+    if (o.table && key !== this.badgeKey) {
+      this.badgeKey = key;
+      this.badgeSlot.replaceChildren(tableBadge(o.table, 'header-table'));
+    }
+  }
+
+  private exportStudy(): void {
+    this.actions.announce('Exporting results…');
+    this.actions.request('panel/export', {}).then(
+      (result) => this.actions.announce(`Results exported to ${result.folder}`),
+      (error: Error) => this.actions.announce(error.message === 'cancelled' ? 'Export cancelled' : `Export failed: ${error.message}`),
+    );
+  }
+}

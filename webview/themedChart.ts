@@ -1,0 +1,186 @@
+/**
+ * A chart.js chart described by a plain spec (series of x/y columns) that a view rebuilds from the
+ * current theme colours: `refresh()` redraws with new data or after a theme switch. Only the line
+ * controller and the pieces it uses are registered; animation is off (live updates arrive several
+ * times a second, and a redraw must be immediate). The same spec feeds the SVG export.
+ */
+import {
+  Chart, Filler, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, Legend,
+  type ChartConfiguration, type ChartDataset, type ScaleOptionsByType,
+} from 'chart.js';
+import type { ChartSvgSpec } from '../src/core/panel/chartSvg';
+import { readChartColours, withAlpha, type ChartColours } from './chartTheme';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Legend);
+
+export interface SeriesSpec {
+  readonly label: string;
+  readonly colour: string;
+  /** 'step': the value holds until the next point; 'scatter': points only. */
+  readonly kind: 'line' | 'step' | 'scatter';
+  readonly x: readonly number[];
+  /** null breaks a line (several curves can share one series). */
+  readonly y: readonly (number | null)[];
+  readonly band?: { readonly low: readonly number[]; readonly high: readonly number[] };
+  readonly width?: number;
+  readonly pointRadius?: number;
+  readonly pointStyle?: 'circle' | 'triangle' | 'crossRot' | 'rect';
+  readonly legend?: boolean;
+  /** Tooltip text of point i. */
+  readonly tooltip?: (i: number) => string;
+  /** Trial id of point i: clicking the point selects that trial. */
+  readonly ids?: readonly number[];
+}
+
+export interface ChartSpec {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly xLog?: boolean;
+  readonly yLog?: boolean;
+  /** Fixed x range (e.g. 0 to the study's end); without it the axis rounds out to nice ticks. */
+  readonly xRange?: readonly [number, number];
+  readonly series: readonly SeriesSpec[];
+}
+
+interface Point { x: number; y: number | null; i: number }
+/** `helper`: left out of the legend; `band`: left out of tooltips too. */
+type Dataset = ChartDataset<'line', Point[]> & { helper?: boolean; band?: boolean };
+
+export class ThemedChart {
+  private chart: Chart<'line', Point[]> | undefined;
+  private last: { spec: ChartSpec; colours: ChartColours } | undefined;
+
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly build: (colours: ChartColours) => ChartSpec,
+    private readonly onPick?: (id: number) => void,
+  ) {}
+
+  /** Rebuilds the chart from the spec with the theme's current colours. */
+  refresh(): void {
+    const colours = readChartColours();
+    const spec = this.build(colours);
+    this.last = { spec, colours };
+    const datasets = spec.series.flatMap((s) => toDatasets(s, spec));
+    const options = chartOptions(spec, colours, (id) => this.onPick?.(id));
+    if (!this.chart) {
+      const config: ChartConfiguration<'line', Point[]> = { type: 'line', data: { datasets }, options };
+      this.chart = new Chart(this.canvas, config);
+    } else {
+      this.chart.data.datasets = datasets;
+      if (options) this.chart.options = options;
+      this.chart.update('none');
+    }
+  }
+
+  /** PNG of the chart on the theme background (a canvas is transparent), as base64. */
+  pngBase64(): string {
+    const out = document.createElement('canvas');
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext('2d') as CanvasRenderingContext2D;
+    ctx.fillStyle = this.last?.colours.background ?? '#ffffff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(this.canvas, 0, 0);
+    return out.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+  }
+
+  /** The same chart for the SVG exporter, in the current theme's colours. */
+  svgSpec(width = 900, height = 480): ChartSvgSpec | undefined {
+    if (!this.last) return undefined;
+    const { spec, colours } = this.last;
+    return {
+      title: spec.title, width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, xLog: spec.xLog, yLog: spec.yLog,
+      background: colours.background, foreground: colours.foreground, grid: colours.grid,
+      series: spec.series.map((s) => ({ label: s.label, colour: s.colour, kind: s.kind, x: s.x, y: s.y, band: s.band })),
+    };
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+}
+
+function toDatasets(series: SeriesSpec, spec: ChartSpec): Dataset[] {
+  const points = (ys: readonly (number | null)[]): Point[] =>
+    series.x.map((x, i) => ({ x, y: drawable(x, ys[i], spec) ? ys[i] : null, i }));
+  const line: Dataset = {
+    label: series.label, data: points(series.y), borderColor: series.colour, backgroundColor: series.colour,
+    borderWidth: series.kind === 'scatter' ? 0 : series.width ?? 2, showLine: series.kind !== 'scatter',
+    stepped: series.kind === 'step' ? 'before' : false, spanGaps: false,
+    pointRadius: series.pointRadius ?? (series.kind === 'scatter' ? 2.5 : 0), pointHoverRadius: series.kind === 'scatter' ? 5 : 3,
+    pointStyle: series.pointStyle ?? 'circle', fill: false,
+    pointBorderColor: series.colour, pointBackgroundColor: series.colour, pointBorderWidth: series.pointStyle === 'crossRot' ? 2 : 1,
+  };
+  if (series.legend === false) line.helper = true;
+  if (!series.band) return [line];
+  // The band is two helper lines with the area between them filled ('-1' = fill to the dataset before).
+  const low: Dataset = { label: `${series.label} low`, data: points(series.band.low), borderWidth: 0, pointRadius: 0, fill: false, helper: true, band: true, stepped: line.stepped };
+  const high: Dataset = {
+    label: `${series.label} high`, data: points(series.band.high), borderWidth: 0, pointRadius: 0, helper: true, band: true, stepped: line.stepped,
+    fill: '-1', backgroundColor: withAlpha(series.colour, 0.2),
+  };
+  return [low, high, line];
+}
+
+function drawable(x: number, y: number | null | undefined, spec: ChartSpec): boolean {
+  if (y === null || y === undefined || !Number.isFinite(y) || !Number.isFinite(x)) return false;
+  return (!spec.xLog || x > 0) && (!spec.yLog || y > 0);
+}
+
+function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number) => void): ChartConfiguration<'line', Point[]>['options'] {
+  const axis = (title: string, log: boolean | undefined, range?: readonly [number, number]) => ({
+    type: log ? 'logarithmic' : 'linear',
+    ...(range && range[1] > range[0] ? { min: range[0], max: range[1] } : {}),
+    title: { display: true, text: title, color: colours.foreground },
+    ticks: { color: colours.muted, maxTicksLimit: 8, includeBounds: false, ...(log ? { callback: logTickLabel } : {}) },
+    grid: { color: colours.grid },
+    border: { color: colours.grid },
+  }) as unknown as ScaleOptionsByType<'linear'>;
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    // Parsed (not `parsing: false`): chart.js then takes unparsed data as sorted by x and would read the
+    // x range off the first and last points, which is wrong for scatters and for curves joined by gaps.
+    interaction: { mode: 'nearest', intersect: false },
+    scales: { x: axis(spec.xLabel, spec.xLog, spec.xRange), y: axis(spec.yLabel, spec.yLog) },
+    plugins: {
+      legend: {
+        display: spec.series.some((s) => s.legend !== false),
+        labels: { color: colours.foreground, boxWidth: 12, filter: (item, data) => !(data.datasets[item.datasetIndex ?? 0] as Dataset).helper },
+      },
+      tooltip: {
+        filter: (item) => !(item.dataset as Dataset).band,
+        callbacks: {
+          label: (item) => {
+            const series = seriesOf(spec, item.dataset.label);
+            const i = (item.raw as Point).i;
+            return series?.tooltip ? series.tooltip(i) : `${item.dataset.label}: ${String((item.raw as Point).y)}`;
+          },
+        },
+      },
+    },
+    onClick: (_event, elements, chart) => {
+      const hit = elements[0];
+      if (!hit) return;
+      const dataset = chart.data.datasets[hit.datasetIndex];
+      const series = seriesOf(spec, dataset.label);
+      const id = series?.ids?.[(dataset.data[hit.index] as Point).i];
+      if (id !== undefined) pick(id);
+    },
+  };
+}
+
+/** Log axes label only 1, 2 and 5 times a power of ten (chart.js would label 1, 1.2, 2.5 ...). */
+function logTickLabel(value: number | string): string {
+  const v = Number(value);
+  const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5].some((k) => Math.abs(mantissa - k) < 1e-6) ? String(Number(v.toPrecision(3))) : '';
+}
+
+function seriesOf(spec: ChartSpec, label: string | undefined): SeriesSpec | undefined {
+  return spec.series.find((s) => s.label === label);
+}
