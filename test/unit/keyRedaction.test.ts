@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StudyEvent } from '../../src/core/study/events';
+import { redactingSink, redactText } from '../../src/worker/keyRedaction';
+
+const KEY = 'sk-proj-abcdef123456';
+
+test('the key is cut out of text-carrying events before any sink sees them', () => {
+  const seen: StudyEvent[][] = [[], []];
+  const sink = redactingSink(KEY, [(e) => seen[0].push(e), (e) => seen[1].push(e)]);
+  const error: StudyEvent = { seq: 0, time: 1, type: 'studyError', message: `401 for key ${KEY}: invalid` };
+  const result: StudyEvent = { seq: 1, time: 2, type: 'result', trialId: 0, epoch: 1, error: 0.5, seed: 0, elapsed: 10, runtime: 10 };
+  sink(error);
+  sink(result);
+  for (const events of seen) {
+    assert.equal(events.length, 2);
+    assert.equal((events[0] as { message: string }).message, '401 for key [redacted]: invalid');
+    assert.equal(events[1], result, 'results pass through as the same object');
+    assert.ok(!JSON.stringify(events).includes(KEY));
+  }
+});
+
+test('without a key (or with a placeholder too short to be one) events pass through', () => {
+  const event: StudyEvent = { seq: 0, time: 0, type: 'searcherInfo', message: 'key x' };
+  for (const key of [undefined, 'x']) {
+    const out: StudyEvent[] = [];
+    redactingSink(key, [(e) => out.push(e)])(event);
+    assert.equal(out[0], event);
+  }
+  assert.equal(redactText(`a ${KEY} b ${KEY}`, KEY), 'a [redacted] b [redacted]');
+  assert.equal(redactText('nothing here', KEY), 'nothing here');
+});
