@@ -57,6 +57,8 @@ test('trial rows agree with the study trial table; totals count epochs trained o
   const model = builder.snapshot();
   const rows = foldTrials(events);
   assert.equal(model.trials.length, rows.length);
+  // The simulator stamps each trial with the table's class; the isoClassOf option is only a fallback for older logs.
+  const isoOfTrial = new Map(events.flatMap((e) => (e.type === 'trialStarted' ? [[e.trialId, e.isoClass] as const] : [])));
   let epochs = 0;
   rows.forEach((row, i) => {
     const view = model.trials[i];
@@ -66,11 +68,15 @@ test('trial rows agree with the study trial table; totals count epochs trained o
     assert.equal(view.bestError, row.bestError);
     assert.equal(view.status, row.status);
     assert.equal(view.rung, row.resumes, 'one rung up per promotion');
-    assert.equal(view.iso, view.ops[0] * 10 + view.ops[5]);
+    assert.equal(view.iso, isoOfTrial.get(view.id));
+    assert.equal(typeof view.iso, 'number');
     assert.equal(view.source, 'random');
     epochs += row.epochsReached;
   });
   assert.equal(model.overview.epochs, epochs);
+  const legacy = new PanelModelBuilder({ isoClassOf: (ops) => ops[0] * 10 + ops[5] });
+  legacy.add(events.map((e) => (e.type === 'trialStarted' ? { ...e, isoClass: undefined } : e)));
+  for (const view of legacy.snapshot().trials) assert.equal(view.iso, view.ops[0] * 10 + view.ops[5], 'older logs fall back to isoClassOf');
   assert.equal(model.overview.trials, rows.length);
   assert.equal(model.overview.results, events.filter((e) => e.type === 'result').length);
   assert.equal(model.overview.searcher, 'random');

@@ -109,7 +109,7 @@ export class TrialFold {
     const view: Mutable<TrialView> = {
       id: event.trialId, arch: event.arch, ops: event.ops, bracket: event.bracket,
       bracketType: this.bracketTypes.get(event.bracket) ?? null, rung: 0, epochs: 0, seed: event.seed,
-      iso: this.options.isoClassOf?.(event.ops) ?? null,
+      iso: event.isoClass ?? this.options.isoClassOf?.(event.ops) ?? null,
       source: typeof info.source === 'string' ? info.source : null,
       predictedMean: numberOrNull(info.predictedMean), predictedStd: numberOrNull(info.predictedStd),
       ei: numberOrNull(info.ei), level: numberOrNull(info.level),

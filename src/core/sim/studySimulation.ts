@@ -186,7 +186,8 @@ export class StudySimulation {
     trials.add(trialId, cell, arch, tableIndex, seed, epochSeconds, job.bracket);
     this.nextTrialId++;
     o.emit({
-      type: 'trialStarted', time: this.now, trialId, arch, ops: cell, bracket: job.bracket, untilEpoch: job.level, seed,
+      type: 'trialStarted', time: this.now, trialId, arch, ops: cell, isoClass: o.benchmark.isoClass(tableIndex),
+      bracket: job.bracket, untilEpoch: job.level, seed,
       ...(suggestion.fallback ? { fallback: true } : {}), ...(suggestion.info ? { info: suggestion.info } : {}),
     });
     if (suggestion.fallback) {

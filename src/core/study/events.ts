@@ -25,6 +25,8 @@ export interface TrialStartedEvent extends EventBase {
   readonly arch: string;
   /** Op index per edge, edge order 0->1, 0->2, 1->2, 0->3, 1->3, 2->3. */
   readonly ops: readonly number[];
+  /** Isomorphism class of the cell in the table (cells of one class compute the same function); absent in older logs. */
+  readonly isoClass?: number;
   readonly bracket: number;
   /** Epoch the trial runs to before the scheduler decides again. */
   readonly untilEpoch: number;
