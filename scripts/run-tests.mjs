@@ -1,6 +1,7 @@
-// Runs every test stage (unit tests in node's runner, the Mocha suite in a real VS Code extension host,
-// the UI smoke test in headless Chromium), streams their output, and ends with one total line
-// "N passed, N failed". Stages are independent: a failing stage does not hide the others' results.
+// Runs every test stage (unit tests in node's runner, the panel's webview tests in headless Chromium,
+// the Mocha suite in a real VS Code extension host, the UI smoke test in code-server + Chromium),
+// streams their output, and ends with one total line "N passed, N failed". Stages are independent:
+// a failing stage does not hide the others' results.
 import { spawn } from 'node:child_process';
 
 const stages = [
@@ -8,6 +9,11 @@ const stages = [
     name: 'unit',
     command: 'npm run --silent test:unit',
     count: (out) => ({ passed: lastNumber(out, /^ℹ pass (\d+)/gm), failed: lastNumber(out, /^ℹ fail (\d+)/gm) }),
+  },
+  {
+    name: 'webview',
+    command: 'node scripts/test-webview.mjs',
+    count: (out) => sumMatches(out, /^webview: (\d+) passed, (\d+) failed/gm),
   },
   {
     name: 'vscode',

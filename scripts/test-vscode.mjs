@@ -186,12 +186,14 @@ async function runInCodeServer() {
   const log = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('console', (message) => log.push(`[${message.type()}] ${message.text()}`));
-    page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
+    // Seconds since the run started, so a slow step can be told from a stuck one.
+    const at = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
+    page.on('console', (message) => log.push(`${at()} [${message.type()}] ${message.text()}`));
+    page.on('pageerror', (error) => log.push(`${at()} [pageerror] ${error.message}`));
     const exitCode = new Promise((resolveExit) => {
       void page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
     });
-    await page.exposeFunction('codeAutomationLog', (type, args) => log.push(`[automation ${type}] ${JSON.stringify(args)}`));
+    await page.exposeFunction('codeAutomationLog', (type, args) => log.push(`${at()} [automation ${type}] ${JSON.stringify(args)}`));
     const remote = (path) => `vscode-remote://remote${path}`;
     const payload = [
       ['extensionDevelopmentPath', remote(root)],

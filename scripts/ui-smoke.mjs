@@ -7,7 +7,11 @@
 //      runs on 127.0.0.1 (the test double of test/support), reloads the window while it runs, checks
 //      the NAS Studies view lists it as interrupted with a Resume item (ui-smoke-interrupted.png),
 //      clicks Resume and waits for the panel to show it finished (ui-smoke-resumed.png), with every
-//      reply recorded before the reload replayed from the study's reply cache.
+//      reply recorded before the reload replayed from the study's reply cache;
+//   4. in the finished LLAMBO study's panel, opens every tab (ui-smoke-tab-<tab>.png), selects a trial
+//      LLAMBO proposed (ui-smoke-trial-selected.png) and opens a call of its "why this cell" section,
+//      whose prompt and reply come from the extension host (ui-smoke-why-this-cell.png), and exports
+//      the trials table as CSV into the workspace.
 // Screenshots and the browser console go to test-artifacts/. Run after `npm run build`
 // (`npm run test:ui` does both). Prints "UI smoke: passed" or "UI smoke: FAILED".
 import { spawnSync } from 'node:child_process';
@@ -199,6 +203,110 @@ async function interruptAndResume(page, workspace, llm) {
   console.log(`Resume ran ${studyId} to the end: ${calls} LLM calls, ${replayed} replayed from the cache, ${live} sent to the endpoint; interrupted log kept as ${backups.join(', ')}`);
   if (countLines(eventsFile, '"type":"studyFinished"') !== 1) throw new Error('the resumed study has no studyFinished event');
   if (replayed < cachedReplies || live !== calls - replayed || backups.length !== 1) throw new Error('the resume did not replay the recorded replies');
+  return studyId;
+}
+
+const PANEL_TABS = ['overview', 'trials', 'curves', 'cells', 'llm', 'correlation'];
+/** What each tab must show in a finished LLAMBO study: [selector, at least this many elements or painted pixels]. */
+const TAB_CHECKS = {
+  overview: { canvas: '#chart-incumbent', elements: '.overview-totals' },
+  trials: { elements: '#trials-table .vt-body .vt-row' },
+  curves: { canvas: '#chart-curves', elements: '#rung-ledger tbody tr' },
+  cells: { elements: '#incumbent-path > li svg.cell-diagram' },
+  llm: { elements: '#llm-call-list .call-card' },
+  correlation: { canvas: '#chart-rung-scatter', elements: '#rung-pairs tbody tr' },
+};
+
+/** Two animation frames in the panel: whatever it scheduled has rendered and painted. */
+async function settlePanel(frame) {
+  await frame.locator('#app').evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+async function showPanelTab(frame, tab) {
+  await frame.locator(`#tab-${tab}`).click();
+  await frame.locator(`#app[data-tab="${tab}"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await settlePanel(frame);
+}
+
+/** Pixels a canvas has drawn (alpha > 0). */
+function paintedPixels(frame, selector) {
+  return frame.locator(selector).evaluate((canvas) => {
+    if (canvas.width === 0) return 0;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    return painted;
+  });
+}
+
+/** Screenshot of the panel alone (the webview's frame). */
+async function shootPanel(page, name) {
+  await page.locator('iframe.webview.ready').screenshot({ path: join(artifacts, name) });
+}
+
+/** Step 4: every tab of the finished LLAMBO study's panel, "why this cell", and a CSV export. */
+async function tourFinishedPanel(page, workspace, studyId) {
+  const frame = panelFrame(page);
+  await frame.locator('#app[data-ready="true"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+  // Besides the console (which the page's listener sees), count violations in the panel's own document.
+  await frame.locator('#app').evaluate(() => {
+    window.__smokeCsp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__smokeCsp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const started = Date.now();
+  const seen = [];
+  for (const tab of PANEL_TABS) {
+    await showPanelTab(frame, tab);
+    const check = TAB_CHECKS[tab];
+    const count = await frame.locator(check.elements).count();
+    const pixels = check.canvas ? await paintedPixels(frame, check.canvas) : undefined;
+    if (count === 0 || (pixels !== undefined && pixels < 1000)) {
+      await shootPanel(page, `ui-smoke-tab-${tab}.png`);
+      throw new Error(`the ${tab} tab of ${studyId} shows ${count} × ${check.elements}${check.canvas ? `, ${pixels} pixels in ${check.canvas}` : ''}`);
+    }
+    await shootPanel(page, `ui-smoke-tab-${tab}.png`);
+    seen.push(`${tab} (${count}${pixels === undefined ? '' : `, ${pixels} px`})`);
+  }
+  timings.tabTourMs = Date.now() - started;
+  console.log(`every tab of ${studyId} renders: ${seen.join(', ')}`);
+
+  // "Why this cell" for a trial LLAMBO proposed: the calls it carries, their text fetched from the host.
+  const events = readFileSync(join(workspace, '.nas-studies', studyId, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lastEpoch = new Map();
+  for (const e of events) if (e.type === 'result') lastEpoch.set(e.trialId, Math.max(e.epoch, lastEpoch.get(e.trialId) ?? 0));
+  // One that trained past its first rung, so its learning curve has a line to show.
+  const proposed = events.filter((e) => e.type === 'trialStarted' && e.info?.source === 'llambo' && (e.info.callIds?.length ?? 0) >= 2);
+  const trial = proposed.find((e) => (lastEpoch.get(e.trialId) ?? 0) >= 3) ?? proposed[0];
+  if (!trial) throw new Error(`${studyId} has no trial LLAMBO proposed with its calls`);
+  await showPanelTab(frame, 'trials');
+  await frame.locator('#trial-filter input').fill(`#${trial.trialId}`);
+  await frame.locator('#trials-table .vt-body .vt-row').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await frame.locator(`#trials-table .vt-body .vt-row[data-id="${trial.trialId}"]`).click();
+  await frame.locator('#why-this-cell .call-card').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await frame.locator('#trial-detail').scrollIntoViewIfNeeded();
+  await settlePanel(frame);
+  await shootPanel(page, 'ui-smoke-trial-selected.png');
+  const shown = await frame.locator('#why-this-cell .call-card').evaluateAll((cards) => cards.map((c) => c.dataset.callId));
+  const expected = [...trial.info.callIds].sort();
+  if (JSON.stringify([...shown].sort()) !== JSON.stringify(expected)) throw new Error(`why this cell shows calls ${shown.join(', ')}, the trial carries ${expected.join(', ')}`);
+  await frame.locator('#why-this-cell .call-summary').first().click();
+  const replyText = frame.locator('#why-this-cell .reply-text').first();
+  await replyText.waitFor({ timeout: STEP_TIMEOUT_MS });
+  const call = events.find((e) => e.type === 'llmCall' && e.callId === shown[0]);
+  if ((await replyText.textContent()) !== call?.reply) throw new Error(`the reply of ${shown[0]} in the panel is not the logged reply`);
+  await settlePanel(frame);
+  await shootPanel(page, 'ui-smoke-why-this-cell.png');
+  console.log(`why this cell: trial ${trial.trialId} (${trial.info.source}) shows its ${shown.length} calls; the reply of ${shown[0]} came from the host verbatim`);
+
+  // The table's CSV goes into the workspace through the host (panel/saveFile).
+  const csvFile = join(workspace, 'nas-results', studyId, `${studyId}-trials.csv`);
+  await frame.locator('#export-trials-csv').click();
+  await frame.locator('.status-line', { hasText: `Saved nas-results/${studyId}/` }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const csv = readFileSync(csvFile, 'utf8').trimEnd().split('\r\n');
+  if (!csv[0].startsWith('trial_id,arch,') || csv.length !== 2 || !csv[1].startsWith(`${trial.trialId},`)) throw new Error(`unexpected CSV:\n${csv.join('\n')}`);
+  console.log(`Export CSV wrote ${csvFile.slice(workspace.length + 1)} (the filtered row)`);
+  const violations = await frame.locator('#app').evaluate(() => window.__smokeCsp);
+  if (violations.length > 0) throw new Error(`CSP violations in the panel: ${violations.join('; ')}`);
 }
 
 async function main() {
@@ -229,7 +337,8 @@ async function main() {
     timings.workbenchMs = Date.now() - started;
 
     await defaultStudyAndReload(page);
-    await interruptAndResume(page, workspace, llm);
+    const llamboStudy = await interruptAndResume(page, workspace, llm);
+    await tourFinishedPanel(page, workspace, llamboStudy);
     ok = cspViolations.length === 0;
     if (cspViolations.length > 0) console.log(`CSP violations:\n  ${cspViolations.join('\n  ')}`);
   } catch (error) {

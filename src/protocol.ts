@@ -5,6 +5,8 @@
  * and notifications (state pushed to the other side). Everything here is plain JSON: no Buffers,
  * Maps or class instances cross a channel.
  */
+import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel } from './core/panel/panelModel';
+import type { TrialSortKey } from './core/panel/trialQuery';
 import type { StudyEvent } from './core/study/events';
 import type { StudySummary } from './core/study/studyRunner';
 import type { StudySpecInput } from './core/study/studySpec';
@@ -107,31 +109,105 @@ export interface StudyHeadline {
   readonly message?: string;
 }
 
-/** Sent once after webview/ready: the whole study so far. */
-export type PanelSnapshotNotification = IpcMessage<'panel/snapshot', { readonly headline: StudyHeadline; readonly events: readonly StudyEvent[] }>;
-/** New events since the last message, batched and throttled by the host. */
-export type PanelEventsNotification = IpcMessage<'panel/events', { readonly headline: StudyHeadline; readonly events: readonly StudyEvent[] }>;
+/** Sent after webview/ready (and when a resumed study starts over): the whole view model, folded by the host. */
+export type PanelModelNotification = IpcMessage<'panel/model', { readonly headline: StudyHeadline; readonly model: PanelModel }>;
+/** What changed since the last model or delta, batched and throttled by the host. */
+export type PanelDeltaNotification = IpcMessage<'panel/delta', { readonly headline: StudyHeadline; readonly delta: PanelDelta }>;
 /** The colour theme kind changed (charts redraw with the new CSS variables). */
 export type PanelThemeNotification = IpcMessage<'panel/theme', { readonly kind: 'light' | 'dark' | 'highContrast' | 'highContrastLight' }>;
-export type ExportResponse = IpcResponse<'panel/export', { readonly folder: string }>;
-export type HostToWebviewMessage = PanelSnapshotNotification | PanelEventsNotification | PanelThemeNotification | ExportResponse;
 
 // ---------------------------------------------------------------------------------------------
-// Webview -> extension host
+// Webview -> extension host (commands)
 
-/** The webview listens now; the host answers with panel/snapshot. */
+/** The webview listens now; the host answers with panel/model, then panel/theme. */
 export type WebviewReadyCommand = IpcMessage<'webview/ready', Record<string, never>>;
 /** Show one cell (arch string) in an editor-side view. */
 export type OpenArchCommand = IpcMessage<'webview/openArch', { readonly arch: string }>;
-/** Show the prompt and reply of one LLM call in an editor. */
+/** Show the prompt and reply of one LLM call in an editor tab (untitled Markdown). */
 export type OpenLlmCallCommand = IpcMessage<'webview/openLlmCall', { readonly callId: string }>;
+/** Copy the prompt, the reply, or both of one LLM call to the clipboard (vscode.env.clipboard). */
+export type CopyLlmCallCommand = IpcMessage<'webview/copyLlmCall', { readonly callId: string; readonly part: 'prompt' | 'reply' | 'all' }>;
+
+// ---------------------------------------------------------------------------------------------
+// Webview -> extension host (requests) and their responses. Long LLM texts stay in the host and
+// come on request; an `error` of 'cancelled' means the user cancelled.
+
 /** Export this study's results; answered with the folder written. */
 export type ExportRequest = IpcRequest<'panel/export', Record<string, never>>;
-export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | ExportRequest;
+export type ExportResponse = IpcResponse<'panel/export', { readonly folder: string }>;
 
-/** What the webview keeps in getState/setState so a restored panel knows its study. */
+/** The full prompt and reply of one LLM call (PanelModelBuilder.llmCallText). */
+export type LlmCallTextRequest = IpcRequest<'panel/llmCallText', { readonly callId: string }>;
+export type LlmCallTextResponse = IpcResponse<'panel/llmCallText', LlmCallText>;
+
+/** Calls whose prompt or reply contains the query, case-insensitive (PanelModelBuilder.searchLlmCalls). */
+export type LlmSearchRequest = IpcRequest<'panel/searchLlmCalls', { readonly query: string }>;
+export type LlmSearchResponse = IpcResponse<'panel/searchLlmCalls', { readonly hits: readonly LlmSearchHit[] }>;
+
+/** A file the panel made (chart PNG/SVG, table CSV) for the host to write into the workspace. */
+export interface SaveFileParams {
+  /** File name only (no folders): the host picks the folder, `nas-results/<studyId>/`. */
+  readonly fileName: string;
+  readonly kind: 'png' | 'svg' | 'csv';
+  /** base64 for png, text for svg and csv. */
+  readonly encoding: 'base64' | 'utf8';
+  readonly data: string;
+}
+export type SaveFileRequest = IpcRequest<'panel/saveFile', SaveFileParams>;
+/** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
+export type SaveFileResponse = IpcResponse<'panel/saveFile', { readonly path: string }>;
+
+/** Requests the panel makes, by method, with their params and results. */
+export interface PanelRequests {
+  'panel/llmCallText': { params: LlmCallTextRequest['params']; result: LlmCallText };
+  'panel/searchLlmCalls': { params: LlmSearchRequest['params']; result: { readonly hits: readonly LlmSearchHit[] } };
+  'panel/saveFile': { params: SaveFileParams; result: { readonly path: string } };
+  'panel/export': { params: Record<string, never>; result: { readonly folder: string } };
+}
+
+export type HostToWebviewMessage =
+  | PanelModelNotification | PanelDeltaNotification | PanelThemeNotification
+  | LlmCallTextResponse | LlmSearchResponse | SaveFileResponse | ExportResponse;
+
+export type WebviewToHostMessage =
+  | WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | CopyLlmCallCommand
+  | LlmCallTextRequest | LlmSearchRequest | SaveFileRequest | ExportRequest;
+
+// ---------------------------------------------------------------------------------------------
+// Webview state (getState/setState)
+
+/** What a restored panel needs to find its study again (the serializer reads it). */
 export interface PanelState {
   readonly studyId: string;
+}
+
+export const PANEL_TABS = ['overview', 'trials', 'curves', 'cells', 'llm', 'correlation'] as const;
+export type PanelTab = (typeof PANEL_TABS)[number];
+
+export type TrialSortColumn = TrialSortKey;
+
+/**
+ * What the webview keeps with getState/setState: PanelState plus the tab, selection and filters, so
+ * hiding, showing and reloading the panel change nothing.
+ */
+export interface PanelViewState extends PanelState {
+  readonly tab: PanelTab;
+  readonly selectedTrialId: number | null;
+  readonly trialFilter: string;
+  readonly statusFilter: 'all' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
+  readonly fallbackOnly: boolean;
+  readonly sort: { readonly column: TrialSortColumn; readonly descending: boolean };
+  readonly logTime: boolean;
+  readonly curvesLogEpoch: boolean;
+  /** Bracket type shown in the learning curves (null = all). */
+  readonly curvesBracketType: number | null;
+  /** Two trials whose cells the Cells tab compares. */
+  readonly compareTrialIds: readonly [number | null, number | null];
+  readonly llmQuery: string;
+  readonly llmComponent: string;
+  readonly openCallId: string | null;
+  /** Index of the rung pair shown in the correlation scatter. */
+  readonly correlationPair: number;
 }
 
 /** Narrowing helper for a message of unknown shape from the other side of a channel. */

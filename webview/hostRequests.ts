@@ -3,7 +3,7 @@
  * with that id (`<method>/response`) settles its promise. A host that never answers (e.g. an older
  * extension) leaves the promise pending, so callers show "loading" rather than block.
  */
-import type { PanelRequests, PanelWebviewMessage } from './panelMessages';
+import type { PanelRequests, WebviewToHostMessage } from '../src/protocol';
 
 interface Pending {
   readonly method: string;
@@ -15,13 +15,13 @@ export class HostRequests {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly post: (message: PanelWebviewMessage) => void) {}
+  constructor(private readonly post: (message: WebviewToHostMessage) => void) {}
 
   request<M extends keyof PanelRequests>(method: M, params: PanelRequests[M]['params']): Promise<PanelRequests[M]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject });
-      this.post({ method, id, params } as PanelWebviewMessage);
+      this.post({ method, id, params } as WebviewToHostMessage);
     });
   }
 

@@ -6,13 +6,12 @@
  */
 import { applyPanelDelta } from '../src/core/panel/panelDelta';
 import type { PanelDelta, PanelModel } from '../src/core/panel/panelModel';
-import type { StudyHeadline } from '../src/protocol';
+import { PANEL_TABS, type PanelRequests, type PanelTab, type PanelViewState, type SaveFileParams, type StudyHeadline } from '../src/protocol';
 import { watchTheme } from './chartTheme';
 import { el } from './elementBuilder';
 import { HostRequests } from './hostRequests';
 import { PanelHeader } from './panelHeader';
 import type { PanelHostPort } from './panelHostPort';
-import { PANEL_TABS, type PanelRequests, type PanelTab, type PanelViewState, type SaveFileParams } from './panelMessages';
 import type { PanelActions, PanelView, RenderReasons } from './panelView';
 import { restoreViewState } from './panelViewState';
 import { registerToolkit, tabs } from './toolkit';

@@ -2,10 +2,10 @@
  * The panel's only door to the outside: messages to and from the extension host, and the state VS Code
  * keeps for the webview. In VS Code it wraps `acquireVsCodeApi()`; tests can hand in their own.
  */
-import type { PanelViewState, PanelWebviewMessage } from './panelMessages';
+import type { PanelViewState, WebviewToHostMessage } from '../src/protocol';
 
 export interface PanelHostPort {
-  postMessage(message: PanelWebviewMessage): void;
+  postMessage(message: WebviewToHostMessage): void;
   /** What setState stored before a reload or hide/show (unknown: it may come from an older version). */
   getState(): unknown;
   setState(state: PanelViewState): void;

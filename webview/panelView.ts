@@ -4,8 +4,7 @@
  * view model the host sent, and ask the app (PanelActions) to change state or talk to the host.
  */
 import type { PanelModel } from '../src/core/panel/panelModel';
-import type { StudyHeadline } from '../src/protocol';
-import type { PanelRequests, PanelTab, PanelViewState, PanelWebviewMessage, SaveFileParams } from './panelMessages';
+import type { PanelRequests, PanelTab, PanelViewState, SaveFileParams, StudyHeadline, WebviewToHostMessage } from '../src/protocol';
 
 /** Why a render happens: new data, a state change (tab, selection, filter), a theme switch. */
 export interface RenderReasons {
@@ -27,7 +26,7 @@ export interface PanelActions {
   /** Selects a trial (null clears), optionally switching tab. */
   selectTrial(id: number | null, tab?: PanelTab): void;
   request<M extends keyof PanelRequests>(method: M, params: PanelRequests[M]['params']): Promise<PanelRequests[M]['result']>;
-  post(message: PanelWebviewMessage): void;
+  post(message: WebviewToHostMessage): void;
   /** Asks the host to write a file into the workspace and says where it went. */
   saveFile(params: SaveFileParams): void;
   /** A short message in the panel's status line (read out by screen readers). */

@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
   // The panel actions run only after activation, when `services` exists.
   const panels = new StudyPanels(context.extensionUri, registry, {
     exportStudy: (session) => exportResultsCommand(services, { studyId: session.id }),
-    openArch: (arch) => void vscode.env.clipboard.writeText(arch).then(() => vscode.window.showInformationMessage(`Copied ${arch}`)),
+    resultsFolder: (studyId) => join(services.resultsRoot, studyId),
   });
   const studiesTree = new StudiesTreeProvider(registry);
   const services: NasServices = {

@@ -17,18 +17,29 @@ export function isRunnableSearcher(name: string): boolean {
   return (SEARCHER_NAMES as readonly string[]).includes(name);
 }
 
-export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>): StudySpecInput[] {
+/**
+ * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
+ * each one's panel draws the others beside it (IQM bands over seeds) and exports name the experiment.
+ */
+export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
   const { scheduler } = services.settings();
+  const group = plan.searchers.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
   const specs: StudySpecInput[] = [];
   for (const searcher of plan.searchers) {
     for (let seed = 0; seed < plan.seeds; seed++) {
       specs.push({
         searcher: searcher as StudySpecInput['searcher'], scheduler: impliedScheduler(searcher as SearcherName) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
-        rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax,
+        rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
       });
     }
   }
   return specs;
+}
+
+/** `plan-yyyymmdd-hhmmss` in local time, like the time stamp of study ids. */
+export function planTag(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `plan-${at.getFullYear()}${two(at.getMonth() + 1)}${two(at.getDate())}-${two(at.getHours())}${two(at.getMinutes())}${two(at.getSeconds())}`;
 }
 
 /** Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec. */

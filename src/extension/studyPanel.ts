@@ -1,27 +1,31 @@
 /**
- * The panel host: one webview panel per study. Data goes to the webview only after it says
- * webview/ready (then a snapshot of the whole study), and afterwards as batches of new events at
- * most every `throttleMs`. Every message holds at most MAX_EVENTS_PER_MESSAGE events, and the next
- * one waits until the webview has taken the last (postMessage settled): a long study's snapshot
- * arrives in slices, and a fast study cannot pile up messages faster than the webview reads them.
- * Panels restore after a reload through the serializer in studyPanels.ts.
+ * The panel host: one webview panel per study. The webview only draws; this host folds the study's
+ * events into view models (PanelModelBuilder) and sends them: after webview/ready (and when a resumed
+ * study starts over) the whole model, afterwards what changed as panel/delta at most every
+ * `throttleMs`. A delta waits until the webview has taken the last message (postMessage settled),
+ * while the builder merges the changes, so a fast study cannot pile up messages faster than the
+ * webview reads them. Long LLM texts stay here and go to the webview on request. Panels restore
+ * after a reload through the serializer in studyPanels.ts.
  */
 import * as vscode from 'vscode';
-import {
-  hasMethod, type ExportRequest, type ExportResponse, type HostToWebviewMessage, type OpenArchCommand,
-  type PanelThemeNotification, type StudyEvent, type WebviewReadyCommand,
+import { PanelModelBuilder } from '../core/panel/panelModelBuilder';
+import type {
+  HostToWebviewMessage, PanelRequests, PanelThemeNotification, StudyEvent, WebviewToHostMessage,
 } from '../protocol';
+import type { StudyCompanions } from './studyCompanions';
+import { copyLlmCall, openArch, openLlmCall, savePanelFile } from './studyPanelCommands';
 import type { StudySession } from './studySession';
 import { makeNonce, panelHtml } from './webviewHtml';
 
 export const STUDY_PANEL_VIEW_TYPE = 'llamboNas.studyPanel';
-/** About 1-2 MB of JSON: large enough for throughput, small enough to keep the channel responsive. */
-export const MAX_EVENTS_PER_MESSAGE = 5000;
+/** While sibling studies run, their traces in the overview are refreshed at most this often. */
+const COMPANION_REFRESH_MS = 1000;
 
 export interface StudyPanelActions {
   /** Exports the study; resolves with the folder written (or undefined when the user cancelled). */
   exportStudy(session: StudySession): Promise<string | undefined>;
-  openArch(arch: string): void;
+  /** Folder for the files the panel saves (charts, the trials table): `<workspace>/nas-results/<studyId>`. */
+  resultsFolder(studyId: string): string;
 }
 
 /** localResourceRoots of every study panel: the bundles and the media folder, nothing else. */
@@ -32,15 +36,17 @@ export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 export class StudyPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
-  /** Events not yet posted: pending[pendingStart..]. */
-  private pending: StudyEvent[] = [];
-  private pendingStart = 0;
+  /** Exists from webview/ready on; a new one on every ready and restart. */
+  private builder: PanelModelBuilder | undefined;
+  /** Events went to the builder since the last delta. */
+  private eventsPending = false;
   /** The headline changed since the last post (a status change brings no events). */
   private headlineDirty = false;
-  /** A post the webview has not taken yet; the next one waits for it. */
-  private posting = false;
+  /** Messages with model data the webview has not taken yet; a delta waits for zero. */
+  private inFlight = 0;
   private disposed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private companionTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposeListeners = new Set<() => void>();
 
   constructor(
@@ -48,6 +54,7 @@ export class StudyPanel {
     readonly session: StudySession,
     extensionUri: vscode.Uri,
     private readonly actions: StudyPanelActions,
+    private readonly companions?: StudyCompanions,
     private readonly throttleMs = 100,
   ) {
     const webview = panel.webview;
@@ -58,7 +65,7 @@ export class StudyPanel {
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel', 'panel.css')).toString(),
       title: session.id,
     });
     this.disposables.push(
@@ -67,10 +74,11 @@ export class StudyPanel {
       panel.onDidDispose(() => this.dispose()),
     );
     const subscription = session.onDidChange((_s, events, restarted) => {
-      if (restarted) this.sendSnapshot();
+      if (restarted) this.sendModel();
       else this.queue(events);
     });
     this.disposables.push({ dispose: () => subscription.dispose() });
+    if (companions) this.disposables.push(companions.watch(session, () => this.companionsChanged()));
   }
 
   get isReady(): boolean {
@@ -88,81 +96,134 @@ export class StudyPanel {
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.companionTimer !== undefined) clearTimeout(this.companionTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
     for (const listener of this.disposeListeners) listener();
     this.disposeListeners.clear();
   }
 
-  private receive(message: unknown): void {
-    if (hasMethod<WebviewReadyCommand>(message, 'webview/ready')) {
-      // A reloaded webview says ready again: start over with a fresh snapshot.
-      this.ready = true;
-      this.sendSnapshot();
-      this.post(themeMessage(vscode.window.activeColorTheme.kind));
-    } else if (hasMethod<ExportRequest>(message, 'panel/export')) {
-      void this.answerExport(message.id);
-    } else if (hasMethod<OpenArchCommand>(message, 'webview/openArch')) {
-      this.actions.openArch(message.params.arch);
+  /** Handles one message from the webview (public so tests can drive the host without a webview). */
+  receive(raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null || typeof (raw as { method?: unknown }).method !== 'string') return;
+    const message = raw as WebviewToHostMessage;
+    switch (message.method) {
+      case 'webview/ready':
+        // A reloaded (or hidden and shown) webview says ready again: start over with a fresh model.
+        this.ready = true;
+        this.sendModel();
+        this.post(themeMessage(vscode.window.activeColorTheme.kind));
+        return;
+      case 'panel/export':
+        void this.answer('panel/export', message.id, async () => {
+          const folder = await this.actions.exportStudy(this.session);
+          return folder === undefined ? undefined : { folder };
+        });
+        return;
+      case 'panel/llmCallText':
+        void this.answer('panel/llmCallText', message.id, () => {
+          const text = this.builder?.llmCallText(String(message.params?.callId));
+          if (!text) throw new Error(`LLM call ${String(message.params?.callId)} is not in this study's log`);
+          return text;
+        });
+        return;
+      case 'panel/searchLlmCalls':
+        void this.answer('panel/searchLlmCalls', message.id, () => ({ hits: this.builder?.searchLlmCalls(String(message.params?.query ?? '')) ?? [] }));
+        return;
+      case 'panel/saveFile':
+        void this.answer('panel/saveFile', message.id, () => ({ path: savePanelFile(this.actions.resultsFolder(this.session.id), message.params) }));
+        return;
+      case 'webview/copyLlmCall':
+        reportFailure(copyLlmCall(this.builder, message.params));
+        return;
+      case 'webview/openLlmCall':
+        reportFailure(openLlmCall(this.builder, message.params));
+        return;
+      case 'webview/openArch':
+        reportFailure(openArch(message.params));
+        return;
+      default:
     }
   }
 
-  private async answerExport(id: number): Promise<void> {
-    let response: ExportResponse;
+  /** Runs a request's work and posts its response: the result, 'cancelled' for undefined, or the error. */
+  private async answer<M extends keyof PanelRequests>(
+    method: M, id: number, work: () => PanelRequests[M]['result'] | undefined | Promise<PanelRequests[M]['result'] | undefined>,
+  ): Promise<void> {
+    const type = `${method}/response` as const;
+    let response: { method: typeof type; id: number; result?: PanelRequests[M]['result']; error?: string };
     try {
-      const folder = await this.actions.exportStudy(this.session);
-      response = folder === undefined ? { method: 'panel/export/response', id, error: 'cancelled' } : { method: 'panel/export/response', id, result: { folder } };
+      const result = await work();
+      response = result === undefined ? { method: type, id, error: 'cancelled' } : { method: type, id, result };
     } catch (error) {
-      response = { method: 'panel/export/response', id, error: error instanceof Error ? error.message : String(error) };
+      response = { method: type, id, error: error instanceof Error ? error.message : String(error) };
     }
-    this.post(response);
+    this.post(response as HostToWebviewMessage);
   }
 
-  /**
-   * The whole study so far (after ready, and when a resumed study starts over): the first slice at
-   * once, the rest as panel/events that follow it in order.
-   */
-  private sendSnapshot(): void {
-    if (!this.ready) return;
-    const all = this.session.events;
-    this.pending = all.slice(MAX_EVENTS_PER_MESSAGE);
-    this.pendingStart = 0;
+  /** The whole study so far, folded afresh (after ready, and when a resumed study starts over). */
+  private sendModel(): void {
+    if (!this.ready || this.disposed) return;
+    this.builder = new PanelModelBuilder({ companions: this.companions?.runsFor(this.session) });
+    this.builder.add(this.session.events);
+    this.eventsPending = false;
     this.headlineDirty = false;
-    this.post({ method: 'panel/snapshot', params: { headline: this.session.headline, events: all.slice(0, MAX_EVENTS_PER_MESSAGE) } });
-    if (this.pending.length > 0) this.schedule();
+    this.send({ method: 'panel/model', params: { headline: this.session.headline, model: this.builder.snapshot() } });
   }
 
-  /** Collects new events; status-only changes (no events) still send a headline. */
+  /** New events go to the builder at once; status-only changes (no events) still send a headline. */
   private queue(events: readonly StudyEvent[]): void {
-    if (!this.ready) return;
-    for (const event of events) this.pending.push(event);
+    if (!this.builder) return;
+    this.builder.add(events);
+    if (events.length > 0) this.eventsPending = true;
     this.headlineDirty = true;
+    // The study's group is known from its first event: siblings may have finished long ago.
+    if (events.length > 0 && events[0].type === 'studyStarted') this.companionsChanged();
     this.schedule();
   }
 
+  /** A sibling study moved on: its trace is refolded at most every COMPANION_REFRESH_MS. */
+  private companionsChanged(): void {
+    if (this.companionTimer !== undefined || this.disposed || !this.companions) return;
+    this.companionTimer = setTimeout(() => {
+      this.companionTimer = undefined;
+      if (!this.builder || !this.companions) return;
+      this.builder.setCompanions(this.companions.runsFor(this.session));
+      this.eventsPending = true;
+      this.schedule();
+    }, COMPANION_REFRESH_MS);
+  }
+
   private schedule(): void {
-    if (this.timer === undefined && !this.posting && !this.disposed) this.timer = setTimeout(() => this.flush(), this.throttleMs);
+    if (this.timer === undefined && this.inFlight === 0 && !this.disposed) this.timer = setTimeout(() => this.flush(), this.throttleMs);
   }
 
   private flush(): void {
     this.timer = undefined;
-    if (this.posting || (this.pendingStart >= this.pending.length && !this.headlineDirty)) return;
-    const end = Math.min(this.pending.length, this.pendingStart + MAX_EVENTS_PER_MESSAGE);
-    const events = this.pending.slice(this.pendingStart, end);
-    this.pendingStart = end;
-    if (end >= this.pending.length) { this.pending = []; this.pendingStart = 0; }
+    if (!this.builder || this.inFlight > 0 || (!this.eventsPending && !this.headlineDirty)) return;
+    const delta = this.builder.takeDelta(this.headlineDirty);
+    this.eventsPending = false;
     this.headlineDirty = false;
-    this.posting = true;
+    if (delta) this.send({ method: 'panel/delta', params: { headline: this.session.headline, delta } });
+  }
+
+  /** Posts model data and counts it in flight until the webview has taken it. */
+  private send(message: HostToWebviewMessage): void {
+    this.inFlight++;
     const settled = () => {
-      this.posting = false;
-      if (this.pendingStart < this.pending.length || this.headlineDirty) this.schedule();
+      this.inFlight--;
+      if (this.inFlight === 0 && (this.eventsPending || this.headlineDirty)) this.schedule();
     };
-    this.panel.webview.postMessage({ method: 'panel/events', params: { headline: this.session.headline, events } } satisfies HostToWebviewMessage)
-      .then(settled, settled);
+    this.panel.webview.postMessage(message).then(settled, settled);
   }
 
   private post(message: HostToWebviewMessage): void {
     void this.panel.webview.postMessage(message);
   }
+}
+
+/** A command from the panel has no one to answer: its failure goes to the user. */
+function reportFailure(work: Promise<unknown>): void {
+  work.catch((error: unknown) => void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error)));
 }
 
 function themeMessage(kind: vscode.ColorThemeKind): PanelThemeNotification {

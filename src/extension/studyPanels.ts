@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PanelState } from '../protocol';
+import { StudyCompanions } from './studyCompanions';
 import { STUDY_PANEL_VIEW_TYPE, StudyPanel, panelResourceRoots, type StudyPanelActions } from './studyPanel';
 import type { StudyRegistry } from './studyRegistry';
 import type { StudySession } from './studySession';
@@ -12,12 +13,16 @@ import { missingStudyHtml } from './webviewHtml';
 
 export class StudyPanels implements vscode.WebviewPanelSerializer<PanelState>, vscode.Disposable {
   private readonly panels = new Map<string, StudyPanel>();
+  /** Traces of sibling studies (same tag) for the overview charts, shared by all panels. */
+  private readonly companions: StudyCompanions;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly registry: StudyRegistry,
     private readonly actions: StudyPanelActions,
-  ) {}
+  ) {
+    this.companions = new StudyCompanions(registry);
+  }
 
   /** Reveals the study's panel, creating it when there is none. */
   show(session: StudySession, preserveFocus = false): StudyPanel {
@@ -59,7 +64,7 @@ export class StudyPanels implements vscode.WebviewPanelSerializer<PanelState>, v
   }
 
   private adopt(panel: vscode.WebviewPanel, session: StudySession): StudyPanel {
-    const studyPanel = new StudyPanel(panel, session, this.extensionUri, this.actions);
+    const studyPanel = new StudyPanel(panel, session, this.extensionUri, this.actions, this.companions);
     this.panels.set(session.id, studyPanel);
     studyPanel.onDidDispose(() => {
       if (this.panels.get(session.id) === studyPanel) this.panels.delete(session.id);

@@ -31,6 +31,7 @@ suite('Start NAS study flow', () => {
     const session = api.services.registry.get(id)!;
     const headline = await session.ended;
     assert.equal(headline.searcher, 'local');
+    assert.equal((session.events[0].type === 'studyStarted' ? session.events[0].spec as { tag?: string } : {}).tag, undefined, 'a single study has no group tag');
     assert.equal(headline.scheduler, 'sync-sh');
     assert.equal(headline.budgetSeconds, 900);
 
@@ -66,11 +67,16 @@ suite('Compare searchers', () => {
   test('runs searchers x seeds on one budget and opens a comparison table', async () => {
     const api = await activateExtension();
     await api.services.context.workspaceState.update('llamboNas.lastStudyPlan', { searchers: ['random', 'rea'], scheduler: 'sync-hyperband', hours: 0.25, workers: 2, seeds: 2 });
-    const before = api.services.registry.list().length;
+    const before = new Set(api.services.registry.list().map((s) => s.id));
     const prompter = new ScriptedPrompter([{ pick: is('run') }]);
     await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand('llamboNas.compareSearchers')));
-    const studies = api.services.registry.list();
-    assert.equal(studies.length - before, 4, 'two searchers x two seeds');
+    const studies = api.services.registry.list().filter((s) => !before.has(s.id));
+    assert.equal(studies.length, 4, 'two searchers x two seeds');
+    // The plan's studies share one tag: each one's panel draws the others (IQM bands over seeds).
+    const tagOf = (events: readonly { type: string; spec?: unknown }[]) => (events[0]?.spec as { tag?: string } | undefined)?.tag;
+    const tags = new Set(studies.map((s) => tagOf(s.events)));
+    assert.equal(tags.size, 1, `one tag for the plan: ${[...tags].join(', ')}`);
+    assert.match([...tags][0] ?? '', /^plan-\d{8}-\d{6}$/);
     const document = vscode.window.activeTextEditor?.document;
     assert.ok(document && document.languageId === 'markdown', 'a Markdown document is open');
     const text = document.getText();

@@ -1,6 +1,6 @@
 /**
- * The extension host's side of the panel, for the Chromium tests: what src/extension/studyPanel.ts is
- * to do with the proposed messages (webview/panelMessages.ts). On webview/ready it folds the study's
+ * The extension host's side of the panel, for the Chromium tests: what src/extension/studyPanel.ts
+ * does with the panel messages of src/protocol.ts. On webview/ready it folds the study's
  * events with PanelModelBuilder and sends panel/model (then the theme); afterwards new events become
  * panel/delta; it answers the LLM text and search requests from the builder, writes saved files into
  * a temp folder, and records commands (copy, open as editor tab, open cell).
@@ -11,8 +11,7 @@ import { llmCallClipboardText, llmCallMarkdown } from '../../src/core/panel/llmC
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { StudyEvent } from '../../src/core/study/events';
 import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
-import type { StudyHeadline } from '../../src/protocol';
-import type { PanelHostMessage, PanelWebviewMessage, SaveFileParams } from '../../webview/panelMessages';
+import type { HostToWebviewMessage, SaveFileParams, StudyHeadline, WebviewToHostMessage } from '../../src/protocol';
 
 export interface FakePanelHostOptions {
   readonly companions?: readonly IncumbentRun[];
@@ -22,9 +21,9 @@ export interface FakePanelHostOptions {
 }
 
 export class FakePanelHost {
-  readonly received: PanelWebviewMessage[] = [];
+  readonly received: WebviewToHostMessage[] = [];
   readonly savedFiles: SaveFileParams[] = [];
-  readonly commands: PanelWebviewMessage[] = [];
+  readonly commands: WebviewToHostMessage[] = [];
   /** What copy put on the clipboard and what "open as editor tab" opened (vscode.env.clipboard, an untitled Markdown document). */
   readonly clipboard: string[] = [];
   readonly openedDocuments: string[] = [];
@@ -40,7 +39,7 @@ export class FakePanelHost {
   }
 
   async attach(): Promise<void> {
-    await this.page.exposeFunction('__toHost', (message: unknown) => { void this.receive(message as PanelWebviewMessage); });
+    await this.page.exposeFunction('__toHost', (message: unknown) => { void this.receive(message as WebviewToHostMessage); });
   }
 
   get readies(): number {
@@ -52,7 +51,7 @@ export class FakePanelHost {
   }
 
   /** Folds every event so far and returns the panel/model message (what the host sends after ready). */
-  modelMessage(): PanelHostMessage {
+  modelMessage(): HostToWebviewMessage {
     const started = performance.now();
     this.builder = this.newBuilder();
     this.builder.add(this.events);
@@ -77,11 +76,11 @@ export class FakePanelHost {
     return true;
   }
 
-  async post(message: PanelHostMessage): Promise<void> {
+  async post(message: HostToWebviewMessage): Promise<void> {
     await this.page.evaluate((m) => window.postMessage(m, '*'), message);
   }
 
-  private async receive(message: PanelWebviewMessage): Promise<void> {
+  private async receive(message: WebviewToHostMessage): Promise<void> {
     this.received.push(message);
     switch (message.method) {
       case 'webview/ready':

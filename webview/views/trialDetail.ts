@@ -7,7 +7,7 @@ import type { LlmCallSummary, PanelModel, TrialCurve, TrialView } from '../../sr
 import { cellDiagram } from '../cellGraphics';
 import { el, factList } from '../elementBuilder';
 import { formatError, formatFixed, formatHours } from '../numberFormat';
-import type { PanelViewState } from '../panelMessages';
+import type { PanelViewState } from '../../src/protocol';
 import type { PanelActions, RenderReasons } from '../panelView';
 import type { ChartSpec, ThemedChart } from '../themedChart';
 import { button } from '../toolkit';

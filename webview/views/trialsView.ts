@@ -9,7 +9,7 @@ import { trialsCsv } from '../../src/core/panel/trialsCsv';
 import { cellThumbnail } from '../cellGraphics';
 import { el } from '../elementBuilder';
 import { formatCount, formatError, formatFixed } from '../numberFormat';
-import type { PanelViewState, TrialSortColumn } from '../panelMessages';
+import type { PanelViewState, TrialSortColumn } from '../../src/protocol';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
 import { button, checkbox, dropdown, textField } from '../toolkit';
 import { VirtualTable, type Column } from '../virtualTable';

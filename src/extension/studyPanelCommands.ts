@@ -1,0 +1,74 @@
+/**
+ * What the study panel asks of VS Code beyond its own view: copy an LLM call to the clipboard, open
+ * one as a Markdown editor tab, show a cell beside the panel, and write a chart or table it made into
+ * the workspace. LLM texts come from the panel's PanelModelBuilder (the webview holds only summaries).
+ */
+import * as vscode from 'vscode';
+import { cellDiagramSvg, describeCell, LIGHT_CELL_PALETTE } from '../core/panel/cellDiagramSvg';
+import { liveEdges } from '../core/panel/cellPaths';
+import { llmCallClipboardText, llmCallMarkdown } from '../core/panel/llmCallMarkdown';
+import type { PanelModelBuilder } from '../core/panel/panelModelBuilder';
+import { EDGES, OPS, parseArchString } from '../core/nb201/searchSpace';
+import type { CopyLlmCallCommand, OpenArchCommand, OpenLlmCallCommand, SaveFileParams } from '../protocol';
+import { writePanelFile } from './panelFileWriter';
+
+const PARTS: readonly CopyLlmCallCommand['params']['part'][] = ['prompt', 'reply', 'all'];
+
+function callText(builder: PanelModelBuilder | undefined, callId: unknown) {
+  const text = typeof callId === 'string' ? builder?.llmCallText(callId) : undefined;
+  if (!text) void vscode.window.showWarningMessage(`LLM call ${String(callId)} is not in this study's log.`);
+  return text;
+}
+
+export async function copyLlmCall(builder: PanelModelBuilder | undefined, params: CopyLlmCallCommand['params']): Promise<void> {
+  const text = callText(builder, params?.callId);
+  if (!text) return;
+  const part = PARTS.includes(params.part) ? params.part : 'all';
+  await vscode.env.clipboard.writeText(llmCallClipboardText(text, part));
+  vscode.window.setStatusBarMessage(`Copied the ${part === 'all' ? 'prompt and reply' : part} of LLM call ${text.callId}`, 4000);
+}
+
+/** An untitled Markdown document (nothing is written to disk until the user saves it). */
+export async function openLlmCall(builder: PanelModelBuilder | undefined, params: OpenLlmCallCommand['params']): Promise<vscode.TextDocument | undefined> {
+  const text = callText(builder, params?.callId);
+  if (!text) return undefined;
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: llmCallMarkdown(text) });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  return document;
+}
+
+/** A cell as a Markdown page (diagram, edges, arch string), previewed beside the panel. */
+export async function openArch(params: OpenArchCommand['params']): Promise<vscode.TextDocument | undefined> {
+  let cell: readonly number[];
+  try {
+    cell = parseArchString(String(params?.arch));
+  } catch (error) {
+    void vscode.window.showWarningMessage(`Not an NB201 cell: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: cellMarkdown(String(params.arch), cell) });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+  } catch {
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+  return document;
+}
+
+export function cellMarkdown(arch: string, cell: readonly number[]): string {
+  const svg = cellDiagramSvg(cell, { palette: LIGHT_CELL_PALETTE, width: 480, height: 250 });
+  const live = liveEdges(cell);
+  return [
+    `# NB201 cell`, '', '```text', arch, '```', '',
+    `![${describeCell(cell)}](data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')})`, '',
+    '| edge | op | on an input→output path |', '|---|---|---|',
+    ...EDGES.map(([from, to], e) => `| ${from}→${to} | ${OPS[cell[e]]} | ${live[e] ? 'yes' : 'no'} |`),
+    '',
+  ].join('\n');
+}
+
+/** Writes the panel's file into `folder` (never over an existing file); the path to show, workspace-relative when it can be. */
+export function savePanelFile(folder: string, params: SaveFileParams): string {
+  const path = writePanelFile(folder, params);
+  return vscode.workspace.asRelativePath(path, false);
+}
