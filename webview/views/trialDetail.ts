@@ -96,10 +96,13 @@ export class TrialDetail {
     const colour = palette[(this.trial?.bracketType ?? 0) % palette.length];
     const marks = this.marks;
     const kinds = ['promoted', 'stopped', 'completed'];
+    const lastEpoch = Math.max(2, this.trial?.epochs ?? 2);
+    // A log epoch axis only pays off past a few epochs; below that it shows no labels.
+    const xLog = lastEpoch > 10;
     return {
-      // A log epoch axis only pays off past a few epochs; below that it shows no labels.
-      title: `Learning curve of trial ${this.trial?.id ?? ''}`, xLabel: 'epoch', yLabel: 'validation error', xLog: (this.trial?.epochs ?? 0) > 10,
-      xRange: [1, Math.max(2, this.trial?.epochs ?? 2)],
+      title: `Learning curve of trial ${this.trial?.id ?? ''}`, xLabel: 'epoch', yLabel: 'validation error', xLog,
+      // Padded so the rung marks at the first and last epoch are drawn whole.
+      xRange: xLog ? [0.9, lastEpoch * 1.1] : [0.5, lastEpoch + 0.5],
       series: [
         { label: 'error', colour, kind: 'line', x: c?.epochs ?? [], y: c?.errors ?? [], pointRadius: 2, legend: false, tooltip: (i) => `epoch ${c?.epochs[i]}: ${formatError(c?.errors[i])}` },
         ...kinds.map((kind) => {
