@@ -1,6 +1,6 @@
 /**
  * Serves the panel as VS Code would: an HTML shell under the extension's exact Content Security
- * Policy (copied from src/extension/webviewHtml.ts; a test checks the copy still matches), the test
+ * Policy (the extension's own contentSecurityPolicy()), the test
  * bundle with a nonce, and media/panel/panel.css, from a 127.0.0.1 server that records every path
  * asked for (an `<img src=x>` that ran would show up as a request for /x).
  */
@@ -8,17 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-
-/** Copy of contentSecurityPolicy() in src/extension/webviewHtml.ts. */
-export function panelCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-}
+import { contentSecurityPolicy } from '../../src/extension/webviewHtml';
 
 export interface PanelTestServer {
   readonly url: string;
@@ -69,7 +59,7 @@ function pageHtml(cspSource: string, nonce: string): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${panelCsp(cspSource, nonce)}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(cspSource, nonce)}">
 <meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="/media/panel/panel.css">

@@ -11,8 +11,6 @@ import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import { queryTrials } from '../../src/core/panel/trialQuery';
 import { changedEdges } from '../../src/core/panel/cellPaths';
 import type { PanelModel } from '../../src/core/panel/panelModel';
-import { contentSecurityPolicy } from '../../src/extension/webviewHtml';
-import { panelCsp } from './panelTestPage';
 import { MARKUP_REPLY_PREFIX, type RecordedStudies } from './recordedStudies';
 import { THEMES, type StubWindow } from './vscodeThemeStub';
 import {
@@ -25,10 +23,6 @@ export function registerPanelTests(studies: RecordedStudies): void {
   const smallOptions = { companions: studies.companions, isoClassOf: studies.isoClassOf };
   const expectedSmall = modelOf(studies.small, smallOptions);
   const shot = (ctx: HarnessContext, name: string) => join(ctx.artifacts, `${name}.png`);
-
-  webviewTest('the test page uses the extension\'s exact CSP', async () => {
-    assertEqual(panelCsp('http://127.0.0.1:1', 'abc=='), contentSecurityPolicy('http://127.0.0.1:1', 'abc=='), 'CSP copy');
-  });
 
   webviewTest('small LLAMBO study: every tab renders its DOM and paints its charts', async (ctx) => {
     const panel = await openPanel(ctx, studies.small, smallOptions);
