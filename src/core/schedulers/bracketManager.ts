@@ -1,5 +1,6 @@
 import { Bracket, type SlotInRung } from './bracket';
 import type { BracketShape } from './rungSystem';
+import { firstActiveBracket, takeNextSlot } from './nextSlot';
 import type { LedgerEntry } from './scheduler';
 
 /**
@@ -32,15 +33,8 @@ export class BracketManager {
    * slot needs a new config are skipped and no bracket opens: only promotions are handed out.
    */
   nextSlot(newTrialId: number, allowNewTrials: boolean): SlotInRung | null {
-    this.advancePrimary();
-    for (let id = this.primary; id < this.brackets.length; id++) {
-      const bracket = this.brackets[id];
-      if (!bracket.hasFreeSlot()) continue;
-      if (bracket.nextFreeSlotIsNew() && !allowNewTrials) continue;
-      return bracket.takeFreeSlot(newTrialId);
-    }
-    if (!allowNewTrials) return null;
-    return this.openBracket().takeFreeSlot(newTrialId);
+    this.primary = firstActiveBracket(this.brackets, this.primary);
+    return takeNextSlot(this.brackets, this.primary, newTrialId, allowNewTrials, () => this.openBracket());
   }
 
   private openBracket(): Bracket {
@@ -52,7 +46,4 @@ export class BracketManager {
     return bracket;
   }
 
-  private advancePrimary(): void {
-    while (this.primary < this.brackets.length && this.brackets[this.primary].isComplete) this.primary++;
-  }
 }

@@ -13,6 +13,7 @@
  */
 import { DehbBracket, type DehbBracketSlot } from './dehbBracket';
 import { dehbBracketShapes, parentRungOf } from './dehbBrackets';
+import { firstActiveBracket, takeNextSlot } from './nextSlot';
 import { levelsOfBrackets, type BracketShape } from './rungSystem';
 import type { Job, LedgerEntry, Scheduler, SchedulerKind, SchedulerOptions, TrialDecision } from './scheduler';
 
@@ -159,15 +160,8 @@ export class DehbScheduler implements Scheduler {
   }
 
   private takeSlot(newTrialId: number, allowNewTrials: boolean): DehbBracketSlot | null {
-    while (this.primary < this.brackets.length && this.brackets[this.primary].isComplete) this.primary++;
-    for (let id = this.primary; id < this.brackets.length; id++) {
-      const bracket = this.brackets[id];
-      if (!bracket.hasFreeSlot()) continue;
-      if (bracket.nextFreeSlotIsNew() && !allowNewTrials) continue;
-      return bracket.takeFreeSlot(newTrialId);
-    }
-    if (!allowNewTrials) return null;
-    return this.openBracket().takeFreeSlot(newTrialId);
+    this.primary = firstActiveBracket(this.brackets, this.primary);
+    return takeNextSlot(this.brackets, this.primary, newTrialId, allowNewTrials, () => this.openBracket());
   }
 
   private openBracket(): DehbBracket {
