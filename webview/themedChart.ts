@@ -8,20 +8,13 @@ import {
   Chart, Filler, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, Legend,
   type ChartConfiguration, type ChartDataset, type ScaleOptionsByType,
 } from 'chart.js';
-import type { ChartSvgSpec } from '../src/core/panel/chartSvg';
+import type { ChartSvgSeries, ChartSvgSpec } from '../src/core/panel/chartSvg';
 import { readChartColours, withAlpha, type ChartColours } from './chartTheme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Legend);
 
-export interface SeriesSpec {
-  readonly label: string;
-  readonly colour: string;
-  /** 'step': the value holds until the next point; 'scatter': points only. */
-  readonly kind: 'line' | 'step' | 'scatter';
-  readonly x: readonly number[];
-  /** null breaks a line (several curves can share one series). */
-  readonly y: readonly (number | null)[];
-  readonly band?: { readonly low: readonly number[]; readonly high: readonly number[] };
+/** A series as the SVG export draws it, plus what only the canvas needs (widths, points, tooltips). */
+export interface SeriesSpec extends ChartSvgSeries {
   readonly width?: number;
   readonly pointRadius?: number;
   readonly pointStyle?: 'circle' | 'triangle' | 'crossRot' | 'rect';

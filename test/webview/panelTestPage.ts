@@ -1,6 +1,6 @@
 /**
  * Serves the panel as VS Code would: an HTML shell under the extension's exact Content Security
- * Policy (the extension's own contentSecurityPolicy()), the test
+ * Policy (the extension's own panelHtml()), the test
  * bundle with a nonce, and media/panel/panel.css, from a 127.0.0.1 server that records every path
  * asked for (an `<img src=x>` that ran would show up as a request for /x).
  */
@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { contentSecurityPolicy } from '../../src/extension/webviewHtml';
+import { panelHtml } from '../../src/extension/webviewHtml';
 
 export interface PanelTestServer {
   readonly url: string;
@@ -53,21 +53,7 @@ function resolveFile(path: string, options: { bundleDir: string; mediaDir: strin
   return file && existsSync(file) ? file : undefined;
 }
 
-/** The same shell as panelHtml() of the extension, with the panel's stylesheet and the test bundle. */
+/** The extension's own panel shell, with the panel's stylesheet and the test bundle. */
 function pageHtml(cspSource: string, nonce: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(cspSource, nonce)}">
-<meta property="csp-nonce" content="${nonce}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="/media/panel/panel.css">
-<title>NAS study panel test</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p>Loading study…</p></main>
-<script nonce="${nonce}" src="/bundle/panel.js"></script>
-</body>
-</html>`;
+  return panelHtml({ cspSource, nonce, scriptUri: '/bundle/panel.js', styleUri: '/media/panel/panel.css', title: 'NAS study panel test' });
 }
