@@ -7,11 +7,11 @@
  */
 import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel } from './core/panel/panelModel';
 import type { TrialSortKey } from './core/panel/trialQuery';
-import type { StudyEvent } from './core/study/events';
+import type { StudyEvent } from './core/events/studyEvents';
 import type { StudySummary } from './core/study/studyRunner';
 import type { StudySpecInput } from './core/study/studySpec';
 
-export type { StudyEvent, StudyEventType } from './core/study/events';
+export type { StudyEvent, StudyEventType } from './core/events/studyEvents';
 export type { StudySummary } from './core/study/studyRunner';
 
 /** A message with a method name and its parameters. */

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { EventLogWriter } from '../core/study/eventLog';
-import type { EventSink } from '../core/study/events';
+import type { EventSink } from '../core/events/studyEvents';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
 import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
 import { runBaselineStudies } from './baselineStudies';

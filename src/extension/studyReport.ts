@@ -5,7 +5,7 @@
  * same file.
  */
 import type { EventLogContents } from '../core/study/eventLog';
-import type { StudyEvent } from '../core/study/events';
+import type { StudyEvent } from '../core/events/studyEvents';
 import { foldTrials } from '../core/study/trialTable';
 import { INCUMBENT_CHART_FILE, LLM_CALLS_CHART_FILE } from './studyCharts';
 import { formatError, formatHours } from './studyHeadline';

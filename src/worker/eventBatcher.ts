@@ -3,7 +3,7 @@
  * has passed since the last flush. The time check runs on push too, because a simulation that never
  * yields to the event loop would starve a timer; the timer covers the quiet tail (an LLM wait).
  */
-import type { StudyEvent } from '../core/study/events';
+import type { StudyEvent } from '../core/events/studyEvents';
 
 export interface EventBatcherOptions {
   readonly maxEvents?: number;

@@ -4,7 +4,7 @@
  * here before it reaches events.jsonl or the extension host. Only event types that carry free text
  * are inspected, so the per-result hot path costs one switch.
  */
-import type { EventSink, StudyEvent } from '../core/study/events';
+import type { EventSink, StudyEvent } from '../core/events/studyEvents';
 
 const REDACTED = '[redacted]';
 /** Shorter "keys" (placeholders, test values) would replace ordinary words. */

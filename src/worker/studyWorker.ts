@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTable } from '../core/benchmark/tableLoader';
 import { EventLogWriter } from '../core/study/eventLog';
-import type { StudyEvent } from '../core/study/events';
+import type { StudyEvent } from '../core/events/studyEvents';
 import { runStudy, type StudyProgress } from '../core/study/studyRunner';
 import { parseStudySpec } from '../core/study/studySpec';
 import { hasMethod, type StudyWorkerData, type WorkerStartCommand, type WorkerStartParams, type WorkerToHostMessage } from '../protocol';

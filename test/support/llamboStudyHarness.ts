@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { Benchmark } from '../../src/core/benchmark/benchmark';
 import { isValidCell, NUM_CELLS, toArchString, type Cell } from '../../src/core/nb201/searchSpace';
-import type { StudyEvent, TrialStartedEvent } from '../../src/core/study/events';
+import type { StudyEvent, TrialStartedEvent } from '../../src/core/events/studyEvents';
 import type { OracleSpec } from './llmResponders';
 
 /** An endpoint that is never contacted (studies given a `chat` function still need an llm section). */

@@ -9,7 +9,7 @@ import { DehbScheduler } from '../../src/core/schedulers/dehbScheduler';
 import { decodeCell } from '../../src/core/schedulers/differentialEvolution';
 import { InitialDesignStream } from '../../src/core/searchers/initialDesign';
 import { simulateStudy } from '../../src/core/sim/simulateStudy';
-import type { StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEventDraft } from '../../src/core/events/studyEvents';
 
 const TARGET: Cell = [3, 3, 1, 3, 2, 3];
 const OPTIONS = { rMin: 1, eta: 3, rMax: 27 };

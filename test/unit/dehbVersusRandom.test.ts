@@ -6,12 +6,13 @@ import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { defaultTablePath } from '../../src/core/benchmark/tablePaths';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import { createDehbPair } from '../../src/core/schedulers/dehbSearcher';
-import { createScheduler, type Scheduler } from '../../src/core/schedulers/scheduler';
+import type { Scheduler } from '../../src/core/schedulers/scheduler';
+import { createScheduler } from '../../src/core/schedulers/schedulerFactory';
 import { RandomSearcher } from '../../src/core/searchers/randomSearcher';
 import type { Searcher } from '../../src/core/searchers/searcher';
 import { simulateStudy, type SimulationSummary } from '../../src/core/sim/simulateStudy';
 import { bootstrapIqmCi, iqm, median } from '../../src/core/study/compareStats';
-import type { StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEventDraft } from '../../src/core/events/studyEvents';
 
 /**
  * DEHB on the bundled table, 5 h, 4 workers, seeds 0..29, configured the way studyRunner configures

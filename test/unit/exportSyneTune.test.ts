@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { toArchString } from '../../src/core/nb201/searchSpace';
-import type { StudyEvent, StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
 import type { StudyRecord } from '../../src/core/study/eventLog';
 import { ExportConflictError, exportStudy } from '../../src/core/study/studyExport';
 import { SYNE_TUNE_RESULT_COLUMNS, syneTuneExportFiles } from '../../src/core/study/syneTuneExport';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { redactingSink, redactText } from '../../src/worker/keyRedaction';
 
 const KEY = 'sk-proj-abcdef123456';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { defaultPromptsDir } from '../../src/core/llambo/promptTemplates';
-import type { LlmCallEvent, StudyEvent } from '../../src/core/study/events';
+import type { LlmCallEvent, StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
 import type { StudySpecInput } from '../../src/core/study/studySpec';
 import { FakeLlmServer, type FakeLlmHandle } from '../support/fakeLlmServer';

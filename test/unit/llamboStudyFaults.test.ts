@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import type { LlmCallEvent, StudyEvent } from '../../src/core/study/events';
+import type { LlmCallEvent, StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy, type StudySummary } from '../../src/core/study/studyRunner';
 import { chatCompletion, FakeLlmServer, type FakeReply, type FakeResponder } from '../support/fakeLlmServer';
 import { assertValidTrialStarts, benchmarkOracle, collectEvents, trialStarts } from '../support/llamboStudyHarness';

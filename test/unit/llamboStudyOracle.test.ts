@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy, type StudySummary } from '../../src/core/study/studyRunner';
 import {
   benchmarkOracle, collectEvents, meanStartedFinalError, median, rankSumTest, timeToReach, trialStarts, UNUSED_ENDPOINT,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { llmCallClipboardText, llmCallMarkdown } from '../../src/core/panel/llmCallMarkdown';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { makeFakeBenchmark } from '../support/fakeBenchmark';
 import { fakeChat, noiseReplier } from '../support/llmResponders';

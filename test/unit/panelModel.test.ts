@@ -6,7 +6,7 @@ import type { PanelModel } from '../../src/core/panel/panelModel';
 import { changedEdges } from '../../src/core/panel/cellPaths';
 import { spearman } from '../../src/core/panel/rankCorrelation';
 import { toArchString } from '../../src/core/nb201/searchSpace';
-import type { StudyEvent, StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { foldTrials } from '../../src/core/study/trialTable';
 import { makeFakeBenchmark } from '../support/fakeBenchmark';

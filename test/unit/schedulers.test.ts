@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearQuantile } from '../../src/core/schedulers/ashaScheduler';
-import { createScheduler, type Job, type NewTrialJob } from '../../src/core/schedulers/scheduler';
+import type { Job, NewTrialJob } from '../../src/core/schedulers/scheduler';
+import { createScheduler } from '../../src/core/schedulers/schedulerFactory';
 
 const OPTIONS = { rMin: 1, eta: 3, rMax: 200 };
 

@@ -7,10 +7,11 @@ import { defaultTablePath } from '../../src/core/benchmark/tablePaths';
 import { cellFromCode, toArchString } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import { linearQuantile } from '../../src/core/schedulers/ashaScheduler';
-import { createScheduler, type SchedulerKind } from '../../src/core/schedulers/scheduler';
+import type { SchedulerKind } from '../../src/core/schedulers/scheduler';
+import { createScheduler } from '../../src/core/schedulers/schedulerFactory';
 import type { Searcher } from '../../src/core/searchers/searcher';
 import { simulateStudy, type SimulationOptions, type SimulationSummary } from '../../src/core/sim/simulateStudy';
-import type { StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEventDraft } from '../../src/core/events/studyEvents';
 import { fakeError, makeFakeBenchmark } from '../support/fakeBenchmark';
 
 type Draft = StudyEventDraft;

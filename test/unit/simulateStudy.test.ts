@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellFromCode } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import { createScheduler, type SchedulerKind } from '../../src/core/schedulers/scheduler';
+import type { SchedulerKind } from '../../src/core/schedulers/scheduler';
+import { createScheduler } from '../../src/core/schedulers/schedulerFactory';
 import type { Searcher, SuggestRequest, Suggestion } from '../../src/core/searchers/searcher';
 import { simulateStudy, type SimulationOptions } from '../../src/core/sim/simulateStudy';
-import type { StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEventDraft } from '../../src/core/events/studyEvents';
 import { makeFakeBenchmark } from '../support/fakeBenchmark';
 
 type Draft = StudyEventDraft;

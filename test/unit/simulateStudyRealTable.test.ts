@@ -5,7 +5,7 @@ import type { Benchmark } from '../../src/core/benchmark/benchmark';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { defaultTablePath } from '../../src/core/benchmark/tablePaths';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import { createScheduler } from '../../src/core/schedulers/scheduler';
+import { createScheduler } from '../../src/core/schedulers/schedulerFactory';
 import type { Searcher } from '../../src/core/searchers/searcher';
 import { simulateStudy, type SimulationSummary } from '../../src/core/sim/simulateStudy';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableInfo } from '../../src/core/benchmark/benchmark';
 import { EventLogError, EventLogWriter, readEventLog } from '../../src/core/study/eventLog';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 
 const TABLE: TableInfo = { label: 'test table', kind: 'bundled-model-calibrated', path: '/data/t.bin.gz', provenanceNote: 'epochs 1-199 are model-generated' };
 

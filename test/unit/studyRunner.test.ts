@@ -8,7 +8,7 @@ import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { createSearcher } from '../../src/core/searchers/searcherFactory';
 import type { Searcher, SearcherContext } from '../../src/core/searchers/searcher';
 import { EventLogWriter, readEventLog } from '../../src/core/study/eventLog';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { syneTuneExportFiles } from '../../src/core/study/syneTuneExport';
 import { foldTrials } from '../../src/core/study/trialTable';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toArchString } from '../../src/core/nb201/searchSpace';
-import type { StudyEvent, StudyEventDraft } from '../../src/core/study/events';
+import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
 import { foldTrials } from '../../src/core/study/trialTable';
 
 function numbered(drafts: StudyEventDraft[]): StudyEvent[] {

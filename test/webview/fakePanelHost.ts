@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { IncumbentRun } from '../../src/core/panel/incumbentSeries';
 import { llmCallClipboardText, llmCallMarkdown } from '../../src/core/panel/llmCallMarkdown';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
 import type { HostToWebviewMessage, SaveFileParams, StudyHeadline, WebviewToHostMessage } from '../../src/protocol';
 

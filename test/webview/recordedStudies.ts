@@ -10,7 +10,7 @@ import { loadTable } from '../../src/core/benchmark/tableLoader';
 import type { Cell } from '../../src/core/nb201/searchSpace';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { IncumbentRun } from '../../src/core/panel/incumbentSeries';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { fakeChat, oracleReplier } from '../support/llmResponders';
 

@@ -4,7 +4,7 @@
  * the end for CSP violations, page errors and alerts; plus page helpers (canvas pixels, tabs).
  */
 import type { Browser, Page } from 'playwright-core';
-import type { StudyEvent } from '../../src/core/study/events';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { FakePanelHost, type FakePanelHostOptions } from './fakePanelHost';
 import type { PanelTestServer } from './panelTestPage';
 import { installVsCodeStub, THEMES, type StubWindow, type ThemeKind } from './vscodeThemeStub';

@@ -5,7 +5,7 @@
  * cancellation and a replay-strict cache miss (the stage's events are emitted first, so the log names
  * the request that missed); after a budget exhaustion no further request is sent.
  */
-import type { LlmCallEvent } from '../study/events';
+import type { LlmCallEvent } from '../events/studyEvents';
 import { describeError, isBudgetExhausted, isCancellation, isReplayMiss, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
 
 /** An `llmCall` event before the stream numbers and times it. */

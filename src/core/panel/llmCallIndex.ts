@@ -4,7 +4,7 @@
  * case-insensitive search over every prompt and reply, and the link from calls to the trials whose
  * cells they proposed or scored.
  */
-import type { LlmCallEvent } from '../study/events';
+import type { LlmCallEvent } from '../events/studyEvents';
 import type { LlmCallSummary, LlmCallText, LlmSearchHit } from './panelModel';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

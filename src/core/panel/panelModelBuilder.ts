@@ -6,7 +6,7 @@
  * webview's requests for the full text of an LLM call and for a search over all of them.
  */
 import { parseArchString } from '../nb201/searchSpace';
-import type { StudyEvent } from '../study/events';
+import type { StudyEvent } from '../events/studyEvents';
 import { LlmTally } from '../study/llmTally';
 import { changedEdges } from './cellPaths';
 import { incumbentSeries, type IncumbentRun } from './incumbentSeries';

@@ -3,7 +3,7 @@
  * promoted) and the promotion/stop marks the learning-curve chart draws at rung levels. Only
  * Hyperband-style schedulers open brackets; for the others the ledger stays empty.
  */
-import type { StudyEvent } from '../study/events';
+import type { StudyEvent } from '../events/studyEvents';
 import type { BracketLedger, RungMarkKind } from './panelModel';
 
 interface RungState { level: number; slots: number; filled: number; pending: number; promoted: number | null; complete: boolean }

@@ -3,7 +3,7 @@
  * at the rung levels it trained to (what rung correlation and surrogate calibration compare). Constant
  * work per event; remembers which trials changed so deltas carry only those.
  */
-import type { StudyEvent, TrialStartedEvent } from '../study/events';
+import type { StudyEvent, TrialStartedEvent } from '../events/studyEvents';
 import { isKeptEpoch } from './curveDecimation';
 import type { TrialCurve, TrialView, TrialViewStatus } from './panelModel';
 import type { Prediction } from './rungCorrelation';

@@ -4,10 +4,6 @@
  * continues, pauses or stops, and keeps a ledger of bracket openings and completed rungs.
  */
 import type { RungSpec } from './rungSystem';
-import { AshaScheduler } from './ashaScheduler';
-import { DehbScheduler } from './dehbScheduler';
-import { FifoScheduler } from './fifoScheduler';
-import { SyncHyperbandScheduler } from './syncHyperbandScheduler';
 
 export type SchedulerKind = 'sync-hyperband' | 'sync-sh' | 'asha' | 'fifo' | 'dehb';
 
@@ -78,15 +74,4 @@ export interface Scheduler {
   onResult(trialId: number, epoch: number, error: number): TrialDecision;
   /** Ledger entries since the previous call, oldest first. */
   takeLedger(): readonly LedgerEntry[];
-}
-
-export function createScheduler(kind: SchedulerKind, options: SchedulerOptions): Scheduler {
-  switch (kind) {
-    case 'sync-hyperband': return new SyncHyperbandScheduler(options, 'all-brackets');
-    case 'sync-sh': return new SyncHyperbandScheduler(options, 'first-bracket-only');
-    case 'asha': return new AshaScheduler(options);
-    case 'fifo': return new FifoScheduler(options);
-    case 'dehb': return new DehbScheduler(options);
-    default: throw new Error(`unknown scheduler kind: ${String(kind satisfies never)}`);
-  }
 }

@@ -1,6 +1,6 @@
 import type { Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
-import type { LlmCallEvent } from '../study/events';
+import type { LlmCallEvent } from '../events/studyEvents';
 
 /** What a searcher knows about the problem; given once, before the first suggestion. */
 export interface SearcherContext {

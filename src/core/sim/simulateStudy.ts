@@ -2,7 +2,7 @@ import type { Benchmark } from '../benchmark/benchmark';
 import type { SeededRandom } from '../random/seededRandom';
 import type { Scheduler } from '../schedulers/scheduler';
 import type { Searcher } from '../searchers/searcher';
-import type { StudyEventDraft } from '../study/events';
+import type { StudyEventDraft } from '../events/studyEvents';
 import type { ClockKind } from './clockModel';
 import type { DecisionTimeSettings } from './decisionTime';
 import { StudySimulation } from './studySimulation';

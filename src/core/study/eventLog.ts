@@ -6,7 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TableInfo } from '../benchmark/benchmark';
-import type { EventSink, StudyEvent, StudyStartedEvent } from './events';
+import type { EventSink, StudyEvent, StudyStartedEvent } from '../events/studyEvents';
 
 export const STUDY_FILE = 'study.json';
 export const EVENTS_FILE = 'events.jsonl';

@@ -2,7 +2,7 @@
  * The event stream of one study: numbers event drafts in emission order (seq from 0) and hands each
  * numbered event to every sink. With no sinks it only counts, so headless comparisons pay nothing.
  */
-import type { EventSink, StudyEvent, StudyEventDraft } from './events';
+import type { EventSink, StudyEvent, StudyEventDraft } from '../events/studyEvents';
 
 export class EventStream {
   private readonly sinks: EventSink[];

@@ -3,7 +3,7 @@
  * failures, refused cells, failed calls and fallbacks, plus the new configs they produced. Folding
  * events (rather than asking the client) means a replayed log gives the same numbers as the live run.
  */
-import type { StudyEvent } from './events';
+import type { StudyEvent } from '../events/studyEvents';
 
 export interface LlmStudyTotals {
   /** LLM requests made by the searcher (each one `llmCall` event; a cache hit counts as a request). */

@@ -4,13 +4,13 @@
  */
 import type { Benchmark } from '../benchmark/benchmark';
 import { SeededRandom } from '../random/seededRandom';
-import { createScheduler } from '../schedulers/scheduler';
+import { createScheduler } from '../schedulers/schedulerFactory';
 import type { LlmChat } from '../llambo/llmChat';
 import type { LlmTotals } from '../llm/llmTypes';
 import type { Searcher, SearcherNotice } from '../searchers/searcher';
 import { createSearcher, LLM_SEARCHERS, type SearcherOptions } from '../searchers/searcherFactory';
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
-import type { EventSink } from './events';
+import type { EventSink } from '../events/studyEvents';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
 import { createStudyLlmClient, type StudyLlmAccess } from './studyLlmClient';

@@ -5,7 +5,7 @@
 import { zipSync, strToU8 } from 'fflate';
 import { OPS, SYNE_TUNE_KEYS } from '../nb201/searchSpace';
 import { csvLine, type CsvValue } from './csvExport';
-import type { StudyEvent } from './events';
+import type { StudyEvent } from '../events/studyEvents';
 import type { StudyRecord } from './eventLog';
 
 export const SYNE_TUNE_RESULT_COLUMNS = [

@@ -2,7 +2,7 @@
  * Folds a study's events into one row per trial: what the trials table of the panel and the trials
  * CSV export show. One pass over the events, one Map lookup per trial event.
  */
-import type { StudyEvent } from './events';
+import type { StudyEvent } from '../events/studyEvents';
 
 /** Where a trial stands: running an epoch range, paused at a rung, or ended. */
 export type TrialStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
