@@ -7,6 +7,12 @@
  * responder answers at random. What this measures is the searcher's LLM traffic (requests and tokens
  * per new config) and how its per-rung batching hides latency, not the quality of any model.
  *
+ * The "realistic" section runs the same study against a realistic TEST DOUBLE (test/support/
+ * realisticResponder): the oracle's answers plus a narrow prior that keeps re-proposing well-known strong
+ * cells, written in the drifting forms genuine replies take. It reports the proposal yield, the
+ * duplicate share of the first (bracket-0) sampler stage, prompt tokens counted with gpt-tokenizer
+ * against an 8,192-token local-server window, and requests per new config.
+ *
  * Flags: --json (one JSON line), --llm-seeds N (default 3), --no-latency (skip the ~1 min latency run).
  */
 import { costOf, DEFAULT_PRICES } from '../src/core/llm/priceTable';
@@ -16,8 +22,13 @@ import { defaultTablePath } from '../src/core/benchmark/tablePaths';
 import type { Cell } from '../src/core/nb201/searchSpace';
 import { runStudy, type StudySummary } from '../src/core/study/studyRunner';
 import type { StudySpecInput } from '../src/core/study/studySpec';
+import { encode } from 'gpt-tokenizer';
+import type { StudyEvent } from '../src/core/events/studyEvents';
 import { FakeLlmServer, type FakeResponder } from '../test/support/fakeLlmServer';
+import { median } from '../test/support/llamboStudyHarness';
 import { noiseReplier, oracleReplier, serverResponder, type OracleSpec, type Replier } from '../test/support/llmResponders';
+import { narrowPriorOracleResponder, NARROW_PRIOR_SHARE } from '../test/support/realisticResponder';
+import { measureRealisticRun, runRealisticStudy, share, totalMeasures } from '../test/support/realisticStudy';
 
 const GOOD_CELLS = 2500;
 const LATENCY_MS = 800;
@@ -25,6 +36,8 @@ const CONCURRENCY = 4;
 const TARGET_REQUESTS_PER_CONFIG = 1;
 const PYTHON_REQUESTS_PER_CONFIG = 40;
 const PRICE_MODEL = 'gpt-4o-mini';
+/** Context window assumed for local OpenAI-compatible servers (issue 9's default guess for them). */
+const LOCAL_CONTEXT_WINDOW = 8192;
 
 /** Oracle over the table: truth = seed-mean error at the asked level; proposals from the best cells by final error. */
 function tableOracle(benchmark: TableBenchmark): OracleSpec {
@@ -150,6 +163,58 @@ async function modelled(benchmark: TableBenchmark, replier: Replier) {
   };
 }
 
+interface RealisticReport {
+  readonly seeds: number;
+  readonly narrowPriorShare: number;
+  readonly proposed: number;
+  readonly read: number;
+  readonly accepted: number;
+  readonly refused: Record<string, number>;
+  /** First sampler stage (the concurrent requests of bracket 0's first batch): duplicates among its proposals. */
+  readonly bracket0Requests: number;
+  readonly bracket0Proposed: number;
+  readonly bracket0Duplicates: number;
+  readonly bracket0DuplicateShare: number;
+  readonly bracket0IsBracketZero: boolean;
+  readonly promptTokensMedian: number;
+  readonly promptTokensMax: number;
+  readonly promptsOverWindow: number;
+  readonly prompts: number;
+  readonly contextWindow: number;
+  readonly requestsPerNewConfig: number;
+  readonly notProposedShare: number;
+  readonly fallbackShare: number;
+}
+
+/** Prompt tokens of every request, counted with gpt-tokenizer over the message contents (no chat-format overhead). */
+function promptTokenCounts(events: readonly StudyEvent[]): number[] {
+  return events.flatMap((e) => (e.type === 'llmCall' ? [e.messages.reduce((sum, m) => sum + encode(m.content).length, 0)] : []));
+}
+
+async function realistic(benchmark: TableBenchmark, seeds: number): Promise<RealisticReport> {
+  const measures = [];
+  const tokens: number[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const responder = narrowPriorOracleResponder(tableOracle(benchmark));
+    const run = await runRealisticStudy(benchmark, responder, seed, `bench-llm-realistic-s${seed}`);
+    measures.push(measureRealisticRun(run, responder));
+    tokens.push(...promptTokenCounts(run.events));
+  }
+  const t = totalMeasures(measures);
+  return {
+    seeds, narrowPriorShare: NARROW_PRIOR_SHARE,
+    proposed: t.yield.proposed, read: t.yield.read, accepted: t.yield.accepted, refused: t.yield.refused,
+    bracket0Requests: t.firstStage.requests, bracket0Proposed: t.firstStage.proposed,
+    bracket0Duplicates: t.firstStage.proposed - t.firstStage.distinct,
+    bracket0DuplicateShare: r3(share(t.firstStage.proposed - t.firstStage.distinct, t.firstStage.proposed)),
+    bracket0IsBracketZero: measures.every((m) => m.firstStage.bracket === 0),
+    promptTokensMedian: median(tokens), promptTokensMax: Math.max(...tokens),
+    promptsOverWindow: tokens.filter((n) => n > LOCAL_CONTEXT_WINDOW).length, prompts: tokens.length, contextWindow: LOCAL_CONTEXT_WINDOW,
+    requestsPerNewConfig: r3(share(t.requests, t.newConfigs)),
+    notProposedShare: r3(share(t.notProposed, t.llmTrials)), fallbackShare: r3(share(t.fallbacks, t.newConfigs)),
+  };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
@@ -162,7 +227,8 @@ async function main(): Promise<void> {
   const noiseTraffic = await traffic(benchmark, 'noise', noiseReplier, seeds);
   const timing = args.includes('--no-latency') ? null : await latency(benchmark, oracle);
   const clock = await modelled(benchmark, oracle);
-  const report = { table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, latency: timing, modelled: clock };
+  const drift = await realistic(benchmark, seeds);
+  const report = { table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, latency: timing, modelled: clock, realistic: drift };
   if (json) { console.log(JSON.stringify(report)); return; }
 
   const ok = (pass: boolean) => (pass ? 'ok' : 'OVER TARGET');
@@ -189,6 +255,21 @@ async function main(): Promise<void> {
   }
   console.log(`Modelled decision time (${clock.secondsPerLlmCall} s per LLM request charged to the simulated clock, ${CONCURRENCY} at a time, seed 0): ` +
     `${clock.trialsModelled} trials started vs ${clock.trialsIgnored} with LLM time ignored; best error @200 ${clock.bestErrorAtMaxModelled} vs ${clock.bestErrorAtMaxIgnored}.`);
+  printRealistic(drift);
+}
+
+function printRealistic(d: RealisticReport): void {
+  const refused = Object.entries(d.refused).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none';
+  console.log(`Realistic TEST DOUBLE (not an LLM: the oracle's answers, ${Math.round(100 * d.narrowPriorShare)}% of each proposal from a narrow prior of ` +
+    `well-known cells, written in drifting reply forms; same study, seeds 0-${d.seeds - 1}):`);
+  console.log(`  proposal yield: ${d.proposed} cells proposed, ${d.read} read, ${d.accepted} accepted; refused: ${refused}`);
+  console.log(`  bracket-0 duplicate share: ${d.bracket0Duplicates} of ${d.bracket0Proposed} ` +
+    `proposals of the first sampler stage (${d.bracket0Requests / d.seeds} concurrent requests per seed${d.bracket0IsBracketZero ? ', bracket 0' : ', NOT all in bracket 0'}) ` +
+    `were duplicates = ${(100 * d.bracket0DuplicateShare).toFixed(1)}%`);
+  console.log(`  prompt tokens (gpt-tokenizer, message contents): median ${d.promptTokensMedian}, max ${d.promptTokensMax}; ` +
+    `${d.promptsOverWindow} of ${d.prompts} prompts over a ${d.contextWindow}-token local-server window`);
+  console.log(`  ${d.requestsPerNewConfig} LLM requests per new config (target <= ${TARGET_REQUESTS_PER_CONFIG}: ${d.requestsPerNewConfig <= TARGET_REQUESTS_PER_CONFIG ? 'ok' : 'OVER TARGET'}); ` +
+    `LLM trials not training a proposed cell ${(100 * d.notProposedShare).toFixed(1)}%, fallbacks ${(100 * d.fallbackShare).toFixed(1)}% of new trials`);
 }
 
 function r3(value: number, digits = 3): number {

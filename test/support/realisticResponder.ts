@@ -10,7 +10,7 @@
  */
 import { cellCode, NUM_EDGES, NUM_OPS, OPS, type Cell } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import type { LlamboRequestView, Replier } from './llmResponders';
+import { oracleReplier, type LlamboRequestView, type OracleSpec, type Replier } from './llmResponders';
 import { driftCells, driftPredictions, type DriftedReply } from './replyDrift';
 
 export type ReplyIntent =
@@ -180,4 +180,12 @@ export function narrowPriorIntent(base: IntentSource, spec: NarrowPriorSpec): In
     }
     return { kind: 'cells', cells };
   };
+}
+
+/** Share of each proposal reply drawn from the favourite cells (the corpus replies re-propose 3-5 of 14-20). */
+export const NARROW_PRIOR_SHARE = 0.3;
+
+/** The study double of the tests and the bench: the oracle's answers, a narrow prior over FAVOURITE_CELLS, drifting forms. */
+export function narrowPriorOracleResponder(oracle: OracleSpec, share = NARROW_PRIOR_SHARE): RealisticResponder {
+  return realisticResponder(narrowPriorIntent(intentFromCanonicalReplier(oracleReplier(oracle)), { favourites: FAVOURITE_CELLS, share }));
 }

@@ -6,8 +6,7 @@ import { parseOpName } from '../../src/core/nb201/opAliases';
 import { EDGES, OPS, type Cell } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import { benchmarkOracle } from '../support/llamboStudyHarness';
-import { oracleReplier } from '../support/llmResponders';
-import { FAVOURITE_CELLS, intentFromCanonicalReplier, narrowPriorIntent, realisticResponder } from '../support/realisticResponder';
+import { narrowPriorOracleResponder } from '../support/realisticResponder';
 import { measureRealisticRun, pct, runRealisticStudy, summaryLine, totalMeasures, type RealisticMeasures } from '../support/realisticStudy';
 import { CELL_FORM_WEIGHTS, driftCells, driftPredictions, PREDICTION_FORM_WEIGHTS } from '../support/replyDrift';
 
@@ -22,14 +21,9 @@ import { CELL_FORM_WEIGHTS, driftCells, driftPredictions, PREDICTION_FORM_WEIGHT
 const benchmark = loadTable();
 const SEEDS = [0, 1, 2];
 const MAX_FALLBACK_SHARE = 0.05;
-/** Share of each proposal reply drawn from the favourite cells (the corpus replies re-propose 3-5 of 14-20). */
-const NARROW_PRIOR_SHARE = 0.3;
 const TODO = { todo: 'issue 9: fixed on another branch' };
 
-const newResponder = () => realisticResponder(narrowPriorIntent(
-  intentFromCanonicalReplier(oracleReplier(benchmarkOracle(benchmark, 2500))),
-  { favourites: FAVOURITE_CELLS, share: NARROW_PRIOR_SHARE },
-));
+const oracle = benchmarkOracle(benchmark, 2500);
 
 let measured: Promise<RealisticMeasures[]> | undefined;
 
@@ -38,7 +32,7 @@ function studies(): Promise<RealisticMeasures[]> {
   measured ??= (async () => {
     const out: RealisticMeasures[] = [];
     for (const seed of SEEDS) {
-      const responder = newResponder();
+      const responder = narrowPriorOracleResponder(oracle);
       out.push(measureRealisticRun(await runRealisticStudy(benchmark, responder, seed, `realistic-${seed}`), responder));
     }
     console.log(summaryLine(totalMeasures(out)));
