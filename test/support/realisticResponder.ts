@@ -8,6 +8,7 @@
  * The source is pluggable (`IntentSource`): any Replier that answers in the canonical JSON format (the
  * oracle of llmResponders, a narrow-prior responder) becomes one through `intentFromCanonicalReplier`.
  */
+import type { LlmChatRequest } from '../../src/core/llambo/llmChat';
 import { cellCode, NUM_EDGES, NUM_OPS, OPS, type Cell } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import { oracleReplier, type LlamboRequestView, type OracleSpec, type Replier } from './llmResponders';
@@ -20,7 +21,7 @@ export type ReplyIntent =
   | { readonly kind: 'labels'; readonly text: string };
 
 /** What the "model" means to answer to one request. */
-export type IntentSource = (view: LlamboRequestView) => ReplyIntent;
+export type IntentSource = (view: LlamboRequestView, request: LlmChatRequest) => ReplyIntent;
 
 export interface RecordedReply {
   readonly kind: ReplyIntent['kind'];
@@ -51,8 +52,8 @@ function opIndex(name: unknown, where: string): number {
 
 /** Reads a reply in the asked canonical JSON format; anything else is a bug in the wrapped replier. */
 export function intentFromCanonicalReplier(replier: Replier): IntentSource {
-  return (view) => {
-    const text = replier(view, { messages: [] });
+  return (view, request) => {
+    const text = replier(view, request);
     if (view.kind === 'labels') return { kind: 'labels', text };
     let json: { cells?: { edges?: unknown[] }[]; predictions?: { id?: unknown; error?: unknown }[] };
     try {
@@ -102,8 +103,8 @@ const meantError = (value: number) => Number(value.toFixed(4));
 
 export function realisticResponder(source: IntentSource): RealisticResponder {
   const records = new Map<string, RecordedReply>();
-  const replier: Replier = (view) => {
-    const intent = source(view);
+  const replier: Replier = (view, request) => {
+    const intent = source(view, request);
     const rng = new SeededRandom(view.hash).derive('reply-drift');
     if (intent.kind === 'labels') {
       records.set(intent.text, { kind: 'labels', form: 'canonical', think: 'none', proposed: [], thinkOnly: [], unusable: [], predictions: new Map() });
@@ -160,8 +161,8 @@ export interface NarrowPriorSpec {
  * and labels come from the base unchanged.
  */
 export function narrowPriorIntent(base: IntentSource, spec: NarrowPriorSpec): IntentSource {
-  return (view) => {
-    const intent = base(view);
+  return (view, request) => {
+    const intent = base(view, request);
     if (intent.kind !== 'cells') return intent;
     const rng = new SeededRandom(view.hash).derive('narrow-prior');
     const want = Math.round(spec.share * intent.cells.length);
