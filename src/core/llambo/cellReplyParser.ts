@@ -222,9 +222,9 @@ function cellsInText(text: string): RawCell[] {
   return found.sort((a, b) => a.at - b.at);
 }
 
-/** Entries of one `## ... ##` line: "0->1: op" keeps its label; "name: op" without a label is just the op. */
+/** Entries of one `## ... ##` line (a comma inside `(0,1)` separates nothing): "0->1: op" keeps its label; "name: op" without a label is just the op. */
 function hashEntries(body: string): string[] {
-  return body.split(/[,;|]/).map((part) => {
+  return body.split(/[,;|](?![^()]*\))/).map((part) => {
     if (labelledEntry(part)) return part.trim();
     const colon = part.lastIndexOf(':');
     return (colon >= 0 ? part.slice(colon + 1) : part).trim();

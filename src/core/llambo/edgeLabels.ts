@@ -71,7 +71,8 @@ const ENTRY_AT_START = new RegExp(String.raw`^\s*(${LABEL_SOURCE})\s*[:=]\s*(.*)
 
 /**
  * Runs of `label: op` entries in prose ("0->1: conv3x3, 1->2: skip, ..."), one run per cell: entries
- * separated only by commas, semicolons, bars, bullets, "and" or white space belong together; any other
+ * separated only by commas, semicolons, bars, bullets, "and", a parenthetical aside or white space belong
+ * together; any other
  * text, or a line break once a run has six entries, starts a new run. Runs of fewer than four entries are
  * remarks about edges, not cells. An op is up to three words; the caller resolves its name.
  */
@@ -97,4 +98,4 @@ export function labelledRuns(text: string): { entries: LabelledOp[]; at: number;
 
 const OP_WORDS = String.raw`[\w×-]+(?:[ \t]+(?!and\b)[\w×-]+){0,2}`;
 const PROSE_ENTRY = new RegExp(String.raw`(?<![\w.>-])(${LABEL_SOURCE})\s*[:=]\s*\**(${OP_WORDS})`, 'gi');
-const RUN_GAP = /^[\s,;|*•\-.`'")]*(?:and\b[\s,;|*•\-]*)?[\s`'"(]*$/i;
+const RUN_GAP = /^(?:[\s,;|*•.`'"-]|\([^()\n]*\)|\band\b)*$/i;
