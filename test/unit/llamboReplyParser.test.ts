@@ -265,3 +265,9 @@ test('predictions: accuracy is converted only where the reply says so, never fro
   const namedError = parsePredictionsReply('The predicted accuracy is high, but here are errors: {"predictions": [{"id": "c1", "error": 0.9}]}', ids);
   assert.deepEqual(close(namedError.values), [['c1', 0.9]], 'a value keyed "error" is an error whatever the prose says');
 });
+
+test('several answers: a cell quoted after the predictions is not an answer that displaces them', () => {
+  const ids = ['c1', 'c2'];
+  const parsed = parsePredictionsReply(`{"predictions": [{"id": "c1", "error": 0.2}, {"id": "c2", "error": 0.3}]}\nc1 is ${BEST_NAMES}, a strong cell.`, ids);
+  assert.deepEqual([...parsed.values], [['c1', 0.2], ['c2', 0.3]]);
+});

@@ -5,7 +5,8 @@
  * lists of {"edge": "1->2", "op": ...} or "1->2: op" entries, labelled `## ... ##` lines and prose runs
  * ("0->1: conv3x3, 1->2: skip, ..."). Labelled ops are placed by their labels, in whatever order they
  * come; unlabelled lists are in the documented edge order. A cell with a missing, repeated or unknown
- * label is refused with that reason, as is one with labels on only some of its ops.
+ * label is refused with that reason, as is one with labels on only some of its ops. Cells outside JSON
+ * are read only when the reply holds no JSON cell.
  *
  * Reasoning (`<think>` blocks) is blanked first (reasoningText.ts); of several complete answers the last
  * wins, while JSON-lines items all count (jsonExtraction.ts). Loose op names go through the alias table;

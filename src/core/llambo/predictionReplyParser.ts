@@ -103,11 +103,13 @@ function unnamedValuesAre(text: string, raws: readonly RawPrediction[], notes: s
 /** The asked ids, matched in any case and from bare numbers (`12`, `C12`, `**c12**` are c12). */
 class CandidateIds {
   private readonly byKey: Map<string, string>;
+  private readonly asked: Set<string>;
   constructor(ids: readonly string[]) {
     this.byKey = new Map(ids.map((id) => [id.toLowerCase(), id]));
+    this.asked = new Set(ids);
   }
   has(id: string): boolean {
-    return [...this.byKey.values()].includes(id);
+    return this.asked.has(id);
   }
   /** The asked id a reply's id stands for, else the reply's id tidied (for the rejection). */
   canonical(raw: unknown): string | undefined {
@@ -121,10 +123,10 @@ class CandidateIds {
     return id !== undefined && this.has(id);
   }
   get count(): number {
-    return this.byKey.size;
+    return this.asked.size;
   }
   get list(): string[] {
-    return [...this.byKey.values()];
+    return [...this.asked];
   }
 }
 
@@ -160,9 +162,15 @@ function rawPredictions(text: string, ids: CandidateIds, notes: string[]): RawPr
  */
 const PREDICTION_LINE = /(?<![\w.])[*_`"']*(c\d+)[*_`"']*\s*(?::|->|→|=|–|-)\s*[*_`"']*\s*(?:(error|err|accuracy|acc)\s*[:=]?\s*)?[*_`"']*\s*(-?\d*\.?\d+(?:e-?\d+)?|NaN|null)\s*(%)?(?:[*_`"']*\s*(error|accuracy|acc)\b)?/gi;
 
-/** A value holding a whole answer: a predictions list or map, an id-keyed map, a positional list. */
+/**
+ * A value holding a whole answer: a predictions list or map, an id-keyed map, a list of id entries, a
+ * positional list of numbers. A quoted cell (a list of op names) is none, so it cannot displace the answer.
+ */
 function isPredictionCollection(value: unknown, ids: CandidateIds): boolean {
-  if (Array.isArray(value)) return value.length > 0;
+  if (Array.isArray(value)) {
+    return value.length > 0 && (value.every((v) => typeof v === 'number' || (typeof v === 'string' && Number.isFinite(toNumber(v).value))) ||
+      value.every((v) => v !== null && typeof v === 'object' && 'id' in v));
+  }
   if (!value || typeof value !== 'object') return false;
   const obj = value as Record<string, unknown>;
   if ([...LIST_KEYS, ...ACCURACY_LIST_KEYS].some((k) => obj[k] !== null && typeof obj[k] === 'object')) return true;

@@ -41,8 +41,10 @@ export function answerOfReply(reply: string): ReplyAnswer {
         blocks++;
       }
     } else {
+      // Blocks closed before a lone closing tag lie inside the thought it ends.
       spans.length = 0;
       spans.push([0, end]);
+      blocks = 0;
       notes.push(`text before a lone </${m[2].toLowerCase()}> read as reasoning`);
     }
   }
