@@ -178,6 +178,7 @@ test('edge labels: every label form, in any order, in ## ## lines, strings, keye
     '## op_2_to_3: conv1x1, op_0_to_3: skip, op_0_to_1: conv3x3, op_1_to_3: conv3x3, op_1_to_2: conv3x3, op_0_to_2: conv3x3 ##',
     '## e23: conv1x1, e03: skip, e01: conv3x3, e13: conv3x3, e12: conv3x3, e02: conv3x3 ##',
     '## edge 6: conv1x1, edge 4: skip, edge 1: conv3x3, edge 5: conv3x3, edge 3: conv3x3, edge 2: conv3x3 ##',
+    '{"e6": "conv1x1", "e4": "skip", "e1": "conv3x3", "e5": "conv3x3", "e3": "conv3x3", "edge_2": "conv3x3"}',
     '## hp_x5: conv1x1, hp_x3: skip, hp_x0: conv3x3, hp_x4: conv3x3, hp_x2: conv3x3, hp_x1: conv3x3 ##',
     '## x5 = conv1x1, x3 = skip, x0 = conv3x3, x4 = conv3x3, x2 = conv3x3, x1 = conv3x3 ##',
     '["2->3: nor_conv_1x1", "0->3: skip_connect", "0->1: nor_conv_3x3", "1->3: nor_conv_3x3", "1->2: nor_conv_3x3", "0->2: nor_conv_3x3"]',

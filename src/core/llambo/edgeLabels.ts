@@ -2,7 +2,7 @@
  * Edge labels in replies, and ops placed on edges by their labels rather than by position, so a reply
  * that lists edges in another order still yields the cell it proposed.
  *
- * A label is one of: `0->1`, `0→1`, `0-1`, `0 to 1`, `(0,1)`, `op_0_to_1`, `e01`, `edge 0->1`, `edge 1`
+ * A label is one of: `0->1`, `0→1`, `0-1`, `0 to 1`, `(0,1)`, `op_0_to_1`, `e01`, `edge 0->1`, `edge 1` / `e1`
  * (1-based, in the documented edge order 0->1, 0->2, 1->2, 0->3, 1->3, 2->3, as the prompts number them),
  * `hp_x0` / `x0` (0-based Syne Tune keys). Something shaped like a label that names no edge of the cell
  * (`2->1`, `edge 7`, `x6`) is an unknown label, which refuses the cell rather than being skipped.
@@ -16,7 +16,7 @@ export type EdgeLabel = { readonly edge: number } | { readonly unknown: string }
 /** `0->1`, `0 to 1`, `(0,1)`: a bare comma only inside parentheses, so prose like "1, 2: x" is no label. */
 const PAIR = String.raw`\(?\s*(\d)\s*(?:->|→|-|–|to|(?<=\(\s*\d\s*),)\s*(\d)\s*\)?`;
 /** Label forms (source text, no anchors), each alternative with its own capture groups. */
-const LABEL_SOURCE = String.raw`(?:(?:hp_)?x(\d+)|op_(\d)_to_(\d)|e_?(\d)(\d)(?!\d)|edge[\s_]*(?:${PAIR}|(\d+))|${PAIR})`;
+const LABEL_SOURCE = String.raw`(?:(?:hp_)?x(\d+)|op_(\d)_to_(\d)|e_?(\d)(\d)(?!\d)|edge[\s_]*${PAIR}|(?:edge[\s_]*|e_?)(\d+)|${PAIR})`;
 const ANCHORED_LABEL = new RegExp(String.raw`^\s*${LABEL_SOURCE}\s*$`, 'i');
 
 /** The edge a label names; undefined when the text is not a label at all. */
