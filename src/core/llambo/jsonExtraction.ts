@@ -3,6 +3,14 @@
  * prose (several of them for JSON-lines replies). Common near-JSON is repaired before giving up:
  * trailing commas, single quotes, unquoted keys, Python literals, bare NaN/Infinity (kept as strings so
  * the caller can say "NaN" in its rejection reason).
+ *
+ * Which values are the answer (`answerJsonValues`): a reply may hold several JSON values. A value that
+ * has the whole asked shape (a "collection": {"cells": [...]}, {"predictions": [...]}, an id-keyed map,
+ * a list of cells) is a complete answer, and the **last complete collection anywhere in the reply wins**:
+ * earlier ones are drafts ("first attempt ... actually, final answer:"), and single items around it are
+ * quotes or remarks. A truncated collection does not parse, so it is not complete; only its entries are
+ * seen, as items. When there is no collection, every item counts (JSON-lines replies, one cell or one
+ * prediction per value), taken from the fenced blocks when those hold JSON, else from the whole reply.
  */
 
 /** JSON values found in `text`, in order of appearance; [] when there is none. */
@@ -20,6 +28,22 @@ export function extractJsonValues(text: string): unknown[] {
     if (values.length > 0) return values;
   }
   return balancedSegments(trimmed);
+}
+
+export interface JsonAnswer {
+  readonly values: unknown[];
+  /** Complete collections before the one kept (drafts). */
+  readonly earlierAnswers: number;
+}
+
+/** The JSON values that answer the request, by the rule in the module comment. */
+export function answerJsonValues(text: string, isCollection: (value: unknown) => boolean): JsonAnswer {
+  const trimmed = text.trim();
+  const whole = parseLenient(trimmed);
+  const everywhere = whole.ok ? [whole.value] : balancedSegments(trimmed);
+  const collections = everywhere.filter(isCollection);
+  if (collections.length > 0) return { values: [collections[collections.length - 1]], earlierAnswers: collections.length - 1 };
+  return { values: extractJsonValues(text), earlierAnswers: 0 };
 }
 
 /** Every top-level balanced {...} or [...] segment that parses (leniently). */
