@@ -21,7 +21,6 @@ import { CELL_FORM_WEIGHTS, driftCells, driftPredictions, PREDICTION_FORM_WEIGHT
 const benchmark = loadTable();
 const SEEDS = [0, 1, 2];
 const MAX_FALLBACK_SHARE = 0.05;
-const TODO = { todo: 'issue 9: fixed on another branch' };
 
 const oracle = benchmarkOracle(benchmark, 2500);
 
@@ -119,16 +118,16 @@ async function assertNoneOnAnySeed(count: (m: RealisticMeasures) => number, desc
   assert.equal(total, 0, runs.map((m) => `seed ${m.seed}: ${describe(m)}`).join('; '));
 }
 
-test('realistic double study: every LLM trial trains exactly a cell its call proposed in the final answer (no edge swap)', TODO, () =>
+test('realistic double study: every LLM trial trains exactly a cell its call proposed in the final answer (no edge swap)', () =>
   assertNoneOnAnySeed((m) => m.notProposed, (m) =>
     `${m.notProposed} of ${m.llmTrials} LLM trials (${pct(m.notProposed, m.llmTrials)}) trained a cell their call did not propose, ` +
     `${m.edgeSwaps} of them a proposed cell with its edges swapped`));
 
-test('realistic double study: nothing named only in a think block is trained', TODO, () =>
+test('realistic double study: nothing named only in a think block is trained', () =>
   assertNoneOnAnySeed((m) => m.thinkOnlyTrained, (m) =>
     `${m.thinkOnlyTrained} of ${m.llmTrials} LLM trials trained a cell their call named only as a rejected draft in its think block`));
 
-test('realistic double study: the surrogate recorded exactly the predictions the double meant', TODO, () =>
+test('realistic double study: the surrogate recorded exactly the predictions the double meant', () =>
   assertNoneOnAnySeed((m) => m.predictions.meant - m.predictions.equal, (m) =>
     `of ${m.predictions.meant} meant predictions ${m.predictions.equal} were read as meant, ${m.predictions.differ} with another value, ` +
     `${m.predictions.missing} not at all (${m.imputedCandidates} candidates imputed, ${m.parseFailures} parse failures in ${m.requests} requests)`));
