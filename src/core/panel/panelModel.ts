@@ -4,51 +4,12 @@
  * strings, arrays) so it crosses postMessage unchanged; long arrays are flat (x[], y[]) rather than
  * arrays of objects, which keeps 5,000-trial studies small to send and quick to clone.
  */
+import type { TrialCurve, TrialRow } from '../readModel/trialRows';
 import type { LlmStudyTotals } from '../study/llmTally';
 
-/** Where a trial stands: running an epoch range, paused at a rung, or ended. */
-export type TrialViewStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
-
-/** One row of the trials table. */
-export interface TrialView {
-  readonly id: number;
-  readonly arch: string;
-  /** Op index per edge (edge order 0->1, 0->2, 1->2, 0->3, 1->3, 2->3). */
-  readonly ops: readonly number[];
-  /** Bracket id the trial was started in, and that bracket's type (0 = most rungs; null without brackets). */
-  readonly bracket: number;
-  readonly bracketType: number | null;
-  /** Rung index reached: 0 at the start, +1 per promotion. */
-  readonly rung: number;
-  /** Highest epoch with a result (0 before the first one). */
-  readonly epochs: number;
-  readonly seed: number;
-  /** Isomorphism class (cells with equal ids compute the same function); null when unknown. */
-  readonly iso: number | null;
-  /** Where the searcher got the cell: 'llambo', 'warmstart', 'fallback-mutation', ... (null for baselines). */
-  readonly source: string | null;
-  /** LLAMBO surrogate prediction at `level` and the expected improvement it gave. */
-  readonly predictedMean: number | null;
-  readonly predictedStd: number | null;
-  readonly ei: number | null;
-  readonly level: number | null;
-  /** LLM calls that proposed and scored the cell. */
-  readonly callIds: readonly string[];
-  /** Error at `epochs` (null before a result or when it failed) and the lowest error reported. */
-  readonly error: number | null;
-  readonly bestError: number | null;
-  readonly status: TrialViewStatus;
-  readonly fallback: boolean;
-  readonly startTime: number;
-}
-
-/** A trial's learning curve, decimated: flat (epoch, error) pairs; error null where a result failed. */
-export interface TrialCurve {
-  readonly id: number;
-  readonly bracketType: number | null;
-  readonly epochs: readonly number[];
-  readonly errors: readonly (number | null)[];
-}
+/** One row of the trials table: the read model's trial row as is. */
+export type TrialView = TrialRow;
+export type { TrialCurve };
 
 export type RungMarkKind = 'promoted' | 'stopped' | 'completed';
 

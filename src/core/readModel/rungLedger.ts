@@ -4,7 +4,7 @@
  * Hyperband-style schedulers open brackets; for the others the ledger stays empty.
  */
 import type { StudyEvent } from '../events/studyEvents';
-import type { BracketLedger, RungMarkKind } from './panelModel';
+import type { BracketLedger, RungMarkKind } from '../panel/panelModel';
 
 interface RungState { level: number; slots: number; filled: number; pending: number; promoted: number | null; complete: boolean }
 interface BracketState { bracket: number; bracketType: number; rungs: RungState[] }
@@ -32,7 +32,7 @@ export class MarkColumns {
   }
 }
 
-export class RungLedgerFold {
+export class RungLedger {
   private readonly brackets = new Map<number, BracketState>();
   /** Bracket id -> type, for colouring trials by bracket type. */
   readonly bracketTypes = new Map<number, number>();

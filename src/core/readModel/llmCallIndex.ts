@@ -5,7 +5,7 @@
  * cells they proposed or scored.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
-import type { LlmCallSummary, LlmCallText, LlmSearchHit } from './panelModel';
+import type { LlmCallSummary, LlmCallText, LlmSearchHit } from '../panel/panelModel';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StudyEvent } from '../../src/core/events/studyEvents';
-import { redactingSink, redactText } from '../../src/worker/keyRedaction';
+import { SecretRedactor } from '../../src/core/llm/secretRedactor';
+import { redactingSink } from '../../src/core/study/eventRedaction';
 
 const KEY = 'sk-proj-abcdef123456';
 
@@ -27,6 +28,7 @@ test('without a key (or with a placeholder too short to be one) events pass thro
     redactingSink(key, [(e) => out.push(e)])(event);
     assert.equal(out[0], event);
   }
-  assert.equal(redactText(`a ${KEY} b ${KEY}`, KEY), 'a [redacted] b [redacted]');
-  assert.equal(redactText('nothing here', KEY), 'nothing here');
+  const redactor = new SecretRedactor([KEY]);
+  assert.equal(redactor.redact(`a ${KEY} b ${KEY}`), 'a [redacted] b [redacted]');
+  assert.equal(redactor.redact('nothing here'), 'nothing here');
 });
