@@ -5,6 +5,7 @@
  */
 import type { TrialView } from '../../src/core/panel/panelModel';
 import { queryTrials } from '../../src/core/panel/trialQuery';
+import { TRIAL_STATUSES } from '../../src/core/readModel/trialRows';
 import { trialsCsv, type TrialsContext } from '../../src/core/study/csvExport';
 import { cellThumbnail } from '../cellGraphics';
 import { el } from '../elementBuilder';
@@ -15,7 +16,7 @@ import { button, checkbox, dropdown, textField } from '../toolkit';
 import { VirtualTable, type Column } from '../virtualTable';
 import { TrialDetail } from './trialDetail';
 
-const STATUS_CHOICES = ['all', 'running', 'paused', 'completed', 'stopped', 'failed'].map((s) => ({ value: s, label: s === 'all' ? 'All statuses' : s }));
+const STATUS_CHOICES = ['all', ...TRIAL_STATUSES].map((s) => ({ value: s, label: s === 'all' ? 'All statuses' : s }));
 
 const COLUMNS: readonly Column<TrialView>[] = [
   { key: 'id', label: 'Trial', sortable: true, cell: (t) => `#${t.id}` },

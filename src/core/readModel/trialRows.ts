@@ -7,8 +7,9 @@
 import type { StudyEvent, TrialStartedEvent, TrialStoppedEvent } from '../events/studyEvents';
 import { isKeptEpoch } from './curveDecimation';
 
-/** Where a trial stands: running an epoch range, paused at a rung, or ended. */
-export type TrialStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
+/** Where a trial stands: running an epoch range, paused at a rung, or ended (reached r_max, stopped, failed). */
+export const TRIAL_STATUSES = ['running', 'paused', 'completed', 'stopped', 'failed'] as const;
+export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 
 export type TrialStopReason = TrialStoppedEvent['reason'];
 
