@@ -6,7 +6,17 @@
 import { parseArchString } from '../nb201/searchSpace';
 import type { IncumbentChangedEvent } from '../events/studyEvents';
 import { changedEdges } from '../panel/cellPaths';
-import type { IncumbentStep } from '../panel/panelModel';
+
+/** One new incumbent, with the edges that differ from the previous incumbent's cell. */
+export interface IncumbentStep {
+  readonly trialId: number;
+  readonly time: number;
+  readonly epoch: number;
+  readonly error: number;
+  readonly arch: string;
+  readonly ops: readonly number[];
+  readonly changedEdges: readonly number[];
+}
 
 export class IncumbentPath {
   readonly steps: IncumbentStep[] = [];
