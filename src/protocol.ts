@@ -7,6 +7,7 @@
  */
 import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel } from './core/panel/panelModel';
 import type { TrialSortKey } from './core/panel/trialQuery';
+import type { TrialStatus } from './core/readModel/trialRows';
 import type { StudyEvent } from './core/events/studyEvents';
 import type { StudySummary } from './core/study/studyRunner';
 import type { StudySpecInput } from './core/study/studySpec';
@@ -194,7 +195,7 @@ export interface PanelViewState extends PanelState {
   readonly tab: PanelTab;
   readonly selectedTrialId: number | null;
   readonly trialFilter: string;
-  readonly statusFilter: 'all' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
+  readonly statusFilter: 'all' | TrialStatus;
   readonly fallbackOnly: boolean;
   readonly sort: { readonly column: TrialSortColumn; readonly descending: boolean };
   readonly logTime: boolean;

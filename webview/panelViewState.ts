@@ -2,10 +2,11 @@
  * The panel's UI state (tab, selection, filters) with its defaults, and the reading of a state restored
  * by VS Code: anything missing or malformed falls back to the default instead of breaking the panel.
  */
+import { TRIAL_STATUSES } from '../src/core/readModel/trialRows';
 import { PANEL_TABS, type PanelTab, type PanelViewState, type TrialSortColumn } from '../src/protocol';
 
 const SORT_COLUMNS: readonly TrialSortColumn[] = ['id', 'bracket', 'rung', 'epochs', 'seed', 'iso', 'predictedMean', 'ei', 'error', 'status', 'fallback'];
-const STATUS_FILTERS: readonly PanelViewState['statusFilter'][] = ['all', 'running', 'paused', 'completed', 'stopped', 'failed'];
+const STATUS_FILTERS: readonly PanelViewState['statusFilter'][] = ['all', ...TRIAL_STATUSES];
 
 export function defaultViewState(studyId = ''): PanelViewState {
   return {

@@ -1,17 +1,19 @@
-/** `export`: writes a saved study (study.json + events.jsonl) in Syne Tune, CSV or JSONL format. */
+/** `export`: writes a saved study (study.json + events.jsonl) into a folder, as the extension's "Export results" does. */
 import { resolve } from 'node:path';
 import { readEventLog } from '../core/study/eventLog';
-import { EXPORT_FORMATS, ExportConflictError, exportStudy } from '../core/study/studyExport';
+import { EXPORT_FORMATS, ExportConflictError, studyExportOptions, writeStudyExport } from '../core/study/studyExport';
 import { choiceFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 
-export const EXPORT_HELP = `Usage: node dist/cli.js export --study DIR --format synetune|csv|jsonl --out DIR [--force]
+export const EXPORT_HELP = `Usage: node dist/cli.js export --study DIR --out DIR [--format all|synetune|csv|jsonl] [--force]
 
   --study DIR      a study folder written by \`study --out DIR\` (study.json + events.jsonl)
-  --format F       synetune: results.csv.zip + metadata.json (Syne Tune's experiment format)
+  --out DIR        folder to write into (created if missing)
+  --format F       all (default): every file below, the same folder the extension's "Export results" writes
+                   synetune: results.csv.zip + metadata.json (Syne Tune's experiment format)
                    csv:      trials.csv (one row per trial, with the table label in every row)
                    jsonl:    trials.jsonl
-  --out DIR        folder to write into (created if missing)
+                   (all adds llm-transcript.jsonl, incumbent-curve.svg, llm-calls.svg for LLM studies, report.md)
   --force          replace files that already exist there (otherwise the export refuses)`;
 
 export function exportCommand(args: readonly string[], out: CommandOutput): number {
@@ -21,15 +23,16 @@ export function exportCommand(args: readonly string[], out: CommandOutput): numb
   if (values.help) { out.stdout(EXPORT_HELP); return 0; }
   const studyDir = stringFlag(values, 'study');
   const outDir = stringFlag(values, 'out');
-  const format = choiceFlag(values, 'format', EXPORT_FORMATS);
+  const format = choiceFlag(values, 'format', EXPORT_FORMATS) ?? 'all';
   if (studyDir === undefined) throw new UsageError('export: --study DIR is required');
-  if (format === undefined) throw new UsageError(`export: --format is required (${EXPORT_FORMATS.join(', ')})`);
   if (outDir === undefined) throw new UsageError('export: --out DIR is required');
   const contents = readEventLog(resolve(studyDir));
   if (contents.truncatedTail) out.stderr(`note: the last line of ${studyDir}/events.jsonl was cut off (the study did not finish writing); it was skipped`);
   let written: string[];
   try {
-    written = exportStudy(contents, format, resolve(outDir), { force: values.force === true });
+    written = writeStudyExport(resolve(outDir), contents.events, {
+      ...studyExportOptions(contents.record), format, overwrite: values.force === true,
+    });
   } catch (error) {
     if (error instanceof ExportConflictError) {
       out.stderr(`error: ${error.message}`);

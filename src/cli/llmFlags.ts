@@ -6,11 +6,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DECISION_TIME_MODES, REPLY_CACHE_MODES, type SearcherName } from '../core/study/studySpec';
+import { isLlmSearcher, LLM_SEARCHERS } from '../core/searchers/llmSearchers';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
 import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
 import { apiKeyFromEnv, API_KEY_ENV, baseUrlFromEnv, isOpenAiUrl, modelFromEnv, MODEL_ENV, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL } from './llmEndpoint';
 
-export const LLM_SEARCHER_NAMES: readonly SearcherName[] = ['llambo', 'bohb-llambo'];
 export const CONTEXT_LEVELS = ['none', 'partial', 'full'] as const;
 /** Dollar budget per study unless --max-llm-usd says otherwise (as the extension's default). */
 export const DEFAULT_MAX_USD = 1;
@@ -86,7 +86,7 @@ export interface LlmFlagContext {
 }
 
 export function usesLlm(searchers: readonly SearcherName[]): boolean {
-  return searchers.some((s) => LLM_SEARCHER_NAMES.includes(s));
+  return searchers.some(isLlmSearcher);
 }
 
 /** The LLM flags present on the command line. */
@@ -103,7 +103,7 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   if (!usesLlm(context.searchers)) {
     const given = givenLlmFlags(values);
     if (given.length > 0) {
-      throw new UsageError(`--${given[0]}: only used by the LLM searchers (${LLM_SEARCHER_NAMES.join(', ')}); ` +
+      throw new UsageError(`--${given[0]}: only used by the LLM searchers (${LLM_SEARCHERS.join(', ')}); ` +
         `this run uses ${context.searchers.join(', ')}`);
     }
     return undefined;

@@ -5,9 +5,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readEventLog } from '../core/study/eventLog';
-import { ExportConflictError } from '../core/study/studyExport';
+import { ExportConflictError, REPORT_FILE, studyExportOptions, writeStudyExport } from '../core/study/studyExport';
 import type { NasServices } from './nasServices';
-import { REPORT_FILE, writeStudyExport } from './studyExportWriter';
 
 export interface ExportArgs {
   readonly studyId?: string;
@@ -32,10 +31,11 @@ export async function exportResultsCommand(services: NasServices, args: ExportAr
   let folder = args.folder ?? await askFolder(services, join(services.resultsRoot, studyId));
   if (folder === undefined) return undefined;
   const contents = readEventLog(session.dir);
+  const options = studyExportOptions(contents.record);
   let overwrite = args.overwrite ?? false;
   for (;;) {
     try {
-      const written = writeStudyExport(contents, folder, overwrite);
+      const written = writeStudyExport(folder, contents.events, { ...options, overwrite });
       services.log.info(`exported ${studyId} to ${folder}: ${written.length} files`);
       break;
     } catch (error) {

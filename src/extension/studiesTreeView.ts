@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { StudyHeadline, StudyStatus } from '../protocol';
-import { formatError, formatHours } from './studyHeadline';
+import { formatError, formatHours } from '../core/study/resultFormat';
 import type { StudyRegistry } from './studyRegistry';
 import { RESUME_STUDY_COMMAND } from './studyResumeCommand';
 import { OPEN_STUDY_COMMAND } from './studyStatusBar';

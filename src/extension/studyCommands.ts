@@ -9,9 +9,9 @@ import type { StudyHeadline } from '../protocol';
 import { hasLlmEndpoint, setUpLlmEndpoint } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
 import { askStudyPlan, defaultPlan, restorePlan, type StudyPlan } from './startStudyFlow';
-import { formatError } from './studyHeadline';
+import { formatError } from '../core/study/resultFormat';
 import { isRunnableSearcher, planSpecs, runStudies, startOneStudy } from './studyLauncher';
-import { usesLlm } from './studyLlmSettings';
+import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { RESUME_STUDY_COMMAND } from './studyResumeCommand';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
@@ -90,13 +90,13 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
   let plan = await askStudyPlan(services.prompter, last, minSearchers);
   if (!plan) return undefined;
   await state.update(LAST_PLAN_KEY, plan);
-  if (plan.searchers.some(usesLlm) && !hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined)) {
+  if (plan.searchers.some(isLlmSearcher) && !hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined)) {
     const setup = await setUpLlmEndpoint(services.prompter, {
       askAndStoreApiKey: () => askAndStoreApiKey(services),
       setBaseUrl: (url) => services.updateSetting('llm.baseUrl', url),
     });
     if (setup === undefined) return undefined;
-    if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => !usesLlm(s)) };
+    if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => !isLlmSearcher(s)) };
   }
   const unavailable = plan.searchers.filter((s) => !isRunnableSearcher(s));
   if (unavailable.length > 0) {

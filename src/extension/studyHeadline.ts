@@ -1,25 +1,41 @@
 /**
- * Folds a study's events into the headline the status bar, the tree and the panel header show.
- * Pure (no 'vscode'): one pass, constant work per event, so folding a reopened study's 10k events
- * is instant and a running study updates incrementally.
+ * The headline the status bar, the tree and the panel header show: a projection of the study's read
+ * model (one incremental fold, constant work per event, so a reopened study's 10k events fold at once
+ * and a running study updates as events arrive), plus the status changes no event records. Pure (no
+ * 'vscode').
  */
+import { StudyReadModel } from '../core/readModel/studyReadModel';
 import type { StudyEvent, StudyHeadline, StudyStatus } from '../protocol';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** What is known of a study before its studyStarted event arrives (from the spec it was started with). */
+export type HeadlineDefaults = Partial<Pick<StudyHeadline, 'searcher' | 'scheduler' | 'budgetSeconds'>>;
 
 export class StudyHeadlineFold {
-  private readonly state: Mutable<StudyHeadline>;
+  private readonly model = new StudyReadModel();
+  /** Status changes no event records (setStatus); a later studyFinished or studyError replaces them. */
+  private statusOverride: StudyStatus | undefined;
+  private message: string | undefined;
 
-  constructor(studyId: string, initial: Partial<StudyHeadline> = {}) {
-    this.state = {
-      studyId, status: 'running', searcher: '', scheduler: '', simulatedSeconds: 0, budgetSeconds: 0,
-      trialsStarted: 0, resultsReported: 0, incumbent: null, llmUsd: 0, table: '', ...initial,
-    };
-  }
+  constructor(private readonly studyId: string, private readonly defaults: HeadlineDefaults = {}) {}
 
-  /** A copy: callers may keep it while the fold goes on. */
+  /** A fresh object: callers may keep it while the fold goes on. */
   get current(): StudyHeadline {
-    return { ...this.state };
+    const { study, finished, failure, trials, incumbent } = this.model;
+    const last = incumbent.steps[incumbent.steps.length - 1];
+    return {
+      studyId: this.studyId,
+      status: this.statusOverride ?? (failure ? 'failed' : finished ? (finished.reason === 'cancelled' ? 'cancelled' : 'finished') : 'running'),
+      searcher: study?.searcher || this.defaults.searcher || '',
+      scheduler: study?.scheduler || this.defaults.scheduler || '',
+      simulatedSeconds: this.model.simulatedSeconds,
+      budgetSeconds: study?.budgetSeconds ?? this.defaults.budgetSeconds ?? 0,
+      trialsStarted: finished?.trialsStarted ?? trials.size,
+      resultsReported: finished?.resultsReported ?? this.model.results,
+      incumbent: last ? { trialId: last.trialId, epoch: last.epoch, error: last.error, arch: last.arch } : null,
+      llmUsd: this.model.llmTally.totals.costUsd,
+      table: study?.table.label ?? '',
+      ...(this.message !== undefined ? { message: this.message } : {}),
+    };
   }
 
   addAll(events: readonly StudyEvent[]): StudyHeadline {
@@ -28,50 +44,15 @@ export class StudyHeadlineFold {
   }
 
   add(event: StudyEvent): void {
-    const s = this.state;
-    if (event.time > s.simulatedSeconds) s.simulatedSeconds = event.time;
-    switch (event.type) {
-      case 'studyStarted': {
-        const spec = (event.spec ?? {}) as { searcher?: string; scheduler?: string; budgetSeconds?: number };
-        s.searcher = spec.searcher ?? s.searcher;
-        s.scheduler = spec.scheduler ?? s.scheduler;
-        s.budgetSeconds = spec.budgetSeconds ?? s.budgetSeconds;
-        s.table = event.table.label;
-        return;
-      }
-      case 'trialStarted': s.trialsStarted++; return;
-      case 'result': s.resultsReported++; return;
-      case 'incumbentChanged':
-        s.incumbent = { trialId: event.trialId, epoch: event.epoch, error: event.error, arch: event.arch };
-        return;
-      case 'llmCall': s.llmUsd += event.costUsd ?? 0; return;
-      case 'studyFinished':
-        s.status = event.reason === 'cancelled' ? 'cancelled' : 'finished';
-        s.trialsStarted = event.trialsStarted;
-        s.resultsReported = event.resultsReported;
-        return;
-      case 'studyError':
-        s.status = 'failed';
-        s.message = event.message;
-        return;
-      default:
-    }
+    this.model.add(event);
+    if (event.type === 'studyFinished' || event.type === 'studyError') this.statusOverride = undefined;
+    if (event.type === 'studyError') this.message = event.message;
   }
 
   /** Status changes no event records: a failed worker, or a log that ends without studyFinished. */
   setStatus(status: StudyStatus, message?: string): StudyHeadline {
-    this.state.status = status;
-    if (message !== undefined) this.state.message = message;
+    this.statusOverride = status;
+    if (message !== undefined) this.message = message;
     return this.current;
   }
-}
-
-/** "6.12%" style text for an error rate; "—" when there is none yet. */
-export function formatError(error: number | null | undefined): string {
-  return error === null || error === undefined ? '—' : `${(error * 100).toFixed(2)}%`;
-}
-
-/** "1.25 h" of simulated time. */
-export function formatHours(seconds: number): string {
-  return `${(seconds / 3600).toFixed(2)} h`;
 }

@@ -9,8 +9,9 @@ import { impliedScheduler, SEARCHER_NAMES, type SearcherName, type StudySpecInpu
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
-import { formatError } from './studyHeadline';
-import { splitCredentialHeaders, usesLlm, withStudySettings } from './studyLlmSettings';
+import { formatError } from '../core/study/resultFormat';
+import { isLlmSearcher } from '../core/searchers/llmSearchers';
+import { splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 
 /** Searchers this build's study runner knows. */
 export function isRunnableSearcher(name: string): boolean {
@@ -46,7 +47,7 @@ export function planTag(at: Date): string {
 export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean): Promise<StudySession> {
   const settings = services.settings();
   const spec = withStudySettings(requested, settings, services.workspaceDir);
-  const llm = usesLlm(spec.searcher);
+  const llm = isLlmSearcher(spec.searcher);
   if (llm) warnAboutCredentialHeaders(services);
   // Only an LLM searcher gets the key; baselines never see it.
   const apiKey = llm ? await services.apiKeys.get() : undefined;

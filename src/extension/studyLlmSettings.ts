@@ -5,14 +5,13 @@
  * it is unit-tested. The API key is never part of what this builds: it travels to the worker apart.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { LlmSettings, NasSettings } from './nasSettings';
 
 /** The reply cache of a study, relative to its folder (`.nas-studies/<id>/llm-cache.jsonl`). */
 export const LLM_CACHE_FILE = 'llm-cache.jsonl';
 
-/** Searchers that call an LLM (the spec must then carry an llm section). */
-export const LLM_SEARCHER_NAMES: readonly string[] = ['llambo', 'bohb-llambo'];
 
 type LlmSpecInput = NonNullable<StudySpecInput['llm']>;
 type DecisionTimeInput = NonNullable<StudySpecInput['decisionTime']>;
@@ -20,9 +19,6 @@ type DecisionTimeInput = NonNullable<StudySpecInput['decisionTime']>;
 /** Header names that carry credentials: those belong in SecretStorage, never in study.json. */
 const CREDENTIAL_HEADER = /authorization|api[-_]?key|secret|token|password|cookie/i;
 
-export function usesLlm(searcher: unknown): boolean {
-  return typeof searcher === 'string' && LLM_SEARCHER_NAMES.includes(searcher);
-}
 
 /** Extra headers minus those that look like credentials (returned apart, so the caller can warn). */
 export function splitCredentialHeaders(headers: Readonly<Record<string, string>>): { kept: Record<string, string>; dropped: string[] } {
@@ -64,7 +60,7 @@ export function decisionTimeFromSettings(llm: LlmSettings): DecisionTimeInput {
  * searchers' specs pass through unchanged.
  */
 export function withStudySettings(spec: StudySpecInput, settings: NasSettings, workspaceDir?: string): StudySpecInput {
-  if (!usesLlm(spec.searcher)) return spec;
+  if (!isLlmSearcher(spec.searcher)) return spec;
   const promptsDir = resolvePromptsFolder(settings.promptsFolder, workspaceDir);
   const options = spec.searcherOptions ?? {};
   const withPrompts = promptsDir !== undefined && options.promptOverridesDir === undefined;

@@ -11,9 +11,10 @@ import * as vscode from 'vscode';
 import { readEventLog } from '../core/study/eventLog';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { NasServices } from './nasServices';
-import { formatError } from './studyHeadline';
+import { formatError } from '../core/study/resultFormat';
 import { followSession } from './studyLauncher';
-import { LLM_CACHE_FILE, resumeSpec, usesLlm } from './studyLlmSettings';
+import { isLlmSearcher } from '../core/searchers/llmSearchers';
+import { LLM_CACHE_FILE, resumeSpec } from './studyLlmSettings';
 
 export const RESUME_STUDY_COMMAND = 'llamboNas.resumeStudy';
 
@@ -37,7 +38,7 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   if (!session) throw new Error(`Study ${id} was not found in ${services.registry.root}.`);
   const { record } = readEventLog(session.dir);
   const spec = resumeSpec(record.spec as StudySpecInput);
-  const llm = usesLlm(spec.searcher);
+  const llm = isLlmSearcher(spec.searcher);
   const apiKey = llm ? await services.apiKeys.get() : undefined;
   const recordedTable = record.table.path;
   const tablePath = recordedTable !== undefined && existsSync(recordedTable) ? recordedTable : services.tablePath();

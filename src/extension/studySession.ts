@@ -6,7 +6,7 @@
  */
 import { readEventLog } from '../core/study/eventLog';
 import type { StudyEvent, StudyHeadline } from '../protocol';
-import { StudyHeadlineFold } from './studyHeadline';
+import { StudyHeadlineFold, type HeadlineDefaults } from './studyHeadline';
 import type { StudyWorkerHost, WorkerOutcome } from './studyWorkerHost';
 
 /** `restarted`: the event list was emptied (a resume); `newEvents` then starts the new list. */
@@ -19,7 +19,7 @@ export class StudySession {
   private worker: StudyWorkerHost | undefined;
   private endedPromise: Promise<StudyHeadline>;
 
-  constructor(readonly id: string, readonly dir: string, initial: Partial<StudyHeadline> = {}) {
+  constructor(readonly id: string, readonly dir: string, initial: HeadlineDefaults = {}) {
     this.fold = new StudyHeadlineFold(id, initial);
     this.endedPromise = Promise.resolve(this.fold.current);
   }
@@ -60,7 +60,7 @@ export class StudySession {
   }
 
   /** Starts over with a new worker (a resume): forgets the events so far and tells the listeners. */
-  restart(worker: StudyWorkerHost, initial: Partial<StudyHeadline> = {}): void {
+  restart(worker: StudyWorkerHost, initial: HeadlineDefaults = {}): void {
     if (this.running) throw new Error(`study ${this.id} is running`);
     this.events.length = 0;
     this.fold = new StudyHeadlineFold(this.id, initial);

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { StudyHeadline } from '../protocol';
-import { formatError } from './studyHeadline';
+import { formatError } from '../core/study/resultFormat';
 
 export const OPEN_STUDY_COMMAND = 'llamboNas.openStudy';
 

@@ -13,7 +13,7 @@ import { runStudy, type StudyProgress } from '../core/study/studyRunner';
 import { parseStudySpec } from '../core/study/studySpec';
 import { hasMethod, type StudyWorkerData, type WorkerStartCommand, type WorkerStartParams, type WorkerToHostMessage } from '../protocol';
 import { EventBatcher } from './eventBatcher';
-import { redactingSink, redactText } from './keyRedaction';
+import { SecretRedactor } from '../core/llm/secretRedactor';
 
 const port = parentPort;
 if (!port) throw new Error('studyWorker must run in a worker thread');
@@ -59,7 +59,7 @@ async function runOne(params: WorkerStartParams): Promise<void> {
       benchmark,
       signal: controller.signal,
       onProgress,
-      sinks: [redactingSink(params.apiKey, [log.sink, (event) => { checkCancelFlag(); batcher.push(event); }])],
+      sinks: [log.sink, (event) => { checkCancelFlag(); batcher.push(event); }],
       llm: { apiKey: params.apiKey, baseDir: params.studyDir },
     });
     batcher.flush();
@@ -80,7 +80,7 @@ port.on('message', (message: unknown) => {
     // The host terminates the thread after finished/failed; closing the port here could drop those.
     runOne(message.params).catch((error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
-      post({ method: 'worker/failed', params: { studyId: studyIdOf(message.params), message: redactText(text, message.params.apiKey) } });
+      post({ method: 'worker/failed', params: { studyId: studyIdOf(message.params), message: new SecretRedactor([message.params.apiKey]).redact(text) } });
     });
   } else if (hasMethod(message, 'worker/cancel')) {
     controller.abort();

@@ -42,7 +42,7 @@ test('bad command lines exit with code 2 and say what is wrong', async () => {
     [['compare', '--searchers', 'random,llama'], /"llama" is not one of/],
     [['compare', '--searchers', 'random@warp'], /scheduler "warp"/],
     [['brackets', '--eta', '1'], /eta must be >= 2/],
-    [['export', '--format', 'xml', '--study', 'x', '--out', 'y'], /--format: must be one of synetune, csv, jsonl/],
+    [['export', '--format', 'xml', '--study', 'x', '--out', 'y'], /--format: must be one of all, synetune, csv, jsonl/],
     [['import-table'], /exactly one of --from DIR or --download/],
   ];
   for (const [argv, message] of cases) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toArchString } from '../../src/core/nb201/searchSpace';
 import { csvField, csvLine, TRIAL_CSV_COLUMNS, trialsCsv, trialsJsonl } from '../../src/core/study/csvExport';
-import type { TrialRow } from '../../src/core/study/trialTable';
+import type { TrialRow } from '../../src/core/readModel/trialRows';
 
 /** RFC 4180 reader (quoted fields may hold commas, quotes and newlines), to check the writer round-trips. */
 function parseCsv(text: string): string[][] {
@@ -39,28 +39,35 @@ test('csv fields are quoted only when needed, quotes doubled, missing values emp
   assert.deepEqual(parseCsv(csvLine(nasty) + '\n'), [nasty]);
 });
 
-test('trials.csv: header first, the table label in every row, fields survive a CSV reader', () => {
+test('trials.csv (export and panel): header first, the table label in every row, fields survive a CSV reader', () => {
   const ops = [3, 3, 3, 1, 3, 2];
   const row: TrialRow = {
-    trialId: 5, arch: toArchString(ops), ops, bracket: 1, seed: 2, startTime: 10, lastTime: 99.5, epochsReached: 9,
-    lastError: 0.12, bestError: 0.11, bestErrorEpoch: 3, results: 9, resumes: 2, status: 'paused', stopReason: null,
-    elapsed: 180.25, fallback: false, info: null,
+    id: 5, arch: toArchString(ops), ops, bracket: 1, bracketType: 0, rung: 2, epochs: 9, seed: 2, iso: 17, source: 'llambo',
+    predictedMean: 0.31, predictedStd: 0.02, ei: 0.004, level: 1, callIds: ['llambo-2', 'llambo-7'], error: 0.12, bestError: 0.11,
+    bestErrorEpoch: 3, results: 9, status: 'paused', stopReason: null, fallback: false, startTime: 10, lastTime: 99.5, elapsed: 180.25,
+    info: { source: 'llambo', reason: 'say "hi", then\nleave' },
   };
   const label = 'table "with, punctuation"';
-  const text = trialsCsv([row, { ...row, trialId: 6, lastError: null, status: 'failed', stopReason: 'failed' }], { table: label, studyId: 'id-1' });
+  const text = trialsCsv([row, { ...row, id: 2, error: null, source: 'say "hi", then\nleave', status: 'failed', stopReason: 'failed' }], { table: label, studyId: 'id-1' });
   const rows = parseCsv(text);
   assert.deepEqual(rows[0], [...TRIAL_CSV_COLUMNS]);
   assert.equal(rows.length, 3);
   const record = Object.fromEntries(rows[0].map((name, i) => [name, rows[1][i]]));
   assert.equal(record.table, label);
+  assert.deepEqual([rows[1][2], rows[2][2]], ['5', '2'], 'rows in the order given (the panel saves its sorted view)');
   assert.equal(record.arch, toArchString(ops));
   assert.equal(record.hp_x3, 'skip_connect');
-  assert.equal(record.epochs_reached, '9');
+  assert.equal(record.epochs, '9');
   assert.equal(record.stop_reason, '');
-  assert.equal(rows[2][rows[0].indexOf('last_error')], '');
+  assert.equal(record.llm_call_ids, 'llambo-2 llambo-7');
+  assert.equal(record.predicted_mean, '0.31');
+  assert.equal(rows[2][rows[0].indexOf('valid_error')], '');
   assert.equal(rows[2][rows[0].indexOf('status')], 'failed');
+  assert.equal(rows[2][rows[0].indexOf('source')], 'say "hi", then\nleave', 'a quoted newline stays inside its field');
+  assert.ok(!text.includes('\r'), 'LF line ends, as results.csv');
   assert.ok(rows.slice(1).every((r) => r[0] === label && r.length === TRIAL_CSV_COLUMNS.length));
   const jsonl = trialsJsonl([row], { table: label, studyId: 'id-1' }).trimEnd().split('\n').map((l) => JSON.parse(l));
   assert.equal(jsonl[0].table, label);
-  assert.equal(jsonl[0].trialId, 5);
+  assert.equal(jsonl[0].id, 5);
+  assert.equal(jsonl[0].info.reason, row.info?.reason, 'the searcher\'s info travels along');
 });

@@ -7,10 +7,16 @@ import { strFromU8, unzipSync } from 'fflate';
 import { toArchString } from '../../src/core/nb201/searchSpace';
 import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
 import type { StudyRecord } from '../../src/core/study/eventLog';
-import { ExportConflictError, exportStudy } from '../../src/core/study/studyExport';
-import { SYNE_TUNE_RESULT_COLUMNS, syneTuneExportFiles } from '../../src/core/study/syneTuneExport';
+import { ExportConflictError, studyExportFiles, writeStudyExport } from '../../src/core/study/studyExport';
+import { SYNE_TUNE_RESULT_COLUMNS } from '../../src/core/study/syneTuneExport';
 
 const TABLE = { label: 'nb201-c10-mf.v1 (bundled; epochs 1-199 model-generated)', kind: 'bundled-model-calibrated', provenanceNote: 'epochs 1-199 are model-generated' };
+
+const record: StudyRecord = {
+  formatVersion: 1, studyId: 'fixture', created: '2025-01-02T03:04:05.000Z',
+  spec: { searcher: 'bohb', scheduler: 'sync-hyperband', seed: 7, workers: 4, budgetSeconds: 18000, tag: 'nightly' },
+  table: TABLE, optimumError: 0.0563,
+};
 
 /** A small hand-made study covering every way a result can be followed: continue, pause, resume, stop, complete, budget. */
 function scenario(): StudyEvent[] {
@@ -19,7 +25,7 @@ function scenario(): StudyEvent[] {
     drafts.push({ type: 'trialStarted', time, trialId, arch: toArchString(ops), ops, bracket: 0, untilEpoch: 1, seed: trialId % 3 });
   const result = (trialId: number, epoch: number, error: number | null, time: number) =>
     drafts.push({ type: 'result', time, trialId, epoch, error, seed: trialId % 3, elapsed: epoch * 10, runtime: 10 });
-  drafts.push({ type: 'studyStarted', time: 0, studyId: 'fixture', spec: {}, table: TABLE, optimumError: 0.0563 });
+  drafts.push({ type: 'studyStarted', time: 0, studyId: 'fixture', spec: record.spec, table: TABLE, optimumError: 0.0563 });
   start(0, [3, 3, 3, 1, 3, 2], 0);
   start(1, [0, 0, 0, 0, 0, 0], 0);
   start(4, [1, 2, 3, 4, 0, 1], 0);
@@ -43,11 +49,11 @@ function scenario(): StudyEvent[] {
   return drafts.map((draft, seq) => ({ seq, ...draft }) as StudyEvent);
 }
 
-const record: StudyRecord = {
-  formatVersion: 1, studyId: 'fixture', created: '2025-01-02T03:04:05.000Z',
-  spec: { searcher: 'bohb', scheduler: 'sync-hyperband', seed: 7, workers: 4, budgetSeconds: 18000, tag: 'nightly' },
-  table: TABLE, optimumError: 0.0563,
-};
+
+/** The Syne Tune part of the study export. */
+function syneTuneFiles(events: readonly StudyEvent[]): Record<string, Uint8Array> {
+  return studyExportFiles(events, { created: record.created, format: 'synetune' });
+}
 
 function readResults(files: Record<string, Uint8Array>): string[][] {
   const entries = unzipSync(files['results.csv.zip']);
@@ -58,7 +64,7 @@ function readResults(files: Record<string, Uint8Array>): string[][] {
 
 test('results.csv.zip holds exactly the Syne Tune columns and one row per result event', () => {
   const events = scenario();
-  const rows = readResults(syneTuneExportFiles(record, events));
+  const rows = readResults(syneTuneFiles(events));
   assert.deepEqual(rows[0], [
     'trial_id', 'hp_epoch', 'metric_valid_error', 'metric_runtime', 'metric_elapsed_time', 'st_tuner_time',
     'st_decision', 'st_status', 'config_hp_x0', 'config_hp_x1', 'config_hp_x2', 'config_hp_x3', 'config_hp_x4', 'config_hp_x5',
@@ -77,7 +83,7 @@ test('results.csv.zip holds exactly the Syne Tune columns and one row per result
 });
 
 test('st_decision / st_status follow what the trial did after each result', () => {
-  const rows = readResults(syneTuneExportFiles(record, scenario())).slice(1);
+  const rows = readResults(syneTuneFiles(scenario())).slice(1);
   const decision = (trial: number, epoch: number) => {
     const row = rows.find((r) => r[0] === String(trial) && r[1] === String(epoch));
     assert.ok(row, `row for trial ${trial} epoch ${epoch}`);
@@ -95,7 +101,7 @@ test('st_decision / st_status follow what the trial did after each result', () =
 });
 
 test('metadata.json has the Syne Tune keys and names the table', () => {
-  const metadata = JSON.parse(strFromU8(syneTuneExportFiles(record, scenario())['metadata.json']));
+  const metadata = JSON.parse(strFromU8(syneTuneFiles(scenario())['metadata.json']));
   for (const key of ['metric_names', 'metric_mode', 'algorithm', 'seed', 'tag', 'benchmark', 'scheduler_name', 'table']) {
     assert.ok(key in metadata, `metadata.json lacks ${key}`);
   }
@@ -111,16 +117,17 @@ test('metadata.json has the Syne Tune keys and names the table', () => {
   assert.equal(metadata.st_tuner_creation_timestamp, Date.parse(record.created) / 1000);
 });
 
-test('exportStudy refuses to overwrite existing files unless forced', () => {
+test('writeStudyExport refuses to overwrite existing files unless forced', () => {
   const dir = mkdtempSync(join(tmpdir(), 'export-synetune-'));
   try {
-    const contents = { record, events: scenario(), truncatedTail: false };
+    const events = scenario();
+    const options = { created: record.created, format: 'synetune' } as const;
     writeFileSync(join(dir, 'metadata.json'), 'keep me');
-    assert.throws(() => exportStudy(contents, 'synetune', dir), (error: unknown) =>
+    assert.throws(() => writeStudyExport(dir, events, options), (error: unknown) =>
       error instanceof ExportConflictError && error.existing.length === 1 && error.existing[0].endsWith('metadata.json'));
     assert.equal(readFileSync(join(dir, 'metadata.json'), 'utf8'), 'keep me');
     assert.equal(existsSync(join(dir, 'results.csv.zip')), false, 'nothing is written when the export refuses');
-    const written = exportStudy(contents, 'synetune', dir, { force: true });
+    const written = writeStudyExport(dir, events, { ...options, overwrite: true });
     assert.equal(written.length, 2);
     assert.equal(JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')).study_id, 'fixture');
   } finally {

@@ -1,46 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chartSvg, type ChartSvgSpec } from '../../src/core/panel/chartSvg';
-import { csvField, trialsCsv } from '../../src/core/panel/trialsCsv';
-import type { TrialView } from '../../src/core/panel/panelModel';
-
-const row = (id: number, extra: Partial<TrialView> = {}): TrialView => ({
-  id, arch: '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_3x3~2|', ops: [3, 0, 1, 0, 0, 3],
-  bracket: 0, bracketType: 0, rung: 1, epochs: 3, seed: 2, iso: 17, source: 'llambo', predictedMean: 0.31, predictedStd: 0.02,
-  ei: 0.004, level: 1, callIds: ['llambo-2', 'llambo-7'], error: 0.35, bestError: 0.3, status: 'paused', fallback: false, startTime: 0, ...extra,
-});
-
-/** A minimal RFC 4180 reader, to check the writer round-trips. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '', rowFields: string[] = [], quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { rowFields.push(field); field = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { rowFields.push(field); rows.push(rowFields); rowFields = []; field = ''; i++; }
-    else field += c;
-  }
-  return rows;
-}
-
-test('the trials CSV has a header, one line per row in the given order, and quotes what needs quoting', () => {
-  const csv = trialsCsv([row(5), row(2, { source: 'say "hi", then\nleave', predictedMean: null, fallback: true })]);
-  const rows = parseCsv(csv);
-  assert.equal(rows.length, 3);
-  const header = rows[0];
-  const col = (name: string) => header.indexOf(name);
-  assert.deepEqual([rows[1][col('trial_id')], rows[2][col('trial_id')]], ['5', '2']);
-  assert.equal(rows[2][col('source')], 'say "hi", then\nleave');
-  assert.equal(rows[2][col('predicted_mean')], '');
-  assert.equal(rows[2][col('fallback')], 'true');
-  assert.equal(rows[1][col('llm_call_ids')], 'llambo-2 llambo-7');
-  assert.equal(rows[1][col('arch')], row(0).arch);
-  assert.equal(csvField('a,b'), '"a,b"');
-  assert.equal(csvField(0.5), '0.5');
-});
 
 const spec = (extra: Partial<ChartSvgSpec> = {}): ChartSvgSpec => ({
   title: 'Incumbent <error>', width: 600, height: 300, xLabel: 'simulated hours', yLabel: 'error',

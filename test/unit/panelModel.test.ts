@@ -8,10 +8,17 @@ import { spearman } from '../../src/core/panel/rankCorrelation';
 import { toArchString } from '../../src/core/nb201/searchSpace';
 import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
-import { foldTrials } from '../../src/core/study/trialTable';
 import { makeFakeBenchmark } from '../support/fakeBenchmark';
 
 const benchmark = makeFakeBenchmark();
+
+/** A trial's status after its last pause, resume or stop event. */
+function statusAfter(event: StudyEvent | undefined): string {
+  if (event === undefined || event.type === 'trialResumed') return 'running';
+  if (event.type === 'trialPaused') return 'paused';
+  if (event.type !== 'trialStopped') throw new Error(`not a lifecycle event: ${event.type}`);
+  return event.reason === 'completed' ? 'completed' : event.reason === 'failed' ? 'failed' : 'stopped';
+}
 
 async function studyEvents(spec: Record<string, unknown>): Promise<StudyEvent[]> {
   const events: StudyEvent[] = [];
@@ -55,7 +62,17 @@ test('trial rows agree with the study trial table; totals count epochs trained o
   const builder = new PanelModelBuilder({ isoClassOf: (ops) => ops[0] * 10 + ops[5] });
   builder.add(events);
   const model = builder.snapshot();
-  const rows = foldTrials(events);
+  // Expected rows straight from the raw events, independently of the fold.
+  const rows = [...new Set(events.flatMap((e) => (e.type === 'trialStarted' ? [e.trialId] : [])))].sort((a, b) => a - b).map((trialId) => {
+    const results = events.filter((e) => e.type === 'result' && e.trialId === trialId) as Extract<StudyEvent, { type: 'result' }>[];
+    const last = results.reduce<(typeof results)[number] | undefined>((top, r) => (top === undefined || r.epoch > top.epoch ? r : top), undefined);
+    const errors = results.flatMap((r) => (r.error === null ? [] : [r.error]));
+    return {
+      trialId, epochsReached: last?.epoch ?? 0, lastError: last?.error ?? null, bestError: errors.length ? Math.min(...errors) : null,
+      resumes: events.filter((e) => e.type === 'trialResumed' && e.trialId === trialId).length,
+      status: statusAfter(events.filter((e) => (e.type === 'trialPaused' || e.type === 'trialResumed' || e.type === 'trialStopped') && e.trialId === trialId).at(-1)),
+    };
+  });
   assert.equal(model.trials.length, rows.length);
   // The simulator stamps each trial with the table's class; the isoClassOf option is only a fallback for older logs.
   const isoOfTrial = new Map(events.flatMap((e) => (e.type === 'trialStarted' ? [[e.trialId, e.isoClass] as const] : [])));

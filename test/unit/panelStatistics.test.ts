@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { incumbentSeries, timeGrid, type IncumbentRun } from '../../src/core/panel/incumbentSeries';
 import { averageRanks, spearman } from '../../src/core/panel/rankCorrelation';
-import { thinIndices } from '../../src/core/panel/curveDecimation';
+import { thinIndices } from '../../src/core/readModel/curveDecimation';
 import { iqm } from '../../src/core/study/compareStats';
 
 test('spearman uses average ranks for ties (as scipy.stats.spearmanr)', () => {

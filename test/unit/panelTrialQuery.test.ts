@@ -9,7 +9,7 @@ import { defaultViewState, restoreViewState } from '../../webview/panelViewState
 const trial = (id: number, ops: number[], extra: Partial<TrialView> = {}): TrialView => ({
   id, arch: toArchString(ops), ops, bracket: 0, bracketType: 0, rung: 0, epochs: 1, seed: 0, iso: null, source: 'random',
   predictedMean: null, predictedStd: null, ei: null, level: null, callIds: [], error: 0.5, bestError: 0.5, status: 'stopped',
-  fallback: false, startTime: 0, ...extra,
+  fallback: false, startTime: 0, bestErrorEpoch: 1, results: 1, stopReason: 'notPromoted', lastTime: 0, elapsed: 0, info: null, ...extra,
 });
 
 const TRIALS = [

@@ -6,11 +6,12 @@ import { SeededRandom } from '../../src/core/random/seededRandom';
 import { InitialDesignStream } from '../../src/core/searchers/initialDesign';
 import { RegularizedEvolutionSearcher } from '../../src/core/searchers/regularizedEvolution';
 import type { Searcher, SearcherContext, Suggestion } from '../../src/core/searchers/searcher';
-import { createSearcher, LLM_SEARCHERS, SEARCHER_FACTORIES, type FactorySearcherName } from '../../src/core/searchers/searcherFactory';
+import { isLlmSearcher } from '../../src/core/searchers/llmSearchers';
+import { createSearcher, SEARCHER_FACTORIES, type FactorySearcherName } from '../../src/core/searchers/searcherFactory';
 
 /** The baselines: every registered searcher that needs no LLM. */
 // DEHB is left out: its searcher needs its scheduler (see dehbScheduler.test.ts).
-const NAMES = (Object.keys(SEARCHER_FACTORIES) as FactorySearcherName[]).filter((n) => !LLM_SEARCHERS.includes(n) && n !== 'dehb') as ('random' | 'bohb' | 'rea' | 'local' | 'mobster')[];
+const NAMES = (Object.keys(SEARCHER_FACTORIES) as FactorySearcherName[]).filter((n) => !isLlmSearcher(n) && n !== 'dehb') as ('random' | 'bohb' | 'rea' | 'local' | 'mobster')[];
 const TARGET: Cell = [3, 3, 3, 1, 3, 2];
 
 function makeContext(seed: number, isoClassOf: (cell: Cell) => number = cellCode): SearcherContext {

@@ -10,8 +10,8 @@ import type { Searcher, SearcherContext } from '../../src/core/searchers/searche
 import { EventLogWriter, readEventLog } from '../../src/core/study/eventLog';
 import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
-import { syneTuneExportFiles } from '../../src/core/study/syneTuneExport';
-import { foldTrials } from '../../src/core/study/trialTable';
+import { studyExportFiles } from '../../src/core/study/studyExport';
+import { StudyReadModel } from '../../src/core/readModel/studyReadModel';
 
 const benchmark = loadTable();
 const SHORT = { searcher: 'random', scheduler: 'sync-hyperband', workers: 4, hours: 1 } as const;
@@ -66,7 +66,7 @@ test('the event stream is numbered, framed by studyStarted/studyFinished and agr
   }
   assert.equal(events.filter((e) => e.type === 'result').length, summary.resultsReported);
   assert.equal(events.filter((e) => e.type === 'trialStarted').length, summary.trialsStarted);
-  assert.equal(foldTrials(events).length, summary.trialsStarted);
+  assert.equal(StudyReadModel.of(events).trials.size, summary.trialsStarted);
   assert.equal(summary.table, benchmark.info.label);
   assert.ok(summary.wallMs > 0);
   let time = 0;
@@ -79,7 +79,7 @@ test('a persisted real study exports one Syne Tune row per result', async () => 
     await logStudy(dir, { ...SHORT, seed: 2, studyId: 'export-real' });
     const contents = readEventLog(dir);
     const results = contents.events.filter((e) => e.type === 'result').length;
-    const csv = strFromU8(unzipSync(syneTuneExportFiles(contents.record, contents.events)['results.csv.zip'])['results.csv']);
+    const csv = strFromU8(unzipSync(studyExportFiles(contents.events, { created: contents.record.created, format: 'synetune' })['results.csv.zip'])['results.csv']);
     const lines = csv.trimEnd().split('\n');
     assert.equal(lines.length - 1, results);
     const decisions = new Set(lines.slice(1).map((l) => l.split(',').slice(6, 8).join('/')));

@@ -1,10 +1,12 @@
 /// <reference types="mocha" />
 /** Export results writes the Syne Tune, CSV, JSONL, transcript, chart and report files and never overwrites silently. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { exportCommand } from '../../src/cli/exportCommand';
+import type { CommandOutput } from '../../src/cli/commandOutput';
 import type { LlamboNasApi } from '../../src/extension/extension';
 import { activateExtension } from './testExtension';
 
@@ -37,9 +39,21 @@ suite('export', () => {
     assert.ok(!existsSync(join(folder, 'llm-calls.svg')), 'no LLM chart for a baseline');
     const svg = readFileSync(join(folder, 'incumbent-curve.svg'), 'utf8');
     const incumbents = api.services.registry.get(studyId)!.events.filter((e) => e.type === 'incumbentChanged').length;
-    const steps = /<polyline points="([^"]+)" fill="none" stroke="#1f77b4"/.exec(svg)?.[1].split(' ').length;
-    assert.equal(steps, 2 * incumbents, 'one step per incumbent change, held to the end of the budget');
+    const path = /<path d="([^"]+)" fill="none" stroke="#1f77b4"/.exec(svg)?.[1] ?? '';
+    assert.equal(path.split(/[MHV]/).filter(Boolean).length, 2 * incumbents + 1, 'one step per incumbent change, held to the end of the budget');
     assert.ok(statSync(join(folder, 'results.csv.zip')).size > 100);
+  });
+
+  test('writes the same files, byte for byte, as the CLI export of the study', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nas-export-parity-'));
+    const folder = join(root, 'extension');
+    await vscode.commands.executeCommand('llamboNas.exportResults', { studyId, folder, openReport: false });
+    const cliFolder = join(root, 'cli');
+    const out: CommandOutput = { stdout: () => undefined, stderr: () => undefined, progressStream: process.stderr };
+    assert.equal(exportCommand(['--study', api.services.registry.get(studyId)!.dir, '--out', cliFolder], out), 0);
+    const files = readdirSync(folder).sort();
+    assert.deepEqual(readdirSync(cliFolder).sort(), files);
+    for (const file of files) assert.ok(readFileSync(join(folder, file)).equals(readFileSync(join(cliFolder, file))), `${file} differs`);
   });
 
   test('refuses to overwrite an earlier export unless asked', async () => {

@@ -5,7 +5,8 @@
  */
 import type { TrialView } from '../../src/core/panel/panelModel';
 import { queryTrials } from '../../src/core/panel/trialQuery';
-import { trialsCsv } from '../../src/core/panel/trialsCsv';
+import { TRIAL_STATUSES } from '../../src/core/readModel/trialRows';
+import { trialsCsv, type TrialsContext } from '../../src/core/study/csvExport';
 import { cellThumbnail } from '../cellGraphics';
 import { el } from '../elementBuilder';
 import { formatCount, formatError, formatFixed } from '../numberFormat';
@@ -15,7 +16,7 @@ import { button, checkbox, dropdown, textField } from '../toolkit';
 import { VirtualTable, type Column } from '../virtualTable';
 import { TrialDetail } from './trialDetail';
 
-const STATUS_CHOICES = ['all', 'running', 'paused', 'completed', 'stopped', 'failed'].map((s) => ({ value: s, label: s === 'all' ? 'All statuses' : s }));
+const STATUS_CHOICES = ['all', ...TRIAL_STATUSES].map((s) => ({ value: s, label: s === 'all' ? 'All statuses' : s }));
 
 const COLUMNS: readonly Column<TrialView>[] = [
   { key: 'id', label: 'Trial', sortable: true, cell: (t) => `#${t.id}` },
@@ -44,6 +45,8 @@ export class TrialsView implements PanelView {
   private readonly detail: TrialDetail;
   private readonly count = el('span', { className: 'row-count', attrs: { id: 'trials-count', 'aria-live': 'polite' } });
   private rows: TrialView[] = [];
+  /** Which study and table the exported rows name (every CSV row carries its table). */
+  private csvContext: TrialsContext = { table: '', studyId: '' };
 
   constructor(private readonly actions: PanelActions) {
     const s = actions.state;
@@ -68,6 +71,7 @@ export class TrialsView implements PanelView {
   }
 
   render({ model, state, reasons }: ViewContext): void {
+    this.csvContext = { table: model.overview.table?.label ?? '', studyId: model.overview.studyId };
     this.rows = queryTrials(model.trials, { text: state.trialFilter, status: state.statusFilter, fallbackOnly: state.fallbackOnly, sort: state.sort });
     this.count.textContent = `${formatCount(this.rows.length)} of ${formatCount(model.trials.length)} trials`;
     this.table.setRows(this.rows, state.selectedTrialId, state.sort);
@@ -76,6 +80,6 @@ export class TrialsView implements PanelView {
   }
 
   private exportCsv(): void {
-    this.actions.saveFile({ fileName: `${this.actions.studyId}-trials.csv`, kind: 'csv', encoding: 'utf8', data: trialsCsv(this.rows) });
+    this.actions.saveFile({ fileName: `${this.actions.studyId}-trials.csv`, kind: 'csv', encoding: 'utf8', data: trialsCsv(this.rows, this.csvContext) });
   }
 }

@@ -1,7 +1,8 @@
 /**
- * A line/step/scatter chart as a standalone SVG string: what "export chart as SVG" writes. The panel
- * draws on a canvas with chart.js; this draws the same data (and colours) as vectors that stay sharp
- * in papers and reports, without a browser.
+ * The one SVG chart renderer: a line/step/scatter chart as a standalone SVG string. The panel draws on
+ * a canvas with chart.js, and its "export chart as SVG" writes this (in the theme's colours); the study
+ * export's report embeds it (in fixed colours, viewed outside the editor). Vectors stay sharp in papers
+ * and reports; output is deterministic (fixed decimals), so exports of one study are byte-identical.
  */
 import { escapeXml } from './cellDiagramSvg';
 
@@ -26,6 +27,12 @@ export interface ChartSvgSpec {
   readonly xLog?: boolean;
   readonly yLog?: boolean;
   readonly series: readonly ChartSvgSeries[];
+  /** Values the x axis spans at least (e.g. 0 and the budget), beyond the data. */
+  readonly xExtent?: readonly number[];
+  /** Dashed horizontal lines with a label (e.g. the table's optimum); the y axis includes them. */
+  readonly referenceLines?: readonly { readonly y: number; readonly label: string }[];
+  readonly formatX?: (x: number) => string;
+  readonly formatY?: (y: number) => string;
   readonly background: string;
   readonly foreground: string;
   readonly grid: string;
@@ -36,8 +43,13 @@ const MARGIN = { left: 64, right: 16, top: 34, bottom: 46 };
 export function chartSvg(spec: ChartSvgSpec): string {
   const plotW = spec.width - MARGIN.left - MARGIN.right;
   const plotH = spec.height - MARGIN.top - MARGIN.bottom;
-  const xs = spec.series.flatMap((s) => s.x.filter((v) => usable(v, spec.xLog)));
-  const ys = spec.series.flatMap((s) => [...s.y, ...(s.band?.low ?? []), ...(s.band?.high ?? [])].filter((v): v is number => v !== null && usable(v, spec.yLog)));
+  const dataXs = spec.series.flatMap((s) => s.x.filter((v) => usable(v, spec.xLog)));
+  const dataYs = spec.series.flatMap((s) => [...s.y, ...(s.band?.low ?? []), ...(s.band?.high ?? [])].filter((v): v is number => v !== null && usable(v, spec.yLog)));
+  const references = (spec.referenceLines ?? []).filter((r) => usable(r.y, spec.yLog));
+  const xs = [...dataXs, ...(spec.xExtent ?? []).filter((v) => usable(v, spec.xLog))];
+  const ys = [...dataYs, ...references.map((r) => r.y)];
+  const formatX = spec.formatX ?? tickText;
+  const formatY = spec.formatY ?? tickText;
   const xScale = scale(xs, spec.xLog ?? false, MARGIN.left, MARGIN.left + plotW);
   const yScale = scale(ys, spec.yLog ?? false, MARGIN.top + plotH, MARGIN.top);
   const out: string[] = [];
@@ -47,16 +59,24 @@ export function chartSvg(spec: ChartSvgSpec): string {
   for (const tick of xScale.ticks) {
     const x = f(xScale.map(tick));
     out.push(`<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotH}" stroke="${escapeXml(spec.grid)}"/>`);
-    out.push(`<text x="${x}" y="${MARGIN.top + plotH + 14}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(tickText(tick))}</text>`);
+    out.push(`<text x="${x}" y="${MARGIN.top + plotH + 14}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(formatX(tick))}</text>`);
   }
   for (const tick of yScale.ticks) {
     const y = f(yScale.map(tick));
     out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotW}" y2="${y}" stroke="${escapeXml(spec.grid)}"/>`);
-    out.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(tickText(tick))}</text>`);
+    out.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(formatY(tick))}</text>`);
   }
   out.push(`<text x="${MARGIN.left + plotW / 2}" y="${spec.height - 8}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(spec.xLabel)}</text>`);
   out.push(`<text transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(spec.yLabel)}</text>`);
+  for (const ref of references) {
+    const y = f(yScale.map(ref.y));
+    out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotW}" y2="${y}" stroke="${escapeXml(spec.foreground)}" stroke-dasharray="5 4"/>`);
+    out.push(`<text x="${MARGIN.left + 6}" y="${f(Math.min(MARGIN.top + plotH - 4, yScale.map(ref.y) + 14))}" fill="${escapeXml(spec.foreground)}">${escapeXml(ref.label)}</text>`);
+  }
   for (const series of spec.series) out.push(...drawSeries(series, xScale.map, yScale.map, spec));
+  if (dataYs.length === 0) {
+    out.push(`<text x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH / 2}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">no data yet</text>`);
+  }
   // Legend in the top right corner, as wide as its longest label (about 6.5 px a character at 11 px).
   const legendWidth = 20 + 6.5 * Math.max(0, ...spec.series.map((s) => s.label.length));
   spec.series.forEach((series, i) => {
@@ -107,7 +127,8 @@ function drawSeries(series: ChartSvgSeries, mx: (v: number) => number, my: (v: n
 interface Scale { readonly map: (v: number) => number; readonly ticks: readonly number[] }
 
 function scale(values: readonly number[], log: boolean, from: number, to: number): Scale {
-  let lo = values.length ? Math.min(...values) : 0;
+  // Without values an axis still needs a range a log scale can take.
+  let lo = values.length ? Math.min(...values) : log ? 0.1 : 0;
   let hi = values.length ? Math.max(...values) : 1;
   if (lo === hi) { lo = log ? lo / 2 : lo - 0.5; hi = log ? hi * 2 : hi + 0.5; }
   if (log) {

@@ -4,133 +4,17 @@
  * strings, arrays) so it crosses postMessage unchanged; long arrays are flat (x[], y[]) rather than
  * arrays of objects, which keeps 5,000-trial studies small to send and quick to clone.
  */
+import type { IncumbentStep } from '../readModel/incumbentPath';
+import type { LlmCallSummary, LlmCallText, LlmSearchHit } from '../readModel/llmCallIndex';
+import type { BracketLedger, RungLedgerEntry, RungMarkKind, RungMarks } from '../readModel/rungLedger';
+import type { TrialCurve, TrialRow } from '../readModel/trialRows';
 import type { LlmStudyTotals } from '../study/llmTally';
 
-/** Where a trial stands: running an epoch range, paused at a rung, or ended. */
-export type TrialViewStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
-
-/** One row of the trials table. */
-export interface TrialView {
-  readonly id: number;
-  readonly arch: string;
-  /** Op index per edge (edge order 0->1, 0->2, 1->2, 0->3, 1->3, 2->3). */
-  readonly ops: readonly number[];
-  /** Bracket id the trial was started in, and that bracket's type (0 = most rungs; null without brackets). */
-  readonly bracket: number;
-  readonly bracketType: number | null;
-  /** Rung index reached: 0 at the start, +1 per promotion. */
-  readonly rung: number;
-  /** Highest epoch with a result (0 before the first one). */
-  readonly epochs: number;
-  readonly seed: number;
-  /** Isomorphism class (cells with equal ids compute the same function); null when unknown. */
-  readonly iso: number | null;
-  /** Where the searcher got the cell: 'llambo', 'warmstart', 'fallback-mutation', ... (null for baselines). */
-  readonly source: string | null;
-  /** LLAMBO surrogate prediction at `level` and the expected improvement it gave. */
-  readonly predictedMean: number | null;
-  readonly predictedStd: number | null;
-  readonly ei: number | null;
-  readonly level: number | null;
-  /** LLM calls that proposed and scored the cell. */
-  readonly callIds: readonly string[];
-  /** Error at `epochs` (null before a result or when it failed) and the lowest error reported. */
-  readonly error: number | null;
-  readonly bestError: number | null;
-  readonly status: TrialViewStatus;
-  readonly fallback: boolean;
-  readonly startTime: number;
-}
-
-/** A trial's learning curve, decimated: flat (epoch, error) pairs; error null where a result failed. */
-export interface TrialCurve {
-  readonly id: number;
-  readonly bracketType: number | null;
-  readonly epochs: readonly number[];
-  readonly errors: readonly (number | null)[];
-}
-
-export type RungMarkKind = 'promoted' | 'stopped' | 'completed';
-
-/** Decisions at rungs, as columns: one entry per (trial, rung) a rung completion ranked. */
-export interface RungMarks {
-  readonly trialIds: readonly number[];
-  readonly levels: readonly number[];
-  readonly errors: readonly (number | null)[];
-  readonly kinds: readonly RungMarkKind[];
-}
-
-/** One rung of a bracket in the ledger. */
-export interface RungLedgerEntry {
-  readonly level: number;
-  readonly slots: number;
-  /** Slots with a result, and trials training towards this rung now. */
-  readonly filled: number;
-  readonly pending: number;
-  /** Trials promoted from this rung (null until the rung completes). */
-  readonly promoted: number | null;
-  readonly complete: boolean;
-}
-
-export interface BracketLedger {
-  readonly bracket: number;
-  readonly bracketType: number;
-  readonly rungs: readonly RungLedgerEntry[];
-}
-
-/** One new incumbent, with the edges that differ from the previous incumbent's cell. */
-export interface IncumbentStep {
-  readonly trialId: number;
-  readonly time: number;
-  readonly epoch: number;
-  readonly error: number;
-  readonly arch: string;
-  readonly ops: readonly number[];
-  readonly changedEdges: readonly number[];
-}
-
-/** What the LLM calls list shows without the (long) prompt and reply, which the host sends on request. */
-export interface LlmCallSummary {
-  readonly callId: string;
-  readonly seq: number;
-  readonly time: number;
-  readonly component: string;
-  readonly template: string;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly cachedTokens: number;
-  readonly latencySeconds: number | null;
-  readonly costUsd: number | null;
-  readonly cacheHit: boolean;
-  readonly retries: number;
-  /** Problems recorded while reading the reply; `dropped` of them are well-formed cells the searcher refused. */
-  readonly parseFailures: number;
-  readonly dropped: number;
-  readonly error: string | null;
-  /** Trials whose cell this call proposed or scored. */
-  readonly trialIds: readonly number[];
-  /** The first characters of the reply (plain text, shown with textContent). */
-  readonly preview: string;
-}
-
-/** The full text of one LLM call (answer to a request; never part of a snapshot). */
-export interface LlmCallText {
-  readonly callId: string;
-  readonly messages: readonly { readonly role: string; readonly content: string }[];
-  readonly reply: string | null;
-  /** The parsed value as pretty JSON text, if any. */
-  readonly parsed: string | null;
-  readonly parseFailures: readonly string[];
-  readonly error: string | null;
-}
-
-export interface LlmSearchHit {
-  readonly callId: string;
-  /** Where the first match is: 'reply', 'prompt' (a message), or 'meta' (component/template). */
-  readonly field: 'reply' | 'prompt' | 'meta';
-  /** Text around the match (plain text). */
-  readonly snippet: string;
-}
+/** One row of the trials table: the read model's trial row as is. */
+export type TrialView = TrialRow;
+export type {
+  BracketLedger, IncumbentStep, LlmCallSummary, LlmCallText, LlmSearchHit, RungLedgerEntry, RungMarkKind, RungMarks, TrialCurve,
+};
 
 /** One line of the overview chart: a searcher's incumbent error over simulated time. */
 export interface IncumbentSeries {

@@ -1,25 +1,21 @@
 /**
- * Folds one study's event stream into the panel's view models, incrementally: `add` takes events as
- * they come (constant work per event), `snapshot` gives the whole model (after the webview says
+ * The panel's view models as a projection of the study's read model, incrementally: `add` folds events
+ * as they come (constant work per event), `snapshot` gives the whole model (after the webview says
  * ready), `takeDelta` what changed since the last snapshot or delta (sent at most every ~100 ms).
  * Runs in the extension host (or the worker), so the webview only draws. It also answers the
  * webview's requests for the full text of an LLM call and for a search over all of them.
  */
-import { parseArchString } from '../nb201/searchSpace';
 import type { StudyEvent } from '../events/studyEvents';
-import { LlmTally } from '../study/llmTally';
-import { changedEdges } from './cellPaths';
+import { StudyReadModel, type StudyReadModelOptions } from '../readModel/studyReadModel';
+import type { TrialPrediction } from '../readModel/trialRows';
 import { incumbentSeries, type IncumbentRun } from './incumbentSeries';
-import { LlmCallIndex } from './llmCallIndex';
 import type {
-  CalibrationModel, IncumbentSeries, IncumbentStep, LlmCallText, LlmSearchHit, OverviewModel, PanelDelta, PanelModel,
+  CalibrationModel, IncumbentSeries, LlmCallText, LlmSearchHit, OverviewModel, PanelDelta, PanelModel,
   RungPairCorrelation, TrialCurve, TrialView,
 } from './panelModel';
-import { rungCorrelations, surrogateCalibration, type Prediction } from './rungCorrelation';
-import { RungLedgerFold } from './rungLedgerFold';
-import { TrialFold, type TrialFoldOptions } from './trialFold';
+import { rungCorrelations, surrogateCalibration } from './rungCorrelation';
 
-export interface PanelModelBuilderOptions extends TrialFoldOptions {
+export interface PanelModelBuilderOptions extends StudyReadModelOptions {
   /** Incumbent traces of other studies drawn beside this one (other seeds and searchers of a comparison). */
   readonly companions?: readonly IncumbentRun[];
   /** This study's line label in the overview (default: its searcher). */
@@ -31,33 +27,23 @@ export interface PanelModelBuilderOptions extends TrialFoldOptions {
   readonly analysisEveryDeltas?: number;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 export class PanelModelBuilder {
-  private readonly ledger = new RungLedgerFold();
-  private readonly trials: TrialFold;
-  private readonly llm = new LlmCallIndex();
-  private readonly tally = new LlmTally();
-  private readonly path: IncumbentStep[] = [];
-  private readonly trace = { time: [] as number[], error: [] as number[] };
-  private readonly head: Mutable<Omit<OverviewModel, 'trials' | 'results' | 'epochs' | 'fallbacks' | 'llm' | 'series'>> = {
-    studyId: '', searcher: '', scheduler: '', seed: null, table: null, optimumError: null, budgetSeconds: null,
-    simulatedSeconds: 0, finished: false, incumbent: null,
-  };
-  private results = 0;
+  private readonly model: StudyReadModel;
   private companions: readonly IncumbentRun[];
   private companionSeries: IncumbentSeries[] | undefined;
-  private pathChanged = false;
   private eventsSinceDelta = 0;
   private deltasSinceAnalysis = 0;
 
   constructor(private readonly options: PanelModelBuilderOptions = {}) {
-    this.trials = new TrialFold(this.ledger.bracketTypes, options);
+    this.model = new StudyReadModel(options);
     this.companions = options.companions ?? [];
   }
 
   add(events: Iterable<StudyEvent>): void {
-    for (const event of events) this.addOne(event);
+    for (const event of events) {
+      this.eventsSinceDelta++;
+      this.model.add(event);
+    }
   }
 
   setCompanions(runs: readonly IncumbentRun[]): void {
@@ -68,25 +54,24 @@ export class PanelModelBuilder {
 
   /** This study's incumbent trace, for other panels to draw as a companion. */
   incumbentRun(): IncumbentRun {
-    return {
-      label: this.label, seed: this.head.seed ?? 0, time: this.trace.time.slice(), error: this.trace.error.slice(),
-      endTime: this.head.simulatedSeconds,
-    };
+    const { incumbent, study, simulatedSeconds } = this.model;
+    return { label: this.label, seed: study?.seed ?? 0, time: incumbent.time.slice(), error: incumbent.error.slice(), endTime: simulatedSeconds };
   }
 
   /** The whole model; what changed before it is not repeated in the next delta. */
   snapshot(): PanelModel {
     this.clearChanges();
     this.deltasSinceAnalysis = 0;
-    const ids = this.trials.ids();
+    const { trials, ledger, incumbent, llmCalls } = this.model;
+    const ids = trials.ids();
     return {
       overview: this.overview(),
-      trials: ids.map((id) => this.trials.view(id) as TrialView),
-      curves: ids.map((id) => this.trials.curve(id) as TrialCurve),
-      marks: this.ledger.marks.slice(0),
-      ledger: this.ledger.ledger(),
-      incumbentPath: this.path.slice(),
-      llmCalls: this.llm.summaries(),
+      trials: ids.map((id) => trials.row(id) as TrialView),
+      curves: ids.map((id) => trials.curve(id) as TrialCurve),
+      marks: ledger.marks.slice(0),
+      ledger: ledger.ledger(),
+      incumbentPath: incumbent.steps.slice(),
+      llmCalls: llmCalls.summaries(),
       ...this.analysis(),
     };
   }
@@ -97,86 +82,49 @@ export class PanelModelBuilder {
    */
   takeDelta(always = false): PanelDelta | undefined {
     if (this.eventsSinceDelta === 0 && !always) return undefined;
+    const { trials, ledger, incumbent, llmCalls } = this.model;
     this.deltasSinceAnalysis++;
-    const analysisDue = this.trials.levelsChanged &&
-      (this.head.finished || this.deltasSinceAnalysis >= (this.options.analysisEveryDeltas ?? 5));
-    const trialIds = [...this.trials.dirtyTrials];
-    const curveIds = [...this.trials.dirtyCurves];
+    const analysisDue = trials.levelsChanged &&
+      (this.model.ended || this.deltasSinceAnalysis >= (this.options.analysisEveryDeltas ?? 5));
     const delta: PanelDelta = {
       overview: this.overview(),
-      trials: trialIds.map((id) => this.trials.view(id) as TrialView),
-      curves: curveIds.map((id) => this.trials.curve(id) as TrialCurve),
-      marks: this.ledger.marks.slice(this.ledger.marks.taken),
-      llmCalls: [...this.llm.dirty].map((id) => this.llm.summary(id)).filter((s) => s !== undefined),
-      ...(this.ledger.changed ? { ledger: this.ledger.ledger() } : {}),
-      ...(this.pathChanged ? { incumbentPath: this.path.slice() } : {}),
+      trials: [...trials.dirtyTrials].map((id) => trials.row(id) as TrialView),
+      curves: [...trials.dirtyCurves].map((id) => trials.curve(id) as TrialCurve),
+      marks: ledger.marks.slice(ledger.marks.taken),
+      llmCalls: [...llmCalls.dirty].map((id) => llmCalls.summary(id)).filter((s) => s !== undefined),
+      ...(ledger.changed ? { ledger: ledger.ledger() } : {}),
+      ...(incumbent.changed ? { incumbentPath: incumbent.steps.slice() } : {}),
       ...(analysisDue ? this.analysis() : {}),
     };
-    const levelsPending = this.trials.levelsChanged && !analysisDue;
+    const levelsPending = trials.levelsChanged && !analysisDue;
     if (analysisDue) this.deltasSinceAnalysis = 0;
     this.clearChanges();
-    this.trials.levelsChanged = levelsPending;
+    trials.levelsChanged = levelsPending;
     return delta;
   }
 
   llmCallText(callId: string): LlmCallText | undefined {
-    return this.llm.text(callId);
+    return this.model.llmCalls.text(callId);
   }
 
   searchLlmCalls(query: string, limit?: number): LlmSearchHit[] {
-    return this.llm.search(query, limit);
+    return this.model.llmCalls.search(query, limit);
   }
 
   private get label(): string {
-    return this.options.label ?? (this.head.searcher || 'study');
-  }
-
-  private addOne(event: StudyEvent): void {
-    this.eventsSinceDelta++;
-    if (event.time > this.head.simulatedSeconds) this.head.simulatedSeconds = event.time;
-    this.ledger.add(event);
-    this.trials.add(event);
-    this.tally.sink(event);
-    switch (event.type) {
-      case 'studyStarted': {
-        const spec = (event.spec ?? {}) as { searcher?: unknown; scheduler?: unknown; seed?: unknown; budgetSeconds?: unknown };
-        this.head.studyId = event.studyId;
-        this.head.searcher = typeof spec.searcher === 'string' ? spec.searcher : '';
-        this.head.scheduler = typeof spec.scheduler === 'string' ? spec.scheduler : '';
-        this.head.seed = typeof spec.seed === 'number' ? spec.seed : null;
-        this.head.budgetSeconds = typeof spec.budgetSeconds === 'number' ? spec.budgetSeconds : null;
-        this.head.table = { label: event.table.label, kind: event.table.kind, provenanceNote: event.table.provenanceNote };
-        this.head.optimumError = event.optimumError;
-        return;
-      }
-      case 'trialStarted': {
-        const callIds = event.info?.callIds;
-        if (Array.isArray(callIds)) this.llm.linkTrial(event.trialId, callIds.filter((c): c is string => typeof c === 'string'));
-        return;
-      }
-      case 'result': this.results++; return;
-      case 'llmCall': this.llm.add(event); return;
-      case 'incumbentChanged': this.addIncumbent(event.trialId, event.time, event.epoch, event.error, event.arch); return;
-      case 'studyFinished': case 'studyError': this.head.finished = true; return;
-      default:
-    }
-  }
-
-  private addIncumbent(trialId: number, time: number, epoch: number, error: number, arch: string): void {
-    this.head.incumbent = { trialId, epoch, error, arch };
-    this.trace.time.push(time);
-    this.trace.error.push(error);
-    const ops = this.trials.opsOf(trialId) ?? safeParse(arch);
-    const previous = this.path[this.path.length - 1];
-    this.path.push({ trialId, time, epoch, error, arch, ops, changedEdges: previous ? changedEdges(previous.ops, ops) : [] });
-    this.pathChanged = true;
+    return this.options.label ?? (this.model.study?.searcher || 'study');
   }
 
   private overview(): OverviewModel {
+    const { study, trials, incumbent, llmCalls } = this.model;
+    const last = incumbent.steps[incumbent.steps.length - 1];
     return {
-      ...this.head,
-      trials: this.trials.size, results: this.results, epochs: this.trials.epochsTrained, fallbacks: this.trials.fallbacks,
-      llm: this.llm.size > 0 ? { ...this.tally.totals } : null,
+      studyId: study?.studyId ?? '', searcher: study?.searcher ?? '', scheduler: study?.scheduler ?? '',
+      seed: study?.seed ?? null, table: study ? { ...study.table } : null, optimumError: study?.optimumError ?? null,
+      budgetSeconds: study?.budgetSeconds ?? null, simulatedSeconds: this.model.simulatedSeconds, finished: this.model.ended,
+      incumbent: last ? { trialId: last.trialId, epoch: last.epoch, error: last.error, arch: last.arch } : null,
+      trials: trials.size, results: this.model.results, epochs: trials.epochsTrained, fallbacks: trials.fallbacks,
+      llm: llmCalls.size > 0 ? { ...this.model.llmTally.totals } : null,
       series: this.series(),
     };
   }
@@ -191,26 +139,20 @@ export class PanelModelBuilder {
 
   /** Rung correlation and surrogate calibration, from every trial's errors at its rung levels. */
   private analysis(): { correlation: RungPairCorrelation[]; calibration: CalibrationModel } {
-    const predictions: Prediction[] = this.trials.ids().map((id) => this.trials.prediction(id) as Prediction);
+    const { trials } = this.model;
+    const predictions = trials.ids().map((id) => trials.prediction(id) as TrialPrediction);
     return { correlation: rungCorrelations(predictions), calibration: surrogateCalibration(predictions) };
   }
 
   private clearChanges(): void {
-    this.trials.dirtyTrials.clear();
-    this.trials.dirtyCurves.clear();
-    this.trials.levelsChanged = false;
-    this.ledger.marks.taken = this.ledger.marks.trialIds.length;
-    this.ledger.changed = false;
-    this.llm.dirty.clear();
-    this.pathChanged = false;
+    const { trials, ledger, incumbent, llmCalls } = this.model;
+    trials.dirtyTrials.clear();
+    trials.dirtyCurves.clear();
+    trials.levelsChanged = false;
+    ledger.marks.taken = ledger.marks.trialIds.length;
+    ledger.changed = false;
+    llmCalls.dirty.clear();
+    incumbent.changed = false;
     this.eventsSinceDelta = 0;
-  }
-}
-
-function safeParse(arch: string): readonly number[] {
-  try {
-    return parseArchString(arch);
-  } catch {
-    return [0, 0, 0, 0, 0, 0];
   }
 }

@@ -4,7 +4,8 @@
  * Surrogate calibration: LLAMBO's predicted mean and spread against the true error at the level it
  * predicted for. Both are recomputed from the trial fold when new rung results arrive.
  */
-import { thinIndices } from './curveDecimation';
+import { thinIndices } from '../readModel/curveDecimation';
+import type { TrialPrediction } from '../readModel/trialRows';
 import type { CalibrationModel, RungPairCorrelation } from './panelModel';
 import { spearman } from './rankCorrelation';
 
@@ -38,13 +39,8 @@ export function rungCorrelations(trials: readonly LevelErrors[], maxPoints = MAX
   return pairs;
 }
 
-export interface Prediction extends LevelErrors {
-  readonly predictedMean: number | null;
-  readonly predictedStd: number | null;
-  readonly level: number | null;
-}
 
-export function surrogateCalibration(trials: readonly Prediction[], maxPoints = MAX_SCATTER_POINTS): CalibrationModel {
+export function surrogateCalibration(trials: readonly TrialPrediction[], maxPoints = MAX_SCATTER_POINTS): CalibrationModel {
   const ids: number[] = [], mean: number[] = [], std: number[] = [], truth: number[] = [];
   for (const t of trials) {
     if (t.predictedMean === null || t.level === null) continue;

@@ -5,7 +5,9 @@
  */
 import type { RungSpec } from './rungSystem';
 
-export type SchedulerKind = 'sync-hyperband' | 'sync-sh' | 'asha' | 'fifo' | 'dehb';
+/** Every scheduler a study can name (the spec validates against this list). */
+export const SCHEDULER_KINDS = ['sync-hyperband', 'sync-sh', 'asha', 'fifo', 'dehb'] as const;
+export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
 
 /** Resource settings shared by every scheduler (epochs). */
 export interface SchedulerOptions {

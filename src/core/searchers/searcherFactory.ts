@@ -81,9 +81,6 @@ function parseOptions<T>(searcher: string, schema: z.ZodType<T>, options: Search
   return parsed.data;
 }
 
-/** Searchers that talk to an LLM. */
-export const LLM_SEARCHERS: readonly FactorySearcherName[] = ['llambo', 'bohb-llambo'];
-
 function requireChat(searcher: string, deps: SearcherDeps): LlmChat {
   if (!deps.chat) {
     throw new Error(`${searcher} needs an LLM endpoint: set llm.baseUrl and llm.model in the spec ` +

@@ -8,7 +8,7 @@ import { assertDecisionTimeSettings, chargedDecisionSeconds } from './decisionTi
 import { IncumbentTracker } from './incumbentTracker';
 import { ProgressMeter } from './progressMeter';
 import type { SimulationOptions, SimulationSummary, StopReason } from './simulateStudy';
-import { TrialStatus, TrialTable } from './trialTable';
+import { WorkerState, TrialTable } from './trialTable';
 
 const ABORTED = Symbol('aborted');
 
@@ -121,24 +121,24 @@ export class StudySimulation {
     if (arrival > this.budget) { this.stopReason = 'budget'; return; }
     const decision = o.scheduler.onResult(trialId, epoch, error);
     if (failed) {
-      this.release(trialId, TrialStatus.Stopped);
+      this.release(trialId, WorkerState.Stopped);
       o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason: 'failed' });
       o.searcher.onFailure(trialId, trials.cells[trialId]);
     } else if (decision === 'continue') {
       this.queue.push(trials.nextEpochEnd(trialId) + this.clock.resultDelay, trialId);
     } else if (decision === 'pause') {
-      this.release(trialId, TrialStatus.Paused);
+      this.release(trialId, WorkerState.Paused);
       o.emit({ type: 'trialPaused', time: this.now, trialId, epoch });
     } else {
-      this.release(trialId, TrialStatus.Stopped);
+      this.release(trialId, WorkerState.Stopped);
       o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason: epoch >= this.rMax ? 'completed' : 'notPromoted' });
     }
     this.flushLedger();
   }
 
   /** The trial leaves its worker; Syne Tune's tuner spends time on the pause/stop round trip. */
-  private release(trialId: number, status: TrialStatus): void {
-    this.trials.status[trialId] = status;
+  private release(trialId: number, state: WorkerState): void {
+    this.trials.state[trialId] = state;
     this.freeWorkers++;
     this.now += this.clock.releaseCost;
   }
@@ -201,7 +201,7 @@ export class StudySimulation {
   private resumeTrial(job: ResumeJob): void {
     const { trials } = this;
     const trialId = job.trialId;
-    if (trials.status[trialId] !== TrialStatus.Paused || trials.epochs[trialId] !== job.fromEpoch) {
+    if (trials.state[trialId] !== WorkerState.Paused || trials.epochs[trialId] !== job.fromEpoch) {
       throw new Error(`cannot resume trial ${trialId} from epoch ${job.fromEpoch}: it is not paused there`);
     }
     this.o.emit({ type: 'trialResumed', time: this.now, trialId, bracket: job.bracket, fromEpoch: job.fromEpoch, untilEpoch: job.untilEpoch });
@@ -227,8 +227,8 @@ export class StudySimulation {
       if (entry.promoted.length === 0) continue;
       for (let i = entry.promoted.length; i < entry.ranking.length; i++) {
         const trialId = entry.ranking[i].trialId;
-        if (trials.status[trialId] !== TrialStatus.Paused) continue;
-        trials.status[trialId] = TrialStatus.Stopped;
+        if (trials.state[trialId] !== WorkerState.Paused) continue;
+        trials.state[trialId] = WorkerState.Stopped;
         o.emit({ type: 'trialStopped', time: this.now, trialId, epoch: trials.epochs[trialId], reason: 'notPromoted' });
       }
     }
@@ -273,8 +273,8 @@ export class StudySimulation {
   private finish(): SimulationSummary {
     const { trials, o } = this;
     for (let trialId = 0; trialId < trials.count; trialId++) {
-      if (trials.status[trialId] !== TrialStatus.Running) continue;
-      trials.status[trialId] = TrialStatus.Stopped;
+      if (trials.state[trialId] !== WorkerState.Running) continue;
+      trials.state[trialId] = WorkerState.Stopped;
       o.emit({ type: 'trialStopped', time: this.now, trialId, epoch: trials.epochs[trialId], reason: 'budget' });
     }
     this.queue.clear();

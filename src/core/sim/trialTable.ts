@@ -1,8 +1,12 @@
 import type { Cell } from '../nb201/searchSpace';
 
-/** Lifecycle of a simulated trial: training on a worker, waiting at a rung, or over for good. */
-export const TrialStatus = { Running: 1, Paused: 2, Stopped: 3 } as const;
-export type TrialStatus = (typeof TrialStatus)[keyof typeof TrialStatus];
+/**
+ * Where the simulator holds a trial: training on a worker, waiting at a rung, or over for good. Its
+ * own small numeric code for the hot loop; what views and exports report (completed, stopped,
+ * failed...) is the read model's TrialStatus, folded from the events this one drives.
+ */
+export const WorkerState = { Running: 1, Paused: 2, Stopped: 3 } as const;
+export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
 
 /**
  * Everything the simulator tracks per trial, as parallel arrays indexed by trial id (ids are dense
@@ -17,7 +21,7 @@ export class TrialTable {
   readonly seeds: number[] = [];
   readonly epochSeconds: number[] = [];
   readonly brackets: number[] = [];
-  readonly status: TrialStatus[] = [];
+  readonly state: WorkerState[] = [];
   /** Epochs trained so far (the checkpoint a resumption continues from). */
   readonly epochs: number[] = [];
   readonly runStart: number[] = [];
@@ -35,7 +39,7 @@ export class TrialTable {
     this.seeds.push(seed);
     this.epochSeconds.push(epochSeconds);
     this.brackets.push(bracket);
-    this.status.push(TrialStatus.Paused);
+    this.state.push(WorkerState.Paused);
     this.epochs.push(0);
     this.runStart.push(0);
     this.runFromEpoch.push(0);
@@ -43,7 +47,7 @@ export class TrialTable {
 
   /** Starts a run on a worker at `start`; returns when its first epoch's result is ready. */
   beginRun(trialId: number, start: number): number {
-    this.status[trialId] = TrialStatus.Running;
+    this.state[trialId] = WorkerState.Running;
     this.runStart[trialId] = start;
     this.runFromEpoch[trialId] = this.epochs[trialId];
     return start + this.epochSeconds[trialId];

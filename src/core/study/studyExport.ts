@@ -1,17 +1,39 @@
 /**
- * Writes a persisted study in an export format. Never overwrites silently: existing target files
- * are an error unless `force` is set.
+ * Writes a study's export folder: Syne Tune format (results.csv.zip + metadata.json), trials as CSV
+ * and JSONL, the LLM transcript as JSONL, the curves as SVG and report.md (which embeds them). Every
+ * file is a projection of one read model folded once over the events. The CLI's `export` and the
+ * extension's "Export results" both call writeStudyExport, so they write the same bytes. Never
+ * overwrites silently: existing target files are an error unless overwriting was asked for.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8 } from 'fflate';
+import { loadTable } from '../benchmark/tableLoader';
+import type { StudyEvent } from '../events/studyEvents';
+import { StudyReadModel } from '../readModel/studyReadModel';
+import type { FinalErrorLookup } from '../readModel/studyResult';
 import { trialsCsv, trialsJsonl } from './csvExport';
-import type { EventLogContents } from './eventLog';
+import type { StudyRecord } from './eventLog';
+import { studyChartFiles } from './studyCharts';
+import { studyReportMarkdown } from './studyReport';
 import { syneTuneExportFiles } from './syneTuneExport';
-import { foldTrials } from './trialTable';
 
-export const EXPORT_FORMATS = ['synetune', 'csv', 'jsonl'] as const;
+export const REPORT_FILE = 'report.md';
+export const TRANSCRIPT_FILE = 'llm-transcript.jsonl';
+
+/** 'all' is the whole folder; the others one part of it (for scripts that want only that). */
+export const EXPORT_FORMATS = ['all', 'synetune', 'csv', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface StudyExportOptions {
+  /** ISO time the study was created (study.json): Syne Tune's st_tuner_creation_timestamp and the zip's mtime. */
+  readonly created: string;
+  /** Seed-mean error at the table's last epoch, for the report's headline; without it the report says it is unknown. */
+  readonly finalErrorOf?: FinalErrorLookup;
+  readonly format?: ExportFormat;
+  /** Replace files that exist in the folder (otherwise ExportConflictError, and nothing is written). */
+  readonly overwrite?: boolean;
+}
 
 export class ExportConflictError extends Error {
   override name = 'ExportConflictError';
@@ -20,23 +42,45 @@ export class ExportConflictError extends Error {
   }
 }
 
-/** File name -> bytes for one format. */
-export function exportFiles(contents: EventLogContents, format: ExportFormat): Record<string, Uint8Array> {
-  const { record, events } = contents;
-  if (format === 'synetune') return syneTuneExportFiles(record, events);
-  const context = { table: record.table.label, studyId: record.studyId };
-  const rows = foldTrials(events);
-  if (format === 'csv') return { 'trials.csv': strToU8(trialsCsv(rows, context)) };
-  return { 'trials.jsonl': strToU8(trialsJsonl(rows, context)) };
+/**
+ * What a persisted study's export needs beyond its events: its creation time and the seed-mean lookup
+ * of the table it ran on (study.json records the table's path; a table no longer there leaves the
+ * headline's seed mean unknown). The CLI and the extension both take their options from here.
+ */
+export function studyExportOptions(record: StudyRecord): Pick<StudyExportOptions, 'created' | 'finalErrorOf'> {
+  const path = record.table.path;
+  if (path === undefined || !existsSync(path)) return { created: record.created };
+  const table = loadTable(path);
+  return { created: record.created, finalErrorOf: (ops) => table.finalErrorMean(table.indexOf(ops)) };
 }
 
-/** Writes the export into outDir and returns the paths written. */
-export function exportStudy(contents: EventLogContents, format: ExportFormat, outDir: string, options: { force?: boolean } = {}): string[] {
-  const files = exportFiles(contents, format);
-  const paths = Object.keys(files).map((name) => join(outDir, name));
+/** File name -> bytes of the export. */
+export function studyExportFiles(events: readonly StudyEvent[], options: StudyExportOptions): Record<string, Uint8Array> {
+  const model = StudyReadModel.of(events, { keepResults: true, finalErrorOf: options.finalErrorOf });
+  const { study } = model;
+  if (!study) throw new Error('the events hold no studyStarted event: this is not a study log (events.jsonl starts with one)');
+  const format = options.format ?? 'all';
+  const context = { table: study.table.label, studyId: study.studyId };
+  const files: Record<string, Uint8Array> = {};
+  if (format === 'all' || format === 'synetune') Object.assign(files, syneTuneExportFiles(model, study, options.created));
+  if (format === 'all' || format === 'csv') files['trials.csv'] = strToU8(trialsCsv(model.trials.rows(), context));
+  if (format === 'all' || format === 'jsonl') files['trials.jsonl'] = strToU8(trialsJsonl(model.trials.rows(), context));
+  if (format !== 'all') return files;
+  // The transcript holds exactly the llmCall events: prompts, replies, usage (the key was cut out before any sink).
+  const transcript = events.filter((e) => e.type === 'llmCall').map((e) => JSON.stringify(e)).join('\n');
+  files[TRANSCRIPT_FILE] = strToU8(transcript === '' ? '' : transcript + '\n');
+  for (const [name, svg] of Object.entries(studyChartFiles(model))) files[name] = strToU8(svg);
+  files[REPORT_FILE] = strToU8(studyReportMarkdown(model, options.created, [...Object.keys(files), REPORT_FILE]));
+  return files;
+}
+
+/** Writes the export into `folder` (created if missing) and returns the paths written. */
+export function writeStudyExport(folder: string, events: readonly StudyEvent[], options: StudyExportOptions): string[] {
+  const files = studyExportFiles(events, options);
+  const paths = Object.keys(files).map((name) => join(folder, name));
   const existing = paths.filter((path) => existsSync(path));
-  if (existing.length > 0 && !options.force) throw new ExportConflictError(existing);
-  mkdirSync(outDir, { recursive: true });
-  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(outDir, name), bytes);
+  if (existing.length > 0 && !options.overwrite) throw new ExportConflictError(existing);
+  mkdirSync(folder, { recursive: true });
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
   return paths;
 }

@@ -8,9 +8,11 @@ import { createScheduler } from '../schedulers/schedulerFactory';
 import type { LlmChat } from '../llambo/llmChat';
 import type { LlmTotals } from '../llm/llmTypes';
 import type { Searcher, SearcherNotice } from '../searchers/searcher';
-import { createSearcher, LLM_SEARCHERS, type SearcherOptions } from '../searchers/searcherFactory';
+import { isLlmSearcher } from '../searchers/llmSearchers';
+import { createSearcher, type SearcherOptions } from '../searchers/searcherFactory';
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink } from '../events/studyEvents';
+import { redactingSink } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
 import { createStudyLlmClient, type StudyLlmAccess } from './studyLlmClient';
@@ -56,9 +58,12 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const { benchmark } = options;
   checkSpecAgainstTable(spec, benchmark.maxEpoch);
   const studyId = spec.studyId ?? makeStudyId(spec, (options.now ?? (() => new Date()))());
-  const usesLlm = LLM_SEARCHERS.includes(spec.searcher);
+  const usesLlm = isLlmSearcher(spec.searcher);
   const tally = usesLlm ? new LlmTally() : undefined;
-  const stream = new EventStream([...(options.sinks ?? []), ...(tally ? [tally.sink] : [])]);
+  // Every sink (the CLI's and the worker's events.jsonl, the host, the tally) sees events with the key cut out;
+  // without sinks the stream only counts (headless comparisons).
+  const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : [])];
+  const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
   const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;

@@ -3,15 +3,17 @@
  * drives the CLI, the worker and the extension; validation errors name the offending field.
  */
 import { z } from 'zod';
+import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
+
+/** The spec names schedulers by the scheduler layer's list; re-exported for the spec's readers. */
+export { SCHEDULER_KINDS, type SchedulerKind };
 
 export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo', 'dehb', 'mobster'] as const;
 export const REPLY_CACHE_MODES = ['live', 'record', 'replay-strict', 'replay-or-live'] as const;
-export const SCHEDULER_KINDS = ['sync-hyperband', 'sync-sh', 'asha', 'fifo', 'dehb'] as const;
 export const CLOCK_MODES = ['event', 'synetune'] as const;
 export const DECISION_TIME_MODES = ['ignore', 'measured', 'modelled'] as const;
 
 export type SearcherName = (typeof SEARCHER_NAMES)[number];
-export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
 
 /** A searcher that only runs under its own scheduler: DEHB's configs and brackets are one algorithm. */
 export function impliedScheduler(searcher: SearcherName): SchedulerKind | undefined {

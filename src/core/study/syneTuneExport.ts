@@ -4,9 +4,9 @@
  */
 import { zipSync, strToU8 } from 'fflate';
 import { OPS, SYNE_TUNE_KEYS } from '../nb201/searchSpace';
-import { csvLine, type CsvValue } from './csvExport';
-import type { StudyEvent } from '../events/studyEvents';
-import type { StudyRecord } from './eventLog';
+import { csvText, type CsvValue } from './csvExport';
+import type { StudyIdentity, StudyReadModel } from '../readModel/studyReadModel';
+import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
 
 export const SYNE_TUNE_RESULT_COLUMNS = [
   'trial_id', 'hp_epoch', 'metric_valid_error', 'metric_runtime', 'metric_elapsed_time', 'st_tuner_time',
@@ -16,61 +16,27 @@ export const SYNE_TUNE_RESULT_COLUMNS = [
 export const SYNE_TUNE_BENCHMARK_NAME = 'nas201-cifar10';
 
 /** Syne Tune class names for our scheduler kinds (metadata `scheduler_name`). */
-const SCHEDULER_CLASS: Record<string, string> = {
+const SCHEDULER_CLASS: Record<SchedulerKind, string> = {
   'sync-hyperband': 'SynchronousGeometricHyperbandScheduler',
   'sync-sh': 'SynchronousGeometricHyperbandScheduler(brackets=1)',
   asha: 'HyperbandScheduler(type=promotion)',
   fifo: 'FIFOScheduler',
+  dehb: 'GeometricDifferentialEvolutionHyperbandScheduler',
 };
 
-type Decision = 'CONTINUE' | 'PAUSE' | 'STOP';
-type Status = 'InProgress' | 'Paused' | 'Stopped' | 'Completed';
-
-/**
- * results.csv text. A result's st_decision/st_status are settled by the trial's next event: another
- * result or a resume (CONTINUE/InProgress), a pause (PAUSE/Paused), a stop (STOP/Stopped, or
- * CONTINUE/Completed at r_max as Syne Tune records it). A result with nothing after it stays InProgress.
- */
-export function syneTuneResultsCsv(events: readonly StudyEvent[]): string {
+/** results.csv text: one row per reported result, in report order, with the decision after it. */
+export function syneTuneResultsCsv(model: StudyReadModel): string {
+  const log = model.resultLog;
+  if (!log) throw new Error('syneTuneResultsCsv needs a read model built with keepResults: true');
   const configs = new Map<number, string[]>();
-  const rows: CsvValue[][] = [];
-  const pendingRow = new Map<number, number>();
-  const settle = (trialId: number, decision: Decision, status: Status) => {
-    const index = pendingRow.get(trialId);
-    if (index === undefined) return;
-    rows[index][6] = decision;
-    rows[index][7] = status;
-    pendingRow.delete(trialId);
+  const configOf = (trialId: number): string[] => {
+    let config = configs.get(trialId);
+    if (!config) configs.set(trialId, (config = model.trials.opsOf(trialId)?.map((op) => OPS[op]) ?? SYNE_TUNE_KEYS.map(() => '')));
+    return config;
   };
-  for (const event of events) {
-    switch (event.type) {
-      case 'trialStarted':
-        configs.set(event.trialId, event.ops.map((op) => OPS[op]));
-        break;
-      case 'result':
-        settle(event.trialId, 'CONTINUE', 'InProgress');
-        pendingRow.set(event.trialId, rows.length);
-        rows.push([
-          event.trialId, event.epoch, event.error, event.runtime, event.elapsed, event.time,
-          'CONTINUE', 'InProgress', ...(configs.get(event.trialId) ?? ['', '', '', '', '', '']),
-        ]);
-        break;
-      case 'trialResumed':
-        settle(event.trialId, 'CONTINUE', 'InProgress');
-        break;
-      case 'trialPaused':
-        settle(event.trialId, 'PAUSE', 'Paused');
-        break;
-      case 'trialStopped':
-        if (event.reason === 'completed') settle(event.trialId, 'CONTINUE', 'Completed');
-        else if (event.reason === 'budget') settle(event.trialId, 'CONTINUE', 'InProgress');
-        else settle(event.trialId, 'STOP', 'Stopped');
-        break;
-    }
-  }
-  const lines = [csvLine(SYNE_TUNE_RESULT_COLUMNS)];
-  for (const row of rows) lines.push(csvLine(row));
-  return lines.join('\n') + '\n';
+  return csvText(SYNE_TUNE_RESULT_COLUMNS, log.results.map((r): CsvValue[] => [
+    r.trialId, r.epoch, r.error, r.runtime, r.elapsed, r.time, r.decision, r.status, ...configOf(r.trialId),
+  ]));
 }
 
 export interface SyneTuneMetadata {
@@ -89,31 +55,34 @@ export interface SyneTuneMetadata {
   readonly table: { readonly label: string; readonly kind: string; readonly provenanceNote: string };
 }
 
-export function syneTuneMetadata(record: StudyRecord): SyneTuneMetadata {
-  const spec = (record.spec ?? {}) as Record<string, unknown>;
-  const searcher = String(spec.searcher ?? 'unknown');
-  const scheduler = String(spec.scheduler ?? 'unknown');
+export function syneTuneMetadata(study: StudyIdentity, created: string): SyneTuneMetadata {
+  const spec = (study.spec ?? {}) as Record<string, unknown>;
+  const { searcher, scheduler } = study;
   return {
     metric_names: ['metric_valid_error'],
     metric_mode: 'min',
-    algorithm: `${searcher}-${scheduler}`,
-    seed: typeof spec.seed === 'number' ? spec.seed : 0,
-    tag: typeof spec.tag === 'string' && spec.tag !== '' ? spec.tag : record.studyId,
+    algorithm: `${searcher || 'unknown'}-${scheduler || 'unknown'}`,
+    seed: study.seed ?? 0,
+    tag: typeof spec.tag === 'string' && spec.tag !== '' ? spec.tag : study.studyId,
     benchmark: SYNE_TUNE_BENCHMARK_NAME,
-    scheduler_name: SCHEDULER_CLASS[scheduler] ?? scheduler,
+    scheduler_name: isSchedulerKind(scheduler) ? SCHEDULER_CLASS[scheduler] : scheduler || 'unknown',
     n_workers: typeof spec.workers === 'number' ? spec.workers : null,
-    max_wallclock_time: typeof spec.budgetSeconds === 'number' ? spec.budgetSeconds : null,
-    st_tuner_creation_timestamp: Date.parse(record.created) / 1000,
-    study_id: record.studyId,
-    table: { label: record.table.label, kind: record.table.kind, provenanceNote: record.table.provenanceNote },
+    max_wallclock_time: study.budgetSeconds,
+    st_tuner_creation_timestamp: Date.parse(created) / 1000,
+    study_id: study.studyId,
+    table: { label: study.table.label, kind: study.table.kind, provenanceNote: study.table.provenanceNote },
   };
 }
 
 /** The two files of the export, as bytes keyed by file name. */
-export function syneTuneExportFiles(record: StudyRecord, events: readonly StudyEvent[]): Record<string, Uint8Array> {
-  const zip = zipSync({ 'results.csv': strToU8(syneTuneResultsCsv(events)) }, { level: 6, mtime: record.created });
+export function syneTuneExportFiles(model: StudyReadModel, study: StudyIdentity, created: string): Record<string, Uint8Array> {
+  const zip = zipSync({ 'results.csv': strToU8(syneTuneResultsCsv(model)) }, { level: 6, mtime: created });
   return {
     'results.csv.zip': zip,
-    'metadata.json': strToU8(JSON.stringify(syneTuneMetadata(record), null, 2) + '\n'),
+    'metadata.json': strToU8(JSON.stringify(syneTuneMetadata(study, created), null, 2) + '\n'),
   };
+}
+
+function isSchedulerKind(name: string): name is SchedulerKind {
+  return (SCHEDULER_KINDS as readonly string[]).includes(name);
 }

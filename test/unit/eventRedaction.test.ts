@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StudyEvent } from '../../src/core/events/studyEvents';
-import { redactingSink, redactText } from '../../src/worker/keyRedaction';
+import { SecretRedactor } from '../../src/core/llm/secretRedactor';
+import { redactingSink } from '../../src/core/study/eventRedaction';
+import type { LlmChat } from '../../src/core/llambo/llmChat';
+import { runStudy } from '../../src/core/study/studyRunner';
+import { makeFakeBenchmark } from '../support/fakeBenchmark';
+import { UNUSED_ENDPOINT } from '../support/llamboStudyHarness';
 
 const KEY = 'sk-proj-abcdef123456';
 
@@ -27,6 +32,19 @@ test('without a key (or with a placeholder too short to be one) events pass thro
     redactingSink(key, [(e) => out.push(e)])(event);
     assert.equal(out[0], event);
   }
-  assert.equal(redactText(`a ${KEY} b ${KEY}`, KEY), 'a [redacted] b [redacted]');
-  assert.equal(redactText('nothing here', KEY), 'nothing here');
+  const redactor = new SecretRedactor([KEY]);
+  assert.equal(redactor.redact(`a ${KEY} b ${KEY}`), 'a [redacted] b [redacted]');
+  assert.equal(redactor.redact('nothing here'), 'nothing here');
+});
+
+test('runStudy cuts the key out before any sink it is given (the CLI writes events.jsonl from such a sink)', async () => {
+  const events: StudyEvent[] = [];
+  const chat: LlmChat = async () => { throw new Error(`401 Unauthorized: incorrect API key ${KEY}`); };
+  await runStudy(
+    { searcher: 'llambo', hours: 0.2, seed: 1, studyId: 'redaction', llm: UNUSED_ENDPOINT },
+    { benchmark: makeFakeBenchmark(), sinks: [(e) => events.push(e)], llm: { apiKey: KEY, chat } },
+  );
+  const text = JSON.stringify(events);
+  assert.ok(text.includes('incorrect API key [redacted]'), 'the failure text reached the events, redacted');
+  assert.ok(!text.includes(KEY));
 });

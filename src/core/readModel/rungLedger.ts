@@ -4,7 +4,34 @@
  * Hyperband-style schedulers open brackets; for the others the ledger stays empty.
  */
 import type { StudyEvent } from '../events/studyEvents';
-import type { BracketLedger, RungMarkKind } from './panelModel';
+
+export type RungMarkKind = 'promoted' | 'stopped' | 'completed';
+
+/** Decisions at rungs, as columns: one entry per (trial, rung) a rung completion ranked. */
+export interface RungMarks {
+  readonly trialIds: readonly number[];
+  readonly levels: readonly number[];
+  readonly errors: readonly (number | null)[];
+  readonly kinds: readonly RungMarkKind[];
+}
+
+/** One rung of a bracket in the ledger. */
+export interface RungLedgerEntry {
+  readonly level: number;
+  readonly slots: number;
+  /** Slots with a result, and trials training towards this rung now. */
+  readonly filled: number;
+  readonly pending: number;
+  /** Trials promoted from this rung (null until the rung completes). */
+  readonly promoted: number | null;
+  readonly complete: boolean;
+}
+
+export interface BracketLedger {
+  readonly bracket: number;
+  readonly bracketType: number;
+  readonly rungs: readonly RungLedgerEntry[];
+}
 
 interface RungState { level: number; slots: number; filled: number; pending: number; promoted: number | null; complete: boolean }
 interface BracketState { bracket: number; bracketType: number; rungs: RungState[] }
@@ -32,7 +59,7 @@ export class MarkColumns {
   }
 }
 
-export class RungLedgerFold {
+export class RungLedger {
   private readonly brackets = new Map<number, BracketState>();
   /** Bracket id -> type, for colouring trials by bracket type. */
   readonly bracketTypes = new Map<number, number>();

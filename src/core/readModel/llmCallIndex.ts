@@ -5,7 +5,49 @@
  * cells they proposed or scored.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
-import type { LlmCallSummary, LlmCallText, LlmSearchHit } from './panelModel';
+
+/** What the LLM calls list shows without the (long) prompt and reply, which the host sends on request. */
+export interface LlmCallSummary {
+  readonly callId: string;
+  readonly seq: number;
+  readonly time: number;
+  readonly component: string;
+  readonly template: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly cachedTokens: number;
+  readonly latencySeconds: number | null;
+  readonly costUsd: number | null;
+  readonly cacheHit: boolean;
+  readonly retries: number;
+  /** Problems recorded while reading the reply; `dropped` of them are well-formed cells the searcher refused. */
+  readonly parseFailures: number;
+  readonly dropped: number;
+  readonly error: string | null;
+  /** Trials whose cell this call proposed or scored. */
+  readonly trialIds: readonly number[];
+  /** The first characters of the reply (plain text, shown with textContent). */
+  readonly preview: string;
+}
+
+/** The full text of one LLM call (answer to a request; never part of a snapshot). */
+export interface LlmCallText {
+  readonly callId: string;
+  readonly messages: readonly { readonly role: string; readonly content: string }[];
+  readonly reply: string | null;
+  /** The parsed value as pretty JSON text, if any. */
+  readonly parsed: string | null;
+  readonly parseFailures: readonly string[];
+  readonly error: string | null;
+}
+
+export interface LlmSearchHit {
+  readonly callId: string;
+  /** Where the first match is: 'reply', 'prompt' (a message), or 'meta' (component/template). */
+  readonly field: 'reply' | 'prompt' | 'meta';
+  /** Text around the match (plain text). */
+  readonly snippet: string;
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

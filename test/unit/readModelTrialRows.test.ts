@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toArchString } from '../../src/core/nb201/searchSpace';
 import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
-import { foldTrials } from '../../src/core/study/trialTable';
+import { StudyReadModel } from '../../src/core/readModel/studyReadModel';
+
+const foldTrials = (events: StudyEvent[]) => StudyReadModel.of(events).trials.rows();
 
 function numbered(drafts: StudyEventDraft[]): StudyEvent[] {
   return drafts.map((draft, seq) => ({ seq, ...draft }) as StudyEvent);
@@ -24,14 +26,14 @@ test('events fold into one row per trial with epochs, errors, resumes and status
     { type: 'trialPaused', time: 16, trialId: 0, epoch: 3 },
     { type: 'result', time: 17, trialId: 99, epoch: 1, error: 0.1, seed: 0, elapsed: 1, runtime: 1 },
   ]));
-  assert.deepEqual(rows.map((r) => r.trialId), [0, 1], 'sorted by id; results of unknown trials are ignored');
+  assert.deepEqual(rows.map((r) => r.id), [0, 1], 'sorted by id; results of unknown trials are ignored');
   const [t0, t1] = rows;
-  assert.equal(t0.epochsReached, 3);
-  assert.equal(t0.lastError, 0.35);
+  assert.equal(t0.epochs, 3);
+  assert.equal(t0.error, 0.35);
   assert.equal(t0.bestError, 0.3);
   assert.equal(t0.bestErrorEpoch, 2);
   assert.equal(t0.results, 3);
-  assert.equal(t0.resumes, 1);
+  assert.equal(t0.rung, 1);
   assert.equal(t0.status, 'paused');
   assert.equal(t0.elapsed, 15);
   assert.equal(t0.lastTime, 16);
@@ -50,7 +52,7 @@ test('a failed evaluation leaves best error unset and marks the trial failed', (
     { type: 'trialStopped', time: 1, trialId: 3, epoch: 1, reason: 'failed' },
   ]));
   assert.equal(row.bestError, null);
-  assert.equal(row.lastError, null);
+  assert.equal(row.error, null);
   assert.equal(row.status, 'failed');
   assert.equal(row.bracket, 2);
 });
