@@ -75,8 +75,10 @@ function proposeOne(rng: SeededRandom, settings: NarrowPriorSettings, fixed: Map
   const follows = rng.next() < settings.followFocus;
   let cell = follows && anchor ? vary(anchor, 1 + rng.int(2), rng) : drawFavourite(rng);
   if (!(follows && anchor) && rng.next() >= settings.favouriteShare) cell = vary(cell, 1 + rng.int(2), rng);
-  if (follows) for (const [edge, op] of fixed) cell[edge] = op;
-  return cell;
+  if (!follows) return cell;
+  const out = cell.slice();
+  for (const [edge, op] of fixed) out[edge] = op;
+  return out;
 }
 
 /** Cells written as six op names in a row (compact history lines), which a model reads as listed too. */
