@@ -88,9 +88,10 @@ function numberOr0(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
-/** "proposed 120: accepted 80, unused 10, refused 30 (evaluated 12, isomorphic 3, ...)" — zero reasons left out. */
+/** "120 cells proposed: 80 accepted, 10 unused, 30 refused (evaluated 12, isomorphic 3, ...)"; reasons with 0 left out. */
 export function describeYield(y: ProposalYield): string {
   const reasons = REFUSAL_REASONS.filter((r) => y.refused[r] > 0).map((r) => `${r} ${y.refused[r]}`);
   const refused = refusedCount(y);
-  return `proposed ${y.proposed}: accepted ${y.accepted}, unused ${y.unused}, refused ${refused}${reasons.length ? ` (${reasons.join(', ')})` : ''}`;
+  return `${y.proposed} ${y.proposed === 1 ? 'cell' : 'cells'} proposed: ${y.accepted} accepted, ${y.unused} unused, ${refused} refused` +
+    (reasons.length ? ` (${reasons.join(', ')})` : '');
 }

@@ -5,6 +5,7 @@
  * cells they proposed or scored.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
+import { yieldFromParsed } from '../llambo/proposalYield';
 import type { LlmCallSummary, LlmCallText, LlmSearchHit } from './panelModel';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -30,6 +31,7 @@ export class LlmCallIndex {
       promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0, cachedTokens: usage?.cachedTokens ?? 0,
       latencySeconds: event.latencySeconds ?? null, costUsd: event.costUsd ?? null, cacheHit: event.cacheHit === true,
       retries: event.retries ?? 0, parseFailures: event.parseFailures?.length ?? 0, dropped: droppedCells(event.parsed),
+      proposalYield: yieldFromParsed(event.parsed) ?? null,
       error: event.error ?? null,
       trialIds: [...(event.trialIds ?? []), ...(this.early.get(event.callId) ?? [])],
       preview: (event.reply ?? '').slice(0, PREVIEW_CHARS),

@@ -4,6 +4,7 @@
  * strings, arrays) so it crosses postMessage unchanged; long arrays are flat (x[], y[]) rather than
  * arrays of objects, which keeps 5,000-trial studies small to send and quick to clone.
  */
+import type { ProposalYield } from '../llambo/proposalYield';
 import type { LlmStudyTotals } from '../study/llmTally';
 
 /** Where a trial stands: running an epoch range, paused at a rung, or ended. */
@@ -106,6 +107,8 @@ export interface LlmCallSummary {
   /** Problems recorded while reading the reply; `dropped` of them are well-formed cells the searcher refused. */
   readonly parseFailures: number;
   readonly dropped: number;
+  /** Proposal calls: what became of each cell the reply proposed; null for other calls and older logs. */
+  readonly proposalYield: ProposalYield | null;
   readonly error: string | null;
   /** Trials whose cell this call proposed or scored. */
   readonly trialIds: readonly number[];
