@@ -81,25 +81,7 @@ function proposeOne(rng: SeededRandom, settings: NarrowPriorSettings, fixed: Map
   return out;
 }
 
-/** Cells written as six op names in a row (compact history lines), which a model reads as listed too. */
-function listedInWords(messages: readonly { role: string; content: string }[]): Set<number> {
-  const listed = new Set<number>();
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    for (const line of m.content.split('\n')) {
-      const ops = line.split(/[\s,|:]+/).map((w) => parseOpName(w));
-      for (let i = 0; i + 6 <= ops.length; i++) {
-        const window = ops.slice(i, i + 6);
-        if (window.every((o) => o !== undefined)) listed.add(cellCode(window as number[]));
-      }
-    }
-  }
-  return listed;
-}
-
-function proposeCells(view: LlamboRequestView, messages: readonly { role: string; content: string }[], settings: NarrowPriorSettings): Cell[] {
-  const prompt = messages[messages.length - 1]?.content ?? '';
-  const listed = new Set([...view.mentioned, ...listedInWords(messages)]);
+function proposeCells(view: LlamboRequestView, prompt: string, settings: NarrowPriorSettings): Cell[] {
   const rng = new SeededRandom(view.hash);
   const fixed = fixedEdges(prompt);
   const anchor = anchorCell(prompt);
@@ -110,7 +92,7 @@ function proposeCells(view: LlamboRequestView, messages: readonly { role: string
     const code = cellCode(cell);
     // Models rarely repeat a cell inside one answer, but often re-propose ones they were shown.
     if (inReply.has(code)) continue;
-    if (listed.has(code) && rng.next() < settings.avoidListed) continue;
+    if (view.mentioned.has(code) && rng.next() < settings.avoidListed) continue;
     inReply.add(code);
     out.push(cell);
   }
@@ -135,6 +117,7 @@ export function narrowPriorReplier(settings: NarrowPriorSettings = DEFAULT_NARRO
     if (view.kind === 'labels') {
       return `{"labels": [${view.candidates.map((c) => `{"id": "${c.id}", "top": ${believedError(c.cell, rng) < 0.08 ? 1 : 0}}`).join(', ')}]}`;
     }
-    return `{"cells": [${proposeCells(view, request.messages, settings).map((c) => `{"edges": ${opsJson(c)}}`).join(', ')}]}`;
+    const prompt = request.messages[request.messages.length - 1]?.content ?? '';
+    return `{"cells": [${proposeCells(view, prompt, settings).map((c) => `{"edges": ${opsJson(c)}}`).join(', ')}]}`;
   };
 }

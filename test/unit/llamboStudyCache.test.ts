@@ -104,7 +104,7 @@ test('a changed prompt template is a replay-strict miss: the study stops with a 
     const overrides = join(dir, 'prompts');
     mkdirSync(overrides);
     const shipped = readFileSync(join(defaultPromptsDir(), 'sampler.md'), 'utf8');
-    const edited = shipped.replace('Do not propose cells listed above.', 'Do not propose cells listed above or their isomorphic twins.');
+    const edited = shipped.replace('such proposals are not used.', 'such proposals, and their isomorphic twins, are not used.');
     assert.notEqual(edited, shipped, 'the sentence to edit is in the shipped template');
     writeFileSync(join(overrides, 'sampler.md'), edited);
 
