@@ -55,7 +55,7 @@ export function duplicateShare(y: ProposalYield): number {
 /** How each reason is told to the LLM (repair turn) and to the user. */
 export const REFUSAL_TEXT: Readonly<Record<RefusalReason, string>> = {
   evaluated: 'already evaluated',
-  pending: 'already chosen and being trained (no result yet)',
+  pending: 'already chosen and pending (being trained, no result yet)',
   duplicate: 'duplicate of another cell in this batch',
   isomorphic: 'isomorphic to a cell already evaluated, chosen or in this batch (the same network wired differently)',
   invalidOp: 'not a valid cell (unknown operation name or unreadable)',
