@@ -4,6 +4,7 @@ import { CellHistory } from '../../src/core/llambo/cellHistory';
 import { BatchSeen, CellRegistry } from '../../src/core/llambo/cellRegistry';
 import { compactHistoryLine, historyLine } from '../../src/core/llambo/cellText';
 import { curvePoints, renderSamplerHistory } from '../../src/core/llambo/historyRendering';
+import { resolveLlamboOptions } from '../../src/core/llambo/llamboOptions';
 import { LlamboPrompts } from '../../src/core/llambo/llamboPrompts';
 import { LlmCallRecorder, type LlmCallEventDraft } from '../../src/core/llambo/llmCallRecorder';
 import { loadPromptTemplates } from '../../src/core/llambo/promptTemplates';
@@ -200,4 +201,24 @@ test('selection when the cells do not fit: the best cells, then the others by Ha
   const oldChars = records.reduce((a, r) => a + historyLine(r.cell, curvePoints(r, new Set([1])), r.failed).length + 1, 0);
   const newChars = records.reduce((a, r) => a + lineOf(r).length + 1, 0);
   assert.ok(newChars < 0.5 * oldChars, `compact lines: ${newChars} chars vs ${oldChars}`);
+});
+
+test('target framing: "better than the best so far" only when the target is below the best', async () => {
+  const prompt = async (targetFloor: number) => {
+    const events: LlmCallEventDraft[] = [];
+    const searcher = new LlamboSearcher({ chat: fakeChat(oracle), onLlmCall: (e) => events.push(e), targetFloor });
+    searcher.configure(makeContext().context);
+    await fillRung(searcher, { bracket: 0, level: 1, k: 20, firstTrialId: 0, reportLevels: [1] });
+    return events.find((e) => e.component === 'sampler')!.messages[1].content;
+  };
+  assert.match(await prompt(0.055), /at epoch 1, better than the best so far\./);
+  // A floor above every error pins the target to the best itself.
+  const pinned = await prompt(1);
+  assert.match(pinned, /at epoch 1, as good as the best so far\./);
+  assert.ok(!pinned.includes('better than the best'));
+});
+
+test('oversampling is a documented setting with a checked range', () => {
+  assert.equal(resolveLlamboOptions().oversampling, 1.5);
+  assert.throws(() => resolveLlamboOptions({ oversampling: 0.8 }), /llambo\.oversampling must be between 1 and 4 \(cells asked per cell needed\), got 0\.8/);
 });
