@@ -134,7 +134,9 @@ function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome
   const specs: CallSpec[] = [];
   for (let i = 0; i < requests; i++) {
     const count = Math.ceil(wanted / requests);
-    const base = conversations.length > 0 ? conversations[i % conversations.length] : undefined;
+    // Each conversation is continued at most once: a second identical follow-up would be the same
+    // request (same messages, same seed) and get the same cells back; extra requests start fresh.
+    const base = i < conversations.length ? conversations[i] : undefined;
     if (!base || !base.result) {
       specs.push(plan.fresh(count, i));
       continue;
