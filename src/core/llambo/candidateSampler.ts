@@ -61,7 +61,7 @@ export async function sampleCandidates(deps: StageDeps, input: SamplerInput): Pr
       plans.push({ variant: t, count, rng: input.rng.derive(`sampler/${t}/${j}`) });
     });
   });
-  // One slice more than the first round needs per possible refill request, so a fresh request gets its own part too.
+  // Slices for the first round plus one per fresh request the repair rounds may start, so those get their own part too.
   const refillSlots = options.repairRounds * Math.ceil(input.poolSize / options.maxCellsPerReply);
   const slices = searchSlices(plans.length + (plans.length > 1 ? refillSlots : 0), input.records, input.stats?.level, input.rng.derive('sampler/slices'));
   const specs = plans.map((plan, i) => requestSpec(deps, input, plan, slices[i], 'sampler'));
