@@ -4,8 +4,11 @@
  * LLAMBO runs a 5 h / 4-worker synchronous Hyperband study on the bundled table through the REAL
  * LlmClient over HTTP, against a scripted test double of an OpenAI-compatible server on 127.0.0.1
  * (test/support/fakeLlmServer). The double is not an LLM: the "oracle" reads the table, the "noise"
- * responder answers at random. What this measures is the searcher's LLM traffic (requests and tokens
- * per new config) and how its per-rung batching hides latency, not the quality of any model.
+ * responder answers at random, the "narrow" one re-proposes a few favourite strong cells the way real
+ * chat models tend to (test/support/narrowPriorResponder). What this measures is the searcher's LLM traffic (requests and tokens
+ * per new config), the proposal yield (cells proposed, accepted, refused by reason; and the share refused
+ * as already taken in bracket 0, where the most requests run concurrently) and how its per-rung batching
+ * hides latency, not the quality of any model.
  *
  * The "realistic" section runs the same study against a realistic TEST DOUBLE (test/support/
  * realisticResponder): the oracle's answers plus a narrow prior that keeps re-proposing well-known strong
@@ -19,16 +22,18 @@ import { costOf, DEFAULT_PRICES } from '../src/core/llm/priceTable';
 import type { TableBenchmark } from '../src/core/benchmark/tableLoader';
 import { loadTable } from '../src/core/benchmark/tableLoader';
 import { defaultTablePath } from '../src/core/benchmark/tablePaths';
+import type { StudyEvent } from '../src/core/events/studyEvents';
+import { addYield, describeYield, duplicateShare, emptyYield, yieldFromParsed, type ProposalYield } from '../src/core/llambo/proposalYield';
 import type { Cell } from '../src/core/nb201/searchSpace';
 import { runStudy, type StudySummary } from '../src/core/study/studyRunner';
 import type { StudySpecInput } from '../src/core/study/studySpec';
 import { encode } from 'gpt-tokenizer';
-import type { StudyEvent } from '../src/core/events/studyEvents';
 import { FakeLlmServer, type FakeResponder } from '../test/support/fakeLlmServer';
 import { median } from '../test/support/llamboStudyHarness';
 import { noiseReplier, oracleReplier, serverResponder, type OracleSpec, type Replier } from '../test/support/llmResponders';
 import { narrowPriorOracleResponder, NARROW_PRIOR_SHARE } from '../test/support/realisticResponder';
 import { measureRealisticRun, runRealisticStudy, share, totalMeasures } from '../test/support/realisticStudy';
+import { narrowPriorReplier } from '../test/support/narrowPriorResponder';
 
 const GOOD_CELLS = 2500;
 const LATENCY_MS = 800;
@@ -65,8 +70,27 @@ function httpResponder(replier: Replier, delayMs = 0): FakeResponder {
   };
 }
 
+/**
+ * The yield of the proposal calls made while bracket 0 fills (before the first trial of another
+ * bracket starts): bracket 0 asks for the most new cells at once, so its concurrent requests overlap most.
+ */
+class BracketZeroYield {
+  readonly yield = emptyYield();
+  private done = false;
+
+  readonly sink = (event: StudyEvent): void => {
+    if (this.done) return;
+    if (event.type === 'trialStarted' && event.bracket !== 0) this.done = true;
+    else if (event.type === 'llmCall' && (event.component === 'sampler' || event.component === 'repair')) {
+      const part = yieldFromParsed(event.parsed);
+      if (part) addYield(this.yield, part);
+    }
+  };
+}
+
 interface LlmRun {
   readonly summary: StudySummary;
+  readonly bracketZero: ProposalYield;
   readonly serverRequests: number;
   readonly maxInFlight: number;
   readonly realSeconds: number;
@@ -76,12 +100,13 @@ async function runOverHttp(benchmark: TableBenchmark, responder: FakeResponder, 
   const server = await new FakeLlmServer(responder).start();
   try {
     const started = performance.now();
+    const bracketZero = new BracketZeroYield();
     const summary = await runStudy({
       searcher: 'llambo', scheduler: 'sync-hyperband', workers: 4, hours: 5, ...spec,
       searcherOptions: { timingConcurrency: CONCURRENCY, ...spec.searcherOptions },
       llm: { baseUrl: server.baseUrl, model: 'bench-test-double', concurrency: CONCURRENCY },
-    }, { benchmark, llm: {} });
-    return { summary, serverRequests: server.requests.length, maxInFlight: server.stats.maxInFlight, realSeconds: (performance.now() - started) / 1000 };
+    }, { benchmark, llm: {}, sinks: [bracketZero.sink] });
+    return { summary, bracketZero: bracketZero.yield, serverRequests: server.requests.length, maxInFlight: server.stats.maxInFlight, realSeconds: (performance.now() - started) / 1000 };
   } finally {
     await server.close();
   }
@@ -102,18 +127,29 @@ interface TrafficReport {
   readonly fallbacks: number;
   readonly meanBestErrorAtMax: number | null;
   readonly withinTarget: boolean;
+  /** Summed over the seeds. */
+  readonly proposalYield: ProposalYield;
+  /** Share of bracket 0's proposed cells refused as evaluated, pending, duplicate or isomorphic, over all seeds. */
+  readonly bracketZeroDuplicateShare: number;
+  readonly bracketZeroDuplicateShareMin: number;
+  readonly bracketZeroDuplicateShareMax: number;
 }
 
 async function traffic(benchmark: TableBenchmark, name: string, replier: Replier, seeds: number): Promise<TrafficReport> {
   let requests = 0, configs = 0, prompt = 0, completion = 0, parseFailures = 0, fallbacks = 0, bestSum = 0, bestN = 0;
   const ratios: number[] = [];
+  const proposals = emptyYield(), bracketZero = emptyYield();
+  const shares: number[] = [];
   for (let seed = 0; seed < seeds; seed++) {
-    const { summary, serverRequests } = await runOverHttp(benchmark, httpResponder(replier), { seed, studyId: `bench-llm-${name}-s${seed}` });
+    const { summary, serverRequests, bracketZero: zero } = await runOverHttp(benchmark, httpResponder(replier), { seed, studyId: `bench-llm-${name}-s${seed}` });
     const llm = summary.llm!;
     if (serverRequests !== llm.httpRequests) throw new Error(`server saw ${serverRequests} requests, the client counted ${llm.httpRequests}`);
     requests += llm.requests; configs += llm.newConfigs; prompt += llm.promptTokens; completion += llm.completionTokens;
     parseFailures += llm.parseFailures; fallbacks += llm.fallbacks;
     ratios.push(llm.requests / Math.max(1, llm.newConfigs));
+    addYield(proposals, llm.proposalYield);
+    addYield(bracketZero, zero);
+    shares.push(duplicateShare(zero));
     if (summary.bestErrorAtMax !== null) { bestSum += summary.bestErrorAtMax; bestN++; }
   }
   const perConfig = requests / Math.max(1, configs);
@@ -125,6 +161,9 @@ async function traffic(benchmark: TableBenchmark, name: string, replier: Replier
     gpt4oMiniUsdPerStudy: r3(usd), parseFailures, fallbacks,
     meanBestErrorAtMax: bestN > 0 ? r3(bestSum / bestN, 4) : null,
     withinTarget: perConfig <= TARGET_REQUESTS_PER_CONFIG,
+    proposalYield: proposals,
+    bracketZeroDuplicateShare: r3(duplicateShare(bracketZero)),
+    bracketZeroDuplicateShareMin: r3(Math.min(...shares)), bracketZeroDuplicateShareMax: r3(Math.max(...shares)),
   };
 }
 
@@ -225,10 +264,11 @@ async function main(): Promise<void> {
 
   const oracleTraffic = await traffic(benchmark, 'oracle', oracle, seeds);
   const noiseTraffic = await traffic(benchmark, 'noise', noiseReplier, seeds);
+  const narrowTraffic = await traffic(benchmark, 'narrow', narrowPriorReplier(), Math.max(seeds, 5));
   const timing = args.includes('--no-latency') ? null : await latency(benchmark, oracle);
   const clock = await modelled(benchmark, oracle);
   const drift = await realistic(benchmark, seeds);
-  const report = { table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, latency: timing, modelled: clock, realistic: drift };
+  const report = { table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, narrow: narrowTraffic, latency: timing, modelled: clock, realistic: drift };
   if (json) { console.log(JSON.stringify(report)); return; }
 
   const ok = (pass: boolean) => (pass ? 'ok' : 'OVER TARGET');
@@ -236,13 +276,15 @@ async function main(): Promise<void> {
   console.log('LLM traffic of LLAMBO (5 h / 4-worker sync-hyperband on the bundled table, seeds 0-' + (seeds - 1) + ').');
   console.log('  Replies come from a scripted TEST DOUBLE of an OpenAI-compatible server on 127.0.0.1, reached through the');
   console.log('  real LlmClient over HTTP. It is not an LLM; tokens are the double\'s characters/4 estimate.');
-  for (const t of [oracleTraffic, noiseTraffic]) {
+  for (const t of [oracleTraffic, noiseTraffic, narrowTraffic]) {
     console.log(`  ${t.responder.padEnd(6)} responder: ${t.requestsPerNewConfig} LLM requests per new config ` +
       `(${t.requests} requests / ${t.newConfigs} new configs; per seed ${t.minRequestsPerNewConfig}-${t.maxRequestsPerNewConfig})  ` +
       `target <= ${TARGET_REQUESTS_PER_CONFIG}: ${ok(t.withinTarget)}  (the Python original: about ${PYTHON_REQUESTS_PER_CONFIG})`);
     console.log(`    ${t.responder}: tokens per new config ${t.promptTokensPerNewConfig} prompt + ${t.completionTokensPerNewConfig} completion; ` +
       `~$${t.gpt4oMiniUsdPerStudy} per study at ${PRICE_MODEL} list prices; parse failures ${t.parseFailures}, fallbacks ${t.fallbacks}; ` +
       `mean best error @200 ${t.meanBestErrorAtMax ?? 'n/a'}`);
+    console.log(`    ${t.responder}: proposal yield ${describeYield(t.proposalYield)}; bracket 0: ${pct(t.bracketZeroDuplicateShare)} of proposed cells ` +
+      `refused as already taken (per seed ${pct(t.bracketZeroDuplicateShareMin)}-${pct(t.bracketZeroDuplicateShareMax)}, ${t.seeds} seeds)`);
   }
   if (timing) {
     console.log(`LLM latency hidden by batching (oracle double answering each request after ${timing.latencySeconds} s, client concurrency ${timing.concurrency}, seed 0):`);
@@ -270,6 +312,10 @@ function printRealistic(d: RealisticReport): void {
     `${d.promptsOverWindow} of ${d.prompts} prompts over a ${d.contextWindow}-token local-server window`);
   console.log(`  ${d.requestsPerNewConfig} LLM requests per new config (target <= ${TARGET_REQUESTS_PER_CONFIG}: ${d.requestsPerNewConfig <= TARGET_REQUESTS_PER_CONFIG ? 'ok' : 'OVER TARGET'}); ` +
     `LLM trials not training a proposed cell ${(100 * d.notProposedShare).toFixed(1)}%, fallbacks ${(100 * d.fallbackShare).toFixed(1)}% of new trials`);
+}
+
+function pct(share: number): string {
+  return `${(100 * share).toFixed(1)}%`;
 }
 
 function r3(value: number, digits = 3): number {

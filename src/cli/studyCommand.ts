@@ -36,7 +36,9 @@ ${LLM_FLAGS_HELP}
 With --json one JSON line is printed: searcher, scheduler, seed, table, trialsStarted,
 resultsReported, bestError, bestErrorAtMax, incumbentArch, simulatedSeconds, wallMs, ... and for LLM
 searchers llm: {requests, promptTokens, completionTokens, costUsd, cacheHits, parseFailures,
-failedCalls, fallbacks, newConfigs, httpRequests, retries} and llmEndpoint (never the key).
+failedCalls, fallbacks, newConfigs, httpRequests, retries, proposalYield: {proposed, accepted,
+unused, refused: {evaluated, pending, duplicate, isomorphic, invalidOp, wrongEdgeCount,
+disconnected}}} and llmEndpoint (never the key).
 Ctrl-C cancels (exit code 130).`;
 
 export async function studyCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {

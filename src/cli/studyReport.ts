@@ -3,6 +3,7 @@
  * LLM searchers both carry the LLM counters, and the text says how LLM time counted (ignoring it
  * flatters LLAMBO, as the original study's plots did).
  */
+import { describeYield } from '../core/llambo/proposalYield';
 import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
 import type { StudySummary } from '../core/study/studyRunner';
 import type { StudySpec } from '../core/study/studySpec';
@@ -85,10 +86,16 @@ export function llmLines(llm: LlmCounts, spec: StudySpec, setup: LlmSetup | unde
     `  LLM cost           $${llm.costUsd.toFixed(4)}${costNote(spec)}`,
     `  cache hits         ${llm.cacheHits}`,
     `  parse failures     ${llm.parseFailures} requests with a reply not fully usable${droppedText(llm)}`,
+    ...yieldLines(llm),
     `  fallbacks          ${llm.fallbacks} of ${llm.newConfigs} new configs came from mutation/random instead of the LLM`,
     `  LLM latency        ${latencyText(spec)}`,
   );
   return lines;
+}
+
+/** What became of the cells the LLM proposed. */
+function yieldLines(llm: LlmCounts): string[] {
+  return [`  proposal yield     ${describeYield(llm.proposalYield)}`];
 }
 
 /** Well-formed proposals the searcher refused, when the tally counts them. */

@@ -18,7 +18,7 @@ export interface LlamboRequestView {
   /** Cells asked for (proposal requests). */
   readonly count: number;
   readonly candidates: readonly { id: string; cell: Cell }[];
-  /** Every 6-op list written anywhere in the conversation (history, earlier replies, exclusions). */
+  /** Every cell written anywhere in the conversation (history, earlier replies, exclusions), as a JSON list or six op names in a row. */
   readonly mentioned: ReadonlySet<number>;
   /** Epoch the prompt compares at (undefined for warm start). */
   readonly level?: number;
@@ -37,6 +37,19 @@ function listToCell(list: string): Cell | undefined {
   return ops.length === 6 && ops.every((o) => o !== undefined) ? (ops as number[]) : undefined;
 }
 
+/** Cells written as six op names in a row, as in the sampler's compact history lines (`conv3x3 skip none ... | 1: 0.5`). */
+function cellsInWords(text: string): Cell[] {
+  const cells: Cell[] = [];
+  for (const line of text.split('\n')) {
+    const ops = line.split(/[\s,|:]+/).map((w) => parseOpName(w));
+    for (let i = 0; i + 6 <= ops.length; i++) {
+      const window = ops.slice(i, i + 6);
+      if (window.every((o) => o !== undefined)) cells.push(window as number[]);
+    }
+  }
+  return cells;
+}
+
 /** What a LLAMBO request asks, read from its messages. */
 export function readLlamboRequest(messages: readonly ChatMessage[], seed?: number): LlamboRequestView {
   const last = messages[messages.length - 1]?.content ?? '';
@@ -48,6 +61,7 @@ export function readLlamboRequest(messages: readonly ChatMessage[], seed?: numbe
       const cell = listToCell(match[0]);
       if (cell) mentioned.add(cellCode(cell));
     }
+    for (const cell of cellsInWords(m.content)) mentioned.add(cellCode(cell));
   }
   const candidates = [...last.matchAll(CANDIDATE)].map((m) => ({ id: m[1], cell: listToCell(m[2]) as Cell }));
   const count = Number(/Propose (\d+)/.exec(last)?.[1] ?? 0);

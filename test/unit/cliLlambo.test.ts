@@ -64,6 +64,10 @@ test('study --searcher llambo --json over HTTP: LLM counters match the server, t
     assert.equal(llm.httpRequests, server.requests.length);
     assert.equal(llm.promptTokens, 10 * llm.requests, 'usage comes from the replies (the double reports 10 + 5 tokens)');
     assert.equal(llm.completionTokens, 5 * llm.requests);
+    const y = llm.proposalYield;
+    const refused = Object.values(y.refused as Record<string, number>).reduce((a, b) => a + b, 0);
+    assert.deepEqual(Object.keys(y.refused), ['evaluated', 'pending', 'duplicate', 'isomorphic', 'invalidOp', 'wrongEdgeCount', 'disconnected']);
+    assert.ok(y.proposed > 0 && y.proposed === y.accepted + y.unused + refused, 'every proposed cell is accepted, unused or refused');
     assert.equal(llm.newConfigs, summary.trialsStarted);
     assert.ok(llm.requests <= llm.newConfigs, `batched: ${llm.requests} requests for ${llm.newConfigs} new configs`);
     assert.equal(llm.cacheHits, 0);
@@ -107,6 +111,7 @@ test('study without --searcher runs LLAMBO when LLAMBO_BASE_URL and LLAMBO_MODEL
     assert.match(text.stdout, /LLM cost +\$0\.0000 +\(no price known for "fake-model"/);
     assert.match(text.stdout, /cache hits +0/);
     assert.match(text.stdout, /parse failures +\d+/);
+    assert.match(text.stdout, /proposal yield +\d+ cells proposed: \d+ accepted, \d+ unused, \d+ refused/);
     assert.match(text.stdout, /fallbacks +\d+ of \d+ new configs/);
     assert.match(text.stdout, /LLM time ignored: flatters LLAMBO/);
     assert.match(text.stderr, /LLM: fake-model at http:\/\/127\.0\.0\.1:\d+\/v1 \(key: none sent\)/);

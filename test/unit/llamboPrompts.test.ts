@@ -24,9 +24,9 @@ test('the system prompt names the six edges in NB201 order (1->2 before 0->3) an
 });
 
 test('context levels: none has no task facts, partial the task, full the cell semantics and training recipe', () => {
-  const none = new LlamboPrompts(templates, 'none').user('warmstart', { count: 8, pending: '' });
-  const partial = new LlamboPrompts(templates, 'partial').user('warmstart', { count: 8, pending: '' });
-  const full = new LlamboPrompts(templates, 'full').user('warmstart', { count: 8, pending: '' });
+  const none = new LlamboPrompts(templates, 'none').user('warmstart', { count: 8, cellWord: 'cells', focus: '', pending: '' });
+  const partial = new LlamboPrompts(templates, 'partial').user('warmstart', { count: 8, cellWord: 'cells', focus: '', pending: '' });
+  const full = new LlamboPrompts(templates, 'full').user('warmstart', { count: 8, cellWord: 'cells', focus: '', pending: '' });
   assert.ok(!none.includes('CIFAR-10'));
   assert.ok(partial.includes('CIFAR-10') && partial.includes('1 - test accuracy') && !partial.includes('Nesterov'));
   for (const fact of ['sum of its incoming edges', 'none removes the edge', 'skip_connect is the identity', 'ReLU-Conv-BatchNorm',

@@ -104,7 +104,7 @@ test('a changed prompt template is a replay-strict miss: the study stops with a 
     const overrides = join(dir, 'prompts');
     mkdirSync(overrides);
     const shipped = readFileSync(join(defaultPromptsDir(), 'sampler.md'), 'utf8');
-    const edited = shipped.replace('Do not propose cells listed above.', 'Do not propose cells listed above or their isomorphic twins.');
+    const edited = shipped.replace('such proposals are not used.', 'such proposals, and their isomorphic twins, are not used.');
     assert.notEqual(edited, shipped, 'the sentence to edit is in the shipped template');
     writeFileSync(join(overrides, 'sampler.md'), edited);
 
@@ -126,7 +126,7 @@ test('a changed prompt template is a replay-strict miss: the study stops with a 
     assert.match(first.error ?? '', /^ReplyCacheMiss: Reply cache miss \(replay-strict\) for sampler\/sampler#\d, key [0-9a-f]{64}/);
     const key = /key ([0-9a-f]{64})/.exec(first.error ?? '')![1];
     assert.ok(!keys.has(key), 'the named key is indeed not in the cache');
-    assert.ok(first.messages.some((m) => m.content.includes('or their isomorphic twins')), 'the event shows the edited prompt');
+    assert.ok(first.messages.some((m) => m.content.includes('and their isomorphic twins')), 'the event shows the edited prompt');
     assert.ok(calls.slice(0, calls.indexOf(first)).every((c) => c.cacheHit === true && c.error === undefined), 'everything before the miss replayed');
     assert.ok(calls.slice(calls.indexOf(first)).every((c) => c.cacheHit === true || c.error !== undefined));
     const last = events[events.length - 1];

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
+import { REFUSAL_TEXT } from '../../src/core/llambo/proposalYield';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import type { LlmCallEvent, StudyEvent } from '../../src/core/events/studyEvents';
@@ -169,7 +170,11 @@ const last = (chain: Chain) => chain.attempts[chain.attempts.length - 1];
 const failed = (chain: Chain) => last(chain).http;
 const isParseFault = (a: InjectedAttempt) => !a.http && PARSE_FAULTS[a.kind].includes(a.fault as ReplyFault);
 
-const DROP_REASON = /: (already evaluated, pending or picked|isomorphic to a cell already evaluated, pending or picked|duplicate within this batch|isomorphic to another cell in this batch|output disconnected from input.*)$/;
+const DROP_REASON = new RegExp(`: (${(['evaluated', 'pending', 'duplicate', 'isomorphic', 'disconnected'] as const).map((r) => escapeRegExp(REFUSAL_TEXT[r])).join('|')})$`);
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 const ERROR_OF_FAULT: Record<string, RegExp> = {
   '429': /HTTP 429/, '429-retry-after': /HTTP 429/, '500': /HTTP 500/,
@@ -266,9 +271,8 @@ function checkReplyFault(where: string, event: LlmCallEvent, sent: InjectedAttem
         assert.ok(unreadable.some((f) => f.endsWith('duplicate id (first prediction kept)')), `${where}: ${unreadable}`);
         return 0;
       }
-      // Injected copies sit at the front of the reply, so they are judged unless the pool was already full.
-      const judged = (parsed.accepted ?? 0) + (parsed.dropped ?? 0) === parsed.cells?.length;
-      for (const ops of judged ? sent.duplicates ?? [] : []) {
+      // Every cell is judged, also once the pool is full (then usable ones count as unused).
+      for (const ops of sent.duplicates ?? []) {
         assert.ok(drops.some((f) => f.startsWith(`${ops}: `)), `${where}: injected duplicate ${ops} is dropped with a reason: ${drops}`);
       }
       return sent.duplicates?.length ?? 0;

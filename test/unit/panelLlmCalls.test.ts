@@ -39,6 +39,9 @@ test('LLM calls: summaries and totals agree with the study, trials link back to 
   assert.equal(llm.requests, calls.length);
   assert.equal(model.overview.fallbacks, summary.llm.fallbacks);
   assert.equal(model.llmCalls.reduce((a, c) => a + c.dropped, 0), summary.llm.droppedCells);
+  const proposalCalls = model.llmCalls.filter((c) => c.proposalYield !== null);
+  assert.ok(proposalCalls.length > 0 && proposalCalls.every((c) => c.component !== 'surrogate'), 'proposal calls carry their yield');
+  assert.equal(proposalCalls.reduce((a, c) => a + c.proposalYield!.proposed, 0), summary.llm.proposalYield.proposed, 'per-call yields add up to the study yield');
 
   const proposed = model.trials.filter((t) => t.source === 'llambo');
   assert.ok(proposed.length > 0 && proposed.every((t) => t.callIds.length > 0 && t.predictedMean !== null && t.ei !== null));

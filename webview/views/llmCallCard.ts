@@ -1,9 +1,10 @@
 /**
  * One LLM call as a disclosure: a summary line (component, template, tokens, latency, cost, cache hit,
- * parse failures, the trials it produced) that opens to the full prompt and reply. The texts come from
+ * parse failures, proposal yield, the trials it produced) that opens to the full prompt and reply. The texts come from
  * the host on request and are shown with textContent only: a reply holding `<img onerror=...>` or
  * `<script>` is displayed, never run. Copy and "open as editor tab" are host commands.
  */
+import { describeYield, type ProposalYield } from '../../src/core/llambo/proposalYield';
 import type { LlmCallSummary, LlmCallText } from '../../src/core/panel/panelModel';
 import { el } from '../elementBuilder';
 import { formatCount, formatSeconds, formatUsd } from '../numberFormat';
@@ -34,6 +35,7 @@ export function llmCallCard(call: LlmCallSummary, actions: PanelActions, options
     el('span', { className: 'call-cost', text: formatUsd(call.costUsd) }),
     call.cacheHit ? el('span', { className: 'call-flag cache', text: 'cache hit' }) : null,
     call.parseFailures > 0 ? el('span', { className: 'call-flag failures', text: parseText(call) }) : null,
+    call.proposalYield ? el('span', { className: 'call-yield', text: yieldText(call.proposalYield), title: describeYield(call.proposalYield) }) : null,
     call.error ? el('span', { className: 'call-flag error', text: 'failed' }) : null,
   ]);
   toggle.addEventListener('click', () => options.onToggle(!options.open));
@@ -48,6 +50,11 @@ function parseText(call: LlmCallSummary): string {
   const refused = call.dropped;
   const problems = call.parseFailures - refused;
   return [problems > 0 ? `${problems} parse failures` : '', refused > 0 ? `${refused} cells refused` : ''].filter(Boolean).join(', ');
+}
+
+/** "18 proposed → 11 accepted": the card's short form; the title holds the reasons. */
+function yieldText(y: ProposalYield): string {
+  return `${formatCount(y.proposed)} proposed → ${formatCount(y.accepted)} accepted`;
 }
 
 function trialLinks(ids: readonly number[], actions: PanelActions): HTMLElement {

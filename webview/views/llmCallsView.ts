@@ -1,9 +1,11 @@
 /**
- * LLM calls tab: every call of the study (component, template, tokens, latency, cost, cache hit, parse
- * failures, the trials it produced), filterable by component and searchable through every prompt and
+ * LLM calls tab: the study's proposal yield (cells proposed, accepted, unused, refused by reason), then
+ * every call of the study (component, template, tokens, latency, cost, cache hit, parse failures, its
+ * own yield, the trials it produced), filterable by component and searchable through every prompt and
  * reply. The search runs in the host, which holds the texts; each call opens to its full prompt and
  * reply as plain text, with copy and "open as editor tab".
  */
+import { describeYield } from '../../src/core/llambo/proposalYield';
 import type { LlmCallSummary, LlmSearchHit, PanelModel } from '../../src/core/panel/panelModel';
 import { el } from '../elementBuilder';
 import { formatCount } from '../numberFormat';
@@ -19,6 +21,7 @@ export class LlmCallsView implements PanelView {
   readonly element = el('section', { className: 'view llm-view', attrs: { 'aria-label': 'LLM calls' } });
   private readonly list = el('div', { className: 'call-list', attrs: { id: 'llm-call-list' } });
   private readonly count = el('span', { className: 'row-count', attrs: { id: 'llm-count', 'aria-live': 'polite' } });
+  private readonly yieldLine = el('p', { className: 'llm-yield', attrs: { id: 'llm-yield' } });
   private model: PanelModel | null = null;
   private limit = PAGE;
   private search: { query: string; hits: readonly LlmSearchHit[] | null } = { query: '', hits: null };
@@ -32,6 +35,7 @@ export class LlmCallsView implements PanelView {
         dropdown({ id: 'llm-component', label: 'Component', value: s.llmComponent, choices: COMPONENTS, onChange: (llmComponent) => actions.setState({ llmComponent }) }),
         this.count,
       ]),
+      this.yieldLine,
       this.list,
     );
   }
@@ -40,6 +44,9 @@ export class LlmCallsView implements PanelView {
     // Live deltas that bring no new calls leave the list (and an open call) alone.
     if (!reasons.state && !reasons.theme && this.model?.llmCalls === model.llmCalls) return;
     this.model = model;
+    const proposals = model.overview.llm?.proposalYield;
+    this.yieldLine.textContent = proposals ? `Proposal yield: ${describeYield(proposals)}.` : '';
+    this.yieldLine.hidden = !proposals;
     const query = this.actions.state.llmQuery.trim();
     if (query !== this.search.query) this.startSearch(query);
     this.renderList();

@@ -5,6 +5,7 @@
  */
 import { isDisconnected } from '../nb201/cellGraph';
 import { cellCode, type Cell } from '../nb201/searchSpace';
+import type { RefusalReason } from './proposalYield';
 
 export class BatchSeen {
   readonly codes = new Set<number>();
@@ -16,6 +17,8 @@ export class CellRegistry {
   private readonly codes = new Map<number, number>();
   /** iso class -> the registered cell code that holds it. */
   private readonly isos = new Map<number, number>();
+  /** Codes of registered cells that have a result (the rest are picked or pending). */
+  private readonly evaluated = new Set<number>();
 
   constructor(private readonly isoClassOf: (cell: Cell) => number, private readonly rejectDisconnected: boolean) {}
 
@@ -35,6 +38,12 @@ export class CellRegistry {
     if (!this.isos.has(iso)) this.isos.set(iso, code);
   }
 
+  /** Registers a cell that has a result, so a re-proposal of it is refused as evaluated rather than pending. */
+  addEvaluated(cell: Cell): void {
+    this.add(cell);
+    this.evaluated.add(cellCode(cell));
+  }
+
   /** Un-registers a picked cell that was never handed out. */
   remove(cell: Cell): void {
     const code = cellCode(cell);
@@ -48,14 +57,13 @@ export class CellRegistry {
   }
 
   /** Why `cell` cannot join the batch, or undefined when it can (and then it is added to `batch`). */
-  admit(cell: Cell, batch: BatchSeen): string | undefined {
+  admit(cell: Cell, batch: BatchSeen): RefusalReason | undefined {
     const code = cellCode(cell);
     const iso = this.isoClassOf(cell);
-    if (this.codes.has(code)) return 'already evaluated, pending or picked';
-    if (this.isos.has(iso)) return 'isomorphic to a cell already evaluated, pending or picked';
-    if (batch.codes.has(code)) return 'duplicate within this batch';
-    if (batch.isos.has(iso)) return 'isomorphic to another cell in this batch';
-    if (this.rejectDisconnected && isDisconnected(cell)) return 'output disconnected from input (trains to about 90% error)';
+    if (this.codes.has(code)) return this.evaluated.has(code) ? 'evaluated' : 'pending';
+    if (batch.codes.has(code)) return 'duplicate';
+    if (this.isos.has(iso) || batch.isos.has(iso)) return 'isomorphic';
+    if (this.rejectDisconnected && isDisconnected(cell)) return 'disconnected';
     batch.codes.add(code);
     batch.isos.add(iso);
     return undefined;

@@ -1,12 +1,15 @@
 /**
- * The history block of a prompt, bounded by a token budget (chars/4): the best cells first, then the
- * most recent, then a spread over the rest by rank, so a long study still fits one request. Each
- * prompt variant shows the chosen lines in its own seeded order (LLAMBO's permutation trick).
+ * The history block of a prompt, bounded by a budget measured by a `TextMeasure` (default: chars/4
+ * tokens). The sampler lists every evaluated cell compactly when they fit, else the best cells and the
+ * evaluated cells closest to them (those an LLM is most likely to re-propose), saying how many are
+ * hidden. The surrogates get the best cells, the most recent, then a spread over the rest by rank (a
+ * spread of errors calibrates predictions). Each prompt variant shows the chosen lines in its own
+ * seeded order (LLAMBO's permutation trick).
  */
 import type { SeededRandom } from '../random/seededRandom';
 import { errorAt, rankRecords, type CellRecord } from './cellHistory';
 import type { Cell } from '../nb201/searchSpace';
-import { cellOpsJson, historyLine, labelledLine } from './cellText';
+import { cellOpsJson, compactHistoryLine, historyLine, labelledLine } from './cellText';
 
 export interface HistoryBlock {
   readonly text: string;
@@ -14,11 +17,20 @@ export interface HistoryBlock {
   readonly totalCount: number;
 }
 
+/** Cost of a text in budget units (tokens); the budget parameters below are in the same units. */
+export type TextMeasure = (text: string) => number;
+
 /** Shares of the budget for the best cells and for the most recent ones; the rest is spread. */
 const BEST_SHARE = 0.4;
 const RECENT_SHARE = 0.3;
 
 export const CHARS_PER_TOKEN = 4;
+
+/** The default measure: characters / 4 as tokens. */
+export const charsPerTokenEstimate: TextMeasure = (text) => text.length / CHARS_PER_TOKEN;
+
+/** Top cells the sampler's history always shows (when it cannot show all): the anchors of "closest". */
+const TOP_SHARE = 0.25;
 
 /** Epochs shown for each cell: rung levels, H and the cell's latest epoch. */
 export function curvePoints(record: CellRecord, shownEpochs: ReadonlySet<number>): [number, number][] {
@@ -29,52 +41,102 @@ export function curvePoints(record: CellRecord, shownEpochs: ReadonlySet<number>
   return points.sort((a, b) => a[0] - b[0]);
 }
 
-/** Learning-curve history for the sampler and the discriminative surrogate. */
-export function renderCurveHistory(
-  records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
-  tokenBudget: number, rng: SeededRandom | undefined,
-): HistoryBlock {
+function shownEpochs(level: number | undefined, rungLevels: readonly number[]): Set<number> {
   const shown = new Set(rungLevels);
   if (level !== undefined) shown.add(level);
+  return shown;
+}
+
+/** Learning-curve history for the discriminative surrogate. */
+export function renderCurveHistory(
+  records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
+  tokenBudget: number, rng: SeededRandom | undefined, measure: TextMeasure = charsPerTokenEstimate,
+): HistoryBlock {
+  const shown = shownEpochs(level, rungLevels);
   const ranked = rankRecords(records.slice(), level);
   const line = (r: CellRecord) => historyLine(r.cell, curvePoints(r, shown), r.failed);
-  return assemble(selectWithinBudget(ranked, line, tokenBudget * CHARS_PER_TOKEN), records.length, rng);
+  return assemble(selectWithinBudget(ranked, line, tokenBudget, measure), records.length, rng);
+}
+
+/** Compact learning-curve history for the candidate sampler: every cell when they fit, else the best and their neighbours. */
+export function renderSamplerHistory(
+  records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
+  tokenBudget: number, rng: SeededRandom | undefined, measure: TextMeasure = charsPerTokenEstimate,
+): HistoryBlock {
+  const shown = shownEpochs(level, rungLevels);
+  const ranked = rankRecords(records.slice(), level);
+  const line = (r: CellRecord) => compactHistoryLine(r.cell, curvePoints(r, shown), r.failed);
+  return assemble(selectNearTop(ranked, line, tokenBudget, measure), records.length, rng);
+}
+
+function hamming(a: Cell, b: Cell): number {
+  let d = 0;
+  for (let e = 0; e < a.length; e++) if (a[e] !== b[e]) d++;
+  return d;
+}
+
+/**
+ * Lines of `ranked` (best first) within `budget`: all of them when they fit; else the best cells (up to
+ * a quarter of the budget), then the others by Hamming distance on the 6 edges to the nearest of those
+ * top cells (ties by rank) until the budget is used.
+ */
+export function selectNearTop(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: number, measure: TextMeasure = charsPerTokenEstimate): string[] {
+  const lines = ranked.map(line);
+  const costs = lines.map((text) => measure(`${text}\n`));
+  if (costs.reduce((a, c) => a + c, 0) <= budget) return lines;
+  const chosen = new Set<number>();
+  let used = 0;
+  const tryAdd = (i: number, limit: number): boolean => {
+    if (used + costs[i] > limit) return false;
+    chosen.add(i);
+    used += costs[i];
+    return true;
+  };
+  for (let i = 0; i < ranked.length; i++) if (!tryAdd(i, budget * TOP_SHARE)) break;
+  if (chosen.size === 0 && ranked.length > 0) tryAdd(0, budget);
+  const top = [...chosen].map((i) => ranked[i].cell);
+  const distance = ranked.map((r) => Math.min(...top.map((t) => hamming(r.cell, t))));
+  const rest = ranked.map((_, i) => i).filter((i) => !chosen.has(i)).sort((a, b) => distance[a] - distance[b] || a - b);
+  for (const i of rest) tryAdd(i, budget);
+  return ranked.map((_, i) => i).filter((i) => chosen.has(i)).map((i) => lines[i]);
 }
 
 /** Labelled history for the generative surrogate: only cells with a result at `level`. */
 export function renderLabelledHistory(
   records: readonly CellRecord[], level: number, threshold: number, tokenBudget: number, rng: SeededRandom | undefined,
+  measure: TextMeasure = charsPerTokenEstimate,
 ): HistoryBlock {
   const atLevel = rankRecords(records.filter((r) => errorAt(r, level) !== undefined), level);
   const line = (r: CellRecord) => labelledLine(r.cell, (errorAt(r, level) as number) <= threshold);
-  return assemble(selectWithinBudget(atLevel, line, tokenBudget * CHARS_PER_TOKEN), atLevel.length, rng);
+  return assemble(selectWithinBudget(atLevel, line, tokenBudget, measure), atLevel.length, rng);
 }
 
 /**
- * Picks lines from `ranked` (best first) within `budgetChars`: best cells up to 40% of the budget, the
- * most recently updated up to 70%, then evenly spaced ranks until the budget is used.
+ * Picks lines from `ranked` (best first) within `budget` (in the units of `measure`): best cells up to
+ * 40% of the budget, the most recently updated up to 70%, then evenly spaced ranks until the budget is used.
  */
-export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budgetChars: number): string[] {
+export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: number, measure: TextMeasure = charsPerTokenEstimate): string[] {
   const chosen = new Map<CellRecord, string>();
   let used = 0;
   const tryAdd = (record: CellRecord, limit: number): boolean => {
     if (chosen.has(record)) return true;
     const text = line(record);
-    if (used + text.length + 1 > limit) return false;
+    const cost = measure(`${text}\n`);
+    if (used + cost > limit) return false;
     chosen.set(record, text);
-    used += text.length + 1;
+    used += cost;
     return true;
   };
-  for (const record of ranked) if (!tryAdd(record, budgetChars * BEST_SHARE)) break;
+  for (const record of ranked) if (!tryAdd(record, budget * BEST_SHARE)) break;
   if (chosen.size === ranked.length) return [...chosen.values()];
   const recent = ranked.slice().sort((a, b) => b.lastSeq - a.lastSeq);
-  for (const record of recent) if (!tryAdd(record, budgetChars * (BEST_SHARE + RECENT_SHARE))) break;
+  for (const record of recent) if (!tryAdd(record, budget * (BEST_SHARE + RECENT_SHARE))) break;
   const rest = ranked.filter((r) => !chosen.has(r));
   if (rest.length > 0) {
-    const averageLength = used / Math.max(1, chosen.size) + 1;
-    const room = Math.max(0, Math.floor((budgetChars - used) / averageLength));
+    const averageLength = used / Math.max(1, chosen.size);
+    const room = Math.max(0, Math.floor((budget - used) / averageLength));
     const step = rest.length / Math.max(1, Math.min(room, rest.length));
-    for (let x = 0; x < rest.length && room > 0; x += step) tryAdd(rest[Math.floor(x)], budgetChars);
+    for (let x = 0; x < rest.length && room > 0; x += step) tryAdd(rest[Math.floor(x)], budget);
   }
   // Keep rank order; the caller shuffles.
   return ranked.filter((r) => chosen.has(r)).map((r) => chosen.get(r) as string);

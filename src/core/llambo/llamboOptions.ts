@@ -28,6 +28,12 @@ export interface LlamboOptions {
   readonly maxCellsPerReply: number;
   /** At most this many candidates in one surrogate request. */
   readonly maxCandidatesPerRequest: number;
+  /**
+   * Each proposal request asks for this many times the cells it needs (>= 1), so that the expected share
+   * of refused proposals (already evaluated, pending, duplicate, isomorphic, invalid) is covered without
+   * a repair round; usable cells beyond the pool's need are counted as unused.
+   */
+  readonly oversampling: number;
   /** Extra sampler rounds when too few usable cells came back, before mutation/random fallbacks. */
   readonly repairRounds: number;
   /** Std floor as a fraction of the range at H (and never below stdFloorMin). */
@@ -81,6 +87,7 @@ export const DEFAULT_LLAMBO_OPTIONS: LlamboOptions = {
   candidatesPerPick: 2,
   maxCellsPerReply: 20,
   maxCandidatesPerRequest: 40,
+  oversampling: 1.5,
   repairRounds: 2,
   stdFloorFraction: 0.05,
   stdFloorMin: 0.002,
@@ -124,6 +131,9 @@ export function resolveLlamboOptions(overrides: Partial<LlamboOptions> = {}): Ll
   for (const key of FRACTIONS) {
     const value = options[key];
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new RangeError(`llambo.${key} must be in [0, 1], got ${String(value)}`);
+  }
+  if (!(options.oversampling >= 1 && options.oversampling <= 4)) {
+    throw new RangeError(`llambo.oversampling must be between 1 and 4 (cells asked per cell needed), got ${options.oversampling}`);
   }
   if (!(options.candidatesPerPick >= 1)) throw new RangeError(`llambo.candidatesPerPick must be >= 1, got ${options.candidatesPerPick}`);
   if (!(options.gamma > 0 && options.gamma < 1)) throw new RangeError(`llambo.gamma must be in (0, 1), got ${options.gamma}`);

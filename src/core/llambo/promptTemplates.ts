@@ -12,11 +12,11 @@ export const PROMPT_VARIABLES = {
   system: [],
   'context-partial': [],
   'context-full': [],
-  warmstart: ['context', 'count', 'pending'],
-  sampler: ['context', 'history', 'shownCount', 'totalCount', 'level', 'levelCount', 'best', 'worst', 'target', 'count', 'pending'],
+  warmstart: ['context', 'count', 'cellWord', 'focus', 'pending'],
+  sampler: ['context', 'history', 'shownCount', 'totalCount', 'hiddenNote', 'level', 'finalEpoch', 'levelCount', 'best', 'worst', 'target', 'targetNote', 'count', 'cellWord', 'focus', 'pending'],
   surrogate: ['context', 'history', 'shownCount', 'totalCount', 'level', 'levelCount', 'best', 'worst', 'candidates', 'candidateCount'],
   'surrogate-generative': ['context', 'history', 'shownCount', 'totalCount', 'level', 'gammaPercent', 'threshold', 'candidates', 'candidateCount'],
-  repair: ['problems', 'count', 'excluded'],
+  repair: ['problems', 'count', 'cellWord', 'excluded'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PromptName = keyof typeof PROMPT_VARIABLES;

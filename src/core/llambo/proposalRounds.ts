@@ -1,14 +1,18 @@
 /**
  * Collects usable cells from proposal requests (warm start, sampler): one round of concurrent
- * requests, then at most `repairRounds` follow-up rounds while too few cells passed the checks. A
- * follow-up continues a previous conversation and tells the LLM what was wrong with its reply.
+ * requests, then at most `repairRounds` follow-up rounds while fewer than `minimum` cells passed the
+ * checks. Requests ask for more cells than needed (oversampling), so refused proposals (already
+ * evaluated, pending, duplicate, isomorphic, invalid) are expected losses, counted by reason in the
+ * call's `parsed.yield`, and do not by themselves cause a repair round. A follow-up continues a
+ * previous conversation and tells the LLM what was wrong with its reply.
  */
-import { cellOpsJson } from './cellText';
+import { cellOpsJson, cellWord } from './cellText';
 import { parseCellsReply } from './cellReplyParser';
 import type { BatchSeen, CellRegistry } from './cellRegistry';
 import type { LlamboPrompts } from './llamboPrompts';
 import { stageSeconds, type CallOutcome, type CallSpec, type LlmCallRecorder } from './llmCallRecorder';
 import type { Cell } from '../nb201/searchSpace';
+import { addYield, emptyYield, parseRefusalReason, REFUSAL_TEXT, type ProposalYield } from './proposalYield';
 
 export interface ProposedCell {
   readonly cell: Cell;
@@ -25,7 +29,14 @@ export interface ProposalPlan {
   readonly minimum: number;
   readonly repairRounds: number;
   readonly maxPerReply: number;
+  /** Cells asked per cell needed in a repair round (the first round's specs are already oversampled). */
+  readonly oversampling: number;
   readonly timingConcurrency: number;
+}
+
+/** Cells to ask for so that `needed` usable ones are expected after the usual losses. */
+export function oversampled(needed: number, oversampling: number): number {
+  return Math.ceil(needed * oversampling);
 }
 
 export interface ProposalResult {
@@ -34,6 +45,8 @@ export interface ProposalResult {
   readonly seconds: number;
   readonly failedCalls: number;
   readonly calls: number;
+  /** What became of every proposed cell, over all rounds. */
+  readonly yield: ProposalYield;
 }
 
 const MAX_PROBLEM_LINES = 12;
@@ -43,6 +56,7 @@ export async function collectProposals(
   recorder: LlmCallRecorder, prompts: LlamboPrompts, registry: CellRegistry, batch: BatchSeen, plan: ProposalPlan,
 ): Promise<ProposalResult> {
   const accepted: ProposedCell[] = [];
+  const total = emptyYield();
   let seconds = 0, failedCalls = 0, calls = 0;
   let specs: readonly CallSpec[] = plan.initial;
   for (let round = 0; round <= plan.repairRounds && specs.length > 0; round++) {
@@ -52,53 +66,66 @@ export async function collectProposals(
     const problems = new Map<CallOutcome, string[]>();
     for (const outcome of outcomes) {
       if (!outcome.result) failedCalls++;
-      problems.set(outcome, takeCells(outcome, registry, batch, accepted, plan.target, recorder));
+      problems.set(outcome, takeCells(outcome, registry, batch, accepted, plan.target, recorder, total));
     }
     if (accepted.length >= plan.minimum || round === plan.repairRounds) break;
     specs = repairSpecs(outcomes, problems, accepted, plan, prompts);
   }
-  return { accepted, seconds, failedCalls, calls };
+  return { accepted, seconds, failedCalls, calls, yield: total };
 }
 
-/** Parses one reply, admits its cells and records the call; returns the problems for a repair turn. */
-function takeCells(outcome: CallOutcome, registry: CellRegistry, batch: BatchSeen, accepted: ProposedCell[], target: number, recorder: LlmCallRecorder): string[] {
+/**
+ * Parses one reply, admits its cells and records the call with its yield (added to `total`); returns
+ * the problems for a repair turn. Every cell is judged, also once the pool is full, so the yield says
+ * what each proposal was worth: usable cells beyond the pool's need are counted as unused.
+ */
+function takeCells(
+  outcome: CallOutcome, registry: CellRegistry, batch: BatchSeen, accepted: ProposedCell[], target: number,
+  recorder: LlmCallRecorder, total: ProposalYield,
+): string[] {
   if (!outcome.result) {
     recorder.record(outcome);
     return [];
   }
   const text = outcome.result.texts.join('\n');
   const parsed = parseCellsReply(text);
+  const tally = emptyYield();
+  tally.proposed = parsed.cells.length + parsed.rejected.length;
+  for (const r of parsed.rejected) tally.refused[parseRefusalReason(r.reason)]++;
   const problems = parsed.rejected.map((r) => `${r.text}: ${r.reason}`);
-  let used = 0;
   // Well-formed cells refused as known, duplicate or disconnected: reported with the reply's problems
-  // (and in the repair turn) but counted apart, since the reply itself was read as asked.
+  // (and in the repair turn) but counted apart (`dropped`), since the reply itself was read as asked.
   let dropped = 0;
   for (const cell of parsed.cells) {
-    if (accepted.length >= target) break;
     const reason = registry.admit(cell, batch);
     if (reason) {
-      problems.push(`${cellOpsJson(cell)}: ${reason}`);
+      problems.push(`${cellOpsJson(cell)}: ${REFUSAL_TEXT[reason]}`);
+      tally.refused[reason]++;
       dropped++;
+    } else if (accepted.length >= target) {
+      tally.unused++;
     } else {
       accepted.push({ cell, callId: outcome.callId });
-      used++;
+      tally.accepted++;
     }
   }
+  addYield(total, tally);
   const failures = problems.slice();
   if (parsed.cells.length === 0) failures.push(...parsed.notes);
-  if (outcome.spec.asked !== undefined && parsed.cells.length + parsed.rejected.length < outcome.spec.asked) {
-    failures.push(`asked for ${outcome.spec.asked} cells, got ${parsed.cells.length + parsed.rejected.length}`);
+  if (outcome.spec.asked !== undefined && tally.proposed < outcome.spec.asked) {
+    failures.push(`asked for ${outcome.spec.asked} cells, got ${tally.proposed}`);
   }
   recorder.record(outcome, {
-    parsed: { cells: parsed.cells.map((c) => c.slice()), accepted: used, dropped, notes: parsed.notes },
+    parsed: { cells: parsed.cells.map((c) => c.slice()), accepted: tally.accepted, dropped, notes: parsed.notes, yield: tally },
     parseFailures: failures,
   });
   return failures;
 }
 
 function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts): CallSpec[] {
-  const wanted = Math.min(plan.target - accepted.length, Math.max(1, 2 * (plan.minimum - accepted.length)));
-  if (wanted <= 0) return [];
+  const needed = Math.min(plan.target - accepted.length, Math.max(1, 2 * (plan.minimum - accepted.length)));
+  if (needed <= 0) return [];
+  const wanted = oversampled(needed, plan.oversampling);
   const requests = Math.ceil(wanted / plan.maxPerReply);
   const conversations = outcomes.filter((o) => o.result && o.result.texts.length > 0);
   const excluded = accepted.slice(-MAX_EXCLUDED_CELLS).map((p) => cellOpsJson(p.cell));
@@ -107,7 +134,9 @@ function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome
   const specs: CallSpec[] = [];
   for (let i = 0; i < requests; i++) {
     const count = Math.ceil(wanted / requests);
-    const base = conversations.length > 0 ? conversations[i % conversations.length] : undefined;
+    // Each conversation is continued at most once: a second identical follow-up would be the same
+    // request (same messages, same seed) and get the same cells back; extra requests start fresh.
+    const base = i < conversations.length ? conversations[i] : undefined;
     if (!base || !base.result) {
       specs.push(plan.fresh(count, i));
       continue;
@@ -123,7 +152,7 @@ function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome
       messages: [
         ...base.spec.messages,
         { role: 'assistant', content: base.result.texts[0] },
-        { role: 'user', content: prompts.templates.render('repair', { problems: problemText, count, excluded: excludedText }) },
+        { role: 'user', content: prompts.templates.render('repair', { problems: problemText, count, cellWord: cellWord(count), excluded: excludedText }) },
       ],
     });
   }

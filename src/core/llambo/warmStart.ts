@@ -5,6 +5,7 @@
  */
 import type { Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
+import { cellWord } from './cellText';
 import { BatchSeen, CellRegistry } from './cellRegistry';
 import { randomPicks } from './fallbackCells';
 import { resolveLlamboOptions, type LlamboOptions } from './llamboOptions';
@@ -13,7 +14,7 @@ import { LlamboPrompts } from './llamboPrompts';
 import { LlmCallRecorder, type CallSpec, type LlmCallEventDraft } from './llmCallRecorder';
 import type { LlmChat } from './llmChat';
 import { loadPromptTemplates } from './promptTemplates';
-import { collectProposals } from './proposalRounds';
+import { collectProposals, oversampled } from './proposalRounds';
 
 export interface WarmStartResult {
   readonly picks: CellPick[];
@@ -36,14 +37,14 @@ export interface WarmStartDeps {
 
 export function warmStartSpec(
   deps: Pick<WarmStartDeps, 'prompts' | 'options'>, count: number, seed: number,
-  component: 'warmstart' | 'sampler' | 'repair' = 'warmstart', pending = '',
+  component: 'warmstart' | 'sampler' | 'repair' = 'warmstart', pending = '', focus = '',
 ): CallSpec {
   const { options } = deps;
   return {
     component,
     template: 'warmstart',
     asked: count,
-    messages: deps.prompts.messages('warmstart', { count, pending }),
+    messages: deps.prompts.messages('warmstart', { count, cellWord: cellWord(count), focus, pending }),
     params: {
       temperature: options.warmStartTemperature,
       topP: options.topP,
@@ -63,12 +64,13 @@ export async function proposeWarmStart(deps: WarmStartDeps, count: number): Prom
   }
   const seed = () => deps.rng.nextUint32() & 0x7fffffff;
   const result = await collectProposals(deps.recorder, deps.prompts, deps.registry, batch, {
-    initial: [warmStartSpec(deps, count, seed())],
+    initial: [warmStartSpec(deps, oversampled(count, deps.options.oversampling), seed())],
     fresh: (n) => warmStartSpec(deps, n, seed(), 'repair'),
     target: count,
     minimum: count,
     repairRounds: deps.options.repairRounds,
     maxPerReply: Math.max(count, deps.options.maxCellsPerReply),
+    oversampling: deps.options.oversampling,
     timingConcurrency: deps.options.timingConcurrency,
   });
   const picks: CellPick[] = result.accepted.map((p) => ({ cell: p.cell, source: 'warmstart', callIds: [p.callId] }));
@@ -104,7 +106,7 @@ export async function llamboWarmStartCells(params: LlamboWarmStartParams): Promi
   const options = resolveLlamboOptions(params.options);
   const templates = loadPromptTemplates({ promptsDir: options.promptsDir, overridesDir: options.promptOverridesDir });
   const registry = new CellRegistry(params.isoClassOf, options.rejectDisconnected);
-  for (const cell of params.exclude ?? []) registry.add(cell);
+  for (const cell of params.exclude ?? []) registry.addEvaluated(cell);
   const recorder = new LlmCallRecorder(params.chat, params.onLlmCall, params.signal, 'warmstart', options.secondsPerCall);
   const result = await proposeWarmStart({
     recorder, registry, options,

@@ -5,6 +5,7 @@
  * cells they proposed or scored.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
+import { yieldFromParsed, type ProposalYield } from '../llambo/proposalYield';
 
 /** What the LLM calls list shows without the (long) prompt and reply, which the host sends on request. */
 export interface LlmCallSummary {
@@ -23,6 +24,8 @@ export interface LlmCallSummary {
   /** Problems recorded while reading the reply; `dropped` of them are well-formed cells the searcher refused. */
   readonly parseFailures: number;
   readonly dropped: number;
+  /** Proposal calls: what became of each cell the reply proposed; null for other calls and older logs. */
+  readonly proposalYield: ProposalYield | null;
   readonly error: string | null;
   /** Trials whose cell this call proposed or scored. */
   readonly trialIds: readonly number[];
@@ -72,6 +75,7 @@ export class LlmCallIndex {
       promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0, cachedTokens: usage?.cachedTokens ?? 0,
       latencySeconds: event.latencySeconds ?? null, costUsd: event.costUsd ?? null, cacheHit: event.cacheHit === true,
       retries: event.retries ?? 0, parseFailures: event.parseFailures?.length ?? 0, dropped: droppedCells(event.parsed),
+      proposalYield: yieldFromParsed(event.parsed) ?? null,
       error: event.error ?? null,
       trialIds: [...(event.trialIds ?? []), ...(this.early.get(event.callId) ?? [])],
       preview: (event.reply ?? '').slice(0, PREVIEW_CHARS),

@@ -107,13 +107,13 @@ export class LlamboSearcher implements Searcher {
   onResult(observation: Observation): void {
     const { history, registry } = this.ready();
     history.add(observation.trialId, observation.cell, observation.epoch, observation.error);
-    registry.add(observation.cell);
+    registry.addEvaluated(observation.cell);
   }
 
   onFailure(trialId: number, cell: Cell): void {
     const { history, registry } = this.ready();
     history.addFailure(trialId, cell);
-    registry.add(cell);
+    registry.addEvaluated(cell);
   }
 
   state(): LlamboState {
@@ -139,7 +139,10 @@ export class LlamboSearcher implements Searcher {
     if (!s || s.version !== 1) throw new Error('LLAMBO searcher state: unknown format');
     const { history, registry } = this.ready();
     history.restore(s.history);
-    for (const code of s.registered) registry.add(cellFromCode(code));
+    for (const code of s.registered) {
+      if (history.hasCell(code)) registry.addEvaluated(cellFromCode(code));
+      else registry.add(cellFromCode(code));
+    }
     this.queue = s.queue.map((q) => ({ ...q, pick: { ...q.pick, cell: cellFromCode(q.code) } }));
     this.queueBracket = s.queueBracket;
     this.warmStartDone = s.warmStartDone;

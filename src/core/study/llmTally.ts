@@ -4,6 +4,7 @@
  * events (rather than asking the client) means a replayed log gives the same numbers as the live run.
  */
 import type { StudyEvent } from '../events/studyEvents';
+import { addYield, emptyYield, yieldFromParsed, type ProposalYield } from '../llambo/proposalYield';
 
 export interface LlmStudyTotals {
   /** LLM requests made by the searcher (each one `llmCall` event; a cache hit counts as a request). */
@@ -26,12 +27,14 @@ export interface LlmStudyTotals {
   fallbacks: number;
   /** New configs (trials started). */
   newConfigs: number;
+  /** Of the cells the LLM proposed (warm start, sampler, repair): accepted, unused, refused by reason. */
+  proposalYield: ProposalYield;
 }
 
 export class LlmTally {
   readonly totals: LlmStudyTotals = {
     requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, cacheHits: 0,
-    parseFailures: 0, droppedCells: 0, failedCalls: 0, fallbacks: 0, newConfigs: 0,
+    parseFailures: 0, droppedCells: 0, failedCalls: 0, fallbacks: 0, newConfigs: 0, proposalYield: emptyYield(),
   };
 
   readonly sink = (event: StudyEvent): void => {
@@ -51,6 +54,8 @@ export class LlmTally {
       if ((event.parseFailures?.length ?? 0) > dropped) t.parseFailures++;
       t.droppedCells += dropped;
       if (event.error !== undefined) t.failedCalls++;
+      const proposals = yieldFromParsed(event.parsed);
+      if (proposals) addYield(t.proposalYield, proposals);
     }
   };
 }
