@@ -156,6 +156,7 @@ export class StudySimulation {
       const wallStart = this.o.decisionTime.mode === 'measured' ? performance.now() : 0;
       const suggestion = this.o.searcher.suggest({
         trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now,
+        ...(job.evolution ? { evolution: job.evolution } : {}),
       });
       if (isPromiseLike(suggestion)) {
         return this.settle(suggestion).then((settled) => {

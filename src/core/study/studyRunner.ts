@@ -63,7 +63,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
   const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;
   const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
-  const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal, scheduler });
+  const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 
   const { info } = benchmark;
   stream.emit({
