@@ -15,8 +15,6 @@ import { formatError } from './studyHeadline';
 import { followSession } from './studyLauncher';
 import { LLM_CACHE_FILE, resumeSpec, usesLlm } from './studyLlmSettings';
 
-export const RESUME_STUDY_COMMAND = 'llamboNas.resumeStudy';
-
 export interface ResumeStudyArgs {
   readonly studyId?: string;
   /** Open (or refresh) the study's panel; default true. */

@@ -7,7 +7,7 @@ import { clockModelFor, type ClockModel } from './clockModel';
 import { assertDecisionTimeSettings, chargedDecisionSeconds } from './decisionTime';
 import { IncumbentTracker } from './incumbentTracker';
 import { ProgressMeter } from './progressMeter';
-import type { SimulationOptions, SimulationSummary, StopReason } from './simulateStudy';
+import type { SimulationOptions, SimulationSummary, StopReason } from './simulationOptions';
 import { TrialStatus, TrialTable } from './trialTable';
 
 const ABORTED = Symbol('aborted');
