@@ -96,7 +96,9 @@ function takeCells(outcome: CallOutcome, registry: CellRegistry, batch: BatchSee
   return failures;
 }
 
-function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts): CallSpec[] {
+function repairSpecs(
+  outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts,
+): CallSpec[] {
   const wanted = Math.min(plan.target - accepted.length, Math.max(1, 2 * (plan.minimum - accepted.length)));
   if (wanted <= 0) return [];
   const requests = Math.ceil(wanted / plan.maxPerReply);

@@ -71,7 +71,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
     optimumError: benchmark.optimumError,
   });
-  let started = 0;
+  let started: number;
   let summary: SimulationSummary;
   try {
     // Configured after studyStarted, so notices it emits (e.g. a warm start) follow it in the log.
