@@ -105,8 +105,8 @@ export async function canvasPixels(
     for (let i = 0; i < data.length; i += 4) {
       if (data[i + 3] === 0) continue;
       painted++;
-      const close = (channel: number) => Math.abs(data[i + channel] - rgb![channel]) <= tolerance;
-      if (rgb && data[i + 3] > 200 && close(0) && close(1) && close(2)) matching++;
+      if (rgb && data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) <= tolerance
+        && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) matching++;
     }
     return { painted, matching, total: data.length / 4 };
   }, { selector, rgb, tolerance });
