@@ -106,7 +106,10 @@ async function runOverHttp(benchmark: TableBenchmark, responder: FakeResponder, 
       searcherOptions: { timingConcurrency: CONCURRENCY, ...spec.searcherOptions },
       llm: { baseUrl: server.baseUrl, model: 'bench-test-double', concurrency: CONCURRENCY },
     }, { benchmark, llm: {}, sinks: [bracketZero.sink] });
-    return { summary, bracketZero: bracketZero.yield, serverRequests: server.requests.length, maxInFlight: server.stats.maxInFlight, realSeconds: (performance.now() - started) / 1000 };
+    return {
+      summary, bracketZero: bracketZero.yield, serverRequests: server.requests.length, maxInFlight: server.stats.maxInFlight,
+      realSeconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await server.close();
   }
@@ -268,7 +271,10 @@ async function main(): Promise<void> {
   const timing = args.includes('--no-latency') ? null : await latency(benchmark, oracle);
   const clock = await modelled(benchmark, oracle);
   const drift = await realistic(benchmark, seeds);
-  const report = { table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, narrow: narrowTraffic, latency: timing, modelled: clock, realistic: drift };
+  const report = {
+    table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, narrow: narrowTraffic,
+    latency: timing, modelled: clock, realistic: drift,
+  };
   if (json) { console.log(JSON.stringify(report)); return; }
 
   const ok = (pass: boolean) => (pass ? 'ok' : 'OVER TARGET');

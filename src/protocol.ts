@@ -133,18 +133,6 @@ export type CopyLlmCallCommand = IpcMessage<'webview/copyLlmCall', { readonly ca
 // Webview -> extension host (requests) and their responses. Long LLM texts stay in the host and
 // come on request; an `error` of 'cancelled' means the user cancelled.
 
-/** Export this study's results; answered with the folder written. */
-export type ExportRequest = IpcRequest<'panel/export', Record<string, never>>;
-export type ExportResponse = IpcResponse<'panel/export', { readonly folder: string }>;
-
-/** The full prompt and reply of one LLM call (PanelModelBuilder.llmCallText). */
-export type LlmCallTextRequest = IpcRequest<'panel/llmCallText', { readonly callId: string }>;
-export type LlmCallTextResponse = IpcResponse<'panel/llmCallText', LlmCallText>;
-
-/** Calls whose prompt or reply contains the query, case-insensitive (PanelModelBuilder.searchLlmCalls). */
-export type LlmSearchRequest = IpcRequest<'panel/searchLlmCalls', { readonly query: string }>;
-export type LlmSearchResponse = IpcResponse<'panel/searchLlmCalls', { readonly hits: readonly LlmSearchHit[] }>;
-
 /** A file the panel made (chart PNG/SVG, table CSV) for the host to write into the workspace. */
 export interface SaveFileParams {
   /** File name only (no folders): the host picks the folder, `nas-results/<studyId>/`. */
@@ -154,25 +142,41 @@ export interface SaveFileParams {
   readonly encoding: 'base64' | 'utf8';
   readonly data: string;
 }
-export type SaveFileRequest = IpcRequest<'panel/saveFile', SaveFileParams>;
-/** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
-export type SaveFileResponse = IpcResponse<'panel/saveFile', { readonly path: string }>;
 
-/** Requests the panel makes, by method, with their params and results. */
+/**
+ * Every request the panel makes, by method, with its params and result: the one table both ends use.
+ * The request and response messages below are derived from it.
+ */
 export interface PanelRequests {
-  'panel/llmCallText': { params: LlmCallTextRequest['params']; result: LlmCallText };
-  'panel/searchLlmCalls': { params: LlmSearchRequest['params']; result: { readonly hits: readonly LlmSearchHit[] } };
-  'panel/saveFile': { params: SaveFileParams; result: { readonly path: string } };
+  /** Export this study's results; answered with the folder written. */
   'panel/export': { params: Record<string, never>; result: { readonly folder: string } };
+  /** The full prompt and reply of one LLM call (PanelModelBuilder.llmCallText). */
+  'panel/llmCallText': { params: { readonly callId: string }; result: LlmCallText };
+  /** Calls whose prompt or reply contains the query, case-insensitive (PanelModelBuilder.searchLlmCalls). */
+  'panel/searchLlmCalls': { params: { readonly query: string }; result: { readonly hits: readonly LlmSearchHit[] } };
+  /** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
+  'panel/saveFile': { params: SaveFileParams; result: { readonly path: string } };
 }
 
-export type HostToWebviewMessage =
-  | PanelModelNotification | PanelDeltaNotification | PanelThemeNotification
-  | LlmCallTextResponse | LlmSearchResponse | SaveFileResponse | ExportResponse;
+export type PanelRequestMethod = keyof PanelRequests;
+export type PanelRequest<M extends PanelRequestMethod = PanelRequestMethod> = { [K in M]: IpcRequest<K, PanelRequests[K]['params']> }[M];
+export type PanelResponse<M extends PanelRequestMethod = PanelRequestMethod> = { [K in M]: IpcResponse<K, PanelRequests[K]['result']> }[M];
 
-export type WebviewToHostMessage =
-  | WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | CopyLlmCallCommand
-  | LlmCallTextRequest | LlmSearchRequest | SaveFileRequest | ExportRequest;
+export type HostToWebviewMessage = PanelModelNotification | PanelDeltaNotification | PanelThemeNotification | PanelResponse;
+
+export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | CopyLlmCallCommand | PanelRequest;
+
+/** Every method the webview may send; the Record type makes the compiler insist on all of them. */
+const WEBVIEW_TO_HOST_METHODS: Readonly<Record<WebviewToHostMessage['method'], true>> = {
+  'webview/ready': true, 'webview/openArch': true, 'webview/openLlmCall': true, 'webview/copyLlmCall': true,
+  'panel/export': true, 'panel/llmCallText': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
+};
+
+/** True for a message the webview may send (by method; the handler checks the params it reads). */
+export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMessage {
+  if (typeof value !== 'object' || value === null || !('method' in value)) return false;
+  return typeof value.method === 'string' && Object.hasOwn(WEBVIEW_TO_HOST_METHODS, value.method);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Webview state (getState/setState)

@@ -6,7 +6,10 @@
  */
 import { applyPanelDelta } from '../src/core/panel/panelDelta';
 import type { PanelDelta, PanelModel } from '../src/core/panel/panelModel';
-import { PANEL_TABS, type PanelRequests, type PanelTab, type PanelViewState, type SaveFileParams, type StudyHeadline } from '../src/protocol';
+import {
+  hasMethod, PANEL_TABS, type PanelDeltaNotification, type PanelModelNotification, type PanelRequests, type PanelTab,
+  type PanelThemeNotification, type PanelViewState, type SaveFileParams, type StudyHeadline,
+} from '../src/protocol';
 import { watchTheme } from './chartTheme';
 import { el } from './elementBuilder';
 import { HostRequests } from './hostRequests';
@@ -117,18 +120,15 @@ export class PanelApp implements PanelActions {
 
   private receive(message: unknown): void {
     if (this.requests.receive(message)) return;
-    if (typeof message !== 'object' || message === null) return;
-    const { method, params } = message as { method?: unknown; params?: Record<string, unknown> };
-    if (!params) return;
-    if (method === 'panel/model') {
+    if (hasMethod<PanelModelNotification>(message, 'panel/model')) {
       // A new snapshot replaces whatever was queued before it.
-      this.incoming = { model: params.model as PanelModel, deltas: [] };
-      this.headline = params.headline as StudyHeadline;
-    } else if (method === 'panel/delta') {
-      this.incoming.deltas.push(params.delta as PanelDelta);
-      this.headline = params.headline as StudyHeadline;
-    } else if (method === 'panel/theme') {
-      document.body.dataset.themeKind = String(params.kind);
+      this.incoming = { model: message.params.model, deltas: [] };
+      this.headline = message.params.headline;
+    } else if (hasMethod<PanelDeltaNotification>(message, 'panel/delta')) {
+      this.incoming.deltas.push(message.params.delta);
+      this.headline = message.params.headline;
+    } else if (hasMethod<PanelThemeNotification>(message, 'panel/theme')) {
+      document.body.dataset.themeKind = message.params.kind;
       this.markAll('theme');
       return;
     } else {

@@ -2,10 +2,11 @@
  * The panel's only door to the outside: messages to and from the extension host, and the state VS Code
  * keeps for the webview. In VS Code it wraps `acquireVsCodeApi()`; tests can hand in their own.
  */
-import type { PanelViewState, WebviewToHostMessage } from '../src/protocol';
+import type { PanelRequest, PanelRequestMethod, PanelViewState, WebviewToHostMessage } from '../src/protocol';
 
 export interface PanelHostPort {
-  postMessage(message: WebviewToHostMessage): void;
+  /** `PanelRequest<M>` is one of WebviewToHostMessage for every M; a generic M just cannot show it. */
+  postMessage<M extends PanelRequestMethod>(message: WebviewToHostMessage | PanelRequest<M>): void;
   /** What setState stored before a reload or hide/show (unknown: it may come from an older version). */
   getState(): unknown;
   setState(state: PanelViewState): void;

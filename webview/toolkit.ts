@@ -60,7 +60,9 @@ export function checkbox(options: { id: string; label: string; checked: boolean;
   return el;
 }
 
-export function dropdown(options: { id: string; label: string; value: string; choices: readonly { value: string; label: string }[]; onChange: (value: string) => void }): ValueElement {
+export function dropdown(options: {
+  id: string; label: string; value: string; choices: readonly { value: string; label: string }[]; onChange: (value: string) => void;
+}): ValueElement {
   const el = document.createElement('vscode-dropdown') as ValueElement;
   el.id = options.id;
   el.setAttribute('aria-label', options.label);

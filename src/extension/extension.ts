@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
+import { COMMAND_IDS } from './commandIds';
 import { exportResultsCommand, type ExportArgs } from './exportCommand';
 import type { NasServices } from './nasServices';
 import { readNasSettings, SETTINGS_SECTION } from './nasSettings';
@@ -19,7 +20,7 @@ import {
   askAndStoreApiKey, compareSearchersCommand, openStudyCommand, startStudyCommand, stopStudyCommand, type StartStudyArgs,
 } from './studyCommands';
 import { STUDIES_FOLDER, StudyRegistry } from './studyRegistry';
-import { RESUME_STUDY_COMMAND, resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
+import { resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
 import { StudyStatusBar } from './studyStatusBar';
 import { bundledTablePath, importedTablePath, importTableCommand } from './tableImportCommand';
 
@@ -66,18 +67,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     vscode.window.registerWebviewPanelSerializer(STUDY_PANEL_VIEW_TYPE, panels),
     vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: studiesTree, showCollapseAll: false }),
     vscode.workspace.registerTextDocumentContentProvider(BUILT_IN_PROMPT_SCHEME, new BuiltInPromptProvider(shippedPromptsDir(context.extensionPath))),
-    command('llamboNas.startStudy', (args?: StartStudyArgs) => startStudyCommand(services, args)),
-    command('llamboNas.stopStudy', (studyId?: unknown) => stopStudyCommand(services, studyIdArgument(studyId))),
-    command('llamboNas.openStudy', (studyId?: unknown) => openStudyCommand(services, studyIdArgument(studyId))),
-    // Not in package.json's commands yet: reached from the Resume item of an interrupted study in the view.
-    command(RESUME_STUDY_COMMAND, (args?: ResumeStudyArgs | string) => resumeStudyCommand(services, typeof args === 'string' ? { studyId: args } : args ?? {})),
-    command('llamboNas.compareSearchers', () => compareSearchersCommand(services)),
-    command('llamboNas.exportResults', (args?: ExportArgs | string) => exportResultsCommand(services, exportArgs(args))),
-    command('llamboNas.setApiKey', () => askAndStoreApiKey(services)),
-    command('llamboNas.clearApiKey', async () => { await apiKeys.clear(); log.info('API key removed from secret storage'); }),
-    command('llamboNas.importTable', () => importTableCommand(services)),
-    command('llamboNas.openPromptTemplates', () => openPromptTemplatesCommand(services)),
-    command('llamboNas.refreshStudies', () => registry?.refresh()),
+    command(COMMAND_IDS.startStudy, (args?: StartStudyArgs) => startStudyCommand(services, args)),
+    command(COMMAND_IDS.stopStudy, (studyId?: unknown) => stopStudyCommand(services, studyIdArgument(studyId))),
+    command(COMMAND_IDS.openStudy, (studyId?: unknown) => openStudyCommand(services, studyIdArgument(studyId))),
+    command(COMMAND_IDS.resumeStudy, (args?: ResumeStudyArgs | string) => resumeStudyCommand(services, resumeArgs(args))),
+    command(COMMAND_IDS.compareSearchers, () => compareSearchersCommand(services)),
+    command(COMMAND_IDS.exportResults, (args?: ExportArgs | string) => exportResultsCommand(services, exportArgs(args))),
+    command(COMMAND_IDS.setApiKey, () => askAndStoreApiKey(services)),
+    command(COMMAND_IDS.clearApiKey, async () => { await apiKeys.clear(); log.info('API key removed from secret storage'); }),
+    command(COMMAND_IDS.importTable, () => importTableCommand(services)),
+    command(COMMAND_IDS.openPromptTemplates, () => openPromptTemplatesCommand(services)),
+    command(COMMAND_IDS.refreshStudies, () => registry?.refresh()),
     apiKeys.onDidChange(() => void apiKeys.refreshContext()),
   );
   await apiKeys.refreshContext();
@@ -94,6 +94,11 @@ export function deactivate(): void {
 /** Tree items pass their element (the study id) as the first argument; the palette passes nothing. */
 function studyIdArgument(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The tree's Resume item passes `{ studyId }`; scripts may pass the bare id. */
+function resumeArgs(value: ResumeStudyArgs | string | undefined): ResumeStudyArgs {
+  return typeof value === 'string' ? { studyId: value } : value ?? {};
 }
 
 function exportArgs(value: ExportArgs | string | undefined): ExportArgs {

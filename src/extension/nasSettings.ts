@@ -3,7 +3,7 @@
  * into one typed object. Reading goes through a `get` function so the domain code and tests never
  * touch `vscode.workspace.getConfiguration`. The API key is deliberately not a setting.
  */
-import type { ModelPrice } from '../core/llm/priceTable';
+import type { ModelPrice } from '../core/llm/llmTypes';
 import type { ReplyCacheMode } from '../core/llm/llmTypes';
 
 export const SETTINGS_SECTION = 'llamboNas';
@@ -23,10 +23,7 @@ export interface LlmSettings {
   readonly maxUsd: number;
   readonly cacheMode: ReplyCacheMode;
   readonly latencyMode: LatencyMode;
-  /**
-   * Simulated seconds per LLM call in the 'modelled' latency mode. Read from `llm.modelledSecondsPerCall`
-   * (not yet declared in package.json, so only a hand-written setting changes it).
-   */
+  /** Simulated seconds per LLM call in the 'modelled' latency mode (`llm.modelledSecondsPerCall`). */
   readonly modelledSecondsPerCall: number;
 }
 

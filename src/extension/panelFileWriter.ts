@@ -11,6 +11,7 @@ import type { SaveFileParams } from '../protocol';
 
 const KINDS: readonly SaveFileParams['kind'][] = ['png', 'svg', 'csv'];
 /** Characters Windows, macOS or Linux refuse in a file name, and control characters. */
+// eslint-disable-next-line no-control-regex -- the control characters are what this refuses
 const UNSAFE = /[<>:"|?*\u0000-\u001f\u007f]/g;
 const MAX_SUFFIX = 9999;
 

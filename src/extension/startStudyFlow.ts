@@ -3,13 +3,13 @@
  * settings' defaults); "Customize..." walks through searchers, scheduler, budget, workers and seeds.
  * The result is a StudyPlan: searchers x seeds on one budget, each pair one study.
  */
-import { SCHEDULER_KINDS, type SchedulerKind } from '../core/study/studySpec';
+import { SCHEDULER_KINDS, type SchedulerKind, type SearcherName } from '../core/study/studySpec';
 import type { NasSettings } from './nasSettings';
 import type { PickItem, Prompter } from './prompter';
 
-export const LLAMBO = 'llambo';
+export const LLAMBO: SearcherName = 'llambo';
 /** Searchers offered in the flow; LLAMBO needs an LLM endpoint, the others run offline. */
-export const SEARCHER_CHOICES: readonly { readonly name: string; readonly label: string; readonly detail: string }[] = [
+export const SEARCHER_CHOICES: readonly { readonly name: SearcherName; readonly label: string; readonly detail: string }[] = [
   { name: LLAMBO, label: 'LLAMBO', detail: 'LLM warm start, candidate sampler and surrogate (needs an LLM endpoint)' },
   { name: 'random', label: 'Random search', detail: 'uniform over the 15,625 cells' },
   { name: 'bohb', label: 'BOHB-style KDE', detail: 'TPE on the highest rung with enough data' },
@@ -30,7 +30,7 @@ const SCHEDULER_DETAIL: Record<SchedulerKind, string> = {
 
 /** What the user chose; stored in workspaceState as the next run's defaults. */
 export interface StudyPlan {
-  readonly searchers: readonly string[];
+  readonly searchers: readonly SearcherName[];
   readonly scheduler: SchedulerKind;
   readonly hours: number;
   readonly workers: number;
@@ -60,8 +60,8 @@ export async function askStudyPlan(prompter: Prompter, last: StudyPlan, minSearc
 }
 
 async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: number): Promise<StudyPlan | undefined> {
-  const searcherItems: PickItem<string>[] = SEARCHER_CHOICES.map((s) => ({ label: s.label, detail: s.detail, value: s.name, picked: last.searchers.includes(s.name) }));
-  let searchers: string[] | undefined;
+  const searcherItems: PickItem<SearcherName>[] = SEARCHER_CHOICES.map((s) => ({ label: s.label, detail: s.detail, value: s.name, picked: last.searchers.includes(s.name) }));
+  let searchers: SearcherName[] | undefined;
   do {
     searchers = await prompter.pickMany('Searchers (each runs on the same budget and seeds)', searcherItems, minSearchers > 1 ? `pick at least ${minSearchers}` : undefined);
     if (searchers === undefined) return undefined;
@@ -98,8 +98,8 @@ export function parsePositive(text: string, integer: boolean): number | undefine
 /** Restores a stored plan, falling back field by field to the defaults when it is malformed. */
 export function restorePlan(stored: unknown, defaults: StudyPlan): StudyPlan {
   const s = (typeof stored === 'object' && stored !== null ? stored : {}) as Partial<Record<keyof StudyPlan, unknown>>;
-  const known = new Set(SEARCHER_CHOICES.map((c) => c.name));
-  const searchers = Array.isArray(s.searchers) ? s.searchers.filter((n): n is string => typeof n === 'string' && known.has(n)) : [];
+  const known: ReadonlySet<unknown> = new Set(SEARCHER_CHOICES.map((c) => c.name));
+  const searchers = Array.isArray(s.searchers) ? s.searchers.filter((n): n is SearcherName => known.has(n)) : [];
   const num = (v: unknown, d: number, int: boolean) => typeof v === 'number' && parsePositive(String(v), int) !== undefined ? v : d;
   return {
     searchers: searchers.length > 0 ? searchers : defaults.searchers,

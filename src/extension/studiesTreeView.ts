@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import type { StudyHeadline, StudyStatus } from '../protocol';
 import { formatError, formatHours } from '../core/study/resultFormat';
 import type { StudyRegistry } from './studyRegistry';
-import { RESUME_STUDY_COMMAND } from './studyResumeCommand';
-import { OPEN_STUDY_COMMAND } from './studyStatusBar';
+import { COMMAND_IDS } from './commandIds';
 
 export const STUDIES_VIEW_ID = 'llamboNas.studies';
 
@@ -59,7 +58,7 @@ export class StudiesTreeProvider implements vscode.TreeDataProvider<string>, vsc
     item.tooltip = `${h.studyId}\n${h.status}${h.message ? `: ${h.message}` : ''}\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}`;
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[h.status]);
     item.contextValue = `study.${h.status}`;
-    item.command = { title: 'Open study', command: OPEN_STUDY_COMMAND, arguments: [id] };
+    item.command = { title: 'Open study', command: COMMAND_IDS.openStudy, arguments: [id] };
     return item;
   }
 
@@ -104,7 +103,7 @@ function resumeItem(studyId: string): vscode.TreeItem {
   item.description = 'run again from the start; cached LLM replies replay at no cost';
   item.iconPath = new vscode.ThemeIcon('debug-continue');
   item.contextValue = 'study.resume';
-  item.command = { title: 'Resume study', command: RESUME_STUDY_COMMAND, arguments: [{ studyId }] };
+  item.command = { title: 'Resume study', command: COMMAND_IDS.resumeStudy, arguments: [{ studyId }] };
   return item;
 }
 

@@ -10,9 +10,9 @@ import { hasLlmEndpoint, setUpLlmEndpoint } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
 import { askStudyPlan, defaultPlan, restorePlan, type StudyPlan } from './startStudyFlow';
 import { formatError } from '../core/study/resultFormat';
-import { isRunnableSearcher, planSpecs, runStudies, startOneStudy } from './studyLauncher';
+import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
-import { RESUME_STUDY_COMMAND } from './studyResumeCommand';
+import { COMMAND_IDS } from './commandIds';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -80,10 +80,10 @@ async function offerResume(id: string): Promise<void> {
   const answer = await vscode.window.showInformationMessage(
     `Study ${id} was interrupted before it finished. Resume runs it again from the start; cached LLM replies replay at no cost.`, 'Resume',
   );
-  if (answer === 'Resume') await vscode.commands.executeCommand(RESUME_STUDY_COMMAND, { studyId: id });
+  if (answer === 'Resume') await vscode.commands.executeCommand(COMMAND_IDS.resumeStudy, { studyId: id });
 }
 
-/** Asks for a plan, offers the endpoint setup for LLAMBO, drops searchers this build cannot run. */
+/** Asks for a plan and offers the endpoint setup for LLAMBO; with no endpoint the user may run the baselines only. */
 async function askPlan(services: NasServices, minSearchers: number): Promise<StudyPlan | undefined> {
   const state = services.context.workspaceState;
   const last = restorePlan(state.get(LAST_PLAN_KEY), defaultPlan(services.settings()));
@@ -97,11 +97,6 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
     });
     if (setup === undefined) return undefined;
     if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => !isLlmSearcher(s)) };
-  }
-  const unavailable = plan.searchers.filter((s) => !isRunnableSearcher(s));
-  if (unavailable.length > 0) {
-    void vscode.window.showWarningMessage(`Not available in this build yet: ${unavailable.join(', ')}. Running the others.`);
-    plan = { ...plan, searchers: plan.searchers.filter(isRunnableSearcher) };
   }
   if (plan.searchers.length === 0) {
     void vscode.window.showWarningMessage('No searcher left to run.');

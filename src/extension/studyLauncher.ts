@@ -5,18 +5,13 @@
  * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
-import { impliedScheduler, SEARCHER_NAMES, type SearcherName, type StudySpecInput } from '../core/study/studySpec';
+import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
 import { formatError } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
-
-/** Searchers this build's study runner knows. */
-export function isRunnableSearcher(name: string): boolean {
-  return (SEARCHER_NAMES as readonly string[]).includes(name);
-}
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
@@ -29,7 +24,7 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
   for (const searcher of plan.searchers) {
     for (let seed = 0; seed < plan.seeds; seed++) {
       specs.push({
-        searcher: searcher as StudySpecInput['searcher'], scheduler: impliedScheduler(searcher as SearcherName) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
+        searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
       });
     }

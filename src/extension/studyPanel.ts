@@ -9,8 +9,8 @@
  */
 import * as vscode from 'vscode';
 import { PanelModelBuilder } from '../core/panel/panelModelBuilder';
-import type {
-  HostToWebviewMessage, PanelRequests, PanelThemeNotification, StudyEvent, WebviewToHostMessage,
+import {
+  isWebviewToHostMessage, type HostToWebviewMessage, type PanelRequestMethod, type PanelRequests, type PanelResponse, type PanelThemeNotification, type StudyEvent,
 } from '../protocol';
 import type { StudyCompanions } from './studyCompanions';
 import { copyLlmCall, openArch, openLlmCall, savePanelFile } from './studyPanelCommands';
@@ -104,8 +104,8 @@ export class StudyPanel {
 
   /** Handles one message from the webview (public so tests can drive the host without a webview). */
   receive(raw: unknown): void {
-    if (typeof raw !== 'object' || raw === null || typeof (raw as { method?: unknown }).method !== 'string') return;
-    const message = raw as WebviewToHostMessage;
+    if (!isWebviewToHostMessage(raw)) return;
+    const message = raw;
     switch (message.method) {
       case 'webview/ready':
         // A reloaded (or hidden and shown) webview says ready again: start over with a fresh model.
@@ -150,14 +150,14 @@ export class StudyPanel {
     method: M, id: number, work: () => PanelRequests[M]['result'] | undefined | Promise<PanelRequests[M]['result'] | undefined>,
   ): Promise<void> {
     const type = `${method}/response` as const;
-    let response: { method: typeof type; id: number; result?: PanelRequests[M]['result']; error?: string };
+    let response: PanelResponse<M>;
     try {
       const result = await work();
       response = result === undefined ? { method: type, id, error: 'cancelled' } : { method: type, id, result };
     } catch (error) {
       response = { method: type, id, error: error instanceof Error ? error.message : String(error) };
     }
-    this.post(response as HostToWebviewMessage);
+    this.post(response);
   }
 
   /** The whole study so far, folded afresh (after ready, and when a resumed study starts over). */
@@ -216,7 +216,8 @@ export class StudyPanel {
     this.panel.webview.postMessage(message).then(settled, settled);
   }
 
-  private post(message: HostToWebviewMessage): void {
+  /** `PanelResponse<M>` is one of HostToWebviewMessage for every M; a generic M just cannot show it. */
+  private post<M extends PanelRequestMethod>(message: HostToWebviewMessage | PanelResponse<M>): void {
     void this.panel.webview.postMessage(message);
   }
 }

@@ -16,8 +16,6 @@ import { followSession } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { LLM_CACHE_FILE, resumeSpec } from './studyLlmSettings';
 
-export const RESUME_STUDY_COMMAND = 'llamboNas.resumeStudy';
-
 export interface ResumeStudyArgs {
   readonly studyId?: string;
   /** Open (or refresh) the study's panel; default true. */

@@ -4,9 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { StudyHeadline } from '../protocol';
+import { COMMAND_IDS } from './commandIds';
 import { formatError } from '../core/study/resultFormat';
-
-export const OPEN_STUDY_COMMAND = 'llamboNas.openStudy';
 
 export function statusBarText(h: StudyHeadline): string {
   const icon = h.status === 'running' ? '$(sync~spin)' : h.status === 'failed' ? '$(error)' : '$(beaker)';
@@ -30,7 +29,7 @@ export class StudyStatusBar implements vscode.Disposable {
     this.item.text = statusBarText(h);
     this.item.tooltip = `${h.studyId} (${h.status})\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}` +
       (h.incumbent ? `\nIncumbent: ${h.incumbent.arch}` : '') + '\nClick to open the study.';
-    this.item.command = { title: 'Open study', command: OPEN_STUDY_COMMAND, arguments: [h.studyId] };
+    this.item.command = { title: 'Open study', command: COMMAND_IDS.openStudy, arguments: [h.studyId] };
     this.item.show();
   }
 

@@ -5,7 +5,7 @@ import { isValidCell } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import {
   binomialCrossover, decodeCell, encodeCellRandomly, ENCODED_LENGTH, rand1Mutation,
-} from '../../src/core/schedulers/differentialEvolution';
+} from '../../src/core/searchers/differentialEvolution';
 
 const randomCell = (rng: SeededRandom) => Array.from({ length: 6 }, () => rng.int(5));
 const inUnitCube = (v: Float64Array) => v.length === ENCODED_LENGTH && v.every((x) => x >= 0 && x <= 1);

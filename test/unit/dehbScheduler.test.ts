@@ -144,13 +144,13 @@ test('mutation pools: parent slots on a first rung, the best occupants below on 
     const pool = scheduler.mutationPool(slot);
     const size = scheduler.shapes[0].find((r) => r.level === slot.level)!.slots;
     if (size < 3) {
-      assert.ok(pool.size >= 3, 'topped up to at least three parents');
+      assert.ok(pool.length >= 3, 'topped up to at least three parents');
       checkedSmall++;
     } else {
-      assert.equal(pool.size, size);
+      assert.equal(pool.length, size);
     }
     if (slot.rung === 0 && size >= 3) {
-      for (let p = 0; p < size; p++) assert.equal(pool.at(p), scheduler.parentOccupant(slot.bracket, slot.level, p));
+      for (let p = 0; p < size; p++) assert.equal(pool[p], scheduler.parentOccupant(slot.bracket, slot.level, p));
       checkedFirst++;
     }
     if (slot.rung > 0 && size >= 3) {
@@ -159,7 +159,7 @@ test('mutation pools: parent slots on a first rung, the best occupants below on 
       const below = [...Array(belowSize).keys()]
         .map((s) => scheduler.populationAt(slot.bracket, slot.rung - 1, s)!)
         .sort((a, b) => a.error - b.error);
-      for (let p = 0; p < size; p++) assert.equal(pool.at(p), below[p].trialId);
+      for (let p = 0; p < size; p++) assert.equal(pool[p], below[p].trialId);
       checkedUpper++;
     }
   };

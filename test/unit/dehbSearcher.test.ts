@@ -4,9 +4,9 @@ import type { Benchmark } from '../../src/core/benchmark/benchmark';
 import { hammingDistance } from '../../src/core/nb201/cellMutation';
 import { cellCode, cellFromCode, isValidCell, type Cell } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import { createDehbPair, DehbSearcher } from '../../src/core/schedulers/dehbSearcher';
 import { DehbScheduler } from '../../src/core/schedulers/dehbScheduler';
-import { decodeCell } from '../../src/core/schedulers/differentialEvolution';
+import { DehbSearcher } from '../../src/core/searchers/dehbSearcher';
+import { decodeCell } from '../../src/core/searchers/differentialEvolution';
 import { InitialDesignStream } from '../../src/core/searchers/initialDesign';
 import { simulateStudy } from '../../src/core/sim/simulateStudy';
 import type { StudyEventDraft } from '../../src/core/events/studyEvents';
@@ -31,7 +31,8 @@ function syntheticBenchmark(): Benchmark {
 async function dehbStudy(seed: number, maxTrials = 700) {
   const benchmark = syntheticBenchmark();
   const master = new SeededRandom(seed);
-  const { scheduler, searcher } = createDehbPair(OPTIONS);
+  const scheduler = new DehbScheduler(OPTIONS);
+  const searcher = new DehbSearcher();
   searcher.configure({
     rng: master.derive('searcher'), initialDesignRng: master.derive('initialDesign'), rungLevels: scheduler.rungLevels, maxEpoch: 27,
     isoClassOf: (cell) => benchmark.isoClass(benchmark.indexOf(cell)),
@@ -81,16 +82,64 @@ test('DEHB end to end: same seed same run, the shared initial designs first, val
   assert.ok(a.events.every((e) => e.type !== 'trialResumed' || e.bracket === 0), 'only bracket 0 resumes');
 });
 
-test('the DEHB searcher needs its own scheduler, and says a study cannot be restored', () => {
+test('the DEHB searcher needs a scheduler that hands out population slots', () => {
   const scheduler = new DehbScheduler(OPTIONS);
-  const searcher = new DehbSearcher(scheduler);
+  const searcher = new DehbSearcher();
   const master = new SeededRandom(1);
   searcher.configure({ rng: master.derive('searcher'), initialDesignRng: master.derive('initialDesign'), rungLevels: scheduler.rungLevels, maxEpoch: 27, isoClassOf: cellCode });
-  assert.throws(() => searcher.suggest({ trialId: 0, bracket: 0, level: 1, slotsRemaining: 27, time: 0 }), /fills no new slot of its DEHB scheduler/);
+  assert.throws(() => searcher.suggest({ trialId: 0, bracket: 0, level: 1, slotsRemaining: 27, time: 0 }), /runs only under scheduler "dehb"/);
   const job = scheduler.nextJob(0, true)!;
   assert.equal(job.kind, 'new');
-  assert.ok(isValidCell(searcher.suggest({ trialId: 0, bracket: 0, level: 1, slotsRemaining: 27, time: 0 }).cell));
-  assert.throws(() => searcher.restore(), /cannot be restored/);
-  assert.throws(() => new DehbSearcher(scheduler, { mutationFactor: 0 }), /mutationFactor/);
-  assert.throws(() => new DehbSearcher(scheduler, { crossoverProbability: 1 }), /crossoverProbability/);
+  assert.ok(isValidCell(searcher.suggest({ ...job, time: 0 }).cell));
+  assert.throws(() => new DehbSearcher({ mutationFactor: 0 }), /mutationFactor/);
+  assert.throws(() => new DehbSearcher({ crossoverProbability: 1 }), /crossoverProbability/);
+});
+
+type Proposed = { cell: Cell; source: unknown };
+
+/** Hands out jobs of `scheduler` one at a time and reports each to its level; `searcher` proposes the new ones. */
+function serialSteps(scheduler: DehbScheduler, benchmark: Benchmark, searcher: DehbSearcher, steps: number, proposed: Proposed[]): void {
+  for (let step = 0; step < steps; step++) {
+    const job = scheduler.nextJob(proposed.length, true)!;
+    if (job.kind === 'new') {
+      const { cell, info } = searcher.suggest({ ...job, time: 0 });
+      searcher.onPending(job.trialId, cell);
+      proposed.push({ cell, source: info?.source });
+    }
+    const from = job.kind === 'new' ? 0 : job.fromEpoch;
+    const until = job.kind === 'new' ? job.level : job.untilEpoch;
+    const index = benchmark.indexOf(proposed[job.trialId].cell);
+    for (let epoch = from + 1; epoch <= until; epoch++) scheduler.onResult(job.trialId, epoch, benchmark.validError(index, 0, epoch));
+  }
+}
+
+test('DEHB searcher state survives JSON, and a restored searcher proposes exactly what the original would', () => {
+  const benchmark = syntheticBenchmark();
+  const configured = () => {
+    const searcher = new DehbSearcher();
+    const master = new SeededRandom(9);
+    searcher.configure({ rng: master.derive('searcher'), initialDesignRng: master.derive('initialDesign'), rungLevels: [1, 3, 9, 27], maxEpoch: 27, isoClassOf: cellCode });
+    return searcher;
+  };
+  const uninterrupted: Proposed[] = [];
+  serialSteps(new DehbScheduler(OPTIONS), benchmark, configured(), 900, uninterrupted);
+
+  const scheduler = new DehbScheduler(OPTIONS);
+  const paused = configured();
+  const proposed: Proposed[] = [];
+  serialSteps(scheduler, benchmark, paused, 400, proposed);
+  const saved = JSON.parse(JSON.stringify(paused.state()));
+  const resumed = configured();
+  resumed.restore(saved);
+  assert.deepEqual(resumed.state(), saved, 'state round-trips');
+  const before = proposed.length;
+  serialSteps(scheduler, benchmark, resumed, 500, proposed);
+  assert.ok(before > 100 && proposed.length > before + 100, `${before} then ${proposed.length} trials`);
+  assert.deepEqual(proposed, uninterrupted, 'identical continuation');
+  const evolvedAfter = proposed.slice(before).filter((p) => p.source === 'evolution').length;
+  assert.ok(evolvedAfter > 50, `the continuation breeds from the restored population (${evolvedAfter} children)`);
+
+  assert.throws(() => configured().restore({ format: 'dehb-searcher/1' }), /not a dehb searcher state/);
+  assert.throws(() => configured().restore({ ...saved, trials: [saved.trials[0], saved.trials[0]] }), /lists trial 0 twice/);
+  assert.throws(() => new DehbSearcher().restore(saved), /before configure/);
 });

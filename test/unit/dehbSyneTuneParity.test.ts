@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellCode } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import { createDehbPair } from '../../src/core/schedulers/dehbSearcher';
 import { DehbScheduler, type DehbSlot } from '../../src/core/schedulers/dehbScheduler';
+import { DehbSearcher } from '../../src/core/searchers/dehbSearcher';
 
 /**
  * Details of Syne Tune's DifferentialEvolutionHyperbandScheduler (synchronous/dehb.py) that the
@@ -74,15 +74,15 @@ test('parent pools under three are topped up with this level\'s results, then ot
     const pool = scheduler.mutationPool(slot);
     const below = [0, 1, 2].map((s) => scheduler.populationAt(1, 0, s)!).sort((a, b) => a.error - b.error)[0].trialId;
     const expected = [below, ...arrivals.get(9)!, ...arrivals.get(3)!];
-    assert.equal(pool.size, expected.length);
-    assert.deepEqual(Array.from({ length: pool.size }, (_, p) => pool.at(p)), expected);
+    assert.deepEqual(pool, expected);
     checked++;
   });
   assert.equal(checked, 1);
 });
 
 test('crossover target is the parent slot\'s occupant, and the child is never its cell (exclusion list)', () => {
-  const { scheduler, searcher } = createDehbPair({ rMin: 1, eta: 3, rMax: 27 });
+  const scheduler = new DehbScheduler({ rMin: 1, eta: 3, rMax: 27 });
+  const searcher = new DehbSearcher();
   const master = new SeededRandom(11);
   searcher.configure({ rng: master.derive('searcher'), initialDesignRng: master.derive('initialDesign'), rungLevels: scheduler.rungLevels, maxEpoch: 27, isoClassOf: cellCode });
   const quality = new Map<number, number>();
@@ -94,7 +94,7 @@ test('crossover target is the parent slot\'s occupant, and the child is never it
       trialId++;
       const slot = scheduler.pendingSlot(job.trialId)!;
       const parent = slot.origin === 'evolve' ? scheduler.parentOccupant(slot.bracket, slot.level, slot.slot) : -1;
-      const suggestion = searcher.suggest({ trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: 0 });
+      const suggestion = searcher.suggest({ ...job, time: 0 });
       cells.set(job.trialId, suggestion.cell);
       quality.set(job.trialId, (cellCode(suggestion.cell) % 97) / 97);
       // After 25 duplicate children Syne Tune draws at random; only DE children have a target.

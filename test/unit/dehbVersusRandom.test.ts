@@ -5,9 +5,10 @@ import type { Benchmark } from '../../src/core/benchmark/benchmark';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { defaultTablePath } from '../../src/core/benchmark/tablePaths';
 import { SeededRandom } from '../../src/core/random/seededRandom';
-import { createDehbPair } from '../../src/core/schedulers/dehbSearcher';
+import { DehbScheduler } from '../../src/core/schedulers/dehbScheduler';
 import type { Scheduler } from '../../src/core/schedulers/scheduler';
 import { createScheduler } from '../../src/core/schedulers/schedulerFactory';
+import { DehbSearcher } from '../../src/core/searchers/dehbSearcher';
 import { RandomSearcher } from '../../src/core/searchers/randomSearcher';
 import type { Searcher } from '../../src/core/searchers/searcher';
 import { simulateStudy, type SimulationSummary } from '../../src/core/sim/simulateStudy';
@@ -27,8 +28,7 @@ type Contender = 'dehb' | 'random' | 'random@dehb';
 
 function build(contender: Contender): { scheduler: Scheduler; searcher: Searcher } {
   if (contender === 'random') return { scheduler: createScheduler('sync-hyperband', OPTIONS), searcher: new RandomSearcher() };
-  const pair = createDehbPair(OPTIONS);
-  return contender === 'dehb' ? pair : { scheduler: pair.scheduler, searcher: new RandomSearcher() };
+  return { scheduler: new DehbScheduler(OPTIONS), searcher: contender === 'dehb' ? new DehbSearcher() : new RandomSearcher() };
 }
 
 async function study(benchmark: Benchmark, contender: Contender, seed: number, onEvent: (e: StudyEventDraft) => void = () => {}) {

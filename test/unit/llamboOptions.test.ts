@@ -12,7 +12,9 @@ const oracle = oracleReplier({ truth: syntheticError, goodCells: GOOD });
 
 test('options: defaults as designed; bad values and types are refused with the setting named', () => {
   const o = resolveLlamboOptions();
-  assert.deepEqual([o.nInit, o.templates, o.surrogateSamples, o.alpha, o.maxCellsPerReply, o.maxCandidatesPerRequest, o.repairRounds, o.randomFraction, o.surrogate, o.contextLevel],
+  assert.deepEqual([
+    o.nInit, o.templates, o.surrogateSamples, o.alpha, o.maxCellsPerReply, o.maxCandidatesPerRequest, o.repairRounds, o.randomFraction, o.surrogate, o.contextLevel,
+  ],
     [8, 2, 3, 0.1, 20, 40, 2, 0, 'discriminative', 'full']);
   assert.throws(() => resolveLlamboOptions({ templates: 0 }), /llambo\.templates must be an integer >= 1/);
   assert.throws(() => resolveLlamboOptions({ randomFraction: 1.5 }), /llambo\.randomFraction must be in \[0, 1\]/);

@@ -240,7 +240,9 @@ function checkStudy(label: string, maxRetries: number, summary: StudySummary, ev
   assert.equal(waits.filter((w) => w === RETRY_AFTER_MS).length, retried.filter((a) => a.fault === '429-retry-after').length, `${label}: Retry-After honoured`);
   const byFault: Record<string, number> = {};
   for (const a of log) byFault[a.fault] = (byFault[a.fault] ?? 0) + 1;
-  return { calls: chains.length, http: log.length, failedCalls: expected.failedCalls, retries: expectedRetries, parseFailures: expected.parseFailures, injectedDuplicates, byFault };
+  return {
+    calls: chains.length, http: log.length, failedCalls: expected.failedCalls, retries: expectedRetries, parseFailures: expected.parseFailures, injectedDuplicates, byFault,
+  };
 }
 
 /** The per-kind evidence of a 200 reply's injected fault in its llmCall event; returns injected duplicate copies. */
@@ -323,7 +325,10 @@ test('fault campaign: >= 1,000 LLM calls of LLAMBO studies over HTTP with inject
   const sum = (f: (t: Tally) => number) => tallies.reduce((s, t) => s + f(t), 0);
   const byFault: Record<string, number> = {};
   for (const t of tallies) for (const [k, v] of Object.entries(t.byFault)) byFault[k] = (byFault[k] ?? 0) + v;
-  const totals = { calls: sum((t) => t.calls), http: sum((t) => t.http), retries: sum((t) => t.retries), failedCalls: sum((t) => t.failedCalls), parseFailures: sum((t) => t.parseFailures), injectedDuplicates: sum((t) => t.injectedDuplicates) };
+  const totals = {
+    calls: sum((t) => t.calls), http: sum((t) => t.http), retries: sum((t) => t.retries), failedCalls: sum((t) => t.failedCalls),
+    parseFailures: sum((t) => t.parseFailures), injectedDuplicates: sum((t) => t.injectedDuplicates),
+  };
   console.log(`fault campaign: ${STUDIES.length} studies of ${HOURS} h, ${JSON.stringify(totals)}, attempts by injected fault ${JSON.stringify(byFault)}, ` +
     `fallback trials ${runs.reduce((s, r) => s + (r.summary.llm?.fallbacks ?? 0), 0)}, dropped cells ${runs.reduce((s, r) => s + (r.summary.llm?.droppedCells ?? 0), 0)}, ${wallMs} ms`);
 

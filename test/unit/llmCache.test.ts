@@ -38,7 +38,10 @@ const requests: ChatRequest[] = [
 ];
 
 function comparable(r: ChatResult) {
-  return { texts: r.texts, logprobs: r.logprobs, usage: r.usage, latencySeconds: r.latencySeconds, finishReasons: r.finishReasons, cacheKey: r.cacheKey, cacheOccurrence: r.cacheOccurrence, costKnown: r.costKnown, recordedCostUsd: r.recordedCostUsd };
+  return {
+    texts: r.texts, logprobs: r.logprobs, usage: r.usage, latencySeconds: r.latencySeconds, finishReasons: r.finishReasons,
+    cacheKey: r.cacheKey, cacheOccurrence: r.cacheOccurrence, costKnown: r.costKnown, recordedCostUsd: r.recordedCostUsd,
+  };
 }
 
 test('record then replay-strict gives identical results with zero HTTP requests', async () => {

@@ -98,3 +98,30 @@ test('a folder that already holds a study is refused unless overwrite is asked f
   assert.equal(readEventLog(dir).events.length, 2);
   assert.throws(() => readEventLog(join(dir, 'nope')), /not a study folder/);
 }));
+
+test('an event that does not fit its type is an error naming the line and the field', () => withDir((dir) => {
+  const log = new EventLogWriter(dir);
+  for (const event of events(5)) log.sink(event);
+  log.close();
+  const path = join(dir, 'events.jsonl');
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines[3] = JSON.stringify({ ...JSON.parse(lines[3]), epoch: 'three' });
+  writeFileSync(path, lines.join('\n'));
+  assert.throws(() => readEventLog(dir), (error: unknown) => error instanceof EventLogError && /events\.jsonl:4: not a study event \(epoch: /.test(error.message));
+  lines[3] = JSON.stringify({ seq: 3, time: 4, type: 'trialTeleported', trialId: 1 });
+  writeFileSync(path, lines.join('\n'));
+  assert.throws(() => readEventLog(dir), /events\.jsonl:4: unknown event type "trialTeleported" \(written by a newer LLAMBO NAS\?\)/);
+}));
+
+test('a study.json of a newer format version, or with fields missing, is refused with a clear error', () => withDir((dir) => {
+  const log = new EventLogWriter(dir);
+  for (const event of events(3)) log.sink(event);
+  log.close();
+  const path = join(dir, 'study.json');
+  const record = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(record.formatVersion, 1);
+  writeFileSync(path, JSON.stringify({ ...record, formatVersion: 2 }));
+  assert.throws(() => readEventLog(dir), /study\.json: study format version 2 is newer than this build reads \(1\); update LLAMBO NAS/);
+  writeFileSync(path, JSON.stringify({ ...record, studyId: undefined }));
+  assert.throws(() => readEventLog(dir), /study\.json: not a study record \(studyId: /);
+}));

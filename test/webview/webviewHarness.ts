@@ -94,7 +94,9 @@ export async function settle(page: Page): Promise<void> {
 }
 
 /** Pixels of a canvas that are drawn (alpha > 0), and those within `tolerance` of an RGB colour. */
-export async function canvasPixels(page: Page, selector: string, rgb?: readonly [number, number, number], tolerance = 10): Promise<{ painted: number; matching: number; total: number }> {
+export async function canvasPixels(
+  page: Page, selector: string, rgb?: readonly [number, number, number], tolerance = 10,
+): Promise<{ painted: number; matching: number; total: number }> {
   return page.evaluate(({ selector, rgb, tolerance }) => {
     const canvas = document.querySelector(selector) as HTMLCanvasElement | null;
     if (!canvas || canvas.width === 0) return { painted: 0, matching: 0, total: 0 };
@@ -103,7 +105,8 @@ export async function canvasPixels(page: Page, selector: string, rgb?: readonly 
     for (let i = 0; i < data.length; i += 4) {
       if (data[i + 3] === 0) continue;
       painted++;
-      if (rgb && data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) <= tolerance && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) matching++;
+      if (rgb && data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) <= tolerance
+        && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) matching++;
     }
     return { painted, matching, total: data.length / 4 };
   }, { selector, rgb, tolerance });

@@ -123,7 +123,7 @@ async function* streamOf(response: Response, url: string, signal?: AbortSignal):
   const reader = response.body.getReader();
   try {
     for (;;) {
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let result: Awaited<ReturnType<typeof reader.read>>;
       try {
         result = await reader.read();
       } catch (err) {

@@ -15,7 +15,7 @@ export async function readSyneTuneCells(path: string): Promise<Cell[]> {
   try {
     rows = await parquetReadObjects({ file: await asyncBufferFromFile(path), columns: [...SYNE_TUNE_KEYS], compressors: decompressors });
   } catch (err) {
-    throw new Error(`cannot read ${path} as Syne Tune hyperparameters (columns ${SYNE_TUNE_KEYS.join(', ')}): ${(err as Error).message}`);
+    throw new Error(`cannot read ${path} as Syne Tune hyperparameters (columns ${SYNE_TUNE_KEYS.join(', ')}): ${(err as Error).message}`, { cause: err });
   }
   const decoder = new TextDecoder();
   return rows.map((row, r) => SYNE_TUNE_KEYS.map((key) => {

@@ -1,9 +1,10 @@
+import type { LlmErrorCode } from '../llm/llmErrors';
 import type { ChatRequest } from '../llm/llmTypes';
 
 /**
  * The narrow slice of the LLM client that LLAMBO needs. The real `LlmClient.chat` satisfies it; unit
  * tests pass a plain function. Request types come from the client; its errors (LlmBudgetExhausted,
- * ReplyCacheMiss, LlmRequestFailed, LlmCancelled) are recognised by name, so no client code is loaded here.
+ * ReplyCacheMiss, LlmRequestFailed, LlmCancelled) are recognised by their `code`, so no client code is loaded here.
  */
 
 export type { ChatMessage } from '../llm/llmTypes';
@@ -37,20 +38,16 @@ export interface LlmChatResult {
 
 export type LlmChat = (request: LlmChatRequest) => Promise<LlmChatResult>;
 
-function errorName(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const named = (error as { name?: unknown }).name;
-    if (typeof named === 'string' && named !== 'Error') return named;
-    const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof ctor === 'string') return ctor;
-  }
-  return '';
+function hasLlmErrorCode(error: unknown, code: LlmErrorCode): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
-/** The study is being cancelled: the searcher must stop, not fall back. */
+/**
+ * The study is being cancelled: the searcher must stop, not fall back. A platform abort is a
+ * DOMException named 'AbortError' (the standard way to tell one; its numeric `code` is legacy).
+ */
 export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
-  const name = errorName(error);
-  return name === 'LlmCancelled' || name === 'AbortError' || signal?.aborted === true;
+  return hasLlmErrorCode(error, 'cancelled') || (error instanceof Error && error.name === 'AbortError') || signal?.aborted === true;
 }
 
 /**
@@ -58,16 +55,17 @@ export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
  * must stop (and say which request missed) rather than fall back and look like a faithful replay.
  */
 export function isReplayMiss(error: unknown): boolean {
-  return errorName(error) === 'ReplyCacheMiss';
+  return hasLlmErrorCode(error, 'replyCacheMiss');
 }
 
 /** No LLM call will succeed again in this study (budget spent): stop asking. */
 export function isBudgetExhausted(error: unknown): boolean {
-  return errorName(error) === 'LlmBudgetExhausted';
+  return hasLlmErrorCode(error, 'budgetExhausted');
 }
 
+/** The message, prefixed with the error's name when it has its own (e.g. "ReplyCacheMiss: ..."). */
 export function describeError(error: unknown): string {
-  const name = errorName(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+  if (!(error instanceof Error)) return String(error);
+  const { name, message } = error;
+  return name && name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message;
 }

@@ -122,7 +122,9 @@ function takeCells(
   return failures;
 }
 
-function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts): CallSpec[] {
+function repairSpecs(
+  outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts,
+): CallSpec[] {
   const needed = Math.min(plan.target - accepted.length, Math.max(1, 2 * (plan.minimum - accepted.length)));
   if (needed <= 0) return [];
   const wanted = oversampled(needed, plan.oversampling);

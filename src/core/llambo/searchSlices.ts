@@ -66,7 +66,8 @@ export function searchSlices(count: number, records: readonly CellRecord[], leve
 
 /** Best mean error at `level` among evaluated cells first; unseen slices count as the overall mean; ties in random order. */
 function rankSlices(slices: SearchSlice[], records: readonly CellRecord[], level: number | undefined, rng: SeededRandom): SearchSlice[] {
-  const errors = level === undefined ? [] : records.map((r) => ({ cell: r.cell, error: errorAt(r, level) })).filter((r) => r.error !== undefined) as { cell: Cell; error: number }[];
+  const errors = level === undefined ? [] :
+    records.map((r) => ({ cell: r.cell, error: errorAt(r, level) })).filter((r) => r.error !== undefined) as { cell: Cell; error: number }[];
   const overall = errors.length === 0 ? 0 : errors.reduce((s, r) => s + r.error, 0) / errors.length;
   const scored = rng.shuffled(slices).map((slice) => {
     const inside = errors.filter((r) => inSlice(r.cell, slice));

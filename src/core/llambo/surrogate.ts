@@ -101,7 +101,9 @@ export async function predictCandidates(deps: StageDeps, input: SurrogateInput):
   };
 }
 
-function surrogateSpec(deps: StageDeps, input: SurrogateInput, history: HistoryBlock, ids: readonly string[], start: number, size: number, variant: number, seed: number, threshold: number): CallSpec {
+function surrogateSpec(
+  deps: StageDeps, input: SurrogateInput, history: HistoryBlock, ids: readonly string[], start: number, size: number, variant: number, seed: number, threshold: number,
+): CallSpec {
   const { options } = deps;
   const generative = options.surrogate === 'generative';
   const candidates = input.candidates.slice(start, start + size).map((cell, i) => candidateLine(ids[start + i], cell)).join('\n');

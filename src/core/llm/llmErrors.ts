@@ -1,12 +1,15 @@
 /**
- * Typed errors of the LLM client. Callers branch on the class (or `code`) rather than on messages;
- * messages are built from redacted text only, so they never contain the API key.
+ * Typed errors of the LLM client. Callers branch on `code` (code outside the client may not share its
+ * classes: a second bundle or a test double) rather than on messages or class names; messages are
+ * built from redacted text only, so they never contain the API key.
  */
 
 export type BudgetDimension = 'requests' | 'tokens' | 'usd';
 
+export type LlmErrorCode = 'budgetExhausted' | 'replyCacheMiss' | 'requestFailed' | 'cancelled' | 'config';
+
 export abstract class LlmError extends Error {
-  abstract readonly code: 'budgetExhausted' | 'replyCacheMiss' | 'requestFailed' | 'cancelled' | 'config';
+  abstract readonly code: LlmErrorCode;
 }
 
 /** The budget is used up; the call made no HTTP request and changed no counter. */

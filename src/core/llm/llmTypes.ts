@@ -2,9 +2,17 @@
  * Public types of the LLM client (DESIGN.md section 7). The LLAMBO searcher builds requests from these
  * and turns results into `llmCall` events; nothing here carries the API key.
  */
-import type { PriceTable } from './priceTable';
-
 export type EndpointKind = 'openai' | 'azure' | 'ollama' | 'lmstudio' | 'vllm' | 'llamacpp' | 'custom';
+
+/** USD per million tokens of one model (DEFAULT_PRICES in priceTable.ts, overridden by settings). */
+export interface ModelPrice {
+  readonly inputPerMTok: number;
+  /** Price of prompt tokens served from the provider's prompt cache; defaults to inputPerMTok. */
+  readonly cachedInputPerMTok?: number;
+  readonly outputPerMTok: number;
+}
+
+export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 export type ReplyCacheMode = 'live' | 'record' | 'replay-strict' | 'replay-or-live';
 

@@ -2,16 +2,7 @@
  * Dollar cost of a reply from a per-model price table (USD per million tokens). The defaults are
  * list prices of a few common OpenAI models at the time of writing; settings override or extend them.
  */
-import type { ChatUsage, EndpointKind } from './llmTypes';
-
-export interface ModelPrice {
-  readonly inputPerMTok: number;
-  /** Price of prompt tokens served from the provider's prompt cache; defaults to inputPerMTok. */
-  readonly cachedInputPerMTok?: number;
-  readonly outputPerMTok: number;
-}
-
-export type PriceTable = Readonly<Record<string, ModelPrice>>;
+import type { ChatUsage, EndpointKind, ModelPrice, PriceTable } from './llmTypes';
 
 export const DEFAULT_PRICES: PriceTable = {
   'gpt-5': { inputPerMTok: 1.25, cachedInputPerMTok: 0.125, outputPerMTok: 10 },

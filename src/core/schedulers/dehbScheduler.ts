@@ -2,7 +2,8 @@
  * DEHB (Awad, Mallik, Hutter 2021) as synchronous Hyperband, after Syne Tune's
  * GeometricDifferentialEvolutionHyperbandScheduler. The scheduler owns the brackets, the parent
  * lookups and the parent-vs-child selection; the configs of new trials come from `DehbSearcher`,
- * which reads the slot of each new trial from here (the two are built as a pair).
+ * which gets each new trial's slot, parent pool and crossover target with the job
+ * (`NewTrialJob.evolution`, see evolutionSlot.ts), so neither holds a reference to the other.
  *
  * - Bracket b is the tail of bracket 0 from rung b (see dehbBrackets.ts); types cycle as they open.
  * - Only the study's first bracket pauses trials and resumes the best (Hyperband promotion); every
@@ -11,36 +12,25 @@
  *   has a result. A slot is evolved (DE) when it is above a first rung, or on a first rung with a
  *   parent; the child then competes with the parent's occupant and the better keeps the slot.
  */
+import type { EvolutionSlot, EvolutionSlotOrigin } from '../evolution/evolutionSlot';
 import { DehbBracket, type DehbBracketSlot } from './dehbBracket';
 import { dehbBracketShapes, parentRungOf } from './dehbBrackets';
 import { firstActiveBracket, takeNextSlot } from './nextSlot';
 import { levelsOfBrackets, type BracketShape } from './rungSystem';
-import type { Job, LedgerEntry, Scheduler, SchedulerKind, SchedulerOptions, TrialDecision } from './scheduler';
+import type { Job, LedgerEntry, Scheduler, SchedulerOptions, TrialDecision } from './scheduler';
 
 /** How the config of a slot is made: drawn at random, evolved by DE, or a resumed (promoted) trial. */
-export type DehbSlotOrigin = 'random' | 'evolve' | 'promotion';
+export type DehbSlotOrigin = EvolutionSlotOrigin | 'promotion';
 
 export interface DehbSlot extends DehbBracketSlot {
   readonly origin: DehbSlotOrigin;
 }
 
-/** Candidate parents for DE's mutation: `at(i)` is a trial id, or -1 for "any known trial, at random". */
-export interface DehbParentPool {
-  readonly size: number;
-  at(position: number): number;
-}
-
-/**
- * 'dehb' is not yet a member of SchedulerKind (scheduler.ts); registering DEHB adds it there, and
- * this cast then becomes `'dehb' as const`.
- */
-const DEHB_KIND = 'dehb' as unknown as SchedulerKind;
-
 /** Parents DE's rand/1 mutation needs. */
 const PARENTS_PER_MUTATION = 3;
 
 export class DehbScheduler implements Scheduler {
-  readonly kind: SchedulerKind = DEHB_KIND;
+  readonly kind = 'dehb' as const;
   readonly rungLevels: readonly number[];
   readonly shapes: readonly BracketShape[];
   private readonly brackets: DehbBracket[] = [];
@@ -82,7 +72,7 @@ export class DehbScheduler implements Scheduler {
     }
     // +1: the slot just handed out is one of the configs the rung still needs.
     const slotsRemaining = this.brackets[slot.bracket].newSlotsRemaining() + 1;
-    return { kind: 'new', trialId: slot.trialId, bracket: slot.bracket, level: slot.level, slotsRemaining };
+    return { kind: 'new', trialId: slot.trialId, bracket: slot.bracket, level: slot.level, slotsRemaining, evolution: this.evolutionSlotOf(slot) };
   }
 
   onResult(trialId: number, epoch: number, error: number): TrialDecision {
@@ -143,20 +133,28 @@ export class DehbScheduler implements Scheduler {
    * slots). Pools under 3 are topped up with every trial that reached this level, then other levels
    * from the highest down (Syne Tune's global parent pools).
    */
-  mutationPool(slot: DehbSlot): DehbParentPool {
+  mutationPool(slot: DehbSlot): number[] {
     const bracket = this.brackets[slot.bracket];
     const size = bracket.currentRungSize();
-    const local = slot.rung === 0
-      ? (position: number) => this.parentOccupant(slot.bracket, slot.level, position)
-      : (position: number) => bracket.rankedOccupantBelow(position);
-    if (size >= PARENTS_PER_MUTATION) return { size, at: local };
+    const local = Array.from({ length: size }, (_, position) => (slot.rung === 0
+      ? this.parentOccupant(slot.bracket, slot.level, position)
+      : bracket.rankedOccupantBelow(position)));
+    if (size >= PARENTS_PER_MUTATION) return local;
     let extra = this.poolOfLevel.get(slot.level)!.slice();
     const levels = [...this.rungOfLevel.keys()].sort((a, b) => b - a);
     for (const level of levels) {
       if (size + extra.length >= PARENTS_PER_MUTATION) break;
       if (level !== slot.level) extra = extra.concat(this.poolOfLevel.get(level)!);
     }
-    return { size: size + extra.length, at: (position) => (position < size ? local(position) : extra[position - size]) };
+    return local.concat(extra);
+  }
+
+  /** What the searcher needs to make the config of a new slot: its parents when it is evolved. */
+  private evolutionSlotOf(slot: DehbSlot): EvolutionSlot {
+    const { rung, slot: index } = slot;
+    if (slot.origin !== 'evolve') return { rung, slot: index, origin: 'random', parents: [], target: -1 };
+    const target = this.parentOccupant(slot.bracket, slot.level, index);
+    return { rung, slot: index, origin: 'evolve', parents: this.mutationPool(slot), target };
   }
 
   private takeSlot(newTrialId: number, allowNewTrials: boolean): DehbBracketSlot | null {

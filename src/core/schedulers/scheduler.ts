@@ -3,6 +3,7 @@
  * first-rung slot, or the resumption of a paused trial), decides after every result whether a trial
  * continues, pauses or stops, and keeps a ledger of bracket openings and completed rungs.
  */
+import type { EvolutionSlot } from '../evolution/evolutionSlot';
 import type { RungSpec } from './rungSystem';
 
 /** Every scheduler a study can name (the spec validates against this list). */
@@ -25,6 +26,8 @@ export interface NewTrialJob {
   readonly level: number;
   /** New configs the bracket's first rung still needs, this one included (>= 1). */
   readonly slotsRemaining: number;
+  /** Set by schedulers that keep an evolving population (DEHB): the slot and its parents. */
+  readonly evolution?: EvolutionSlot;
 }
 
 /** Resume a paused trial from its checkpoint: train epochs fromEpoch+1 .. untilEpoch. */

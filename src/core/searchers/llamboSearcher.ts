@@ -124,7 +124,10 @@ export class LlamboSearcher implements Searcher {
       registered: registry.codeList(),
       queue: this.queue.map((q) => {
         const { cell, ...pick } = q.pick;
-        return { code: cellCode(cell), pick, batch: q.batch, seconds: q.seconds, ...(q.level !== undefined ? { level: q.level } : {}), ...(q.target !== undefined ? { target: q.target } : {}) };
+        return {
+          code: cellCode(cell), pick, batch: q.batch, seconds: q.seconds,
+          ...(q.level !== undefined ? { level: q.level } : {}), ...(q.target !== undefined ? { target: q.target } : {}),
+        };
       }),
       queueBracket: this.queueBracket,
       warmStartDone: this.warmStartDone,

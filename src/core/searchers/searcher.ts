@@ -1,3 +1,4 @@
+import type { EvolutionSlot } from '../evolution/evolutionSlot';
 import type { Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
 import type { LlmCallEvent } from '../events/studyEvents';
@@ -38,6 +39,8 @@ export interface SuggestRequest {
   readonly slotsRemaining: number;
   /** Simulated time of the request. */
   readonly time: number;
+  /** The scheduler's population slot for this trial, when the scheduler keeps one (DEHB). */
+  readonly evolution?: EvolutionSlot;
 }
 
 export interface Suggestion {

@@ -3,9 +3,7 @@
  * factory receives the study's options bag and picks the keys it understands.
  */
 import { z } from 'zod';
-import { DehbScheduler } from '../schedulers/dehbScheduler';
-import { dehbOptionsSchema, DehbSearcher } from '../schedulers/dehbSearcher';
-import type { Scheduler } from '../schedulers/scheduler';
+import { dehbOptionsSchema, DehbSearcher } from './dehbSearcher';
 import { KdeSearcher } from './kdeSearcher';
 import { LocalSearcher } from './localSearcher';
 import { MobsterSearcher, mobsterOptionsSchema } from './mobsterSearcher';
@@ -24,8 +22,6 @@ export type SearcherOptions = Readonly<Record<string, unknown>>;
 export interface SearcherDeps {
   readonly chat?: LlmChat;
   readonly signal?: AbortSignal;
-  /** The study's scheduler; DEHB's searcher reads its slots from it. */
-  readonly scheduler?: Scheduler;
 }
 
 export type SearcherFactory = (options: SearcherOptions, deps: SearcherDeps) => Searcher;
@@ -49,7 +45,7 @@ export const SEARCHER_FACTORIES = {
   rea: (options) => new RegularizedEvolutionSearcher(parseOptions('rea', evolutionOptionsSchema, options)),
   local: () => new LocalSearcher(),
   mobster: (options) => new MobsterSearcher(parseOptions('mobster', mobsterOptionsSchema, options)),
-  dehb: (options, deps) => new DehbSearcher(requireDehbScheduler(deps.scheduler), parseOptions('dehb', dehbOptionsSchema, options)),
+  dehb: (options) => new DehbSearcher(parseOptions('dehb', dehbOptionsSchema, options)),
   llambo: (options, deps) => createLlamboSearcher(options, { chat: requireChat('llambo', deps), signal: deps.signal }),
   'bohb-llambo': (options, deps) => new WarmStartedSearcher(
     'bohb-llambo', new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
@@ -87,11 +83,6 @@ function requireChat(searcher: string, deps: SearcherDeps): LlmChat {
       '(CLI: --llm-base-url URL --model NAME, key in OPENAI_API_KEY)');
   }
   return deps.chat;
-}
-
-function requireDehbScheduler(scheduler: Scheduler | undefined): DehbScheduler {
-  if (!(scheduler instanceof DehbScheduler)) throw new Error('searcher "dehb" runs only under scheduler "dehb" (pass it as deps.scheduler)');
-  return scheduler;
 }
 
 function warmStartCount(options: SearcherOptions): number {

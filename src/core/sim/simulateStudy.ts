@@ -1,46 +1,7 @@
-import type { Benchmark } from '../benchmark/benchmark';
-import type { SeededRandom } from '../random/seededRandom';
-import type { Scheduler } from '../schedulers/scheduler';
-import type { Searcher } from '../searchers/searcher';
-import type { StudyEventDraft } from '../events/studyEvents';
-import type { ClockKind } from './clockModel';
-import type { DecisionTimeSettings } from './decisionTime';
+import type { SimulationOptions, SimulationSummary } from './simulationOptions';
 import { StudySimulation } from './studySimulation';
 
-/** Everything one simulated study needs. The searcher must be configured already. */
-export interface SimulationOptions {
-  benchmark: Benchmark;
-  scheduler: Scheduler;
-  searcher: Searcher;
-  workers: number;
-  /** At least one must be set. The budget ends the study at the first result after it. */
-  stop: { maxSimulatedSeconds?: number; maxTrials?: number };
-  clock: ClockKind;
-  decisionTime: DecisionTimeSettings;
-  /** Master rng of the study; the simulator derives its own named streams ('trialSeeds'). */
-  rng: SeededRandom;
-  /** Receives event drafts in order, without seq; the caller numbers them. */
-  emit: (event: StudyEventDraft) => void;
-  /** Abort to cancel (stop reason 'cancelled'; abort with reason 'llmBudget' to report that instead). */
-  signal?: AbortSignal;
-  onProgress?: (p: { fraction: number; trialsStarted: number; resultsReported: number }) => void;
-}
-
-export type StopReason = 'budget' | 'maxTrials' | 'cancelled' | 'llmBudget';
-
-/** Outcome of a simulated study. */
-export interface SimulationSummary {
-  trialsStarted: number;
-  resultsReported: number;
-  /** Min over every reported result, any epoch (Syne Tune's plotting rule). */
-  bestError: number | null;
-  /** Min over results at r_max. */
-  bestErrorAtMax: number | null;
-  /** Arch of the bestErrorAtMax trial, else of the bestError trial. */
-  incumbentArch: string | null;
-  simulatedSeconds: number;
-  stopReason: StopReason;
-}
+export type { SimulationOptions, SimulationSummary, StopReason } from './simulationOptions';
 
 /**
  * Runs one study on the simulated clock: N workers train trials epoch by epoch on the benchmark

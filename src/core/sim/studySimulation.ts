@@ -7,7 +7,7 @@ import { clockModelFor, type ClockModel } from './clockModel';
 import { assertDecisionTimeSettings, chargedDecisionSeconds } from './decisionTime';
 import { IncumbentTracker } from './incumbentTracker';
 import { ProgressMeter } from './progressMeter';
-import type { SimulationOptions, SimulationSummary, StopReason } from './simulateStudy';
+import type { SimulationOptions, SimulationSummary, StopReason } from './simulationOptions';
 import { WorkerState, TrialTable } from './trialTable';
 
 const ABORTED = Symbol('aborted');
@@ -156,6 +156,7 @@ export class StudySimulation {
       const wallStart = this.o.decisionTime.mode === 'measured' ? performance.now() : 0;
       const suggestion = this.o.searcher.suggest({
         trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now,
+        ...(job.evolution ? { evolution: job.evolution } : {}),
       });
       if (isPromiseLike(suggestion)) {
         return this.settle(suggestion).then((settled) => {

@@ -1,11 +1,14 @@
 /**
  * The persisted form of a study: a folder with `study.json` (spec, table, creation time) and
  * `events.jsonl` (one event per line, append-only). Writes are buffered so that logging does not
- * slow a 40 ms study; the reader survives a crash mid-write (a truncated last line).
+ * slow a 40 ms study; the reader survives a crash mid-write (a truncated last line), checks the
+ * format version and validates every event, naming the file and line of the first that is wrong.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { TableInfo } from '../benchmark/benchmark';
+import { KNOWN_EVENT_TYPES, studyEventSchema } from '../events/studyEventSchema';
 import type { EventSink, StudyEvent, StudyStartedEvent } from '../events/studyEvents';
 
 export const STUDY_FILE = 'study.json';
@@ -16,16 +19,18 @@ const FLUSH_MS = 500;
 /** Appends between two looks at the clock (Date.now is cheap, but not free at 10k events). */
 const CLOCK_CHECK_EVERY = 256;
 
-/** Contents of study.json. */
-export interface StudyRecord {
-  readonly formatVersion: number;
-  readonly studyId: string;
+const studyRecordSchema = z.object({
+  formatVersion: z.int().min(1),
+  studyId: z.string(),
   /** ISO time the study was created (wall clock; events carry simulated time only). */
-  readonly created: string;
-  readonly spec: unknown;
-  readonly table: { readonly label: string; readonly kind: string; readonly provenanceNote: string; readonly path?: string };
-  readonly optimumError: number;
-}
+  created: z.string(),
+  spec: z.unknown(),
+  table: z.object({ label: z.string(), kind: z.string(), provenanceNote: z.string(), path: z.string().optional() }).readonly(),
+  optimumError: z.number(),
+}).readonly();
+
+/** Contents of study.json. */
+export type StudyRecord = z.output<typeof studyRecordSchema>;
 
 export class EventLogError extends Error {
   override name = 'EventLogError';
@@ -128,15 +133,28 @@ export function readEventLog(dir: string): EventLogContents {
   const studyPath = join(dir, STUDY_FILE);
   const eventsPath = join(dir, EVENTS_FILE);
   if (!existsSync(studyPath)) throw new EventLogError(`not a study folder: ${studyPath} is missing`);
-  let record: StudyRecord;
-  try {
-    record = JSON.parse(readFileSync(studyPath, 'utf8')) as StudyRecord;
-  } catch (error) {
-    throw new EventLogError(`${studyPath} is not valid JSON: ${(error as Error).message}`);
-  }
+  const record = parseStudyRecord(readFileSync(studyPath, 'utf8'), studyPath);
   if (!existsSync(eventsPath)) return { record, events: [], truncatedTail: false };
   const { events, truncatedTail } = parseEventLines(readFileSync(eventsPath, 'utf8'), eventsPath);
   return { record, events, truncatedTail };
+}
+
+/** Parses and checks study.json: a newer format version or a missing field is an error naming the file. */
+export function parseStudyRecord(text: string, source = STUDY_FILE): StudyRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new EventLogError(`${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > FORMAT_VERSION) {
+    throw new EventLogError(`${source}: study format version ${version} is newer than this build reads (${FORMAT_VERSION}); ` +
+      'update LLAMBO NAS to open this study');
+  }
+  const parsed = studyRecordSchema.safeParse(raw);
+  if (!parsed.success) throw new EventLogError(`${source}: not a study record (${describeIssues(parsed.error)})`);
+  return parsed.data;
 }
 
 /** Parses JSONL text of events; exported for readers that hold the text already. */
@@ -149,12 +167,29 @@ export function parseEventLines(text: string, source = EVENTS_FILE): { events: S
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.trim() === '') continue;
+    let raw: unknown;
     try {
-      events.push(JSON.parse(line) as StudyEvent);
+      raw = JSON.parse(line);
     } catch (error) {
       if (i === lines.length - 1 && !complete) { truncatedTail = true; break; }
       throw new EventLogError(`${source}:${i + 1}: not a JSON event (${(error as Error).message})`);
     }
+    events.push(checkedEvent(raw, `${source}:${i + 1}`));
   }
   return { events, truncatedTail };
+}
+
+/** The line's event as written (fields a newer writer added are kept), once it fits the schema. */
+function checkedEvent(raw: unknown, where: string): StudyEvent {
+  const type = (raw as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && !KNOWN_EVENT_TYPES.has(type)) {
+    throw new EventLogError(`${where}: unknown event type ${JSON.stringify(type)} (written by a newer LLAMBO NAS?)`);
+  }
+  const parsed = studyEventSchema.safeParse(raw);
+  if (!parsed.success) throw new EventLogError(`${where}: not a study event (${describeIssues(parsed.error)})`);
+  return raw as StudyEvent;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
 }

@@ -68,7 +68,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
   const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;
   const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
-  const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal, scheduler });
+  const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 
   const { info } = benchmark;
   stream.emit({
@@ -76,7 +76,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
     optimumError: benchmark.optimumError,
   });
-  let started = 0;
+  let started: number;
   let summary: SimulationSummary;
   try {
     // Configured after studyStarted, so notices it emits (e.g. a warm start) follow it in the log.

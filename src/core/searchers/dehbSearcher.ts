@@ -1,19 +1,18 @@
 /**
  * The config half of DEHB: proposes the cell of every new trial of a `DehbScheduler`, according to
- * the slot the scheduler bound the trial to. Random slots take the shared initial design stream (so
+ * the slot the scheduler bound the trial to (`SuggestRequest.evolution`). Random slots take the shared initial design stream (so
  * DEHB starts from the same random cells as every baseline); evolved slots get a DE child: rand/1
  * mutation of three parents from the slot's pool, binomial crossover with the parent slot's
  * occupant (the *target*). A child equal to a cell already suggested is redrawn, up to 25 times,
  * then a random design cell is taken (Syne Tune's exclusion list and retries).
  */
 import { z } from 'zod';
-import { cellCode, NUM_EDGES, NUM_OPS, type Cell } from '../nb201/searchSpace';
+import type { EvolutionSlot } from '../evolution/evolutionSlot';
+import { cellCode, NUM_CELLS, NUM_EDGES, NUM_OPS, type Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
-import { InitialDesignStream } from '../searchers/initialDesign';
-import type { Observation, Searcher, SearcherContext, Suggestion, SuggestRequest } from '../searchers/searcher';
-import { DehbScheduler, type DehbSlot } from './dehbScheduler';
-import type { SchedulerOptions } from './scheduler';
-import { binomialCrossover, decodeCell, encodeCellRandomly, rand1Mutation } from './differentialEvolution';
+import { binomialCrossover, decodeCell, ENCODED_LENGTH, encodeCellRandomly, rand1Mutation } from './differentialEvolution';
+import { InitialDesignStream } from './initialDesign';
+import type { Observation, Searcher, SearcherContext, Suggestion, SuggestRequest } from './searcher';
 
 export interface DehbOptions {
   /** F of the rand/1 mutation, in (0, 1]. */
@@ -35,11 +34,23 @@ export const dehbOptionsSchema = z.object({
 
 type Proposal = { cell: number[]; vector: Float64Array; info: Record<string, unknown> };
 
-/** A DEHB scheduler and its searcher, wired together: use both in one study. */
-export function createDehbPair(schedulerOptions: SchedulerOptions, options: Partial<DehbOptions> = {}): { scheduler: DehbScheduler; searcher: DehbSearcher } {
-  const scheduler = new DehbScheduler(schedulerOptions);
-  return { scheduler, searcher: new DehbSearcher(scheduler, options) };
-}
+const STATE_FORMAT = 'dehb-searcher/2';
+
+const stateSchema = z.object({
+  format: z.literal(STATE_FORMAT),
+  suggestCount: z.int().min(0),
+  designPosition: z.int().min(0).max(NUM_CELLS),
+  /** Codes of every cell suggested or reported pending, in the order they were first seen. */
+  suggested: z.array(z.int().min(0).max(NUM_CELLS - 1)),
+  /** Every trial this searcher proposed, in proposal order, with the encoded config DE works on. */
+  trials: z.array(z.object({
+    trialId: z.int().min(0),
+    vector: z.array(z.number().min(0).max(1)).length(ENCODED_LENGTH),
+  })),
+});
+
+/** The JSON state of a DEHB searcher: everything it learned lives here, none of it in the scheduler. */
+export type DehbSearcherState = z.output<typeof stateSchema>;
 
 export class DehbSearcher implements Searcher {
   readonly name = 'dehb';
@@ -52,7 +63,7 @@ export class DehbSearcher implements Searcher {
   private readonly knownTrials: number[] = [];
   private suggestCount = 0;
 
-  constructor(private readonly scheduler: DehbScheduler, options: Partial<DehbOptions> = {}) {
+  constructor(options: Partial<DehbOptions> = {}) {
     this.options = checkedOptions({ ...DEHB_DEFAULTS, ...options });
   }
 
@@ -67,8 +78,10 @@ export class DehbSearcher implements Searcher {
 
   suggest(request: SuggestRequest): Suggestion {
     const context = this.requireContext();
-    const slot = this.scheduler.pendingSlot(request.trialId);
-    if (!slot || !slot.isNew) throw new Error(`dehb: trial ${request.trialId} fills no new slot of its DEHB scheduler (build the two as a pair)`);
+    const slot = request.evolution;
+    if (!slot) {
+      throw new Error(`dehb: trial ${request.trialId} comes with no population slot; searcher "dehb" runs only under scheduler "dehb"`);
+    }
     const rng = context.rng.derive(`suggest/${this.suggestCount++}`);
     const evolved = slot.origin === 'evolve' ? this.evolve(slot, rng) : null;
     const reason = slot.origin === 'evolve' && !evolved ? 'no new DE child' : undefined;
@@ -76,7 +89,7 @@ export class DehbSearcher implements Searcher {
     this.vectors[request.trialId] = vector;
     this.knownTrials.push(request.trialId);
     this.suggested.add(cellCode(cell));
-    return { cell, info: { ...info, bracket: slot.bracket, rung: slot.rung } };
+    return { cell, info: { ...info, bracket: request.bracket, rung: slot.rung } };
   }
 
   onPending(_trialId: number, cell: Cell): void {
@@ -88,18 +101,31 @@ export class DehbSearcher implements Searcher {
 
   onFailure(): void {}
 
-  state(): unknown {
+  state(): DehbSearcherState {
     return {
-      format: 'dehb-searcher/1',
+      format: STATE_FORMAT,
       suggestCount: this.suggestCount,
       designPosition: this.design?.position ?? 0,
-      vectors: this.knownTrials.map((trialId) => ({ trialId, vector: Array.from(this.vectors[trialId]!) })),
+      suggested: [...this.suggested],
+      trials: this.knownTrials.map((trialId) => ({ trialId, vector: Array.from(this.vectors[trialId]!) })),
     };
   }
 
-  /** DEHB's population lives in its scheduler, which cannot be restored; a study with DEHB restarts. */
-  restore(): void {
-    throw new Error('dehb cannot be restored from a saved state: its population lives in the DEHB scheduler');
+  /** Restores a state from `state()` of a DEHB searcher; call after `configure`. */
+  restore(state: unknown): void {
+    const context = this.requireContext();
+    const parsed = stateSchema.safeParse(state);
+    if (!parsed.success) throw new Error(`not a dehb searcher state: ${parsed.error.message}`);
+    const saved = parsed.data;
+    this.configure(context);
+    this.design!.advanceTo(saved.designPosition);
+    for (const code of saved.suggested) this.suggested.add(code);
+    for (const { trialId, vector } of saved.trials) {
+      if (this.vectors[trialId]) throw new Error(`dehb searcher state lists trial ${trialId} twice`);
+      this.vectors[trialId] = Float64Array.from(vector);
+      this.knownTrials.push(trialId);
+    }
+    this.suggestCount = saved.suggestCount;
   }
 
   /** The encoded config DE works with for a trial this searcher proposed (undefined otherwise). */
@@ -107,16 +133,15 @@ export class DehbSearcher implements Searcher {
     return this.vectors[trialId];
   }
 
-  private evolve(slot: DehbSlot, rng: SeededRandom): Proposal | null {
-    const pool = this.scheduler.mutationPool(slot);
-    if (pool.size < 3 || this.knownTrials.length === 0) return null;
+  private evolve(slot: EvolutionSlot, rng: SeededRandom): Proposal | null {
+    const pool = slot.parents;
+    if (pool.length < 3 || this.knownTrials.length === 0) return null;
     const { mutationFactor, crossoverProbability, evolutionAttempts } = this.options;
     for (let attempt = 1; attempt <= evolutionAttempts; attempt++) {
-      const parents = threeDistinct(pool.size, rng).map((position) => this.resolve(pool.at(position), rng));
+      const parents = threeDistinct(pool.length, rng).map((position) => this.resolve(pool[position], rng));
       const [x0, x1, x2] = parents.map((trialId) => this.vectors[trialId]!);
       const mutant = rand1Mutation(x0, x1, x2, mutationFactor, rng);
-      const parent = this.scheduler.parentOccupant(slot.bracket, slot.level, slot.slot);
-      const target = this.resolve(parent, rng);
+      const target = this.resolve(slot.target, rng);
       const vector = binomialCrossover(mutant, this.vectors[target]!, crossoverProbability, rng);
       const cell = decodeCell(vector);
       if (this.suggested.has(cellCode(cell))) continue;
