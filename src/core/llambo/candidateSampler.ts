@@ -8,10 +8,12 @@ import type { SeededRandom } from '../random/seededRandom';
 import type { CellRecord, LevelStats } from './cellHistory';
 import { formatError } from './cellText';
 import type { BatchSeen, CellRegistry } from './cellRegistry';
-import { renderCurveHistory } from './historyRendering';
+import { renderCurveHistory, type HistoryBlock } from './historyRendering';
 import type { LlamboOptions } from './llamboOptions';
 import type { LlamboPrompts } from './llamboPrompts';
 import type { CallSpec, LlmCallRecorder } from './llmCallRecorder';
+import { promptBudgetOf, type TokenBudget } from './promptBudget';
+import { CELLS_OUTPUT } from './replySchemas';
 import { collectProposals, type ProposalResult } from './proposalRounds';
 import { warmStartSpec } from './warmStart';
 
@@ -76,33 +78,39 @@ export async function sampleCandidates(deps: StageDeps, input: SamplerInput): Pr
 
 function samplerSpec(deps: StageDeps, input: SamplerInput, variant: number, count: number, rng: SeededRandom, seed: number): CallSpec {
   const stats = input.stats as LevelStats;
-  const history = renderCurveHistory(input.records, stats.level, deps.rungLevels, deps.options.historyTokenBudget, rng);
   const { options } = deps;
   const target = input.target as number;
+  const maxTokens = Math.max(options.samplerMaxTokens, count * 60);
+  const messagesWith = (history: HistoryBlock, targetError: number) => deps.prompts.messages('sampler', {
+    history: history.text,
+    shownCount: history.shownCount,
+    totalCount: history.totalCount,
+    level: stats.level,
+    levelCount: stats.count,
+    best: formatError(stats.best),
+    worst: formatError(stats.worst),
+    target: formatError(targetError),
+    count,
+    pending: input.pending,
+  });
+  // Sized unshuffled (the count does not depend on line order), then shuffled once with this request's stream.
+  const render = (budget: TokenBudget, shuffle?: SeededRandom) =>
+    renderCurveHistory(input.records, stats.level, deps.rungLevels, budget, shuffle);
+  const budget = promptBudgetOf(options).fitBlock(maxTokens, render, (history) => messagesWith(history, target));
+  const history = render(budget, rng);
   // Jitter spreads concurrent requests over targets between s' and the best, so their answers differ.
   const jittered = options.jitterTarget ? target + rng.next() * (stats.best - target) : target;
   return {
     component: 'sampler',
     template: `sampler#${variant}`,
     asked: count,
-    messages: deps.prompts.messages('sampler', {
-      history: history.text,
-      shownCount: history.shownCount,
-      totalCount: history.totalCount,
-      level: stats.level,
-      levelCount: stats.count,
-      best: formatError(stats.best),
-      worst: formatError(stats.worst),
-      target: formatError(jittered),
-      count,
-      pending: input.pending,
-    }),
+    messages: messagesWith(history, jittered),
     params: {
       temperature: options.samplerTemperature,
       topP: options.topP,
-      maxTokens: Math.max(options.samplerMaxTokens, count * 60),
+      maxTokens,
       seed,
-      ...(options.jsonMode ? { responseFormat: 'json_object' as const } : {}),
+      structuredOutput: CELLS_OUTPUT,
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The history block of a prompt, bounded by a token budget (chars/4): the best cells first, then the
+ * The history block of a prompt, bounded by a token budget (promptBudget.ts): the best cells first, then the
  * most recent, then a spread over the rest by rank, so a long study still fits one request. Each
  * prompt variant shows the chosen lines in its own seeded order (LLAMBO's permutation trick).
  */
@@ -7,6 +7,7 @@ import type { SeededRandom } from '../random/seededRandom';
 import { errorAt, rankRecords, type CellRecord } from './cellHistory';
 import type { Cell } from '../nb201/searchSpace';
 import { cellOpsJson, historyLine, labelledLine } from './cellText';
+import type { TokenBudget } from './promptBudget';
 
 export interface HistoryBlock {
   readonly text: string;
@@ -17,8 +18,6 @@ export interface HistoryBlock {
 /** Shares of the budget for the best cells and for the most recent ones; the rest is spread. */
 const BEST_SHARE = 0.4;
 const RECENT_SHARE = 0.3;
-
-export const CHARS_PER_TOKEN = 4;
 
 /** Epochs shown for each cell: rung levels, H and the cell's latest epoch. */
 export function curvePoints(record: CellRecord, shownEpochs: ReadonlySet<number>): [number, number][] {
@@ -32,49 +31,52 @@ export function curvePoints(record: CellRecord, shownEpochs: ReadonlySet<number>
 /** Learning-curve history for the sampler and the discriminative surrogate. */
 export function renderCurveHistory(
   records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
-  tokenBudget: number, rng: SeededRandom | undefined,
+  budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
   const shown = new Set(rungLevels);
   if (level !== undefined) shown.add(level);
   const ranked = rankRecords(records.slice(), level);
   const line = (r: CellRecord) => historyLine(r.cell, curvePoints(r, shown), r.failed);
-  return assemble(selectWithinBudget(ranked, line, tokenBudget * CHARS_PER_TOKEN), records.length, rng);
+  return assemble(selectWithinBudget(ranked, line, budget), records.length, rng);
 }
 
 /** Labelled history for the generative surrogate: only cells with a result at `level`. */
 export function renderLabelledHistory(
-  records: readonly CellRecord[], level: number, threshold: number, tokenBudget: number, rng: SeededRandom | undefined,
+  records: readonly CellRecord[], level: number, threshold: number, budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
   const atLevel = rankRecords(records.filter((r) => errorAt(r, level) !== undefined), level);
   const line = (r: CellRecord) => labelledLine(r.cell, (errorAt(r, level) as number) <= threshold);
-  return assemble(selectWithinBudget(atLevel, line, tokenBudget * CHARS_PER_TOKEN), atLevel.length, rng);
+  return assemble(selectWithinBudget(atLevel, line, budget), atLevel.length, rng);
 }
 
 /**
- * Picks lines from `ranked` (best first) within `budgetChars`: best cells up to 40% of the budget, the
- * most recently updated up to 70%, then evenly spaced ranks until the budget is used.
+ * Picks lines from `ranked` (best first) within the budget's tokens (each line measured by
+ * `budget.count`): best cells up to 40% of the budget, the most recently updated up to 70%, then
+ * evenly spaced ranks until the budget is used.
  */
-export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budgetChars: number): string[] {
+export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: TokenBudget): string[] {
+  const budgetTokens = budget.tokens;
   const chosen = new Map<CellRecord, string>();
   let used = 0;
   const tryAdd = (record: CellRecord, limit: number): boolean => {
     if (chosen.has(record)) return true;
     const text = line(record);
-    if (used + text.length + 1 > limit) return false;
+    const cost = budget.count(text);
+    if (used + cost > limit) return false;
     chosen.set(record, text);
-    used += text.length + 1;
+    used += cost;
     return true;
   };
-  for (const record of ranked) if (!tryAdd(record, budgetChars * BEST_SHARE)) break;
+  for (const record of ranked) if (!tryAdd(record, budgetTokens * BEST_SHARE)) break;
   if (chosen.size === ranked.length) return [...chosen.values()];
   const recent = ranked.slice().sort((a, b) => b.lastSeq - a.lastSeq);
-  for (const record of recent) if (!tryAdd(record, budgetChars * (BEST_SHARE + RECENT_SHARE))) break;
+  for (const record of recent) if (!tryAdd(record, budgetTokens * (BEST_SHARE + RECENT_SHARE))) break;
   const rest = ranked.filter((r) => !chosen.has(r));
   if (rest.length > 0) {
-    const averageLength = used / Math.max(1, chosen.size) + 1;
-    const room = Math.max(0, Math.floor((budgetChars - used) / averageLength));
+    const averageCost = chosen.size > 0 ? used / chosen.size : budget.count(line(rest[0]));
+    const room = Math.max(0, Math.floor((budgetTokens - used) / averageCost));
     const step = rest.length / Math.max(1, Math.min(room, rest.length));
-    for (let x = 0; x < rest.length && room > 0; x += step) tryAdd(rest[Math.floor(x)], budgetChars);
+    for (let x = 0; x < rest.length && room > 0; x += step) tryAdd(rest[Math.floor(x)], budgetTokens);
   }
   // Keep rank order; the caller shuffles.
   return ranked.filter((r) => chosen.has(r)).map((r) => chosen.get(r) as string);
@@ -84,15 +86,16 @@ export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: Cell
  * Cells picked or training but without a result yet, newest first, within the budget: concurrent
  * sampler requests cannot see each other, so this is how they learn what is already taken.
  */
-export function renderPendingBlock(cells: readonly Cell[], totalPending: number, tokenBudget: number): string {
+export function renderPendingBlock(cells: readonly Cell[], totalPending: number, budget: TokenBudget): string {
   if (cells.length === 0) return '';
   const lines: string[] = [];
   let used = 0;
   for (const cell of cells) {
     const line = cellOpsJson(cell);
-    if (used + line.length + 1 > tokenBudget * CHARS_PER_TOKEN) break;
+    const cost = budget.count(line);
+    if (used + cost > budget.tokens) break;
     lines.push(line);
-    used += line.length + 1;
+    used += cost;
   }
   if (lines.length === 0) return '';
   const which = lines.length < totalPending ? `the ${lines.length} most recent of ${totalPending}` : `${lines.length}`;

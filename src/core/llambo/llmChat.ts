@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../llm/llmTypes';
+import type { ChatRequest, EndpointAdaptation, ResponseFormatLevel } from '../llm/llmTypes';
 
 /**
  * The narrow slice of the LLM client that LLAMBO needs. The real `LlmClient.chat` satisfies it; unit
@@ -33,6 +33,12 @@ export interface LlmChatResult {
   readonly cacheHit: boolean;
   readonly cacheKey?: string;
   readonly finishReasons?: readonly (string | null)[];
+  /** The response_format the reply was asked with (absent: a chat function that does not say). */
+  readonly responseFormat?: ResponseFormatLevel;
+  /** What this call taught the client about the endpoint. */
+  readonly adaptations?: readonly EndpointAdaptation[];
+  /** Characters of reasoning returned beside the answer; never read as the answer. */
+  readonly reasoningChars?: number;
 }
 
 export type LlmChat = (request: LlmChatRequest) => Promise<LlmChatResult>;
@@ -61,9 +67,22 @@ export function isReplayMiss(error: unknown): boolean {
   return errorName(error) === 'ReplyCacheMiss';
 }
 
+/** The prompt cannot fit the context window: the study must stop and say which setting to change. */
+export function isPromptTooLong(error: unknown): boolean {
+  return errorName(error) === 'PromptTooLong';
+}
+
 /** No LLM call will succeed again in this study (budget spent): stop asking. */
 export function isBudgetExhausted(error: unknown): boolean {
   return errorName(error) === 'LlmBudgetExhausted';
+}
+
+/** A prompt that cannot fit the context window even in its shortest form: the settings must change. */
+export class PromptTooLong extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromptTooLong';
+  }
 }
 
 export function describeError(error: unknown): string {

@@ -13,7 +13,7 @@ import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink } from '../events/studyEvents';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
-import { createStudyLlmClient, type StudyLlmAccess } from './studyLlmClient';
+import { adaptationMessage, createStudyLlmClient, studyContextWindow, type StudyLlmAccess } from './studyLlmClient';
 import { makeStudyId } from './studyId';
 import { checkSpecAgainstTable, parseStudySpec, type SchedulerKind, type StudySpec, type StudySpecInput } from './studySpec';
 
@@ -61,7 +61,11 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const stream = new EventStream([...(options.sinks ?? []), ...(tally ? [tally.sink] : [])]);
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
-  const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;
+  const llmSpec = spec.llm;
+  const client = usesLlm && !options.llm?.chat && llmSpec && !options.searcher
+    ? createStudyLlmClient(llmSpec, options.llm, (adaptation) =>
+      emitNotice(stream, { kind: 'info', message: adaptationMessage(llmSpec, adaptation), detail: { llmEndpoint: adaptation } }))
+    : undefined;
   const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal, scheduler });
 
@@ -113,10 +117,17 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   };
 }
 
-/** The searcher's options: the spec's searcherOptions, plus LLAMBO's modelled seconds per LLM call. */
+/**
+ * The searcher's options: the model and context window LLAMBO budgets its prompts with (from the
+ * spec's llm section), the spec's searcherOptions, and LLAMBO's modelled seconds per LLM call.
+ */
 function searcherOptionsOf(spec: StudySpec): SearcherOptions {
   const { mode, secondsPerLlmCall } = spec.decisionTime;
-  return { ...spec.searcherOptions, ...(mode === 'modelled' && secondsPerLlmCall !== undefined ? { secondsPerCall: secondsPerLlmCall } : {}) };
+  return {
+    ...(spec.llm ? { model: spec.llm.model, contextWindow: studyContextWindow(spec.llm) } : {}),
+    ...spec.searcherOptions,
+    ...(mode === 'modelled' && secondsPerLlmCall !== undefined ? { secondsPerCall: secondsPerLlmCall } : {}),
+  };
 }
 
 function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number } {

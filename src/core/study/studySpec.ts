@@ -3,6 +3,7 @@
  * drives the CLI, the worker and the extension; validation errors name the offending field.
  */
 import { z } from 'zod';
+import { RESPONSE_FORMAT_MODES } from '../llm/llmTypes';
 
 export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo', 'dehb', 'mobster'] as const;
 export const REPLY_CACHE_MODES = ['live', 'record', 'replay-strict', 'replay-or-live'] as const;
@@ -62,6 +63,10 @@ const llmSchema = z.strictObject({
   /** JSONL reply cache; relative paths are resolved against the study folder (or the working directory). */
   cachePath: z.string({ error: 'must be a file path (string)' }).min(1).optional(),
   cacheMode: oneOf(REPLY_CACHE_MODES).default('live'),
+  /** How structured output is asked for: auto starts at a JSON schema and steps down when the endpoint refuses. */
+  responseFormat: oneOf(RESPONSE_FORMAT_MODES).default('auto'),
+  /** Tokens the model's context holds (prompt + reply); default by endpoint kind (contextWindow.ts). */
+  contextWindow: intAtLeast(256).optional(),
 });
 
 export type LlmSpec = z.output<typeof llmSchema>;
