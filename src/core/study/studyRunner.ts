@@ -48,7 +48,14 @@ export interface StudySummary extends SimulationSummary {
   readonly wallMs: number;
   readonly eventCount: number;
   /** Present for searchers that use an LLM. */
-  readonly llm?: LlmStudyTotals & { readonly httpRequests: number; readonly retries: number };
+  readonly llm?: LlmStudyTotals & {
+    readonly httpRequests: number;
+    readonly retries: number;
+    /** HTTP requests the endpoint refused for a parameter it does not take (each worked around once). */
+    readonly refusedRequests: number;
+    /** What the client learnt about the endpoint, one readable line each. */
+    readonly endpointAdaptations: readonly string[];
+  };
 }
 
 export async function runStudy(specInput: StudySpecInput | StudySpec, options: RunStudyOptions): Promise<StudySummary> {
@@ -113,7 +120,12 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count,
-    ...(tally ? { llm: { ...tally.totals, ...httpCounts(client?.totals) } } : {}),
+    ...(tally ? {
+      llm: {
+        ...tally.totals, ...httpCounts(client?.totals),
+        endpointAdaptations: llmSpec && client ? client.adaptations.map((a) => adaptationMessage(llmSpec, a)) : [],
+      },
+    } : {}),
   };
 }
 
@@ -130,8 +142,8 @@ function searcherOptionsOf(spec: StudySpec): SearcherOptions {
   };
 }
 
-function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number } {
-  return { httpRequests: totals?.httpRequests ?? 0, retries: totals?.retries ?? 0 };
+function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number; refusedRequests: number } {
+  return { httpRequests: totals?.httpRequests ?? 0, retries: totals?.retries ?? 0, refusedRequests: totals?.refusedRequests ?? 0 };
 }
 
 function emitNotice(stream: EventStream, notice: SearcherNotice): void {
