@@ -86,6 +86,11 @@ export class LlmCallRecorder {
     return outcomes;
   }
 
+  /** True when the spec's prompt and reply fit the context window (always, when no window is known). */
+  fitsWindow(spec: CallSpec): boolean {
+    return !this.budget || this.overWindow(spec, this.budget.promptTokens(spec.messages)) === undefined;
+  }
+
   /** Emits the event of a finished call with what was read from its reply. */
   record(outcome: CallOutcome, report: CallReport = {}): void {
     if (!this.onLlmCall) return;

@@ -55,7 +55,7 @@ export async function collectProposals(
       problems.set(outcome, takeCells(outcome, registry, batch, accepted, plan.target, recorder));
     }
     if (accepted.length >= plan.minimum || round === plan.repairRounds) break;
-    specs = repairSpecs(outcomes, problems, accepted, plan, prompts);
+    specs = repairSpecs(outcomes, problems, accepted, plan, prompts, (spec) => recorder.fitsWindow(spec));
   }
   return { accepted, seconds, failedCalls, calls };
 }
@@ -96,7 +96,10 @@ function takeCells(outcome: CallOutcome, registry: CellRegistry, batch: BatchSee
   return failures;
 }
 
-function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts): CallSpec[] {
+function repairSpecs(
+  outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan,
+  prompts: LlamboPrompts, fitsWindow: (spec: CallSpec) => boolean,
+): CallSpec[] {
   const wanted = Math.min(plan.target - accepted.length, Math.max(1, 2 * (plan.minimum - accepted.length)));
   if (wanted <= 0) return [];
   const requests = Math.ceil(wanted / plan.maxPerReply);
@@ -115,7 +118,7 @@ function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome
     const lines = problems.get(base) ?? [];
     const problemText = lines.length === 0 ? '- too few cells were usable' :
       lines.slice(0, MAX_PROBLEM_LINES).map((l) => `- ${l}`).join('\n') + (lines.length > MAX_PROBLEM_LINES ? `\n- and ${lines.length - MAX_PROBLEM_LINES} more` : '');
-    specs.push({
+    const followUp: CallSpec = {
       component: 'repair',
       template: 'repair',
       asked: count,
@@ -125,7 +128,9 @@ function repairSpecs(outcomes: readonly CallOutcome[], problems: Map<CallOutcome
         { role: 'assistant', content: base.result.texts[0] },
         { role: 'user', content: prompts.templates.render('repair', { problems: problemText, count, excluded: excludedText }) },
       ],
-    });
+    };
+    // The conversation carries the whole first prompt and its reply: past the window, ask afresh.
+    specs.push(fitsWindow(followUp) ? followUp : plan.fresh(count, i));
   }
   return specs;
 }
