@@ -28,6 +28,9 @@ export class LlmCallIndex {
     const summary = {
       callId: event.callId, seq: event.seq, time: event.time, component: event.component, template: event.template,
       promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0, cachedTokens: usage?.cachedTokens ?? 0,
+      promptFit: event.promptFit ? { ...event.promptFit } : null,
+      responseFormat: event.responseFormat ?? null,
+      adaptations: (event.adaptations ?? []).map((a) => `${a.parameter} ${a.change}${a.fromRecording ? ' (as recorded)' : `: ${a.reason}`}`),
       latencySeconds: event.latencySeconds ?? null, costUsd: event.costUsd ?? null, cacheHit: event.cacheHit === true,
       retries: event.retries ?? 0, parseFailures: event.parseFailures?.length ?? 0, dropped: droppedCells(event.parsed),
       error: event.error ?? null,

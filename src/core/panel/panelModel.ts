@@ -99,6 +99,12 @@ export interface LlmCallSummary {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** The prompt's tokens as LLAMBO counted them before sending, against the context window (null: not counted). */
+  readonly promptFit: { readonly countedTokens: number; readonly method: string; readonly contextWindow: number; readonly maxTokens: number } | null;
+  /** The response_format the request was sent with (null: not said). */
+  readonly responseFormat: string | null;
+  /** What this call taught the client about the endpoint, one line each. */
+  readonly adaptations: readonly string[];
   readonly latencySeconds: number | null;
   readonly costUsd: number | null;
   readonly cacheHit: boolean;
