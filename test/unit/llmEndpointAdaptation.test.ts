@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import type { LlmCallEvent, StudyEvent } from '../../src/core/events/studyEvents';
 import { LlmClient } from '../../src/core/llm/llmClient';
@@ -132,4 +135,30 @@ test('a refusal that names no parameter, or a mode that is not auto, is an error
   } finally {
     await server.close();
   }
+});
+
+test('a study recorded against a refusing endpoint replays exactly, offline: the cache holds the shape actually sent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llm-refusal-replay-'));
+  const cachePath = join(dir, 'llm-cache.jsonl');
+  const spec = (baseUrl: string, cacheMode: 'record' | 'replay-strict') => ({
+    searcher: 'llambo' as const, hours: 1, workers: 4, seed: 5, studyId: 'replay',
+    llm: { baseUrl, model: 'fake-model', cachePath, cacheMode }, searcherOptions: { rejectDisconnected: false },
+  });
+  const server = await new FakeLlmServer(noJsonSchema).start();
+  const recorded = collectEvents();
+  try {
+    await runStudy(spec(server.baseUrl, 'record'), { benchmark, sinks: [recorded.sink] });
+  } finally {
+    await server.close();
+  }
+  const cached = readFileSync(cachePath, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  assert.ok(cached.every((entry) => entry.request.response_format === 'json_object'), 'recorded in the shape sent: JSON mode');
+  const replayed = collectEvents();
+  const summary = await runStudy(spec('http://127.0.0.1:9/v1', 'replay-strict'), { benchmark, sinks: [replayed.sink] });
+  const replies = (events: readonly StudyEvent[]) => llmCalls(events).map((c) => [c.callId, c.reply, c.responseFormat]);
+  assert.deepEqual(replies(replayed.events), replies(recorded.events));
+  assert.equal(summary.llm?.cacheHits, llmCalls(recorded.events).length);
+  assert.deepEqual(notices(replayed.events).filter((m) => m.startsWith('LLM endpoint')),
+    ['LLM endpoint (fake-model): response_format json_schema -> json_object for the rest of the study (as in the recorded study)']);
+  rmSync(dir, { recursive: true, force: true });
 });
