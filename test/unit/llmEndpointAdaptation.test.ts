@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import type { LlmCallEvent, StudyEvent } from '../../src/core/events/studyEvents';
+import { LlmCallRecorder, type LlmCallEventDraft } from '../../src/core/llambo/llmCallRecorder';
+import type { LlmChat } from '../../src/core/llambo/llmChat';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { FakeLlmServer, type FakeReply, type FakeResponder, type RecordedRequest } from '../support/fakeLlmServer';
@@ -161,4 +163,37 @@ test('a study recorded against a refusing endpoint replays exactly, offline: the
   assert.deepEqual(notices(replayed.events).filter((m) => m.startsWith('LLM endpoint')),
     ['LLM endpoint (fake-model): response_format json_schema -> json_object for the rest of the study (as in the recorded study)']);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('max_tokens refused in favour of max_completion_tokens is renamed once; reasoning fields are never the answer', async () => {
+  const server = await new FakeLlmServer((body) => {
+    if (body?.max_tokens !== undefined) {
+      return openAiError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter');
+    }
+    return { json: { choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"cells": []}', reasoning_content: 'x'.repeat(1234) } }], usage: { prompt_tokens: 10, completion_tokens: 5 } } };
+  }).start();
+  try {
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'gpt-5-mini', endpointKind: 'vllm' });
+    const ask = { messages: [{ role: 'user' as const, content: 'cells as JSON' }], maxTokens: 300 };
+    const first = await client.chat(ask);
+    const second = await client.chat({ ...ask, messages: [{ role: 'user' as const, content: 'more cells as JSON' }] });
+    assert.deepEqual(server.requests.map((r) => [r.body.max_tokens, r.body.max_completion_tokens]), [[300, undefined], [undefined, 300], [undefined, 300]]);
+    assert.deepEqual(first.adaptations.map((a) => [a.parameter, a.change]), [['max_tokens', 'sent as max_completion_tokens']]);
+    assert.deepEqual(second.adaptations, []);
+    assert.deepEqual([first.texts, first.reasoningChars], [['{"cells": []}'], 1234]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a reply cut off at max_tokens is a parse failure that says so', async () => {
+  const events: LlmCallEventDraft[] = [];
+  const chat: LlmChat = async () => ({
+    texts: ['{"cells": [{"edges": ["nor_conv_3x3", "skip'], finishReasons: ['length'],
+    usage: { promptTokens: 10, completionTokens: 64, cachedTokens: 0 }, latencySeconds: 1, retries: 0, costUsd: 0, cacheHit: false,
+  });
+  const recorder = new LlmCallRecorder(chat, (e) => events.push(e), undefined);
+  const [outcome] = await recorder.run([{ component: 'sampler', template: 'sampler#0', messages: [{ role: 'user', content: 'cells' }], params: { maxTokens: 64 } }]);
+  recorder.record(outcome, { parseFailures: ['no complete JSON value'] });
+  assert.deepEqual(events[0].parseFailures, ['reply cut off at max_tokens=64', 'no complete JSON value']);
 });
