@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { DECISION_TIME_MODES, REPLY_CACHE_MODES, type SearcherName } from '../core/study/studySpec';
 import { isLlmSearcher, LLM_SEARCHERS } from '../core/searchers/llmSearchers';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
+import { RESPONSE_FORMAT_MODES } from '../core/llm/llmTypes';
+import { LOCAL_CONTEXT_WINDOW_GUESS } from '../core/llm/contextWindow';
 import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
 import { apiKeyFromEnv, API_KEY_ENV, baseUrlFromEnv, isOpenAiUrl, modelFromEnv, MODEL_ENV, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL } from './llmEndpoint';
 
@@ -30,6 +32,8 @@ export const LLM_FLAGS: OptionSpecs = {
   'llm-rpm': { type: 'string' },
   'llm-tpm': { type: 'string' },
   'llm-timeout-ms': { type: 'string' },
+  'llm-response-format': { type: 'string' },
+  'llm-context-window': { type: 'string' },
   context: { type: 'string' },
   'n-init': { type: 'string' },
   prompts: { type: 'string' },
@@ -52,6 +56,11 @@ export const LLM_FLAGS_HELP = `LLM (searchers llambo and bohb-llambo; the key is
   --max-llm-requests N     request budget per study
   --llm-concurrency N      requests in flight (default 4)   --llm-rpm N / --llm-tpm N   rate limits
   --llm-timeout-ms N       per-request timeout (default 60000)
+  --llm-response-format F  auto (default: JSON schema, then JSON mode, then text as the endpoint refuses,
+                           remembered for the study) | json_schema | json_object | text
+  --llm-context-window N   the model's context window in tokens; prompts are shortened to fit it
+                           (default: the model's window on OpenAI/Azure; ${LOCAL_CONTEXT_WINDOW_GUESS} elsewhere, a guess:
+                           give the server's real value, e.g. Ollama num_ctx, vLLM --max-model-len)
   --context LEVEL          prompt context: none | partial | full (default full)
   --n-init N               warm-start cells asked of the LLM (default 8)
   --prompts DIR            folder of prompt template files overriding the shipped ones`;
@@ -61,6 +70,7 @@ export const LLM_FLAG_OF_FIELD: Record<string, string> = {
   'llm.baseUrl': '--llm-base-url', 'llm.model': '--model', 'llm.cachePath': '--llm-cache', 'llm.cacheMode': '--llm-cache-mode',
   'llm.maxUsd': '--max-llm-usd', 'llm.maxRequests': '--max-llm-requests', 'llm.concurrency': '--llm-concurrency',
   'llm.requestsPerMinute': '--llm-rpm', 'llm.tokensPerMinute': '--llm-tpm', 'llm.timeoutMs': '--llm-timeout-ms',
+  'llm.responseFormat': '--llm-response-format', 'llm.contextWindow': '--llm-context-window',
   'decisionTime.secondsPerLlmCall': '--llm-seconds-per-call',
 };
 
@@ -124,6 +134,8 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   set('requestsPerMinute', intFlag(values, 'llm-rpm', 1));
   set('tokensPerMinute', intFlag(values, 'llm-tpm', 1));
   set('timeoutMs', intFlag(values, 'llm-timeout-ms', 1));
+  set('responseFormat', choiceFlag(values, 'llm-response-format', RESPONSE_FORMAT_MODES));
+  set('contextWindow', intFlag(values, 'llm-context-window', 256));
   set('maxRequests', intFlag(values, 'max-llm-requests', 0));
   const maxUsd = numberFlag(values, 'max-llm-usd');
   if (maxUsd !== undefined && maxUsd < 0) throw new UsageError(`--max-llm-usd: must be >= 0 (got ${maxUsd}); 0 means no limit`);

@@ -90,6 +90,7 @@ export function llmLines(llm: LlmCounts, spec: StudySpec, setup: LlmSetup | unde
     `  fallbacks          ${llm.fallbacks} of ${llm.newConfigs} new configs came from mutation/random instead of the LLM`,
     `  LLM latency        ${latencyText(spec)}`,
   );
+  for (const adaptation of llm.endpointAdaptations ?? []) lines.push(`  endpoint adapted   ${adaptation}`);
   return lines;
 }
 

@@ -3,8 +3,7 @@
  * into one typed object. Reading goes through a `get` function so the domain code and tests never
  * touch `vscode.workspace.getConfiguration`. The API key is deliberately not a setting.
  */
-import type { ModelPrice } from '../core/llm/llmTypes';
-import type { ReplyCacheMode } from '../core/llm/llmTypes';
+import { RESPONSE_FORMAT_MODES, type ModelPrice, type ReplyCacheMode, type ResponseFormatMode } from '../core/llm/llmTypes';
 
 export const SETTINGS_SECTION = 'llamboNas';
 
@@ -22,6 +21,10 @@ export interface LlmSettings {
   /** Dollar budget per study; 0 = none. */
   readonly maxUsd: number;
   readonly cacheMode: ReplyCacheMode;
+  /** How structured output is asked for (auto: JSON schema, stepping down when the endpoint refuses). */
+  readonly responseFormat: ResponseFormatMode;
+  /** The model's context window in tokens; 0 = the default for the endpoint (8,192 for local servers). */
+  readonly contextWindow: number;
   readonly latencyMode: LatencyMode;
   /** Simulated seconds per LLM call in the 'modelled' latency mode (`llm.modelledSecondsPerCall`). */
   readonly modelledSecondsPerCall: number;
@@ -60,6 +63,8 @@ export function readNasSettings(get: SettingReader): NasSettings {
       tokensPerMinute: positiveInt(get('llm.tokensPerMinute'), 200_000),
       maxUsd: nonNegative(get('llm.maxUsd'), 1),
       cacheMode: oneOf(get('llm.cacheMode'), CACHE_MODES, 'replay-or-live'),
+      responseFormat: oneOf(get('llm.responseFormat'), RESPONSE_FORMAT_MODES, 'auto'),
+      contextWindow: nonNegativeInt(get('llm.contextWindow'), 0),
       latencyMode: oneOf(get('llm.latencyMode'), LATENCY_MODES, 'ignore'),
       modelledSecondsPerCall: nonNegative(get('llm.modelledSecondsPerCall'), DEFAULT_MODELLED_SECONDS_PER_CALL),
     },
@@ -86,6 +91,10 @@ function positive(value: unknown, fallback: number): number {
 
 function nonNegative(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+function nonNegativeInt(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fallback;
 }
 
 function positiveInt(value: unknown, fallback: number): number {

@@ -46,6 +46,8 @@ export function llmSpecFromSettings(llm: LlmSettings): LlmSpecInput {
     // Always named, even in 'live' mode, so a resume can replay whatever was recorded.
     cachePath: LLM_CACHE_FILE,
     cacheMode: llm.cacheMode,
+    responseFormat: llm.responseFormat,
+    ...(llm.contextWindow > 0 ? { contextWindow: llm.contextWindow } : {}),
   };
 }
 

@@ -20,7 +20,10 @@ test('options: defaults as designed; bad values and types are refused with the s
   assert.throws(() => resolveLlamboOptions({ randomFraction: 1.5 }), /llambo\.randomFraction must be in \[0, 1\]/);
   assert.throws(() => resolveLlamboOptions({ contextLevel: 'most' as never }), /contextLevel/);
   assert.deepEqual(llamboOptionsFrom({ nInit: 4, llm: { model: 'x' }, topNPercent: 3 }), { nInit: 4 }, 'unknown keys (other searchers, llm) are ignored');
-  assert.throws(() => llamboOptionsFrom({ jsonMode: 'yes' }), /llambo\.jsonMode must be a boolean/);
+  assert.throws(() => llamboOptionsFrom({ rejectDisconnected: 'yes' }), /llambo\.rejectDisconnected must be a boolean/);
+  assert.throws(() => llamboOptionsFrom({ jsonMode: true }), /llambo\.jsonMode is no longer a setting: .*llm\.responseFormat/);
+  assert.throws(() => llamboOptionsFrom({ historyTokenBudget: 3000 }), /llambo\.historyTokenBudget is no longer a setting: .*contextWindow/);
+  assert.throws(() => resolveLlamboOptions({ contextWindow: 100 }), /llambo\.contextWindow must be an integer >= 256/);
   assert.throws(() => llamboOptionsFrom({ gamma: 1 }), /gamma/);
   assert.equal(DEFAULT_LLAMBO_OPTIONS.nInit, 8);
 });

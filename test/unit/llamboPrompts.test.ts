@@ -1,3 +1,5 @@
+import { PromptBudget } from '../../src/core/llambo/promptBudget';
+import { tokenCounterFor } from '../../src/core/llm/tokenCounter';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,15 +97,17 @@ test('history rendering keeps within its token budget and always shows the best 
   }
   const stats = history.levelStats(3);
   assert.ok(stats);
-  const block = renderCurveHistory([...history.records()], 3, levels, 1000, new SeededRandom(1));
-  assert.ok(block.text.length <= 4000, `history uses ${block.text.length} chars for a 1000-token budget`);
+  const budget = new PromptBudget(8192, 'gpt-4o-mini').lines(2000);
+  const block = renderCurveHistory([...history.records()], 3, levels, budget, new SeededRandom(1));
+  const tokens = tokenCounterFor('gpt-4o-mini').count(block.text);
+  assert.ok(tokens <= 2000 && tokens > 1800, `history uses ${tokens} o200k tokens for a 2000-token budget`);
   assert.equal(block.totalCount, 300);
   assert.ok(block.shownCount > 20 && block.shownCount < 300);
   const bestLine = block.text.split('\n').find((l) => l.includes(`"3": ${stats.best.toFixed(4)}`));
   assert.ok(bestLine, 'the incumbent at H is shown');
   assert.equal(block.text.split('\n').length, block.shownCount);
   assert.ok(block.text.includes(`"1": ${(0.3 + ((299 * 7919) % 300) / 1000).toFixed(4)}`), 'the most recent cell is shown');
-  const again = renderCurveHistory([...history.records()], 3, levels, 1000, new SeededRandom(2));
+  const again = renderCurveHistory([...history.records()], 3, levels, budget, new SeededRandom(2));
   assert.deepEqual(again.text.split('\n').sort(), block.text.split('\n').sort(), 'variants show the same cells');
   assert.notEqual(again.text, block.text, 'in a different order');
 });

@@ -151,9 +151,9 @@ test('concurrent sampler requests of one batch each get their own part of the se
 });
 
 test('the sampler prompt lists every evaluated cell when they fit, else the best and their nearest, saying how many are hidden', async () => {
-  const run = async (historyTokenBudget: number) => {
+  const run = async (contextWindow: number) => {
     const events: LlmCallEventDraft[] = [];
-    const searcher = new LlamboSearcher({ chat: fakeChat(oracle), onLlmCall: (e) => events.push(e), historyTokenBudget });
+    const searcher = new LlamboSearcher({ chat: fakeChat(oracle), onLlmCall: (e) => events.push(e), contextWindow });
     searcher.configure(makeContext().context);
     const first = await fillRung(searcher, { bracket: 0, level: 1, k: 89, firstTrialId: 0, reportLevels: [1, 3] });
     const before = events.length;
@@ -162,12 +162,12 @@ test('the sampler prompt lists every evaluated cell when they fit, else the best
     assert.ok(sampler);
     return sampler.messages[1].content;
   };
-  const roomy = await run(3000);
+  const roomy = await run(16_384);
   assert.match(roomy, /Cells evaluated so far \(89 of 89\)/);
   assert.equal(roomy.split('\n').filter((l) => /^(\w+ ){6}\| 1: /.test(l)).length, 89);
   assert.ok(!/not shown/.test(roomy));
   assert.match(roomy, /The goal is a low error after 200 epochs of training\. The evidence at hand is the error at epoch 3/);
-  const tight = await run(400);
+  const tight = await run(3_600);
   const shown = Number(/Cells evaluated so far \((\d+) of 89\)/.exec(tight)?.[1]);
   assert.ok(shown > 0 && shown < 89, `${shown} shown`);
   assert.match(tight, new RegExp(`\\(${89 - shown} more evaluated cells, farther from the best ones, are not shown\\.\\)`));
@@ -182,7 +182,8 @@ test('selection when the cells do not fit: the best cells, then the others by Ha
     history.add(t, cell, 1, syntheticError(cell, 1) + 0.001 * rng.next());
   }
   const records = [...history.records()];
-  const block = renderSamplerHistory(records, 1, [1], 1000, undefined);
+  // A measure of the test's own (a quarter token per character): the selection, not the tokenizer, is under test.
+  const block = renderSamplerHistory(records, 1, [1], { tokens: 1000, count: (text) => (text.length + 1) / 4 }, undefined);
   assert.ok(block.shownCount < block.totalCount && block.shownCount > 20);
   const shown = new Set(block.text.split('\n'));
   const lineOf = (r: (typeof records)[number]) => compactHistoryLine(r.cell, curvePoints(r, new Set([1])), r.failed);

@@ -17,7 +17,8 @@ const oracle = oracleReplier({ truth: syntheticError, goodCells: GOOD_CELLS });
 test('warm start, then one batch for a rung of 81: fewer than one request per new cell, all distinct, time charged once', async () => {
   const chat = fakeChat(oracle, { latencySeconds: 1.5 });
   const events: LlmCallEventDraft[] = [];
-  const searcher = new LlamboSearcher({ chat, onLlmCall: (e) => events.push(e) });
+  // A window wide enough that the cap of 40 candidates per surrogate request, not the window, sets the chunks.
+  const searcher = new LlamboSearcher({ chat, onLlmCall: (e) => events.push(e), contextWindow: 128_000, model: 'gpt-4o-mini' });
   const { context, notices } = makeContext();
   searcher.configure(context);
   const { suggestions } = await fillRung(searcher, { bracket: 0, level: 1, k: 89, firstTrialId: 0, reportLevels: [1] });

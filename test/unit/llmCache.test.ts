@@ -31,7 +31,7 @@ function countingResponder(): FakeResponder {
 }
 
 const requests: ChatRequest[] = [
-  { messages: [{ role: 'system', content: 'You are NAS.' }, { role: 'user', content: 'propose 8 cells' }], temperature: 0.7, responseFormat: 'json_object', tag: { component: 'warmstart' } },
+  { messages: [{ role: 'system', content: 'You are NAS.' }, { role: 'user', content: 'propose 8 cells' }], temperature: 0.7, structuredOutput: { name: 'cells', schema: { type: 'object' } }, tag: { component: 'warmstart' } },
   { messages: [{ role: 'user', content: 'predict errors' }], temperature: 0.7, n: 2, seed: 3, maxTokens: 256 },
   { messages: [{ role: 'user', content: 'predict errors' }], temperature: 0.7, n: 2, seed: 3, maxTokens: 256 },
   { messages: [{ role: 'user', content: 'score' }], logprobs: true, topLogprobs: 2, topP: 0.9 },
@@ -200,7 +200,7 @@ test('cache key: canonical (field order irrelevant), host-independent, sensitive
   const variants = [
     key('openai', 'm', base), key('custom', 'm2', base), key('custom', 'm', { ...base, temperature: 0.6 }),
     key('custom', 'm', { ...base, seed: 1 }), key('custom', 'm', { ...base, n: 2 }), key('custom', 'm', { ...base, topP: 0.5 }),
-    key('custom', 'm', { ...base, responseFormat: 'json_object' }), key('custom', 'm', { ...base, logprobs: true }),
+    key('custom', 'm', { ...base, structuredOutput: { name: 'cells', schema: { type: 'object' } } }), key('custom', 'm', { ...base, logprobs: true }),
     key('custom', 'm', { ...base, maxTokens: 11 }), key('custom', 'm', { ...base, messages: [{ role: 'system', content: 'q' }] }),
   ];
   assert.equal(new Set([key('custom', 'm', base), ...variants]).size, variants.length + 1);

@@ -63,8 +63,9 @@ test('price helpers: dated snapshots fall back to the base model; cached rate de
 test('the request body carries exactly the sampling parameters asked for', async () => {
   const server = await new FakeLlmServer().start();
   try {
-    const local = new LlmClient({ baseUrl: server.baseUrl, model: 'qwen', endpointKind: 'vllm', headers: { 'x-extra': 'yes' } });
-    await local.chat({ ...ask, temperature: 0.3, topP: 0.9, maxTokens: 64, n: 3, seed: 7, responseFormat: 'json_object', logprobs: true, topLogprobs: 4 });
+    const local = new LlmClient({ baseUrl: server.baseUrl, model: 'qwen', endpointKind: 'vllm', headers: { 'x-extra': 'yes' }, responseFormat: 'json_object' });
+    const cells = { name: 'cells', schema: { type: 'object' } };
+    await local.chat({ ...ask, temperature: 0.3, topP: 0.9, maxTokens: 64, n: 3, seed: 7, structuredOutput: cells, logprobs: true, topLogprobs: 4 });
     await local.chat(ask);
     const [full, bare] = server.requests;
     assert.equal(full.path, '/v1/chat/completions');

@@ -64,7 +64,9 @@ test('r_max is checked against the loaded table', () => {
 
 test('the llm section names the endpoint, fills defaults, rejects unknown fields; a parsed spec parses to itself', () => {
   const spec = parseStudySpec({ searcher: 'llambo', llm: { model: 'gpt-4o-mini' }, tag: 'x' });
-  assert.deepEqual(spec.llm, { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', concurrency: 4, cacheMode: 'live' });
+  assert.deepEqual(spec.llm, { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', concurrency: 4, cacheMode: 'live', responseFormat: 'auto' });
+  assert.match(issuesOf({ llm: { model: 'm', responseFormat: 'json' } })[0], /^spec\.llm\.responseFormat: must be one of "auto", "json_schema", "json_object", "text"/);
+  assert.match(issuesOf({ llm: { model: 'm', contextWindow: 100 } })[0], /^spec\.llm\.contextWindow: /);
   assert.deepEqual(parseStudySpec(JSON.parse(JSON.stringify(spec))), spec);
   assert.match(issuesOf({ llm: 'gpt' })[0], /^spec\.llm: /);
   assert.deepEqual(issuesOf({ llm: { model: 'm', apiKey: 'sk-x' } }), ['spec.llm.apiKey: unknown field']);

@@ -31,6 +31,13 @@ export function llmCallCard(call: LlmCallSummary, actions: PanelActions, options
     el('span', { className: `call-component component-${call.component}`, text: call.component }),
     el('span', { className: 'call-template', text: call.template }),
     el('span', { className: 'call-tokens', text: `${formatCount(call.promptTokens)} → ${formatCount(call.completionTokens)} tok` }),
+    call.promptFit ? el('span', {
+      className: 'call-prompt-fit',
+      text: `counted ${formatCount(call.promptFit.countedTokens)} + ${formatCount(call.promptFit.maxTokens)} of ${formatCount(call.promptFit.contextWindow)}`,
+      title: `Prompt tokens counted before sending (${call.promptFit.method}) + the reply's max_tokens, of the context window; the figure before is the server's usage`,
+    }) : null,
+    call.responseFormat ? el('span', { className: 'call-format', text: call.responseFormat }) : null,
+    call.adaptations.length > 0 ? el('span', { className: 'call-flag adapted', text: 'endpoint adapted', title: call.adaptations.join('\n') }) : null,
     el('span', { className: 'call-latency', text: formatSeconds(call.latencySeconds) }),
     el('span', { className: 'call-cost', text: formatUsd(call.costUsd) }),
     call.cacheHit ? el('span', { className: 'call-flag cache', text: 'cache hit' }) : null,

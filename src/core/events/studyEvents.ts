@@ -128,6 +128,20 @@ export interface LlmCallEvent extends EventBase {
   readonly retries?: number;
   readonly error?: string;
   readonly trialIds?: readonly number[];
+  /** The prompt's tokens as counted before sending (usage.promptTokens is the server's count). */
+  readonly promptFit?: {
+    readonly countedTokens: number;
+    /** Tokenizer used: an OpenAI encoding, or the estimate for other models. */
+    readonly method: string;
+    readonly contextWindow: number;
+    readonly maxTokens: number;
+  };
+  /** The response_format the request was sent with: json_schema, json_object or text. */
+  readonly responseFormat?: string;
+  /** What the call taught the client about the endpoint (a refused response_format or parameter). */
+  readonly adaptations?: readonly { readonly parameter: string; readonly change: string; readonly reason: string; readonly fromRecording: boolean }[];
+  /** Characters of reasoning the server returned beside the answer (never used as the answer). */
+  readonly reasoningChars?: number;
 }
 
 export interface ProgressEvent extends EventBase {

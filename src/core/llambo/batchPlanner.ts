@@ -11,6 +11,7 @@ import type { CellHistory, LevelStats } from './cellHistory';
 import { BatchSeen } from './cellRegistry';
 import { fallbackPicks, randomPicks } from './fallbackCells';
 import { renderPendingBlock } from './historyRendering';
+import { promptBudgetOf } from './promptBudget';
 import { cellFromCode } from '../nb201/searchSpace';
 import type { LlamboOptions } from './llamboOptions';
 import type { CellPick } from './llamboPick';
@@ -46,7 +47,7 @@ export async function planBatch(deps: StageDeps, history: CellHistory, k: number
     const records = [...history.records()];
     const poolSize = Math.max(options.minCandidates, Math.ceil(options.candidatesPerPick * llmCount));
     const pendingCodes = registry.recentUnobserved(Math.ceil(options.pendingTokenBudget / 20), (code) => history.hasCell(code));
-    const pending = renderPendingBlock(pendingCodes.map(cellFromCode), registry.size - history.size, options.pendingTokenBudget);
+    const pending = renderPendingBlock(pendingCodes.map(cellFromCode), registry.size - history.size, promptBudgetOf(options).lines(options.pendingTokenBudget));
     const sampled = await sampleCandidates(deps, { k: llmCount, poolSize, stats, target, records, pending, rng, batch });
     seconds += sampled.seconds;
     if (sampled.calls > 0 && sampled.failedCalls === sampled.calls) notices.push({ kind: 'info', message: 'every candidate-sampler request failed' });

@@ -9,10 +9,12 @@ import type { SeededRandom } from '../random/seededRandom';
 import type { CellRecord, LevelStats } from './cellHistory';
 import { cellWord, formatError } from './cellText';
 import type { BatchSeen, CellRegistry } from './cellRegistry';
-import { renderSamplerHistory } from './historyRendering';
+import { renderSamplerHistory, type HistoryBlock } from './historyRendering';
 import type { LlamboOptions } from './llamboOptions';
 import type { LlamboPrompts } from './llamboPrompts';
 import type { CallSpec, LlmCallRecorder } from './llmCallRecorder';
+import { promptBudgetOf, type TokenBudget } from './promptBudget';
+import { CELLS_OUTPUT } from './replySchemas';
 import { collectProposals, oversampled, type ProposalResult } from './proposalRounds';
 import { searchSlices, sliceInstruction, type SearchSlice } from './searchSlices';
 import { warmStartSpec } from './warmStart';
@@ -91,17 +93,12 @@ function requestSpec(deps: StageDeps, input: SamplerInput, plan: RequestPlan, sl
 
 function samplerSpec(deps: StageDeps, input: SamplerInput, variant: number, count: number, rng: SeededRandom, seed: number, focus: string): CallSpec {
   const stats = input.stats as LevelStats;
-  const history = renderSamplerHistory(input.records, stats.level, deps.rungLevels, deps.options.historyTokenBudget, rng);
   const { options } = deps;
   const target = input.target as number;
-  // Jitter spreads concurrent requests over targets between s' and the best, so their answers differ.
-  const jittered = options.jitterTarget ? target + rng.next() * (stats.best - target) : target;
-  const hidden = history.totalCount - history.shownCount;
-  return {
-    component: 'sampler',
-    template: `sampler#${variant}`,
-    asked: count,
-    messages: deps.prompts.messages('sampler', {
+  const maxTokens = Math.max(options.samplerMaxTokens, count * 60);
+  const messagesWith = (history: HistoryBlock, targetError: number) => {
+    const hidden = history.totalCount - history.shownCount;
+    return deps.prompts.messages('sampler', {
       history: history.text,
       shownCount: history.shownCount,
       totalCount: history.totalCount,
@@ -111,19 +108,32 @@ function samplerSpec(deps: StageDeps, input: SamplerInput, variant: number, coun
       levelCount: stats.count,
       best: formatError(stats.best),
       worst: formatError(stats.worst),
-      target: formatError(jittered),
-      targetNote: jittered < stats.best ? ', better than the best so far' : ', as good as the best so far',
+      target: formatError(targetError),
+      targetNote: targetError < stats.best ? ', better than the best so far' : ', as good as the best so far',
       count,
       cellWord: cellWord(count),
       focus,
       pending: input.pending,
-    }),
+    });
+  };
+  // Sized unshuffled (the count does not depend on line order), then shuffled once with this request's stream.
+  const render = (budget: TokenBudget, shuffle?: SeededRandom) =>
+    renderSamplerHistory(input.records, stats.level, deps.rungLevels, budget, shuffle);
+  const budget = promptBudgetOf(options).fitBlock(maxTokens, render, (history) => messagesWith(history, target));
+  const history = render(budget, rng);
+  // Jitter spreads concurrent requests over targets between s' and the best, so their answers differ.
+  const jittered = options.jitterTarget ? target + rng.next() * (stats.best - target) : target;
+  return {
+    component: 'sampler',
+    template: `sampler#${variant}`,
+    asked: count,
+    messages: messagesWith(history, jittered),
     params: {
       temperature: options.samplerTemperature,
       topP: options.topP,
-      maxTokens: Math.max(options.samplerMaxTokens, count * 60),
+      maxTokens,
       seed,
-      ...(options.jsonMode ? { responseFormat: 'json_object' as const } : {}),
+      structuredOutput: CELLS_OUTPUT,
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The history block of a prompt, bounded by a budget measured by a `TextMeasure` (default: chars/4
- * tokens). The sampler lists every evaluated cell compactly when they fit, else the best cells and the
+ * The history block of a prompt, bounded by a token budget (promptBudget.ts: the model's tokenizer or a
+ * conservative estimate, against the context window). The sampler lists every evaluated cell compactly when they fit, else the best cells and the
  * evaluated cells closest to them (those an LLM is most likely to re-propose), saying how many are
  * hidden. The surrogates get the best cells, the most recent, then a spread over the rest by rank (a
  * spread of errors calibrates predictions). Each prompt variant shows the chosen lines in its own
@@ -10,6 +10,7 @@ import type { SeededRandom } from '../random/seededRandom';
 import { errorAt, rankRecords, type CellRecord } from './cellHistory';
 import type { Cell } from '../nb201/searchSpace';
 import { cellOpsJson, compactHistoryLine, historyLine, labelledLine } from './cellText';
+import type { TokenBudget } from './promptBudget';
 
 export interface HistoryBlock {
   readonly text: string;
@@ -17,17 +18,9 @@ export interface HistoryBlock {
   readonly totalCount: number;
 }
 
-/** Cost of a text in budget units (tokens); the budget parameters below are in the same units. */
-export type TextMeasure = (text: string) => number;
-
 /** Shares of the budget for the best cells and for the most recent ones; the rest is spread. */
 const BEST_SHARE = 0.4;
 const RECENT_SHARE = 0.3;
-
-export const CHARS_PER_TOKEN = 4;
-
-/** The default measure: characters / 4 as tokens. */
-export const charsPerTokenEstimate: TextMeasure = (text) => text.length / CHARS_PER_TOKEN;
 
 /** Top cells the sampler's history always shows (when it cannot show all): the anchors of "closest". */
 const TOP_SHARE = 0.25;
@@ -50,23 +43,23 @@ function shownEpochs(level: number | undefined, rungLevels: readonly number[]): 
 /** Learning-curve history for the discriminative surrogate. */
 export function renderCurveHistory(
   records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
-  tokenBudget: number, rng: SeededRandom | undefined, measure: TextMeasure = charsPerTokenEstimate,
+  budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
   const shown = shownEpochs(level, rungLevels);
   const ranked = rankRecords(records.slice(), level);
   const line = (r: CellRecord) => historyLine(r.cell, curvePoints(r, shown), r.failed);
-  return assemble(selectWithinBudget(ranked, line, tokenBudget, measure), records.length, rng);
+  return assemble(selectWithinBudget(ranked, line, budget), records.length, rng);
 }
 
 /** Compact learning-curve history for the candidate sampler: every cell when they fit, else the best and their neighbours. */
 export function renderSamplerHistory(
   records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
-  tokenBudget: number, rng: SeededRandom | undefined, measure: TextMeasure = charsPerTokenEstimate,
+  budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
   const shown = shownEpochs(level, rungLevels);
   const ranked = rankRecords(records.slice(), level);
   const line = (r: CellRecord) => compactHistoryLine(r.cell, curvePoints(r, shown), r.failed);
-  return assemble(selectNearTop(ranked, line, tokenBudget, measure), records.length, rng);
+  return assemble(selectNearTop(ranked, line, budget), records.length, rng);
 }
 
 function hamming(a: Cell, b: Cell): number {
@@ -80,10 +73,11 @@ function hamming(a: Cell, b: Cell): number {
  * a quarter of the budget), then the others by Hamming distance on the 6 edges to the nearest of those
  * top cells (ties by rank) until the budget is used.
  */
-export function selectNearTop(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: number, measure: TextMeasure = charsPerTokenEstimate): string[] {
+export function selectNearTop(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: TokenBudget): string[] {
   const lines = ranked.map(line);
-  const costs = lines.map((text) => measure(`${text}\n`));
-  if (costs.reduce((a, c) => a + c, 0) <= budget) return lines;
+  const costs = lines.map((text) => budget.count(text));
+  const budgetTokens = budget.tokens;
+  if (costs.reduce((a, c) => a + c, 0) <= budgetTokens) return lines;
   const chosen = new Set<number>();
   let used = 0;
   const tryAdd = (i: number, limit: number): boolean => {
@@ -92,51 +86,52 @@ export function selectNearTop(ranked: readonly CellRecord[], line: (r: CellRecor
     used += costs[i];
     return true;
   };
-  for (let i = 0; i < ranked.length; i++) if (!tryAdd(i, budget * TOP_SHARE)) break;
-  if (chosen.size === 0 && ranked.length > 0) tryAdd(0, budget);
+  for (let i = 0; i < ranked.length; i++) if (!tryAdd(i, budgetTokens * TOP_SHARE)) break;
+  if (chosen.size === 0 && ranked.length > 0) tryAdd(0, budgetTokens);
   const top = [...chosen].map((i) => ranked[i].cell);
   const distance = ranked.map((r) => Math.min(...top.map((t) => hamming(r.cell, t))));
   const rest = ranked.map((_, i) => i).filter((i) => !chosen.has(i)).sort((a, b) => distance[a] - distance[b] || a - b);
-  for (const i of rest) tryAdd(i, budget);
+  for (const i of rest) tryAdd(i, budgetTokens);
   return ranked.map((_, i) => i).filter((i) => chosen.has(i)).map((i) => lines[i]);
 }
 
 /** Labelled history for the generative surrogate: only cells with a result at `level`. */
 export function renderLabelledHistory(
-  records: readonly CellRecord[], level: number, threshold: number, tokenBudget: number, rng: SeededRandom | undefined,
-  measure: TextMeasure = charsPerTokenEstimate,
+  records: readonly CellRecord[], level: number, threshold: number, budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
   const atLevel = rankRecords(records.filter((r) => errorAt(r, level) !== undefined), level);
   const line = (r: CellRecord) => labelledLine(r.cell, (errorAt(r, level) as number) <= threshold);
-  return assemble(selectWithinBudget(atLevel, line, tokenBudget, measure), atLevel.length, rng);
+  return assemble(selectWithinBudget(atLevel, line, budget), atLevel.length, rng);
 }
 
 /**
- * Picks lines from `ranked` (best first) within `budget` (in the units of `measure`): best cells up to
- * 40% of the budget, the most recently updated up to 70%, then evenly spaced ranks until the budget is used.
+ * Picks lines from `ranked` (best first) within the budget's tokens (each line measured by
+ * `budget.count`): best cells up to 40% of the budget, the most recently updated up to 70%, then
+ * evenly spaced ranks until the budget is used.
  */
-export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: number, measure: TextMeasure = charsPerTokenEstimate): string[] {
+export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: TokenBudget): string[] {
+  const budgetTokens = budget.tokens;
   const chosen = new Map<CellRecord, string>();
   let used = 0;
   const tryAdd = (record: CellRecord, limit: number): boolean => {
     if (chosen.has(record)) return true;
     const text = line(record);
-    const cost = measure(`${text}\n`);
+    const cost = budget.count(text);
     if (used + cost > limit) return false;
     chosen.set(record, text);
     used += cost;
     return true;
   };
-  for (const record of ranked) if (!tryAdd(record, budget * BEST_SHARE)) break;
+  for (const record of ranked) if (!tryAdd(record, budgetTokens * BEST_SHARE)) break;
   if (chosen.size === ranked.length) return [...chosen.values()];
   const recent = ranked.slice().sort((a, b) => b.lastSeq - a.lastSeq);
-  for (const record of recent) if (!tryAdd(record, budget * (BEST_SHARE + RECENT_SHARE))) break;
+  for (const record of recent) if (!tryAdd(record, budgetTokens * (BEST_SHARE + RECENT_SHARE))) break;
   const rest = ranked.filter((r) => !chosen.has(r));
   if (rest.length > 0) {
-    const averageLength = used / Math.max(1, chosen.size);
-    const room = Math.max(0, Math.floor((budget - used) / averageLength));
+    const averageCost = chosen.size > 0 ? used / chosen.size : budget.count(line(rest[0]));
+    const room = Math.max(0, Math.floor((budgetTokens - used) / averageCost));
     const step = rest.length / Math.max(1, Math.min(room, rest.length));
-    for (let x = 0; x < rest.length && room > 0; x += step) tryAdd(rest[Math.floor(x)], budget);
+    for (let x = 0; x < rest.length && room > 0; x += step) tryAdd(rest[Math.floor(x)], budgetTokens);
   }
   // Keep rank order; the caller shuffles.
   return ranked.filter((r) => chosen.has(r)).map((r) => chosen.get(r) as string);
@@ -146,15 +141,16 @@ export function selectWithinBudget(ranked: readonly CellRecord[], line: (r: Cell
  * Cells picked or training but without a result yet, newest first, within the budget: concurrent
  * sampler requests cannot see each other, so this is how they learn what is already taken.
  */
-export function renderPendingBlock(cells: readonly Cell[], totalPending: number, tokenBudget: number): string {
+export function renderPendingBlock(cells: readonly Cell[], totalPending: number, budget: TokenBudget): string {
   if (cells.length === 0) return '';
   const lines: string[] = [];
   let used = 0;
   for (const cell of cells) {
     const line = cellOpsJson(cell);
-    if (used + line.length + 1 > tokenBudget * CHARS_PER_TOKEN) break;
+    const cost = budget.count(line);
+    if (used + cost > budget.tokens) break;
     lines.push(line);
-    used += line.length + 1;
+    used += cost;
   }
   if (lines.length === 0) return '';
   const which = lines.length < totalPending ? `the ${lines.length} most recent of ${totalPending}` : `${lines.length}`;

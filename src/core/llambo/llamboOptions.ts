@@ -46,9 +46,14 @@ export interface LlamboOptions {
   readonly surrogate: SurrogateMode;
   /** Generative surrogate: "top" means in the best gamma fraction of the history at H. */
   readonly gamma: number;
-  /** Token budget (chars/4 estimate) of the history block of one prompt. */
-  readonly historyTokenBudget: number;
-  /** Token budget of the list of picked/pending cells shown to the sampler. */
+  /**
+   * Tokens the model's context window holds (prompt + reply); the history and the surrogate's chunk
+   * size are derived from it (promptBudget.ts). The study sets it from its LLM settings.
+   */
+  readonly contextWindow: number;
+  /** The model's name, to count prompt tokens with its tokenizer ('' = the conservative estimate). */
+  readonly model: string;
+  /** Tokens of the list of picked/pending cells shown to the sampler. */
   readonly pendingTokenBudget: number;
   /** Level H = highest rung level with at least this many results. */
   readonly minResultsAtLevel: number;
@@ -61,8 +66,6 @@ export interface LlamboOptions {
   readonly samplerMaxTokens: number;
   readonly surrogateMaxTokens: number;
   readonly warmStartMaxTokens: number;
-  /** Ask the endpoint for JSON-object replies (response_format); off by default for local servers. */
-  readonly jsonMode: boolean;
   /** Ask for the S surrogate samples as n choices of one request instead of S requests. */
   readonly samplesAsChoices: boolean;
   /** Concurrent requests assumed when charging a stage's LLM time (the client's limit); 0 = unlimited. */
@@ -95,7 +98,8 @@ export const DEFAULT_LLAMBO_OPTIONS: LlamboOptions = {
   randomFraction: 0,
   surrogate: 'discriminative',
   gamma: 0.25,
-  historyTokenBudget: 3000,
+  contextWindow: 8192,
+  model: '',
   pendingTokenBudget: 800,
   minResultsAtLevel: 4,
   rejectDisconnected: true,
@@ -106,14 +110,13 @@ export const DEFAULT_LLAMBO_OPTIONS: LlamboOptions = {
   samplerMaxTokens: 2000,
   surrogateMaxTokens: 1200,
   warmStartMaxTokens: 1200,
-  jsonMode: false,
   samplesAsChoices: false,
   timingConcurrency: 0,
 };
 
 const INTEGER_AT_LEAST: Partial<Record<keyof LlamboOptions, number>> = {
   nInit: 0, templates: 1, surrogateSamples: 1, minCandidates: 1, maxCellsPerReply: 1,
-  maxCandidatesPerRequest: 1, repairRounds: 0, diversityRadius: 0, historyTokenBudget: 100, pendingTokenBudget: 0,
+  maxCandidatesPerRequest: 1, repairRounds: 0, diversityRadius: 0, contextWindow: 256, pendingTokenBudget: 0,
   minResultsAtLevel: 1, samplerMaxTokens: 16, surrogateMaxTokens: 16, warmStartMaxTokens: 16, timingConcurrency: 0,
 };
 
@@ -148,6 +151,12 @@ export function resolveLlamboOptions(overrides: Partial<LlamboOptions> = {}): Ll
   return options;
 }
 
+/** Settings that were replaced: named in an error rather than silently ignored. */
+const REPLACED: Readonly<Record<string, string>> = {
+  jsonMode: 'it was replaced by the LLM setting responseFormat (spec llm.responseFormat, --llm-response-format: auto | json_schema | json_object | text; default auto)',
+  historyTokenBudget: 'the history budget is now derived from the context window (spec llm.contextWindow, --llm-context-window N)',
+};
+
 const OPTIONAL_STRINGS: readonly (keyof LlamboOptions)[] = ['promptsDir', 'promptOverridesDir'];
 const OPTIONAL_NUMBERS: readonly (keyof LlamboOptions)[] = ['secondsPerCall'];
 
@@ -159,6 +168,7 @@ export function llamboOptionsFrom(bag: Readonly<Record<string, unknown>>): Parti
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(bag)) {
     if (value === undefined) continue;
+    if (key in REPLACED) throw new RangeError(`llambo.${key} is no longer a setting: ${REPLACED[key]}; remove it`);
     const name = key as keyof LlamboOptions;
     const known = key in DEFAULT_LLAMBO_OPTIONS ? typeof DEFAULT_LLAMBO_OPTIONS[name]
       : OPTIONAL_STRINGS.includes(name) ? 'string' : OPTIONAL_NUMBERS.includes(name) ? 'number' : undefined;

@@ -3,10 +3,13 @@
  * concurrently; their events are emitted after the stage, in issue order, so the event log does not
  * depend on which reply arrived first. Failures never escape (the caller falls back) except
  * cancellation and a replay-strict cache miss (the stage's events are emitted first, so the log names
- * the request that missed); after a budget exhaustion no further request is sent.
+ * the request that missed); after a budget exhaustion no further request is sent. Every prompt is
+ * counted against the context window before it is sent: one over it is never sent and stops the study
+ * (the builders already shrank it as far as it goes, promptBudget.ts), so the settings must change.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
-import { describeError, isBudgetExhausted, isCancellation, isReplayMiss, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
+import { describeError, isBudgetExhausted, isCancellation, isReplayMiss, PromptTooLong, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
+import type { PromptBudget } from './promptBudget';
 
 /** An `llmCall` event before the stream numbers and times it. */
 export type LlmCallEventDraft = Omit<LlmCallEvent, 'seq' | 'time'>;
@@ -28,6 +31,8 @@ export interface CallOutcome {
   readonly error?: string;
   /** Seconds charged for this call: the recorded latency, or wall time of a failed call. */
   readonly seconds: number;
+  /** The prompt's counted tokens, when a budget is known. */
+  readonly promptTokens?: number;
   /** The error that must stop the study (a replay-strict cache miss). */
   readonly fatal?: unknown;
 }
@@ -49,6 +54,8 @@ export class LlmCallRecorder {
     private readonly idPrefix = 'llambo',
     /** Modelled decision time: every request counts this many seconds instead of its latency. */
     private readonly secondsPerCall?: number,
+    /** The context window prompts are checked against before sending. */
+    private readonly budget?: PromptBudget,
   ) {}
 
   get callsIssued(): number {
@@ -79,11 +86,16 @@ export class LlmCallRecorder {
     return outcomes;
   }
 
+  /** True when the spec's prompt and reply fit the context window (always, when no window is known). */
+  fitsWindow(spec: CallSpec): boolean {
+    return !this.budget || this.overWindow(spec, this.budget.promptTokens(spec.messages)) === undefined;
+  }
+
   /** Emits the event of a finished call with what was read from its reply. */
   record(outcome: CallOutcome, report: CallReport = {}): void {
     if (!this.onLlmCall) return;
     const { result, spec } = outcome;
-    const event: LlmCallEventDraft = {
+    let event: LlmCallEventDraft = {
       type: 'llmCall',
       callId: outcome.callId,
       component: spec.component,
@@ -100,12 +112,27 @@ export class LlmCallRecorder {
         retries: result.retries,
       } : { latencySeconds: outcome.seconds }),
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      ...(outcome.promptTokens !== undefined && this.budget ? {
+        promptFit: {
+          countedTokens: outcome.promptTokens, method: this.budget.method,
+          contextWindow: this.budget.contextWindow, maxTokens: spec.params.maxTokens ?? 0,
+        },
+      } : {}),
+      ...(result?.responseFormat ? { responseFormat: result.responseFormat } : {}),
+      ...(result?.adaptations && result.adaptations.length > 0 ? { adaptations: result.adaptations.map((a) => ({ ...a })) } : {}),
+      ...(result?.reasoningChars ? { reasoningChars: result.reasoningChars } : {}),
     };
+    const cutOff = cutOffNote(result, spec);
+    if (cutOff) event = { ...event, parseFailures: [cutOff, ...(event.parseFailures ?? [])] };
     this.onLlmCall(event);
   }
 
   private async runOne(spec: CallSpec, callId: string): Promise<CallOutcome> {
     if (this.disabledReason !== undefined) return { callId, spec, error: `not sent: ${this.disabledReason}`, seconds: 0 };
+    const promptTokens = this.budget?.promptTokens(spec.messages);
+    const tooLong = promptTokens === undefined ? undefined : this.overWindow(spec, promptTokens);
+    if (tooLong) return { callId, spec, error: tooLong.message, seconds: 0, fatal: tooLong, promptTokens };
+    const fitted = promptTokens === undefined ? {} : { promptTokens };
     const started = Date.now();
     try {
       const result = await this.chat({
@@ -116,14 +143,34 @@ export class LlmCallRecorder {
       });
       if (!result || !Array.isArray(result.texts)) throw new Error('LLM client returned no texts');
       const latency = Number.isFinite(result.latencySeconds) ? Math.max(0, result.latencySeconds) : 0;
-      return { callId, spec, result, seconds: this.secondsPerCall ?? latency };
+      return { callId, spec, result, seconds: this.secondsPerCall ?? latency, ...fitted };
     } catch (error) {
       if (isCancellation(error, this.signal)) throw error;
-      if (isReplayMiss(error)) return { callId, spec, error: describeError(error), seconds: 0, fatal: error };
+      if (isReplayMiss(error)) return { callId, spec, error: describeError(error), seconds: 0, fatal: error, ...fitted };
       if (isBudgetExhausted(error)) this.disabledReason = describeError(error);
-      return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? (Date.now() - started) / 1000 };
+      return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? (Date.now() - started) / 1000, ...fitted };
     }
   }
+
+  private overWindow(spec: CallSpec, promptTokens: number): PromptTooLong | undefined {
+    const budget = this.budget as PromptBudget;
+    const reply = spec.params.maxTokens ?? 0;
+    if (promptTokens + reply <= budget.contextWindow) return undefined;
+    return new PromptTooLong(
+      `the ${spec.template} prompt needs ${promptTokens} tokens (${budget.method}) plus ${reply} for the reply, ` +
+      `more than the context window of ${budget.contextWindow} tokens, even with the history and candidates shortened as far as they go. ` +
+      'Set the model\'s real context window (--llm-context-window N, setting llamboNas.llm.contextWindow, spec llm.contextWindow) ' +
+      'or give it a larger one on the server (Ollama num_ctx, vLLM --max-model-len, llama.cpp --ctx-size).',
+    );
+  }
+}
+
+/** A reply the server stopped at max_tokens is cut off: said so, as a parse failure of its call. */
+function cutOffNote(result: LlmChatResult | undefined, spec: CallSpec): string | undefined {
+  const cut = result?.finishReasons?.filter((r) => r === 'length').length ?? 0;
+  if (cut === 0) return undefined;
+  const of = (result?.texts.length ?? 1) > 1 ? ` (${cut} of ${result?.texts.length} choices)` : '';
+  return `reply cut off at max_tokens=${spec.params.maxTokens ?? 'unset'}${of}`;
 }
 
 function joinChoices(texts: readonly string[]): string {

@@ -1,5 +1,5 @@
 import type { LlmErrorCode } from '../llm/llmErrors';
-import type { ChatRequest } from '../llm/llmTypes';
+import type { ChatRequest, EndpointAdaptation, ResponseFormatLevel } from '../llm/llmTypes';
 
 /**
  * The narrow slice of the LLM client that LLAMBO needs. The real `LlmClient.chat` satisfies it; unit
@@ -34,6 +34,12 @@ export interface LlmChatResult {
   readonly cacheHit: boolean;
   readonly cacheKey?: string;
   readonly finishReasons?: readonly (string | null)[];
+  /** The response_format the reply was asked with (absent: a chat function that does not say). */
+  readonly responseFormat?: ResponseFormatLevel;
+  /** What this call taught the client about the endpoint. */
+  readonly adaptations?: readonly EndpointAdaptation[];
+  /** Characters of reasoning returned beside the answer; never read as the answer. */
+  readonly reasoningChars?: number;
 }
 
 export type LlmChat = (request: LlmChatRequest) => Promise<LlmChatResult>;
@@ -58,9 +64,25 @@ export function isReplayMiss(error: unknown): boolean {
   return hasLlmErrorCode(error, 'replyCacheMiss');
 }
 
+/** The prompt cannot fit the context window: the study must stop and say which setting to change. */
+export function isPromptTooLong(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === PROMPT_TOO_LONG;
+}
+
 /** No LLM call will succeed again in this study (budget spent): stop asking. */
 export function isBudgetExhausted(error: unknown): boolean {
   return hasLlmErrorCode(error, 'budgetExhausted');
+}
+
+/** A prompt that cannot fit the context window even in its shortest form: the settings must change. */
+const PROMPT_TOO_LONG = 'promptTooLong';
+
+export class PromptTooLong extends Error {
+  readonly code = PROMPT_TOO_LONG;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromptTooLong';
+  }
 }
 
 /** The message, prefixed with the error's name when it has its own (e.g. "ReplyCacheMiss: ..."). */

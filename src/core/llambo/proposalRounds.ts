@@ -69,7 +69,7 @@ export async function collectProposals(
       problems.set(outcome, takeCells(outcome, registry, batch, accepted, plan.target, recorder, total));
     }
     if (accepted.length >= plan.minimum || round === plan.repairRounds) break;
-    specs = repairSpecs(outcomes, problems, accepted, plan, prompts);
+    specs = repairSpecs(outcomes, problems, accepted, plan, prompts, (spec) => recorder.fitsWindow(spec));
   }
   return { accepted, seconds, failedCalls, calls, yield: total };
 }
@@ -123,7 +123,8 @@ function takeCells(
 }
 
 function repairSpecs(
-  outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan, prompts: LlamboPrompts,
+  outcomes: readonly CallOutcome[], problems: Map<CallOutcome, string[]>, accepted: readonly ProposedCell[], plan: ProposalPlan,
+  prompts: LlamboPrompts, fitsWindow: (spec: CallSpec) => boolean,
 ): CallSpec[] {
   const needed = Math.min(plan.target - accepted.length, Math.max(1, 2 * (plan.minimum - accepted.length)));
   if (needed <= 0) return [];
@@ -146,7 +147,7 @@ function repairSpecs(
     const lines = problems.get(base) ?? [];
     const problemText = lines.length === 0 ? '- too few cells were usable' :
       lines.slice(0, MAX_PROBLEM_LINES).map((l) => `- ${l}`).join('\n') + (lines.length > MAX_PROBLEM_LINES ? `\n- and ${lines.length - MAX_PROBLEM_LINES} more` : '');
-    specs.push({
+    const followUp: CallSpec = {
       component: 'repair',
       template: 'repair',
       asked: count,
@@ -156,7 +157,9 @@ function repairSpecs(
         { role: 'assistant', content: base.result.texts[0] },
         { role: 'user', content: prompts.templates.render('repair', { problems: problemText, count, cellWord: cellWord(count), excluded: excludedText }) },
       ],
-    });
+    };
+    // The conversation carries the whole first prompt and its reply: past the window, ask afresh.
+    specs.push(fitsWindow(followUp) ? followUp : plan.fresh(count, i));
   }
   return specs;
 }

@@ -10,8 +10,11 @@ import type { SeededRandom } from '../random/seededRandom';
 import { errorAt, type CellRecord, type LevelStats } from './cellHistory';
 import { candidateLine, formatError } from './cellText';
 import { renderCurveHistory, renderLabelledHistory, type HistoryBlock } from './historyRendering';
+import type { ChatMessage } from './llmChat';
 import type { CallOutcome, CallSpec } from './llmCallRecorder';
 import { stageSeconds } from './llmCallRecorder';
+import { promptBudgetOf, type TokenBudget } from './promptBudget';
+import { labelsOutput, predictionsOutput } from './replySchemas';
 import { parseLabelsReply, parsePredictionsReply } from './predictionReplyParser';
 import { splitEvenly, type StageDeps } from './candidateSampler';
 import { labelProbabilities, tokensOfChoice } from './tokenLogprobs';
@@ -59,20 +62,29 @@ export async function predictCandidates(deps: StageDeps, input: SurrogateInput):
   const generative = options.surrogate === 'generative';
   const n = input.candidates.length;
   const ids = input.candidates.map((_, i) => `c${i + 1}`);
-  const chunkSizes = splitEvenly(n, Math.ceil(n / options.maxCandidatesPerRequest));
   const requestsPerVariant = options.samplesAsChoices ? 1 : options.surrogateSamples;
   const threshold = generative ? topGammaThreshold(input.records, input.stats.level, options.gamma) : NaN;
+  const budget = promptBudgetOf(options);
+  const lines = input.candidates.map((cell, i) => candidateLine(ids[i], cell));
+  // The chunk size follows from the window; the history then gets what the largest chunk leaves.
+  const bare = surrogateMessages(deps, input, { text: '', shownCount: 0, totalCount: input.records.length }, '', 0, threshold);
+  const perRequest = budget.candidatesPerRequest(bare, lines, options.surrogateMaxTokens, REPLY_TOKENS_PER_CANDIDATE, options.maxCandidatesPerRequest);
+  const chunkSizes = splitEvenly(n, Math.ceil(n / perRequest));
+  const largest = chunkSizes[0] ?? 0;
+  const renderHistory = (historyBudget: TokenBudget, shuffle?: SeededRandom) => generative
+    ? renderLabelledHistory(input.records, input.stats.level, threshold, historyBudget, shuffle)
+    : renderCurveHistory(input.records, input.stats.level, deps.rungLevels, historyBudget, shuffle);
+  const historyBudget = budget.fitBlock(replyTokens(options, largest), renderHistory,
+    (history) => surrogateMessages(deps, input, history, lines.slice(0, largest).join('\n'), largest, threshold));
   const specs: { spec: CallSpec; start: number; size: number }[] = [];
   for (let t = 0; t < options.templates; t++) {
     for (let s = 0; s < requestsPerVariant; s++) {
       const rng = input.rng.derive(`surrogate/${t}/${s}`);
-      const history = generative
-        ? renderLabelledHistory(input.records, input.stats.level, threshold, options.historyTokenBudget, rng)
-        : renderCurveHistory(input.records, input.stats.level, deps.rungLevels, options.historyTokenBudget, rng);
+      const history = renderHistory(historyBudget, rng);
       let start = 0;
       for (const size of chunkSizes) {
         const seed = rng.nextUint32() & 0x7fffffff;
-        specs.push({ spec: surrogateSpec(deps, input, history, ids, start, size, t, seed, threshold), start, size });
+        specs.push({ spec: surrogateSpec(deps, input, history, lines, ids, start, size, t, seed, threshold), start, size });
         start += size;
       }
     }
@@ -101,14 +113,17 @@ export async function predictCandidates(deps: StageDeps, input: SurrogateInput):
   };
 }
 
-function surrogateSpec(
-  deps: StageDeps, input: SurrogateInput, history: HistoryBlock, ids: readonly string[], start: number, size: number, variant: number, seed: number, threshold: number,
-): CallSpec {
+/** Reply tokens a surrogate request allows per candidate (one JSON entry is about 15). */
+const REPLY_TOKENS_PER_CANDIDATE = 25;
+
+function replyTokens(options: StageDeps['options'], candidates: number): number {
+  return Math.max(options.surrogateMaxTokens, candidates * REPLY_TOKENS_PER_CANDIDATE);
+}
+
+function surrogateMessages(deps: StageDeps, input: SurrogateInput, history: HistoryBlock, candidates: string, size: number, threshold: number): ChatMessage[] {
   const { options } = deps;
-  const generative = options.surrogate === 'generative';
-  const candidates = input.candidates.slice(start, start + size).map((cell, i) => candidateLine(ids[start + i], cell)).join('\n');
   const stats = input.stats;
-  const messages = generative
+  return options.surrogate === 'generative'
     ? deps.prompts.messages('surrogate-generative', {
       history: history.text, shownCount: history.shownCount, totalCount: history.totalCount, level: stats.level,
       gammaPercent: Math.round(options.gamma * 100), threshold: formatError(threshold), candidates, candidateCount: size,
@@ -117,17 +132,26 @@ function surrogateSpec(
       history: history.text, shownCount: history.shownCount, totalCount: history.totalCount, level: stats.level,
       levelCount: stats.count, best: formatError(stats.best), worst: formatError(stats.worst), candidates, candidateCount: size,
     });
+}
+
+function surrogateSpec(
+  deps: StageDeps, input: SurrogateInput, history: HistoryBlock, lines: readonly string[], ids: readonly string[],
+  start: number, size: number, variant: number, seed: number, threshold: number,
+): CallSpec {
+  const { options } = deps;
+  const generative = options.surrogate === 'generative';
+  const chunkIds = ids.slice(start, start + size);
   return {
     component: 'surrogate',
     template: `${generative ? 'surrogate-generative' : 'surrogate'}#${variant}`,
-    messages,
+    messages: surrogateMessages(deps, input, history, lines.slice(start, start + size).join('\n'), size, threshold),
     params: {
       temperature: options.surrogateTemperature,
       topP: options.topP,
-      maxTokens: Math.max(options.surrogateMaxTokens, size * 25),
+      maxTokens: replyTokens(options, size),
       seed,
       ...(options.samplesAsChoices && options.surrogateSamples > 1 ? { n: options.surrogateSamples } : {}),
-      ...(options.jsonMode ? { responseFormat: 'json_object' as const } : {}),
+      structuredOutput: generative ? labelsOutput(chunkIds) : predictionsOutput(chunkIds),
       ...(generative ? { logprobs: true, topLogprobs: 5 } : {}),
     },
   };

@@ -15,6 +15,8 @@ import { LlmCallRecorder, type CallSpec, type LlmCallEventDraft } from './llmCal
 import type { LlmChat } from './llmChat';
 import { loadPromptTemplates } from './promptTemplates';
 import { collectProposals, oversampled } from './proposalRounds';
+import { promptBudgetOf } from './promptBudget';
+import { CELLS_OUTPUT } from './replySchemas';
 
 export interface WarmStartResult {
   readonly picks: CellPick[];
@@ -50,7 +52,7 @@ export function warmStartSpec(
       topP: options.topP,
       maxTokens: Math.max(options.warmStartMaxTokens, count * 60),
       seed,
-      ...(options.jsonMode ? { responseFormat: 'json_object' as const } : {}),
+      structuredOutput: CELLS_OUTPUT,
     },
   };
 }
@@ -107,7 +109,7 @@ export async function llamboWarmStartCells(params: LlamboWarmStartParams): Promi
   const templates = loadPromptTemplates({ promptsDir: options.promptsDir, overridesDir: options.promptOverridesDir });
   const registry = new CellRegistry(params.isoClassOf, options.rejectDisconnected);
   for (const cell of params.exclude ?? []) registry.addEvaluated(cell);
-  const recorder = new LlmCallRecorder(params.chat, params.onLlmCall, params.signal, 'warmstart', options.secondsPerCall);
+  const recorder = new LlmCallRecorder(params.chat, params.onLlmCall, params.signal, 'warmstart', options.secondsPerCall, promptBudgetOf(options));
   const result = await proposeWarmStart({
     recorder, registry, options,
     prompts: new LlamboPrompts(templates, options.contextLevel),

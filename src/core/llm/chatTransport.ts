@@ -6,6 +6,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, AzureOpenAI } from 'openai';
 import { LlmConfigError } from './llmErrors';
 import type { CachedReply } from './replyCache';
+import type { TokenLimitName } from './endpointCapabilities';
 import type { CachedRequest } from './replyCacheKey';
 import type { EndpointKind, TokenLogprob } from './llmTypes';
 import { parseRetryAfter, type AttemptFailure } from './retryPolicy';
@@ -40,7 +41,7 @@ export class ChatTransport {
     this.client = createClient(opts);
   }
 
-  async attempt(request: CachedRequest, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+  async attempt(request: CachedRequest, tokenLimitName: TokenLimitName, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
     if (signal?.aborted) return { kind: 'cancelled' };
     const controller = new AbortController();
     let timedOut = false;
@@ -51,7 +52,7 @@ export class ChatTransport {
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const completion: unknown = await this.client.chat.completions.create(wireBody(request, this.opts.kind), {
+      const completion: unknown = await this.client.chat.completions.create(wireBody(request, tokenLimitName), {
         signal: controller.signal,
         // Ours fires first; theirs is a backstop.
         timeout: this.opts.timeoutMs + 1000,
@@ -84,6 +85,7 @@ export class ChatTransport {
         status: error.status,
         detail: redact(`HTTP ${error.status}: ${message}`),
         retryAfterMs: parseRetryAfter(error.headers, this.opts.now()),
+        ...(typeof error.param === 'string' ? { param: error.param } : {}),
       };
     }
     if (error instanceof SyntaxError) return { reason: 'malformed', detail: redact(`reply is not JSON (${error.message})`) };
@@ -131,14 +133,10 @@ function createClient(opts: ChatTransportOptions): OpenAI {
   return new OpenAI({ ...common, apiKey: opts.apiKey || PLACEHOLDER_KEY, defaultQuery });
 }
 
-/** OpenAI's own APIs want max_completion_tokens (reasoning models reject max_tokens); others max_tokens. */
-function wireBody(request: CachedRequest, kind: EndpointKind): OpenAI.ChatCompletionCreateParamsNonStreaming {
-  const tokenLimit =
-    request.max_tokens === undefined
-      ? {}
-      : kind === 'openai' || kind === 'azure'
-        ? { max_completion_tokens: request.max_tokens }
-        : { max_tokens: request.max_tokens };
+/** The request under the reply-limit name the endpoint takes (EndpointCapabilities.tokenLimitName). */
+function wireBody(request: CachedRequest, tokenLimitName: TokenLimitName): OpenAI.ChatCompletionCreateParamsNonStreaming {
+  const tokenLimit = request.max_tokens === undefined ? {} : { [tokenLimitName]: request.max_tokens };
+  const format = request.response_format;
   return {
     model: request.model,
     messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -150,7 +148,7 @@ function wireBody(request: CachedRequest, kind: EndpointKind): OpenAI.ChatComple
       logprobs: request.logprobs,
       top_logprobs: request.top_logprobs,
     }),
-    ...(request.response_format ? { response_format: { type: request.response_format } } : {}),
+    ...(format === undefined ? {} : { response_format: format === 'json_object' ? { type: 'json_object' as const } : format }),
     ...tokenLimit,
   };
 }
@@ -170,10 +168,13 @@ function parseCompletion(completion: unknown): AttemptOutcome {
   const logprobs = choices.map((c) => tokenLogprobs(c.logprobs));
   const usage = isRecord(completion.usage) ? completion.usage : {};
   const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
+  const messages = choices.map((c) => (isRecord(c.message) ? c.message : {}));
+  const reasoningChars = messages.reduce((sum, m) => sum + reasoningLength(m), 0);
   return {
     kind: 'reply',
     reply: {
-      texts: choices.map((c) => (isRecord(c.message) && typeof c.message.content === 'string' ? c.message.content : '')),
+      texts: messages.map((m) => (typeof m.content === 'string' ? m.content : '')),
+      ...(reasoningChars > 0 ? { reasoningChars } : {}),
       finishReasons: choices.map((c) => (typeof c.finish_reason === 'string' ? c.finish_reason : 'unknown')),
       ...(logprobs.some((l) => l !== null) ? { logprobs } : {}),
       usage: {
@@ -183,6 +184,16 @@ function parseCompletion(completion: unknown): AttemptOutcome {
       },
     },
   };
+}
+
+/**
+ * Reasoning servers return beside the answer (DeepSeek and vLLM: reasoning_content; Ollama and
+ * OpenRouter: reasoning). It is thinking, not the answer, so only its length is kept.
+ */
+function reasoningLength(message: Record<string, unknown>): number {
+  const text = typeof message.reasoning_content === 'string' ? message.reasoning_content
+    : typeof message.reasoning === 'string' ? message.reasoning : '';
+  return text.length;
 }
 
 /** Tokens without a numeric log-probability are dropped (NaN and infinities do not survive JSON). */

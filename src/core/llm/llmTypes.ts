@@ -16,6 +16,33 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 export type ReplyCacheMode = 'live' | 'record' | 'replay-strict' | 'replay-or-live';
 
+/** What a request asking for structured output sends: `auto` starts at json_schema and steps down on refusal. */
+export type ResponseFormatMode = 'auto' | 'json_schema' | 'json_object' | 'text';
+export const RESPONSE_FORMAT_MODES = ['auto', 'json_schema', 'json_object', 'text'] as const;
+/** The response_format actually sent: a JSON schema, JSON mode, or none (plain text). */
+export type ResponseFormatLevel = 'json_schema' | 'json_object' | 'text';
+
+/** The JSON shape a request wants its reply in (an OpenAI strict-mode schema). */
+export interface StructuredOutput {
+  /** a-z, A-Z, 0-9, _ and -, at most 64 characters (OpenAI's rule for json_schema.name). */
+  readonly name: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+}
+
+/** Request parameters an endpoint can refuse, which the client then stops sending. */
+export type RefusableParameter = 'response_format' | 'temperature' | 'top_p' | 'seed' | 'logprobs' | 'max_tokens' | 'max_completion_tokens';
+
+/** Something the client learnt about the endpoint and model, kept for the rest of the study. */
+export interface EndpointAdaptation {
+  readonly parameter: RefusableParameter;
+  /** e.g. "json_schema -> json_object", "dropped", "sent as max_completion_tokens". */
+  readonly change: string;
+  /** The refusal, as the server worded it (redacted, clipped). */
+  readonly reason: string;
+  /** Learnt from the reply cache (the recorded study was refused), not from a live refusal. */
+  readonly fromRecording: boolean;
+}
+
 export interface LlmBudgetLimits {
   /** Chat calls admitted (live or replayed), not HTTP attempts. */
   readonly maxRequests?: number;
@@ -62,6 +89,10 @@ export interface LlmClientOptions {
   readonly now?: () => number;
   /** Custom fetch passed to the openai package (tests, proxies). */
   readonly fetch?: typeof globalThis.fetch;
+  /** For requests that ask for structured output (default auto). */
+  readonly responseFormat?: ResponseFormatMode;
+  /** Told once per thing learnt about the endpoint (a refused response_format or parameter). */
+  readonly onAdaptation?: (adaptation: EndpointAdaptation) => void;
 }
 
 export interface ChatMessage {
@@ -81,7 +112,8 @@ export interface ChatRequest {
   readonly maxTokens?: number;
   readonly n?: number;
   readonly seed?: number;
-  readonly responseFormat?: 'json_object' | 'text';
+  /** The reply's JSON shape; sent as response_format as far as the endpoint accepts (LlmClientOptions.responseFormat). */
+  readonly structuredOutput?: StructuredOutput;
   readonly logprobs?: boolean;
   readonly topLogprobs?: number;
   /** Names the request in errors and cache entries; not part of the cache key. */
@@ -122,6 +154,12 @@ export interface ChatResult {
   /** n-th identical request in this client's life (0-based); replay returns the n-th recorded reply. */
   readonly cacheOccurrence: number;
   readonly finishReasons: readonly string[];
+  /** The response_format the reply was asked with ('text' when none was sent). */
+  readonly responseFormat: ResponseFormatLevel;
+  /** What this call taught the client about the endpoint (refusals it then worked around). */
+  readonly adaptations: readonly EndpointAdaptation[];
+  /** Characters of reasoning the server returned beside the answer (reasoning_content / reasoning); never used as the answer. */
+  readonly reasoningChars: number;
 }
 
 export interface LlmTotals {
@@ -144,4 +182,6 @@ export interface LlmTotals {
   readonly failures: number;
   /** Calls that ended in LlmCancelled. */
   readonly cancellations: number;
+  /** HTTP attempts the endpoint refused for a parameter it does not accept (each then worked around). */
+  readonly refusedRequests: number;
 }

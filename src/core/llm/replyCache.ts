@@ -15,6 +15,8 @@ export interface CachedReply {
   readonly finishReasons: readonly string[];
   readonly logprobs?: readonly (readonly TokenLogprob[] | null)[];
   readonly usage: ChatUsage;
+  /** Characters of reasoning returned beside the answer (absent: none, or recorded before this was kept). */
+  readonly reasoningChars?: number;
 }
 
 export interface ReplyCacheEntry {

@@ -21,6 +21,8 @@ export interface AttemptFailure {
   readonly detail: string;
   /** Milliseconds the server asked us to wait, if it said so. */
   readonly retryAfterMs?: number;
+  /** The request field an HTTP error names (OpenAI's error.param), if it names one. */
+  readonly param?: string;
 }
 
 export function isRetryableStatus(status: number): boolean {

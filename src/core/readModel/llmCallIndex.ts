@@ -17,6 +17,12 @@ export interface LlmCallSummary {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly cachedTokens: number;
+  /** The prompt's tokens as LLAMBO counted them before sending, against the context window (null: not counted). */
+  readonly promptFit: { readonly countedTokens: number; readonly method: string; readonly contextWindow: number; readonly maxTokens: number } | null;
+  /** The response_format the request was sent with (null: not said). */
+  readonly responseFormat: string | null;
+  /** What this call taught the client about the endpoint, one line each. */
+  readonly adaptations: readonly string[];
   readonly latencySeconds: number | null;
   readonly costUsd: number | null;
   readonly cacheHit: boolean;
@@ -73,6 +79,9 @@ export class LlmCallIndex {
     const summary = {
       callId: event.callId, seq: event.seq, time: event.time, component: event.component, template: event.template,
       promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0, cachedTokens: usage?.cachedTokens ?? 0,
+      promptFit: event.promptFit ? { ...event.promptFit } : null,
+      responseFormat: event.responseFormat ?? null,
+      adaptations: (event.adaptations ?? []).map((a) => `${a.parameter} ${a.change}${a.fromRecording ? ' (as recorded)' : `: ${a.reason}`}`),
       latencySeconds: event.latencySeconds ?? null, costUsd: event.costUsd ?? null, cacheHit: event.cacheHit === true,
       retries: event.retries ?? 0, parseFailures: event.parseFailures?.length ?? 0, dropped: droppedCells(event.parsed),
       proposalYield: yieldFromParsed(event.parsed) ?? null,

@@ -11,10 +11,11 @@ import { CellHistory, type CellHistoryState } from '../llambo/cellHistory';
 import { BatchSeen, CellRegistry } from '../llambo/cellRegistry';
 import { randomPicks } from '../llambo/fallbackCells';
 import { llamboOptionsFrom, resolveLlamboOptions, type LlamboOptions } from '../llambo/llamboOptions';
+import { promptBudgetOf } from '../llambo/promptBudget';
 import { isFallbackSource, type CellPick } from '../llambo/llamboPick';
 import { LlamboPrompts } from '../llambo/llamboPrompts';
 import { LlmCallRecorder, type LlmCallEventDraft } from '../llambo/llmCallRecorder';
-import { describeError, isCancellation, isReplayMiss, type LlmChat } from '../llambo/llmChat';
+import { describeError, isCancellation, isPromptTooLong, isReplayMiss, type LlmChat } from '../llambo/llmChat';
 import { loadPromptTemplates, type PromptName } from '../llambo/promptTemplates';
 import { proposeWarmStart } from '../llambo/warmStart';
 import { cellCode, cellFromCode, type Cell } from '../nb201/searchSpace';
@@ -84,7 +85,7 @@ export class LlamboSearcher implements Searcher {
     this.options = resolveLlamboOptions(config);
     const templates = loadPromptTemplates({ promptsDir: this.options.promptsDir, overridesDir: this.options.promptOverridesDir, overrides: config.promptOverrides });
     this.prompts = new LlamboPrompts(templates, this.options.contextLevel);
-    this.recorder = new LlmCallRecorder(config.chat, (event) => this.emitLlmCall(event), config.signal, 'llambo', this.options.secondsPerCall);
+    this.recorder = new LlmCallRecorder(config.chat, (event) => this.emitLlmCall(event), config.signal, 'llambo', this.options.secondsPerCall, promptBudgetOf(this.options));
   }
 
   configure(context: LlamboSearcherContext): void {
@@ -167,7 +168,7 @@ export class LlamboSearcher implements Searcher {
       return this.handOut();
     } catch (error) {
       // A replay-strict miss stops the study: falling back would pass off a divergent run as a replay.
-      if (isCancellation(error, this.config.signal) || isReplayMiss(error)) throw error;
+      if (isCancellation(error, this.config.signal) || isReplayMiss(error) || isPromptTooLong(error)) throw error;
       return this.emergencyPick(error);
     }
   }

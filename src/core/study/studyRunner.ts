@@ -15,7 +15,7 @@ import type { EventSink } from '../events/studyEvents';
 import { redactingSink } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
-import { createStudyLlmClient, type StudyLlmAccess } from './studyLlmClient';
+import { adaptationMessage, createStudyLlmClient, studyContextWindow, type StudyLlmAccess } from './studyLlmClient';
 import { makeStudyId } from './studyId';
 import { checkSpecAgainstTable, parseStudySpec, type SchedulerKind, type StudySpec, type StudySpecInput } from './studySpec';
 
@@ -50,7 +50,14 @@ export interface StudySummary extends SimulationSummary {
   readonly wallMs: number;
   readonly eventCount: number;
   /** Present for searchers that use an LLM. */
-  readonly llm?: LlmStudyTotals & { readonly httpRequests: number; readonly retries: number };
+  readonly llm?: LlmStudyTotals & {
+    readonly httpRequests: number;
+    readonly retries: number;
+    /** HTTP requests the endpoint refused for a parameter it does not take (each worked around once). */
+    readonly refusedRequests: number;
+    /** What the client learnt about the endpoint, one readable line each. */
+    readonly endpointAdaptations: readonly string[];
+  };
 }
 
 export async function runStudy(specInput: StudySpecInput | StudySpec, options: RunStudyOptions): Promise<StudySummary> {
@@ -66,7 +73,11 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
-  const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;
+  const llmSpec = spec.llm;
+  const client = usesLlm && !options.llm?.chat && llmSpec && !options.searcher
+    ? createStudyLlmClient(llmSpec, options.llm, (adaptation) =>
+      emitNotice(stream, { kind: 'info', message: adaptationMessage(llmSpec, adaptation), detail: { llmEndpoint: adaptation } }))
+    : undefined;
   const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 
@@ -114,18 +125,30 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count,
-    ...(tally ? { llm: { ...tally.totals, ...httpCounts(client?.totals) } } : {}),
+    ...(tally ? {
+      llm: {
+        ...tally.totals, ...httpCounts(client?.totals),
+        endpointAdaptations: llmSpec && client ? client.adaptations.map((a) => adaptationMessage(llmSpec, a)) : [],
+      },
+    } : {}),
   };
 }
 
-/** The searcher's options: the spec's searcherOptions, plus LLAMBO's modelled seconds per LLM call. */
+/**
+ * The searcher's options: the model and context window LLAMBO budgets its prompts with (from the
+ * spec's llm section), the spec's searcherOptions, and LLAMBO's modelled seconds per LLM call.
+ */
 function searcherOptionsOf(spec: StudySpec): SearcherOptions {
   const { mode, secondsPerLlmCall } = spec.decisionTime;
-  return { ...spec.searcherOptions, ...(mode === 'modelled' && secondsPerLlmCall !== undefined ? { secondsPerCall: secondsPerLlmCall } : {}) };
+  return {
+    ...(spec.llm ? { model: spec.llm.model, contextWindow: studyContextWindow(spec.llm) } : {}),
+    ...spec.searcherOptions,
+    ...(mode === 'modelled' && secondsPerLlmCall !== undefined ? { secondsPerCall: secondsPerLlmCall } : {}),
+  };
 }
 
-function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number } {
-  return { httpRequests: totals?.httpRequests ?? 0, retries: totals?.retries ?? 0 };
+function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number; refusedRequests: number } {
+  return { httpRequests: totals?.httpRequests ?? 0, retries: totals?.retries ?? 0, refusedRequests: totals?.refusedRequests ?? 0 };
 }
 
 function emitNotice(stream: EventStream, notice: SearcherNotice): void {

@@ -3,6 +3,7 @@
  * drives the CLI, the worker and the extension; validation errors name the offending field.
  */
 import { z } from 'zod';
+import { RESPONSE_FORMAT_MODES } from '../llm/llmTypes';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
 
 /** The spec names schedulers by the scheduler layer's list; re-exported for the spec's readers. */
@@ -64,6 +65,10 @@ const llmSchema = z.strictObject({
   /** JSONL reply cache; relative paths are resolved against the study folder (or the working directory). */
   cachePath: z.string({ error: 'must be a file path (string)' }).min(1).optional(),
   cacheMode: oneOf(REPLY_CACHE_MODES).default('live'),
+  /** How structured output is asked for: auto starts at a JSON schema and steps down when the endpoint refuses. */
+  responseFormat: oneOf(RESPONSE_FORMAT_MODES).default('auto'),
+  /** Tokens the model's context holds (prompt + reply); default by endpoint kind (contextWindow.ts). */
+  contextWindow: intAtLeast(256).optional(),
 });
 
 export type LlmSpec = z.output<typeof llmSchema>;

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultContextWindow, LOCAL_CONTEXT_WINDOW_GUESS } from '../../src/core/llm/contextWindow';
+import { ESTIMATE_FACTOR, openAiEncodingOf, tokenCounterFor } from '../../src/core/llm/tokenCounter';
+
+/** The prompts of a recorded 5 h study (shared test material, messages as sent). */
+const REPLIES = join(__dirname, '..', '..', '..', 'shared', 'llm-replies');
+const recordedPrompts = readdirSync(REPLIES).filter((f) => f.endsWith('.prompt.json'))
+  .map((f) => ({ name: f, messages: JSON.parse(readFileSync(join(REPLIES, f), 'utf8')) as { role: string; content: string }[] }));
+
+test('the encoding follows the model name: o200k for gpt-4o / 4.1 / 5 / o-series, cl100k for gpt-4 / 3.5, none for others', () => {
+  for (const model of ['gpt-4o-mini', 'gpt-4o-2024-08-06', 'gpt-4.1-nano', 'gpt-5-mini', 'o1', 'o3-mini', 'o4-mini', 'openai/gpt-4o', 'gpt-oss:20b']) {
+    assert.equal(openAiEncodingOf(model), 'o200k_base', model);
+  }
+  for (const model of ['gpt-4', 'gpt-4-turbo', 'gpt-3.5-turbo', 'gpt-35-turbo']) assert.equal(openAiEncodingOf(model), 'cl100k_base', model);
+  for (const model of ['llama3.1:8b', 'qwen2.5:7b-instruct', 'mistral', 'deepseek-r1:14b', 'fake-llm']) assert.equal(openAiEncodingOf(model), undefined, model);
+  assert.equal(tokenCounterFor('llama3.1').method, 'cl100k_base×1.25');
+});
+
+test('messages are counted with the chat framing; the estimate is cl100k x 1.25, rounded up', () => {
+  const gpt4o = tokenCounterFor('gpt-4o');
+  const messages = [{ content: 'You are NAS.' }, { content: 'Propose 8 cells.' }];
+  assert.equal(gpt4o.countMessages(messages), gpt4o.count('You are NAS.') + gpt4o.count('Propose 8 cells.') + 2 * 4 + 3);
+  const text = messages.map((m) => m.content).join('\n');
+  assert.equal(tokenCounterFor('llama3').count(text), Math.ceil(tokenCounterFor('gpt-4').count(text) * ESTIMATE_FACTOR));
+  assert.doesNotThrow(() => gpt4o.count('a prompt quoting <|endoftext|> is counted, not refused'));
+});
+
+test('on the recorded study prompts: chars/4 counts too few tokens, cl100k never fewer than o200k, the estimate more than either', () => {
+  assert.equal(recordedPrompts.length, 5);
+  const o200k = tokenCounterFor('gpt-4o-mini');
+  const cl100k = tokenCounterFor('gpt-4');
+  const estimate = tokenCounterFor('llama3.1:8b');
+  const ratios: string[] = [];
+  for (const { name, messages } of recordedPrompts) {
+    const text = messages.map((m) => m.content).join('\n');
+    const [o, c, e] = [o200k.count(text), cl100k.count(text), estimate.count(text)];
+    ratios.push(`${name}: ${text.length} chars, o200k ${o} (${(text.length / o).toFixed(2)} chars/token), cl100k ${c}, estimate ${e}`);
+    assert.ok(c >= o, `${name}: cl100k ${c} >= o200k ${o}`);
+    assert.ok(e > c && e > o, name);
+    // chars/4 (the old budget) counts too few tokens on every one of them.
+    assert.ok(text.length / o > 2 && text.length / o < 4, `${name}: ${(text.length / o).toFixed(2)} chars per o200k token`);
+  }
+  console.log(ratios.join('\n'));
+});
+
+test('default windows: published ones on OpenAI and Azure, the 8,192 guess elsewhere', () => {
+  assert.equal(defaultContextWindow('openai', 'gpt-4o-mini'), 128_000);
+  assert.equal(defaultContextWindow('azure', 'gpt-4.1-mini'), 1_047_576);
+  assert.equal(defaultContextWindow('openai', 'o3-mini'), 200_000);
+  assert.equal(defaultContextWindow('openai', 'o1-mini'), 128_000);
+  assert.equal(defaultContextWindow('openai', 'gpt-5-nano'), 400_000);
+  assert.equal(defaultContextWindow('openai', 'gpt-4'), 8_192);
+  assert.equal(defaultContextWindow('openai', 'gpt-3.5-turbo'), 16_385);
+  assert.equal(defaultContextWindow('openai', 'some-new-model'), 128_000);
+  for (const kind of ['ollama', 'lmstudio', 'vllm', 'llamacpp', 'custom'] as const) {
+    assert.equal(defaultContextWindow(kind, 'gpt-4o-mini'), LOCAL_CONTEXT_WINDOW_GUESS, kind);
+  }
+});
