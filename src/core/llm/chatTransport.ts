@@ -4,7 +4,6 @@
  * is ours and covers headers and body; the caller's signal cancels the request in flight.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, AzureOpenAI } from 'openai';
-import type { Sleep } from './abortableSleep';
 import { LlmConfigError } from './llmErrors';
 import type { CachedReply } from './replyCache';
 import type { CachedRequest } from './replyCacheKey';
@@ -29,7 +28,7 @@ export interface ChatTransportOptions {
   readonly azureApiVersion?: string;
   readonly timeoutMs: number;
   /** Resolves once an attempt's timeout has passed; aborted when the attempt ends first. */
-  readonly timeoutTimer: Sleep;
+  readonly timeoutTimer: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly now: () => number;
   readonly fetch?: typeof globalThis.fetch;
 }
