@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeLlmServer, chatCompletion, type FakeReply } from '../support/fakeLlmServer';
+import { manualTimeouts } from '../support/manualTimeouts';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { LlmRequestFailed } from '../../src/core/llm/llmErrors';
 import { backoffMs, DEFAULT_BACKOFF, nominalBackoffMs, parseRetryAfter } from '../../src/core/llm/retryPolicy';
@@ -16,34 +17,6 @@ function recordingSleep(): { waits: number[]; sleep: NonNullable<LlmClientOption
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw signal.reason;
       waits.push(ms);
-    },
-  };
-}
-
-/**
- * Attempt timeouts the test fires itself: each attempt's timer waits in `pending` until `fire()`
- * (the oldest one) or until the attempt ends first and aborts it.
- */
-function manualTimeouts() {
-  const pending: { ms: number; fire: () => void }[] = [];
-  const requested: number[] = [];
-  const timeoutTimer: NonNullable<LlmClientOptions['timeoutTimer']> = (ms, signal) => new Promise<void>((resolve, reject) => {
-    requested.push(ms);
-    const entry = { ms, fire: resolve };
-    pending.push(entry);
-    signal.addEventListener('abort', () => {
-      pending.splice(pending.indexOf(entry), 1);
-      reject(signal.reason);
-    }, { once: true });
-  });
-  return {
-    timeoutTimer,
-    requested,
-    pending,
-    fire: () => {
-      const next = pending.shift();
-      assert.ok(next, 'an attempt timer is pending');
-      next.fire();
     },
   };
 }

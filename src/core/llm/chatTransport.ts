@@ -28,7 +28,7 @@ export interface ChatTransportOptions {
   readonly azureApiVersion?: string;
   readonly timeoutMs: number;
   /** Resolves once an attempt's timeout has passed; aborted when the attempt ends first. */
-  readonly timeoutTimer: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly timeoutTimer: (ms: number, signal: AbortSignal, request: CachedRequest) => Promise<void>;
   readonly now: () => number;
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -47,7 +47,7 @@ export class ChatTransport {
     const controller = new AbortController();
     let timedOut = false;
     const attemptEnded = new AbortController();
-    this.opts.timeoutTimer(this.opts.timeoutMs, attemptEnded.signal).then(() => {
+    this.opts.timeoutTimer(this.opts.timeoutMs, attemptEnded.signal, request).then(() => {
       timedOut = true;
       controller.abort();
     }, () => undefined);
