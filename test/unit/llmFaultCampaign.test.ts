@@ -92,7 +92,9 @@ test('fault campaign: 300 seeded calls with mixed faults; outcomes and counters 
   try {
     const client = new LlmClient({
       baseUrl: server.baseUrl, model: 'gpt-4o-mini', concurrency: 32, maxRetries: MAX_RETRIES,
-      timeoutMs: 2500, timeoutTimer: timeouts.timeoutTimer,
+      // Long: besides naming it in errors, timeoutMs sets the openai package's own backstop timer (+1 s),
+      // which must never fire before the test's.
+      timeoutMs: 600_000, timeoutTimer: timeouts.timeoutTimer,
       sleep: async (ms) => { waits.push(ms); },
     });
     const outcomes = await Promise.allSettled(plans.map((_, i) => client.chat({ messages: [{ role: 'user', content: `call-${i}` }] })));

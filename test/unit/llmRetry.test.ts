@@ -155,15 +155,15 @@ test('a hanging server times out per attempt, is retried, then fails with a clea
   }).start();
   try {
     const { waits, sleep } = recordingSleep();
-    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 150, maxRetries: 2, timeoutTimer: timeouts.timeoutTimer });
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 60_000, maxRetries: 2, timeoutTimer: timeouts.timeoutTimer });
     await assert.rejects(client.chat(ask), (e: unknown) => {
       assert.ok(e instanceof LlmRequestFailed);
       assert.equal(e.reason, 'timeout');
       assert.equal(e.attempts, 3);
-      assert.match(e.message, /after 3 attempts: no reply within 150 ms/);
+      assert.match(e.message, /after 3 attempts: no reply within 60000 ms/);
       return true;
     });
-    assert.deepEqual(timeouts.requested, [150, 150, 150], 'one timer of timeoutMs per attempt');
+    assert.deepEqual(timeouts.requested, [60_000, 60_000, 60_000], 'one timer of timeoutMs per attempt');
     assert.equal(waits.length, 2, 'a backoff between attempts');
     assert.equal(server.requests.length, 3);
     assert.equal(timeouts.pending.length, 0);
@@ -198,12 +198,12 @@ test('the timeout covers the body too: late headers and a stalled body both time
   };
   try {
     const { sleep } = recordingSleep();
-    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 1000, timeoutTimer: timeouts.timeoutTimer, fetch: firingFetch });
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 60_000, timeoutTimer: timeouts.timeoutTimer, fetch: firingFetch });
     const result = await client.chat(ask);
     assert.deepEqual(result.texts, ['in time']);
     assert.equal(result.retries, 2);
     assert.deepEqual(headersSeen, [1, 2], 'attempt 0 timed out before its headers, attempt 1 after them');
-    assert.deepEqual(timeouts.requested, [1000, 1000, 1000]);
+    assert.deepEqual(timeouts.requested, [60_000, 60_000, 60_000]);
     assert.equal(timeouts.pending.length, 0, 'the successful attempt cancelled its timer');
   } finally {
     await server.close();
