@@ -1,7 +1,8 @@
 // Chromium tests of the study panel (webview/panelApp.ts): bundles the panel with a test entry and the
 // Node side of the tests with esbuild into out/webview-test/, then runs them in headless Chromium
 // (/usr/bin/chromium, or $CHROMIUM_PATH). Screenshots and figures go to test-artifacts/webview/.
-// The last line is "webview: N passed, M failed".
+// The last line is "webview: N passed, M failed". With --bench (run by `npm run bench`) only the
+// live-load tests run, and their timings are printed next to their targets.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +28,7 @@ async function main() {
   ]);
   console.log(`bundled in ${Date.now() - started} ms`);
   const { runWebviewTests } = createRequire(import.meta.url)(join(outDir, 'run.cjs'));
-  return runWebviewTests({ root, bundleDir: outDir, chromiumPath });
+  return runWebviewTests({ root, bundleDir: outDir, chromiumPath, bench: process.argv.includes('--bench') });
 }
 
 let counts = { passed: 0, failed: 1 };

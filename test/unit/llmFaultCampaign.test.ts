@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeLlmServer, chatCompletion, type FakeReply } from '../support/fakeLlmServer';
+import { manualTimeouts } from '../support/manualTimeouts';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { LlmError, LlmRequestFailed, type RequestFailureReason } from '../../src/core/llm/llmErrors';
 import { SeededRandom } from '../../src/core/random/seededRandom';
@@ -78,23 +79,25 @@ test('fault campaign: 300 seeded calls with mixed faults; outcomes and counters 
   const expected = plans.map(predict);
   const attemptsSeen = new Array<number>(CALLS).fill(0);
 
+  // Only an injected hang times out, and at once: a reply slowed by a busy machine never does.
+  const timeouts = manualTimeouts();
   const server = await new FakeLlmServer((body) => {
     const id = Number(/call-(\d+)/.exec(body.messages[0].content)![1]);
     const attempt = attemptsSeen[id]++;
     const fault = plans[id][attempt];
+    if (fault === 'hang') timeouts.fire(body.messages);
     return fault ? faultReply(fault) : { json: chatCompletion({ texts: [`answer ${id}`], promptTokens: 11, completionTokens: 7, cachedTokens: 2 }) };
   }).start();
   const waits: number[] = [];
   try {
     const client = new LlmClient({
       baseUrl: server.baseUrl, model: 'gpt-4o-mini', concurrency: 32, maxRetries: MAX_RETRIES,
-      // Generous, so a reply slowed by a busy machine is never mistaken for an injected hang.
-      timeoutMs: 2500,
+      // Long: besides naming it in errors, timeoutMs sets the openai package's own backstop timer (+1 s),
+      // which must never fire before the test's.
+      timeoutMs: 600_000, timeoutTimer: timeouts.timeoutTimer,
       sleep: async (ms) => { waits.push(ms); },
     });
-    const started = Date.now();
     const outcomes = await Promise.allSettled(plans.map((_, i) => client.chat({ messages: [{ role: 'user', content: `call-${i}` }] })));
-    const wallMs = Date.now() - started;
 
     let successes = 0;
     outcomes.forEach((outcome, i) => {
@@ -137,7 +140,8 @@ test('fault campaign: 300 seeded calls with mixed faults; outcomes and counters 
     const reasons = new Set(expected.filter((e) => !e.ok).map((e) => `${e.reason}:${e.status ?? ''}`));
     for (const r of ['http:400', 'http:429', 'http:500', 'http:503', 'malformed:', 'empty:', 'timeout:']) assert.ok(reasons.has(r), `no ${r} failure`);
     assert.ok(successes > 100 && failures > 30, `${successes} successes, ${failures} failures`);
-    console.log(`fault campaign: ${CALLS} calls, ${totalAttempts} HTTP requests, ${successes} ok, ${failures} failed, ${t.retries} retries, ${wallMs} ms`);
+    assert.equal(timeouts.pending.length, 0, 'every attempt ended its timer');
+    console.log(`fault campaign: ${CALLS} calls, ${totalAttempts} HTTP requests, ${successes} ok, ${failures} failed, ${t.retries} retries`);
   } finally {
     await server.close();
   }

@@ -129,20 +129,25 @@ test('LlmBudget rejects negative limits and reports the first exhausted dimensio
   assert.deepEqual(budget.spent, { requests: 1, tokens: 12, usd: 2 });
 });
 
-test('AbortSignal cancels an in-flight request in well under a second and frees the server connection', async () => {
-  const server = await new FakeLlmServer(() => ({ hang: true })).start();
+test('AbortSignal cancels an in-flight request and frees the server connection', async () => {
+  const controller = new AbortController();
+  // Abort once the server holds the request: it never answers, so only the cancellation can end the call.
+  const server = await new FakeLlmServer(() => {
+    setImmediate(() => controller.abort());
+    return { hang: true };
+  }).start();
   try {
-    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', timeoutMs: 30_000 });
-    const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 50);
+    const timeoutTimer = (_ms: number, signal: AbortSignal) => new Promise<void>((_resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    // The attempt timeout never fires here: a cancellation that did not work would hang, not pass.
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', timeoutTimer });
     await assert.rejects(client.chat({ ...ask(), signal: controller.signal }), (e: unknown) => e instanceof LlmCancelled);
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed < 1000, `cancel took ${elapsed} ms`);
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(server.stats.inFlight, 0);
+    while (server.stats.inFlight > 0) await new Promise((r) => setImmediate(r));
+    assert.equal(server.requests.length, 1);
     assert.equal(client.totals.cancellations, 1);
     assert.equal(client.totals.failures, 0);
+    assert.equal(client.totals.retries, 0);
   } finally {
     await server.close();
   }
@@ -153,16 +158,21 @@ test('AbortSignal also cancels a backoff wait and a wait for a concurrency slot'
     index === 0 ? { status: 429, headers: { 'retry-after': '30' }, json: {} } : { hang: true },
   ).start();
   try {
-    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', concurrency: 1, timeoutMs: 30_000 });
     const controller = new AbortController();
-    const started = Date.now();
+    const waits: number[] = [];
+    // A backoff that only ends by abort; the test aborts as soon as the client asks for it.
+    const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((_resolve, reject) => {
+      waits.push(ms);
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      setImmediate(() => controller.abort());
+    });
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', concurrency: 1, sleep });
     const first = client.chat({ ...ask('a'), signal: controller.signal });
     const queued = client.chat({ ...ask('b'), signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
     const outcomes = await Promise.allSettled([first, queued]);
-    assert.ok(Date.now() - started < 1000);
     for (const o of outcomes) assert.ok(o.status === 'rejected' && o.reason instanceof LlmCancelled);
-    assert.equal(server.requests.length, 1);
+    assert.deepEqual(waits, [30_000], 'the first call was waiting out Retry-After when cancelled');
+    assert.equal(server.requests.length, 1, 'the queued call never got the slot');
     assert.equal(client.totals.cancellations, 2);
 
     const already = new AbortController();

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeLlmServer, chatCompletion, type FakeReply } from '../support/fakeLlmServer';
+import { manualTimeouts } from '../support/manualTimeouts';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { LlmRequestFailed } from '../../src/core/llm/llmErrors';
 import { backoffMs, DEFAULT_BACKOFF, nominalBackoffMs, parseRetryAfter } from '../../src/core/llm/retryPolicy';
@@ -146,38 +147,64 @@ test('persistent 5xx fails after maxRetries with the last status', async () => {
 });
 
 test('a hanging server times out per attempt, is retried, then fails with a clear timeout error', async () => {
-  const server = await new FakeLlmServer(() => ({ hang: true })).start();
+  const timeouts = manualTimeouts();
+  // Each request the server receives hangs; its attempt's timeout fires as soon as the server has it.
+  const server = await new FakeLlmServer(() => {
+    timeouts.fire();
+    return { hang: true };
+  }).start();
   try {
-    const { sleep } = recordingSleep();
-    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 150, maxRetries: 2 });
-    const started = Date.now();
+    const { waits, sleep } = recordingSleep();
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 60_000, maxRetries: 2, timeoutTimer: timeouts.timeoutTimer });
     await assert.rejects(client.chat(ask), (e: unknown) => {
       assert.ok(e instanceof LlmRequestFailed);
       assert.equal(e.reason, 'timeout');
       assert.equal(e.attempts, 3);
-      assert.match(e.message, /after 3 attempts: no reply within 150 ms/);
+      assert.match(e.message, /after 3 attempts: no reply within 60000 ms/);
       return true;
     });
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 400 && elapsed < 3000, `elapsed ${elapsed} ms`);
+    assert.deepEqual(timeouts.requested, [60_000, 60_000, 60_000], 'one timer of timeoutMs per attempt');
+    assert.equal(waits.length, 2, 'a backoff between attempts');
     assert.equal(server.requests.length, 3);
+    assert.equal(timeouts.pending.length, 0);
   } finally {
     await server.close();
   }
 });
 
 test('the timeout covers the body too: late headers and a stalled body both time out and are retried', async () => {
+  const timeouts = manualTimeouts();
   const server = await scripted([
-    { delayMs: 3000, json: chatCompletion({ texts: ['late'] }) },
-    { bodyDelayMs: 3000, json: chatCompletion({ texts: ['stalled'] }) },
-    { delayMs: 20, json: chatCompletion({ texts: ['in time'] }) },
+    // Headers never come within the test (the server is closed at the end).
+    { delayMs: 600_000, json: chatCompletion({ texts: ['late'] }) },
+    // Headers and half the body, then a stall.
+    { bodyDelayMs: 600_000, json: chatCompletion({ texts: ['stalled'] }) },
+    { json: chatCompletion({ texts: ['in time'] }) },
   ]);
+  let attempt = 0;
+  const headersSeen: number[] = [];
+  // Fire attempt 0's timeout while it waits for headers, attempt 1's after its headers arrived.
+  const firingFetch: typeof fetch = async (input, init) => {
+    const index = attempt++;
+    const response = fetch(input, init);
+    if (index === 0) {
+      while (server.requests.length === 0) await new Promise((r) => setImmediate(r));
+      timeouts.fire();
+    }
+    const headers = await response;
+    headersSeen.push(index);
+    if (index === 1) timeouts.fire();
+    return headers;
+  };
   try {
     const { sleep } = recordingSleep();
-    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 1000 });
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, timeoutMs: 60_000, timeoutTimer: timeouts.timeoutTimer, fetch: firingFetch });
     const result = await client.chat(ask);
     assert.deepEqual(result.texts, ['in time']);
     assert.equal(result.retries, 2);
+    assert.deepEqual(headersSeen, [1, 2], 'attempt 0 timed out before its headers, attempt 1 after them');
+    assert.deepEqual(timeouts.requested, [60_000, 60_000, 60_000]);
+    assert.equal(timeouts.pending.length, 0, 'the successful attempt cancelled its timer');
   } finally {
     await server.close();
   }

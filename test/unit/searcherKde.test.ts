@@ -6,20 +6,9 @@ import { SeededRandom } from '../../src/core/random/seededRandom';
 import { CategoricalKde } from '../../src/core/searchers/categoricalKde';
 import { KdeSearcher } from '../../src/core/searchers/kdeSearcher';
 import { RankedLevel } from '../../src/core/searchers/rankedLevel';
-import type { Searcher, SearcherContext, Suggestion } from '../../src/core/searchers/searcher';
-import { createSearcher } from '../../src/core/searchers/searcherFactory';
+import type { Suggestion } from '../../src/core/searchers/searcher';
 import { GoodSetRule, TpeModel } from '../../src/core/searchers/tpeModel';
-
-function makeContext(seed: number): SearcherContext {
-  const master = new SeededRandom(seed);
-  return {
-    rng: master.derive('searcher'),
-    initialDesignRng: master.derive('initialDesign'),
-    rungLevels: [1, 3, 9, 27, 81, 200],
-    maxEpoch: 200,
-    isoClassOf: cellCode,
-  };
-}
+import { searcherContext } from '../support/searcherContext';
 
 function randomCell(rng: SeededRandom): Cell {
   return Array.from({ length: 6 }, () => rng.int(5));
@@ -100,7 +89,7 @@ test('the incrementally updated TPE model equals one fitted from scratch', () =>
 
 test('bohb models the highest level with enough results and ignores failed ones', () => {
   const searcher = new KdeSearcher();
-  searcher.configure(makeContext(1));
+  searcher.configure(searcherContext(1));
   const rng = new SeededRandom(4);
   let trialId = 0;
   const report = (epoch: number, error: number) => searcher.onResult({ trialId: trialId++, cell: randomCell(rng), epoch, error });
@@ -122,40 +111,20 @@ test('bohb models the highest level with enough results and ignores failed ones'
   assert.deepEqual([...sources].sort(), ['model', 'random'], 'model-based with about a third random');
 });
 
-/** Best error after `budget` sequential evaluations of error = distance to a target / 6 + noise. */
-function bestAfter(searcher: Searcher, seed: number, budget: number): number {
-  searcher.configure(makeContext(seed));
-  const noise = new SeededRandom(1000 + seed);
-  const target = randomCell(new SeededRandom(2000 + seed));
-  let best = Infinity;
-  for (let t = 0; t < budget; t++) {
-    const { cell } = searcher.suggest({ trialId: t, bracket: 0, level: 1, slotsRemaining: 1, time: t }) as Suggestion;
-    const error = hammingDistance(cell, target) / 6 + 0.05 * noise.next();
-    best = Math.min(best, error);
-    searcher.onResult({ trialId: t, cell, epoch: 1, error });
-  }
-  return best;
-}
-
-test('bohb finds the target region faster than random search', () => {
-  const seeds = Array.from({ length: 10 }, (_, i) => i);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const bohb = mean(seeds.map((seed) => bestAfter(createSearcher('bohb'), seed, 100)));
-  const random = mean(seeds.map((seed) => bestAfter(createSearcher('random'), seed, 100)));
-  // Random: 100 uniform cells typically get within 2-3 edges of the target (about 0.4).
-  assert.ok(bohb < random - 0.1, `mean best after 100: bohb ${bohb.toFixed(3)} vs random ${random.toFixed(3)}`);
-});
-
-test('bohb stays fast with thousands of results: well under 1 ms per suggestion', () => {
+// Suggestion speed with thousands of results is measured by `npm run bench`; BOHB against random
+// search is a claim over seeds, in test/stats/bohbVersusRandom.test.ts.
+test('bohb keeps proposing valid, model-based cells with thousands of results at mixed levels', () => {
   for (const levels of [[1], [1, 3, 9, 27, 81, 200]]) {
     const searcher = new KdeSearcher();
-    searcher.configure(makeContext(2));
+    searcher.configure(searcherContext(2));
     const rng = new SeededRandom(5);
     const trials: Cell[] = [];
-    const started = performance.now();
+    const sources = new Set<unknown>();
     for (let t = 0; t < 400; t++) {
-      const { cell } = searcher.suggest({ trialId: t, bracket: 0, level: 1, slotsRemaining: 1, time: t }) as Suggestion;
-      trials.push(cell);
+      const suggestion = searcher.suggest({ trialId: t, bracket: 0, level: 1, slotsRemaining: 1, time: t }) as Suggestion;
+      assert.ok(suggestion.cell.length === 6 && suggestion.cell.every((op) => Number.isInteger(op) && op >= 0 && op < 5), `trial ${t}: ${suggestion.cell}`);
+      sources.add(suggestion.info?.source);
+      trials.push(suggestion.cell);
       // About 3,500 results in all, spread over earlier trials and the given levels.
       for (let r = 0; r < 9; r++) {
         const trialId = rng.int(trials.length);
@@ -163,7 +132,7 @@ test('bohb stays fast with thousands of results: well under 1 ms per suggestion'
         searcher.onResult({ trialId, cell: trials[trialId], epoch, error: rng.next() });
       }
     }
-    const perSuggestion = (performance.now() - started) / 400;
-    assert.ok(perSuggestion < 1, `levels ${levels}: ${perSuggestion.toFixed(3)} ms per suggestion incl. results`);
+    assert.ok(sources.has('model'), `levels ${levels}: the model proposes once it has enough results`);
+    assert.ok(searcher.modelLevel !== undefined && levels.includes(searcher.modelLevel), `levels ${levels}: model level ${searcher.modelLevel}`);
   }
 });

@@ -121,8 +121,10 @@ test('synetune clock adds the start and result delays, the 5 s poll and the paus
 });
 
 test('decision time: ignored, modelled per suggestion, overridden by Suggestion.decisionSeconds, measured', async () => {
+  // The wall clock 'measured' reads: moved only by the slow searcher below.
+  let wallMs = 0;
   const starts = async (decisionTime: SimulationOptions['decisionTime'], answer?: Parameters<typeof testSearcher>[1]) => {
-    const { events, promise } = run('fifo', 2, { workers: 1, decisionTime, stop: { maxSimulatedSeconds: 50 } }, answer);
+    const { events, promise } = run('fifo', 2, { workers: 1, decisionTime, stop: { maxSimulatedSeconds: 50 }, wallClockMs: () => wallMs }, answer);
     await promise;
     return ofType(events, 'trialStarted').map((e) => e.time);
   };
@@ -131,10 +133,13 @@ test('decision time: ignored, modelled per suggestion, overridden by Suggestion.
   const cached = (_r: SuggestRequest, s: Suggestion) => ({ ...s, decisionSeconds: 7 });
   assert.deepEqual(await starts({ mode: 'modelled', secondsPerSuggestion: 2 }, cached), [7, 34]);
   assert.deepEqual(await starts({ mode: 'measured' }, cached), [7, 34]);
-  const slow = (_r: SuggestRequest, s: Suggestion) => new Promise<Suggestion>((resolve) => setTimeout(() => resolve(s), 30));
+  // An asynchronous suggestion that takes 1.5 s of (fake) wall time.
+  const slow = (_r: SuggestRequest, s: Suggestion) => new Promise<Suggestion>((resolve) => setImmediate(() => {
+    wallMs += 1500;
+    resolve(s);
+  }));
   const measured = await starts({ mode: 'measured' }, slow);
-  assert.ok(measured[0] >= 0.025 && measured[0] < 5, `measured decision time ${measured[0]}`);
-  assert.ok(measured[1] - measured[0] >= 20.025, 'every suggestion is charged');
+  assert.deepEqual(measured, [1.5, 23, 44.5], 'each suggestion is charged its 1.5 s: every start is 1.5 s after the previous trial freed the worker');
   await assert.rejects(starts({ mode: 'modelled' }, (_r, s) => ({ ...s, decisionSeconds: -1 })), /decisionSeconds/);
 });
 

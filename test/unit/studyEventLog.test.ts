@@ -78,7 +78,8 @@ test('a slow study reaches the disk without waiting for more events', async () =
     const log = new EventLogWriter(dir);
     for (const event of events(3)) log.sink(event);
     assert.equal(readEventLog(dir).events.length, 0, 'buffered at first');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // No more events and no close(): only the writer's own flush timer can write them (waited for, not timed).
+    while (readEventLog(dir).events.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(readEventLog(dir).events.length, 3, 'flushed by the timer');
     log.close();
   } finally {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { BUNDLED_TABLE_FILE, defaultTablePath, tableSearchPaths } from '../../src/core/benchmark/tablePaths';
 import { cellCode, cellFromCode, NUM_CELLS, parseArchString } from '../../src/core/nb201/searchSpace';
@@ -12,8 +12,9 @@ const skip = !existsSync(path) && `bundled table not found at ${path}`;
 test('search paths: next to the bundle, <repo>/dist/data, $NB201_DATA_DIR, then ../shared/data/nb201', () => {
   const paths = tableSearchPaths(BUNDLED_TABLE_FILE, { NB201_DATA_DIR: '/opt/nb201' });
   const repo = resolve(__dirname, '..', '..');
-  assert.deepEqual(paths, [
-    resolve(__dirname, '..', '..', 'src', 'core', 'benchmark', 'data', BUNDLED_TABLE_FILE),
+  // First: data/ beside the running code (src/core/benchmark from source, the bundle's folder when bundled).
+  assert.ok(paths[0].endsWith(`${sep}data${sep}${BUNDLED_TABLE_FILE}`) && paths[0] !== join(repo, 'dist', 'data', BUNDLED_TABLE_FILE), paths[0]);
+  assert.deepEqual(paths.slice(1), [
     join(repo, 'dist', 'data', BUNDLED_TABLE_FILE),
     join('/opt/nb201', BUNDLED_TABLE_FILE),
     resolve(repo, '..', 'shared', 'data', 'nb201', BUNDLED_TABLE_FILE),
@@ -21,12 +22,9 @@ test('search paths: next to the bundle, <repo>/dist/data, $NB201_DATA_DIR, then 
   assert.ok(!tableSearchPaths(BUNDLED_TABLE_FILE, {}).some((p) => p.startsWith('/opt/nb201')));
 });
 
-test('the bundled table loads fast and matches its data card', { skip }, () => {
-  const started = performance.now();
+// Load time and lookup speed are measured by `npm run bench`, not asserted here.
+test('the bundled table loads and matches its data card', { skip }, () => {
   const table = loadTable(path);
-  const ms = performance.now() - started;
-  console.log(`# bundled table loaded in ${ms.toFixed(0)} ms`);
-  assert.ok(ms < 2000, `load took ${ms} ms`);
   assert.equal(table.numArchs, NUM_CELLS);
   assert.equal(table.numSeeds, 3);
   assert.equal(table.maxEpoch, 200);
@@ -61,15 +59,4 @@ test('every cell maps to a unique index and back; 6,466 isomorphism classes', { 
   assert.ok(Object.isFrozen(table.cellAt(0)));
   assert.throws(() => table.indexOf([0, 0, 0, 0, 0, 5]), /not an NB201 cell/);
   assert.throws(() => table.cellAt(NUM_CELLS), /out of range/);
-});
-
-test('lookups are cheap: 1e6 validError + epochSeconds reads well under a second', { skip }, () => {
-  const table = loadTable(path);
-  let sum = 0;
-  const started = performance.now();
-  for (let k = 0; k < 1_000_000; k++) sum += table.validError(k % NUM_CELLS, k % 3, 1 + (k % 200)) + table.epochSeconds(k % NUM_CELLS);
-  const ms = performance.now() - started;
-  console.log(`# 1e6 lookups in ${ms.toFixed(0)} ms`);
-  assert.ok(Number.isFinite(sum));
-  assert.ok(ms < 1000, `${ms} ms`);
 });

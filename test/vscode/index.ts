@@ -19,7 +19,8 @@ export interface SuiteResults {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
+  // Per test, a hang guard above the tests' own 60 s waits (testExtension.ts HANG_GUARD_MS), not a speed claim.
+  const mocha = new Mocha({ ui: 'tdd', timeout: 180_000, color: false, reporter: 'spec' });
   const grep = process.env.LLAMBO_NAS_TEST_GREP;
   if (grep) mocha.grep(grep);
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, file));

@@ -15,9 +15,29 @@ export const FAKE_MODEL = 'fake-model';
 /** Content-determined replies (valid cells, random predictions) at once. */
 export const noiseResponder: FakeResponder = serverResponder(noiseReplier);
 
-/** The same replies, each after `delayMs` (an endpoint that answers slowly). */
-export function slowResponder(delayMs: number): FakeResponder {
-  return async (body, index, request) => ({ ...(await noiseResponder(body, index, request)), delayMs });
+/**
+ * The same replies, held until `release()` (an endpoint that answers as slowly as a test needs): a Stop
+ * that ends the study while they are held cannot have waited for them. `released` counts replies let go.
+ */
+export function heldResponder(): { responder: FakeResponder; release(): void; readonly released: number } {
+  const held: (() => void)[] = [];
+  let released = 0;
+  let open = false;
+  const responder: FakeResponder = async (body, index, request) => {
+    if (!open) await new Promise<void>((resolve) => held.push(resolve));
+    released++;
+    return noiseResponder(body, index, request);
+  };
+  return {
+    responder,
+    release: () => {
+      open = true;
+      for (const resolve of held.splice(0)) resolve();
+    },
+    get released() {
+      return released;
+    },
+  };
 }
 
 const LLM_SETTINGS: Record<string, unknown> = {

@@ -57,7 +57,7 @@ function spyOn(panel: StudyPanel): Spy {
 async function ask(panel: StudyPanel, spy: Spy, method: string, params: unknown): Promise<{ result?: unknown; error?: string }> {
   const id = Math.floor(Math.random() * 1e9);
   panel.receive({ method, id, params });
-  const response = await waitFor(`the answer to ${method}`, () => spy.sent.find((m) => m.method === `${method}/response` && (m as { id: number }).id === id), 10_000);
+  const response = await waitFor(`the answer to ${method}`, () => spy.sent.find((m) => m.method === `${method}/response` && (m as { id: number }).id === id));
   return response as { result?: unknown; error?: string };
 }
 
@@ -85,7 +85,7 @@ suite('study panel', () => {
 
   test('opens under its CSP with the panel stylesheet, says ready, and a second open reveals the same panel', async () => {
     const { id, panel } = await openPanelOf(api, { searcher: 'bohb', hours: 0.5 });
-    await waitFor('the webview/ready handshake', () => panel.isReady, 20_000);
+    await waitFor('the webview/ready handshake', () => panel.isReady);
     await api.services.registry.get(id)!.ended;
     const html = panel.panel.webview.html;
     assert.match(html, /Content-Security-Policy/);
@@ -139,8 +139,7 @@ suite('study panel', () => {
     panel.panel.dispose();
   });
 
-  test('studies that share a tag come into each other\'s overview, live, with an IQM band over seeds', async function () {
-    this.timeout(60_000);
+  test('studies that share a tag come into each other\'s overview, live, with an IQM band over seeds', async () => {
     const tag = `panel-test-${Date.now().toString(36)}`;
     const run = async (spec: Record<string, unknown>) => {
       const id = await vscode.commands.executeCommand<string>('llamboNas.startStudy', { spec: { ...spec, hours: 0.5, tag }, openPanel: false });
@@ -150,7 +149,8 @@ suite('study panel', () => {
     const first = await run({ searcher: 'random', seed: 0 });
     await run({ searcher: 'rea', seed: 0 });
     // Ready at once, as the webview would say it; the webview's own ready may follow with a fresh
-    // model. Wait for that (briefly) so the new seed below can only arrive as a delta.
+    // model. Wait for that (briefly: it may never come, so this bound is not a hang guard) so the new
+    // seed below can only arrive as a delta.
     const panel = api.services.panels.show(api.services.registry.get(first)!, true);
     const spy = spyOn(panel);
     panel.receive({ method: 'webview/ready', params: {} });
@@ -160,7 +160,7 @@ suite('study panel', () => {
     await waitFor('the sibling in the model', () => labels() === 'random×1, rea×1');
     // Another seed of the same searcher, started while the panel is open, joins its line.
     await run({ searcher: 'random', seed: 1 });
-    await waitFor('the new seed in a delta', () => labels() === 'random×2, rea×1', 5_000);
+    await waitFor('the new seed in a delta', () => labels() === 'random×2, rea×1');
     const lastModel = spy.sent.map((m) => m.method).lastIndexOf('panel/model');
     assert.ok(spy.sent.slice(lastModel).some((m) => m.method === 'panel/delta' && m.params.delta.overview.series[0].seeds === 2), 'it came as a delta');
     const random = modelAtWebview(spy.sent)!.overview.series[0];
@@ -175,7 +175,7 @@ suite('study panel', () => {
     let panel: StudyPanel;
     let spy: Spy;
     suiteSetup(async function () {
-      this.timeout(120_000);
+      this.timeout(300_000);
       server = await startTestEndpoint();
       const opened = await openPanelOf(api, { searcher: 'llambo', hours: 0.5, rMax: 27, seed: 21 });
       panel = opened.panel;

@@ -94,7 +94,7 @@ suite('resume an interrupted study', () => {
     const resumedRecord = JSON.parse(readFileSync(join(reread.dir, 'study.json'), 'utf8'));
     assert.equal(resumedRecord.created, created);
     assert.equal(resumedRecord.spec.llm.cacheMode, 'replay-or-live');
-    await waitFor('the view to show it finished', () => tree.getTreeItem(id).contextValue === 'study.finished' && tree.getChildren(id).length === 0, 2_000);
+    await waitFor('the view to show it finished', () => tree.getTreeItem(id).contextValue === 'study.finished' && tree.getChildren(id).length === 0);
     // Close the panel Resume opened: a webview still loading while the next test creates one can
     // stall the second in code-server 1.100's service-worker handshake (fixed upstream later).
     api.services.panels.get(id)?.panel.dispose();
@@ -133,7 +133,7 @@ suite('resume an interrupted study', () => {
     await api.services.panels.deserializeWebviewPanel(panel, { studyId: id });
     const restored = await waitFor('the restored panel', () => api.services.panels.get(id));
     assert.equal(restored.panel, panel);
-    await waitFor('the webview/ready handshake', () => restored.isReady, 20_000);
+    await waitFor('the webview/ready handshake', () => restored.isReady);
     assert.equal(restored.session.headline.status, 'interrupted');
 
     await vscode.commands.executeCommand('llamboNas.resumeStudy', { studyId: id, openPanel: false });

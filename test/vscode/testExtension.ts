@@ -15,8 +15,14 @@ export async function activateExtension(): Promise<LlamboNasApi> {
   return extension.activate();
 }
 
-/** Polls `condition` every 20 ms until it is truthy; fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, condition: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+/**
+ * How long a wait may take before it counts as a hang: a guard against a stuck host, never a claim about
+ * speed (a test run beside `npm install` timed out at the 10 s this used to be).
+ */
+export const HANG_GUARD_MS = 60_000;
+
+/** Polls `condition` every 20 ms until it is truthy; fails after `timeoutMs` (a hang guard). */
+export async function waitFor<T>(what: string, condition: () => T | undefined | false, timeoutMs = HANG_GUARD_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = condition();

@@ -1,12 +1,60 @@
 /**
- * Chromium tests of the panel's speed on recorded studies: live deltas at 10 a second (a small study,
- * then a 5,000-trial one on the table and the learning curves), and the first paint of a 5,000-trial
- * study from the host's message to pixels on screen. Figures go to the report.
+ * Chromium tests of the panel on recorded studies under live load: deltas at 10 a second (a small
+ * study, then a 5,000-trial one on the table and the learning curves), and the first paint of a
+ * 5,000-trial study. They assert what the panel shows and the spacing of the redraw throttle, never how
+ * fast it was: timings go to the report as figures next to their targets, which `npm run bench` prints
+ * (scripts/test-webview.mjs --bench) and which never fail a test.
  */
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { RecordedStudies } from './recordedStudies';
 import { assert, assertClean, assertEqual, canvasPixels, openPanel, settle, showTab, waitFor, webviewTest, type HarnessContext } from './webviewHarness';
+
+/** A measured figure and the target `npm run bench` holds it to. */
+export interface PanelFigure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target: { readonly atMost: number } | { readonly atLeast: number };
+}
+
+/** The curves view's live-data redraw throttle (modelThrottleMs in webview/views/curvesView.ts). */
+const CURVES_THROTTLE_MS = 500;
+
+function figure(ctx: HarnessContext, name: string, value: number, unit: string, target: PanelFigure['target']): void {
+  const figures = (ctx.report.figures ??= []) as PanelFigure[];
+  figures.push({ name, value: +value.toFixed(1), unit, target });
+}
+
+const trialCount = (events: readonly StudyEvent[]) => events.filter((e) => e.type === 'trialStarted').length;
+
+/** Waits until the panel has drawn `n` trials (the app sets data-trials on every render). */
+async function waitForTrials(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((count) => document.getElementById('app')?.dataset.trials === String(count), n);
+}
+
+/** Sends `events` in `chunks` deltas paced at 10 a second; returns how many deltas went out and the seconds it took. */
+async function sendLive(panel: { host: { addEvents(e: readonly StudyEvent[]): void; flush(): Promise<boolean> } }, events: readonly StudyEvent[], chunks: number) {
+  const started = Date.now();
+  let sent = 0;
+  for (let i = 0; i < chunks; i++) {
+    panel.host.addEvents(events.slice(Math.floor((i * events.length) / chunks), Math.floor(((i + 1) * events.length) / chunks)));
+    if (await panel.host.flush()) sent++;
+    await new Promise((r) => setTimeout(r, Math.max(0, started + (i + 1) * 100 - Date.now())));
+  }
+  return { sent, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Durations and start times of the panel's `panel:render:<tab>` measures since the last clearMeasures(). */
+async function renders(page: Page, tab: string): Promise<{ durations: number[]; spans: { start: number; end: number }[] }> {
+  const entries = await page.evaluate((name) => performance.getEntriesByType('measure').filter((m) => m.name === name)
+    .map((m) => ({ start: m.startTime, end: m.startTime + m.duration })), `panel:render:${tab}`);
+  return { durations: entries.map((e) => e.end - e.start).sort((a, b) => a - b), spans: entries };
+}
+
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 
 export function registerPerformanceTests(studies: RecordedStudies): void {
   const smallOptions = { companions: studies.companions, isoClassOf: studies.isoClassOf };
@@ -15,85 +63,79 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
   const expectedSmall = smallTrials.snapshot();
   const shot = (ctx: HarnessContext, name: string) => join(ctx.artifacts, `${name}.png`);
 
-  webviewTest('live study: 10 deltas a second render without long frames', async (ctx) => {
+  webviewTest('live study: deltas at 10 a second are all applied and drawn, without page errors', async (ctx) => {
     const events = studies.small;
     const starts = events.filter((e) => e.type === 'trialStarted');
     const cut = events.indexOf(starts[Math.floor(starts.length * 0.15)]);
     const panel = await openPanel(ctx, events.slice(0, cut), smallOptions);
-    const { page, host } = panel;
+    const { page } = panel;
     try {
       await showTab(page, 'trials');
       await page.evaluate(() => {
+        performance.clearMeasures();
         const w = window as unknown as { __frames: number[]; __longTasks: number[]; __stop: boolean };
         w.__frames = []; w.__longTasks = []; w.__stop = false;
         new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ entryTypes: ['longtask'] });
         const loop = (t: number) => { w.__frames.push(t); if (!w.__stop) requestAnimationFrame(loop); };
         requestAnimationFrame(loop);
       });
-      const rest = events.slice(cut);
-      const chunks = 30;
-      const started = Date.now();
-      let sent = 0;
-      for (let i = 0; i < chunks; i++) {
-        host.addEvents(rest.slice(Math.floor((i * rest.length) / chunks), Math.floor(((i + 1) * rest.length) / chunks)));
-        if (await host.flush()) sent++;
-        await new Promise((r) => setTimeout(r, Math.max(0, started + (i + 1) * 100 - Date.now())));
-      }
-      const seconds = (Date.now() - started) / 1000;
-      await page.waitForFunction((n) => document.querySelector('#trials-count')?.textContent === `${n} of ${n} trials`, expectedSmall.trials.length);
-      const stats = await page.evaluate(() => {
+      const { sent, seconds } = await sendLive(panel, events.slice(cut), 30);
+      await waitForTrials(page, expectedSmall.trials.length);
+      const frames = await page.evaluate(() => {
         const w = window as unknown as { __frames: number[]; __longTasks: number[]; __stop: boolean };
         w.__stop = true;
-        const gaps = w.__frames.slice(1).map((t, i) => t - w.__frames[i]).sort((a, b) => a - b);
-        const renders = performance.getEntriesByType('measure').filter((m) => m.name === 'panel:render:trials').map((m) => m.duration).sort((a, b) => a - b);
-        return {
-          frames: gaps.length, frameP95: gaps[Math.floor(gaps.length * 0.95)], frameMax: gaps[gaps.length - 1], longTasks: w.__longTasks,
-          renders: renders.length, renderP95: renders[Math.floor(renders.length * 0.95)], renderMax: renders[renders.length - 1],
-        };
+        return { gaps: w.__frames.slice(1).map((t, i) => t - w.__frames[i]).sort((a, b) => a - b), longTasks: w.__longTasks };
       });
-      const round = (v: number) => +v.toFixed(1);
-      ctx.report.live = {
-        deltas: sent, seconds, deltasPerSecond: round(sent / seconds), frames: stats.frames, frameP95Ms: round(stats.frameP95), frameMaxMs: round(stats.frameMax),
-        longTasksMs: stats.longTasks.map(Math.round), renders: stats.renders, renderP95Ms: round(stats.renderP95), renderMaxMs: round(stats.renderMax),
-      };
-      assert(sent / seconds >= 5, `at least 5 updates a second (${(sent / seconds).toFixed(1)})`);
-      assert(stats.renders >= sent / 2, `deltas are rendered (${stats.renders} renders for ${sent} deltas)`);
-      // The panel's own work per update must fit in a frame; whole-frame gaps also include the machine's load.
-      assert(stats.renderP95 < 16 && stats.renderMax < 50, `a render takes p95 ${stats.renderP95.toFixed(1)} ms, max ${stats.renderMax.toFixed(1)} ms`);
-      assert(stats.frameP95 < 50, `frames stay short: p95 ${stats.frameP95.toFixed(1)} ms (max ${stats.frameMax.toFixed(1)} ms)`);
+      const drawn = await renders(page, 'trials');
+      assert(sent > 0, 'the live events produced deltas');
+      assert(drawn.durations.length >= 1, 'the deltas were drawn');
       assertEqual(await page.getAttribute('#app', 'data-trials'), String(expectedSmall.trials.length), 'all trials arrived');
+      ctx.report.live = { deltas: sent, seconds, renders: drawn.durations.length, frames: frames.gaps.length, longTasksMs: frames.longTasks.map(Math.round) };
+      figure(ctx, 'live study: deltas a second', sent / seconds, '/s', { atLeast: 5 });
+      figure(ctx, 'live study: trials render p95', quantile(drawn.durations, 0.95), 'ms', { atMost: 16 });
+      figure(ctx, 'live study: trials render max', drawn.durations[drawn.durations.length - 1], 'ms', { atMost: 50 });
+      figure(ctx, 'live study: frame gap p95', quantile(frames.gaps, 0.95), 'ms', { atMost: 50 });
       await assertClean(panel);
     } finally {
       await panel.close();
     }
   });
 
-  webviewTest('live 5,000-trial study: the table and the learning curves keep up with 10 deltas a second', async (ctx) => {
+  webviewTest('live 5,000-trial study: the table and the learning curves take deltas at 10 a second; curves redraw at most every 500 ms', async (ctx) => {
     const events = studies.large;
     const cut = Math.floor(events.length * 0.8);
     const panel = await openPanel(ctx, events.slice(0, cut), { isoClassOf: studies.isoClassOf });
-    const { page, host } = panel;
+    const { page } = panel;
     try {
       const rest = events.slice(cut);
+      const half = Math.floor(rest.length / 2);
       const result: Record<string, unknown> = {};
-      for (const [tab, share] of [['trials', 0.5], ['curves', 0.5]] as const) {
+      for (const tab of ['trials', 'curves'] as const) {
         await showTab(page, tab);
         await page.evaluate(() => performance.clearMeasures());
-        const part = tab === 'trials' ? rest.slice(0, Math.floor(rest.length * share)) : rest.slice(Math.floor(rest.length * share));
-        const chunks = 20;
-        const started = Date.now();
-        for (let i = 0; i < chunks; i++) {
-          host.addEvents(part.slice(Math.floor((i * part.length) / chunks), Math.floor(((i + 1) * part.length) / chunks)));
-          await host.flush();
-          await new Promise((r) => setTimeout(r, Math.max(0, started + (i + 1) * 100 - Date.now())));
-        }
-        await new Promise((r) => setTimeout(r, 700));
+        // Without studyFinished: the throttle holds while the study runs, a finished study redraws at once.
+        const part = tab === 'trials' ? rest.slice(0, half) : rest.slice(half).filter((e) => e.type !== 'studyFinished');
+        const { seconds } = await sendLive(panel, part, 20);
+        // The throttle's catch-up timer draws the last delta: wait for it rather than a fixed time.
+        await waitForTrials(page, trialCount(events.slice(0, tab === 'trials' ? cut + half : events.length)));
         await settle(page);
-        const renders = await page.evaluate((name) => performance.getEntriesByType('measure').filter((m) => m.name === name).map((m) => m.duration).sort((a, b) => a - b), `panel:render:${tab}`);
-        result[tab] = { renders: renders.length, p50Ms: +renders[Math.floor(renders.length / 2)].toFixed(1), maxMs: +renders[renders.length - 1].toFixed(1) };
-        // Medians: this machine is shared (2 cores), single renders can wait for the CPU.
-        if (tab === 'trials') assert(renders[Math.floor(renders.length / 2)] < 16 && renders[renders.length - 1] < 100, `trials renders: ${JSON.stringify(result[tab])}`);
-        else assert(renders.length <= 12 && renders[renders.length - 1] < 250, `curves redraw at most twice a second, each under 250 ms: ${JSON.stringify(result[tab])}`);
+        const drawn = await renders(page, tab);
+        result[tab] = {
+          renders: drawn.durations.length, seconds,
+          p50Ms: +quantile(drawn.durations, 0.5).toFixed(1), maxMs: +drawn.durations[drawn.durations.length - 1].toFixed(1),
+        };
+        if (tab === 'trials') {
+          figure(ctx, 'live 5,000 trials: trials render median', quantile(drawn.durations, 0.5), 'ms', { atMost: 16 });
+          figure(ctx, 'live 5,000 trials: trials render max', drawn.durations[drawn.durations.length - 1], 'ms', { atMost: 100 });
+        } else {
+          // Page-clock spacing, which a slow machine can only widen: a live redraw never ends before the
+          // previous one's start + the throttle (the throttle is checked after a render starts).
+          for (let i = 1; i < drawn.spans.length; i++) {
+            assert(drawn.spans[i].end >= drawn.spans[i - 1].start + CURVES_THROTTLE_MS - 1,
+              `curves redraw ${i} ended ${(drawn.spans[i].end - drawn.spans[i - 1].start).toFixed(0)} ms after the previous one started`);
+          }
+          figure(ctx, 'live 5,000 trials: curves render max', drawn.durations[drawn.durations.length - 1], 'ms', { atMost: 250 });
+        }
       }
       ctx.report.liveLarge = result;
       assertEqual(await page.getAttribute('#app', 'data-trials'), '5000', 'all trials arrived');
@@ -103,7 +145,7 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
     }
   });
 
-  webviewTest('5,000-trial study: first paint within 500 ms; the table scrolls and filters', async (ctx) => {
+  webviewTest('5,000-trial study: first paint of the overview and the table; the table scrolls, filters and sorts', async (ctx) => {
     const large = studies.large;
     const firstPaint: Record<string, unknown> = {};
     for (const tab of ['overview', 'trials'] as const) {
@@ -131,7 +173,7 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
           requestAnimationFrame(check);
         }));
         firstPaint[tab] = { renderMs: Math.round(timing.render), paintMs: Math.round(timing.paint), hostFoldMs: Math.round(host.lastSnapshotMs), messageBytes: json.length };
-        assert(timing.paint <= 500, `${tab}: first paint ${timing.paint.toFixed(0)} ms`);
+        figure(ctx, `5,000 trials: first paint (${tab})`, timing.paint, 'ms', { atMost: 500 });
         assertEqual(await page.getAttribute('#app', 'data-trials'), '5000', 'all trials');
         if (tab === 'trials') {
           const rows = await page.locator('#trials-table .vt-body .vt-row').count();
@@ -163,5 +205,4 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
     }
     ctx.report.large = firstPaint;
   });
-
 }

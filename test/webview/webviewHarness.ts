@@ -25,6 +25,9 @@ export interface OpenPanel {
 }
 
 type TestFn = (ctx: HarnessContext) => Promise<void>;
+
+/** How long any wait may take before it counts as a hang: a guard against a stuck page, never a speed claim. */
+export const HANG_GUARD_MS = 60_000;
 const registered: { name: string; fn: TestFn }[] = [];
 
 export function webviewTest(name: string, fn: TestFn): void {
@@ -49,6 +52,8 @@ export async function runRegistered(ctx: HarnessContext): Promise<{ passed: numb
 
 export async function openPanel(ctx: HarnessContext, events: StudyEvent[], options: FakePanelHostOptions & { theme?: ThemeKind; waitReady?: boolean } = {}): Promise<OpenPanel> {
   const context = await ctx.browser.newContext({ viewport: { width: 1500, height: 950 } });
+  // Every Playwright wait on this page (selectors, functions, clicks) gets the hang guard, not its 30 s default.
+  context.setDefaultTimeout(HANG_GUARD_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -66,7 +71,7 @@ export async function openPanel(ctx: HarnessContext, events: StudyEvent[], optio
 }
 
 export async function waitReady(page: Page): Promise<void> {
-  await page.waitForSelector('#app[data-ready="true"]', { timeout: 20_000 });
+  await page.waitForSelector('#app[data-ready="true"]');
 }
 
 /** No CSP violation (event or console), page error, console error or alert happened on this page. */
@@ -127,7 +132,7 @@ export function assertEqual<T>(actual: T, expected: T, message: string): void {
 }
 
 /** Polls a Node-side condition (e.g. what the fake host received). */
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(condition: () => boolean, timeoutMs = HANG_GUARD_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > end) throw new Error('timed out waiting for the host');

@@ -28,6 +28,8 @@ export interface ChatTransportOptions {
   readonly headers?: Record<string, string>;
   readonly azureApiVersion?: string;
   readonly timeoutMs: number;
+  /** Resolves once an attempt's timeout has passed; aborted when the attempt ends first. */
+  readonly timeoutTimer: (ms: number, signal: AbortSignal, request: CachedRequest) => Promise<void>;
   readonly now: () => number;
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -45,10 +47,11 @@ export class ChatTransport {
     if (signal?.aborted) return { kind: 'cancelled' };
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const attemptEnded = new AbortController();
+    this.opts.timeoutTimer(this.opts.timeoutMs, attemptEnded.signal, request).then(() => {
       timedOut = true;
       controller.abort();
-    }, this.opts.timeoutMs);
+    }, () => undefined);
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -64,7 +67,7 @@ export class ChatTransport {
       if (timedOut) return failure('timeout', `no reply within ${this.opts.timeoutMs} ms`);
       return { kind: 'failure', failure: this.classify(error) };
     } finally {
-      clearTimeout(timer);
+      attemptEnded.abort();
       signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -104,6 +104,7 @@ export class LlmClient {
       headers: opts.headers,
       azureApiVersion: opts.azureApiVersion,
       timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
+      timeoutTimer: opts.timeoutTimer ?? abortableSleep,
       now: this.now,
       fetch: opts.fetch,
     });

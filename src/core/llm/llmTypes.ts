@@ -83,6 +83,11 @@ export interface LlmClientOptions {
   readonly cache?: { readonly path: string; readonly mode: ReplyCacheMode };
   /** Injected for tests; must reject when `signal` aborts. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Waits out one attempt's timeout (default: a real timer); tests inject one they fire themselves,
+   * picking the attempt by its messages.
+   */
+  readonly timeoutTimer?: (ms: number, signal: AbortSignal, request: { readonly messages: readonly ChatMessage[] }) => Promise<void>;
   /** Uniform [0, 1) for backoff jitter; defaults to a seeded stream. */
   readonly random?: () => number;
   /** Milliseconds; drives rate limits and latency. */

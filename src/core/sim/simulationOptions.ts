@@ -20,6 +20,8 @@ export interface SimulationOptions {
   stop: { maxSimulatedSeconds?: number; maxTrials?: number };
   clock: ClockKind;
   decisionTime: DecisionTimeSettings;
+  /** Wall clock in ms that decision time 'measured' reads (default performance.now); tests inject a fake one. */
+  wallClockMs?: () => number;
   /** Master rng of the study; the simulator derives its own named streams ('trialSeeds'). */
   rng: SeededRandom;
   /** Receives event drafts in order, without seq; the caller numbers them. */

@@ -34,6 +34,7 @@ export class StudySimulation {
   private readonly budget: number;
   private readonly maxTrials: number;
   private readonly rMax: number;
+  private readonly wallClockMs: () => number;
 
   constructor(private readonly o: SimulationOptions) {
     if (!(Number.isInteger(o.workers) && o.workers >= 1)) throw new RangeError(`workers must be a positive integer, got ${o.workers}`);
@@ -42,6 +43,7 @@ export class StudySimulation {
     if (!(this.budget > 0) || !(this.maxTrials >= 1)) throw new RangeError('stop.maxSimulatedSeconds must be > 0 and stop.maxTrials >= 1');
     if (!Number.isFinite(this.budget) && !Number.isFinite(this.maxTrials)) throw new RangeError('set stop.maxSimulatedSeconds or stop.maxTrials');
     assertDecisionTimeSettings(o.decisionTime);
+    this.wallClockMs = o.wallClockMs ?? (() => performance.now());
     this.rMax = o.scheduler.options.rMax;
     if (this.rMax > o.benchmark.maxEpoch) throw new RangeError(`r_max ${this.rMax} exceeds the table's ${o.benchmark.maxEpoch} epochs`);
     this.freeWorkers = o.workers;
@@ -153,7 +155,7 @@ export class StudySimulation {
       if (!job) return undefined;
       if (job.kind === 'resume') { this.resumeTrial(job); continue; }
       if (job.trialId !== this.nextTrialId) throw new Error(`scheduler bound trial id ${job.trialId}, expected ${this.nextTrialId}`);
-      const wallStart = this.o.decisionTime.mode === 'measured' ? performance.now() : 0;
+      const wallStart = this.o.decisionTime.mode === 'measured' ? this.wallClockMs() : 0;
       const suggestion = this.o.searcher.suggest({
         trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now,
         ...(job.evolution ? { evolution: job.evolution } : {}),
@@ -176,7 +178,7 @@ export class StudySimulation {
     if (!suggestion || !isValidCell(suggestion.cell)) {
       throw new Error(`searcher ${o.searcher.name} suggested no valid cell for trial ${trialId}: ${JSON.stringify(suggestion?.cell)}`);
     }
-    const measured = o.decisionTime.mode === 'measured' ? (performance.now() - wallStart) / 1000 : 0;
+    const measured = o.decisionTime.mode === 'measured' ? (this.wallClockMs() - wallStart) / 1000 : 0;
     this.now += chargedDecisionSeconds(o.decisionTime, suggestion, measured);
     const cell = suggestion.cell.slice();
     const arch = toArchString(cell);

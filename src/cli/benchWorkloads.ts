@@ -1,0 +1,51 @@
+/**
+ * The timed workloads of `bench` below whole studies: table reads and BOHB's suggestions with thousands
+ * of results. Their speed used to be asserted in unit tests, where a busy machine made them fail; here
+ * they are measured and printed next to their targets.
+ */
+import type { TableBenchmark } from '../core/benchmark/tableLoader';
+import { cellCode, NUM_CELLS, type Cell } from '../core/nb201/searchSpace';
+import { SeededRandom } from '../core/random/seededRandom';
+import { KdeSearcher } from '../core/searchers/kdeSearcher';
+import type { Suggestion } from '../core/searchers/searcher';
+
+export const LOOKUPS = 1_000_000;
+export const LOOKUPS_TARGET_MS = 1000;
+export const KDE_SUGGESTIONS = 400;
+export const KDE_TARGET_MS_PER_SUGGESTION = 1;
+
+/** Milliseconds for LOOKUPS validError + epochSeconds reads spread over cells, seeds and epochs. */
+export function timeTableLookups(table: TableBenchmark): number {
+  let sum = 0;
+  const started = performance.now();
+  for (let k = 0; k < LOOKUPS; k++) sum += table.validError(k % NUM_CELLS, k % 3, 1 + (k % 200)) + table.epochSeconds(k % NUM_CELLS);
+  const ms = performance.now() - started;
+  if (!Number.isFinite(sum)) throw new Error('table lookups returned a non-finite error or epoch time');
+  return ms;
+}
+
+/**
+ * Milliseconds per BOHB suggestion (results included) over KDE_SUGGESTIONS suggestions fed about 3,500
+ * results at `levels`, spread over earlier trials.
+ */
+export function timeKdeSuggestions(levels: readonly number[]): number {
+  const master = new SeededRandom(2);
+  const searcher = new KdeSearcher();
+  searcher.configure({
+    rng: master.derive('searcher'), initialDesignRng: master.derive('initialDesign'),
+    rungLevels: [1, 3, 9, 27, 81, 200], maxEpoch: 200, isoClassOf: cellCode,
+  });
+  const rng = new SeededRandom(5);
+  const trials: Cell[] = [];
+  const started = performance.now();
+  for (let t = 0; t < KDE_SUGGESTIONS; t++) {
+    const { cell } = searcher.suggest({ trialId: t, bracket: 0, level: 1, slotsRemaining: 1, time: t }) as Suggestion;
+    trials.push(cell);
+    for (let r = 0; r < 9; r++) {
+      const trialId = rng.int(trials.length);
+      const epoch = levels[Math.min(levels.length - 1, Math.floor(-Math.log2(1 - rng.next()) / 1.5))];
+      searcher.onResult({ trialId, cell: trials[trialId], epoch, error: rng.next() });
+    }
+  }
+  return (performance.now() - started) / KDE_SUGGESTIONS;
+}
