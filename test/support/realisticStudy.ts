@@ -6,6 +6,7 @@
  * surrogate record the predictions the double meant. Shared by the study test and `npm run bench`.
  * Test double only: none of these numbers is about a real model.
  */
+import { REFUSAL_REASONS, yieldFromParsed } from '../../src/core/llambo/proposalYield';
 import type { Benchmark } from '../../src/core/benchmark/benchmark';
 import type { LlmCallEvent, StudyEvent, TrialStartedEvent } from '../../src/core/events/studyEvents';
 import { cellCode, type Cell } from '../../src/core/nb201/searchSpace';
@@ -38,23 +39,13 @@ export async function runRealisticStudy(benchmark: Benchmark, responder: Realist
   }
 }
 
-/** Reasons a proposed cell was refused, matched in the call's parseFailures lines. */
-const REFUSAL_REASONS: readonly [string, RegExp][] = [
-  ['evaluated/pending/picked', /already evaluated, pending or picked/],
-  ['isomorphic to known', /isomorphic to a cell already/],
-  ['duplicate in batch', /duplicate within this batch/],
-  ['isomorphic in batch', /isomorphic to another cell in this batch/],
-  ['disconnected', /output disconnected/],
-  ['invalid op', /unknown op|not a name|op given as a number/],
-  ['wrong edge count', /edges, expected|missing edges|no edges found/],
-];
-
 export interface ProposalYield {
   /** Valid cells the double's final answers proposed. */
   proposed: number;
   /** Cells the searcher read from those replies (right or wrong). */
   read: number;
   accepted: number;
+  /** Refusals by the searcher's own reasons (the tally each call event carries, proposalYield.ts). */
   refused: Record<string, number>;
 }
 
@@ -114,9 +105,9 @@ function proposalYield(calls: readonly LlmCallEvent[], recordOf: (call: LlmCallE
     const parsed = call.parsed as { cells?: unknown[]; accepted?: number } | undefined;
     out.read += parsed?.cells?.length ?? 0;
     out.accepted += parsed?.accepted ?? 0;
-    for (const line of call.parseFailures ?? []) {
-      const reason = REFUSAL_REASONS.find(([, pattern]) => pattern.test(line))?.[0];
-      if (reason) out.refused[reason] = (out.refused[reason] ?? 0) + 1;
+    const tally = yieldFromParsed(call.parsed);
+    for (const reason of REFUSAL_REASONS) {
+      if (tally && tally.refused[reason] > 0) out.refused[reason] = (out.refused[reason] ?? 0) + tally.refused[reason];
     }
   }
   return out;

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 
 test('the command id table and package.json contributes.commands name the same commands', () => {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
     contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]> };
   };
   const declared = manifest.contributes.commands.map((c) => c.command).sort();
