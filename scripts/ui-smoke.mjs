@@ -302,8 +302,12 @@ async function tourFinishedPanel(page, workspace, studyId) {
   const csvFile = join(workspace, 'nas-results', studyId, `${studyId}-trials.csv`);
   await frame.locator('#export-trials-csv').click();
   await frame.locator('.status-line', { hasText: `Saved nas-results/${studyId}/` }).waitFor({ timeout: STEP_TIMEOUT_MS });
-  const csv = readFileSync(csvFile, 'utf8').trimEnd().split('\r\n');
-  if (!csv[0].startsWith('trial_id,arch,') || csv.length !== 2 || !csv[1].startsWith(`${trial.trialId},`)) throw new Error(`unexpected CSV:\n${csv.join('\n')}`);
+  const csv = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+  // The one trials.csv layout (src/core/study/csvExport.ts): the table and study first, so every row names its table.
+  const row = csv[1]?.split(',') ?? [];
+  if (!csv[0].startsWith('table,study_id,trial_id,arch,') || csv.length !== 2 || !row.includes(studyId) || row[row.indexOf(studyId) + 1] !== String(trial.trialId)) {
+    throw new Error(`unexpected CSV:\n${csv.join('\n')}`);
+  }
   console.log(`Export CSV wrote ${csvFile.slice(workspace.length + 1)} (the filtered row)`);
   const violations = await frame.locator('#app').evaluate(() => window.__smokeCsp);
   if (violations.length > 0) throw new Error(`CSP violations in the panel: ${violations.join('; ')}`);
