@@ -6,6 +6,8 @@ import type { Benchmark } from '../benchmark/benchmark';
 import { SeededRandom } from '../random/seededRandom';
 import { createScheduler } from '../schedulers/schedulerFactory';
 import type { LlmChat } from '../llambo/llmChat';
+import { endpointDisabledNotice, LlmHealthMonitor, type LlmHealth } from '../llambo/llmHealthMonitor';
+import { EndpointCircuitBreaker } from '../llm/endpointCircuitBreaker';
 import type { LlmTotals } from '../llm/llmTypes';
 import type { Searcher, SearcherNotice } from '../searchers/searcher';
 import { createSearcher, LLM_SEARCHERS, type SearcherOptions } from '../searchers/searcherFactory';
@@ -34,6 +36,8 @@ export interface RunStudyOptions {
   readonly now?: () => Date;
   /** How searchers that need an LLM reach it: the key (and test hooks) for the spec's endpoint, or a ready chat function. */
   readonly llm?: StudyLlmAccess & { readonly chat?: LlmChat };
+  /** Hears each LLM health problem once, as it appears (CLI: a line on stderr). */
+  readonly onLlmHealthProblem?: (problem: string) => void;
 }
 
 export interface StudySummary extends SimulationSummary {
@@ -48,7 +52,7 @@ export interface StudySummary extends SimulationSummary {
   readonly wallMs: number;
   readonly eventCount: number;
   /** Present for searchers that use an LLM. */
-  readonly llm?: LlmStudyTotals & { readonly httpRequests: number; readonly retries: number };
+  readonly llm?: LlmStudyTotals & { readonly httpRequests: number; readonly retries: number; readonly health: LlmHealth };
 }
 
 export async function runStudy(specInput: StudySpecInput | StudySpec, options: RunStudyOptions): Promise<StudySummary> {
@@ -58,11 +62,14 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const studyId = spec.studyId ?? makeStudyId(spec, (options.now ?? (() => new Date()))());
   const usesLlm = LLM_SEARCHERS.includes(spec.searcher);
   const tally = usesLlm ? new LlmTally() : undefined;
-  const stream = new EventStream([...(options.sinks ?? []), ...(tally ? [tally.sink] : [])]);
+  const health = usesLlm ? new LlmHealthMonitor(options.onLlmHealthProblem) : undefined;
+  const stream = new EventStream([...(options.sinks ?? []), ...(tally ? [tally.sink] : []), ...(health ? [health.sink] : [])]);
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
   const client = usesLlm && !options.llm?.chat && spec.llm && !options.searcher ? createStudyLlmClient(spec.llm, options.llm) : undefined;
-  const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const breaker = new EndpointCircuitBreaker({ onOpen: (reason) => emitNotice(stream, endpointDisabledNotice(reason)) });
+  const rawChat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const chat = rawChat ? breaker.wrap(rawChat) : undefined;
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal, scheduler });
 
   const { info } = benchmark;
@@ -109,7 +116,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count,
-    ...(tally ? { llm: { ...tally.totals, ...httpCounts(client?.totals) } } : {}),
+    ...(tally && health ? { llm: { ...tally.totals, ...httpCounts(client?.totals), health: health.health } } : {}),
   };
 }
 
