@@ -100,7 +100,7 @@ export class LlmHealthMonitor {
       this.budgetSpent = true;
       return;
     }
-    if (/^(LlmEndpointDisabled: )?not sent/.test(error)) return;
+    if (/^LlmEndpointDisabled: |^not sent/.test(error)) return;
     this.failedCalls++;
     this.failedInARow++;
     this.lastError = clip(error);

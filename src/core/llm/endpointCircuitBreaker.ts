@@ -7,15 +7,16 @@
  * costs every remaining call its full retry schedule (minutes to hours of wall time) and a bad key
  * sends hundreds of doomed requests.
  */
+import { setMaxListeners } from 'node:events';
 import type { ChatRequest } from './llmTypes';
 
 /** Consecutive connection failures that open the breaker. */
 export const DEFAULT_CONNECTION_FAILURES_TO_OPEN = 3;
 
-/** Thrown instead of sending a request once the breaker is open. */
+/** Thrown instead of sending a request once the breaker is open, and by the calls it abandoned as it opened. */
 export class LlmEndpointDisabled extends Error {
-  constructor(readonly reason: string) {
-    super(`not sent, the LLM endpoint is disabled for the rest of the study: ${reason}`);
+  constructor(readonly reason: string, abandoned = false) {
+    super(`${abandoned ? 'abandoned in flight' : 'not sent'}, the LLM endpoint is disabled for the rest of the study: ${reason}`);
     this.name = 'LlmEndpointDisabled';
   }
 }
@@ -34,9 +35,13 @@ export class EndpointCircuitBreaker {
   private consecutiveConnectionFailures = 0;
   private openReason: string | undefined;
   private readonly failuresToOpen: number;
+  /** Aborted when the breaker opens: calls waiting for a slot, in backoff or in flight give up too. */
+  private readonly opened = new AbortController();
 
   constructor(private readonly options: CircuitBreakerOptions = {}) {
     this.failuresToOpen = options.connectionFailuresToOpen ?? DEFAULT_CONNECTION_FAILURES_TO_OPEN;
+    // Every call in flight listens on it: dozens at once is normal, not a leak.
+    setMaxListeners(0, this.opened.signal);
     if (!Number.isInteger(this.failuresToOpen) || this.failuresToOpen < 1) {
       throw new RangeError(`connectionFailuresToOpen must be an integer >= 1, got ${this.failuresToOpen}`);
     }
@@ -51,11 +56,16 @@ export class EndpointCircuitBreaker {
   wrap<R>(chat: (request: ChatRequest) => Promise<R>): (request: ChatRequest) => Promise<R> {
     return async (request) => {
       if (this.openReason !== undefined) throw new LlmEndpointDisabled(this.openReason);
+      const signal = request.signal ? AbortSignal.any([request.signal, this.opened.signal]) : this.opened.signal;
       try {
-        const result = await chat(request);
+        const result = await chat({ ...request, signal });
         this.consecutiveConnectionFailures = 0;
         return result;
       } catch (error) {
+        // Cancelled by the breaker, not by the caller: say why, so it is not taken for the study's cancellation.
+        if (this.openReason !== undefined && !request.signal?.aborted && this.opened.signal.aborted && !isFailureThatOpened(error)) {
+          throw new LlmEndpointDisabled(this.openReason, true);
+        }
         this.observe(error);
         throw error;
       }
@@ -82,5 +92,11 @@ export class EndpointCircuitBreaker {
     if (this.openReason !== undefined) return;
     this.openReason = reason;
     this.options.onOpen?.(reason);
+    this.opened.abort();
   }
+}
+
+/** A request failure (with a reason) is the call's own outcome, even if it ended after the breaker opened. */
+function isFailureThatOpened(error: unknown): boolean {
+  return typeof (error as { reason?: unknown } | undefined)?.reason === 'string';
 }

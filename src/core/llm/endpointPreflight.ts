@@ -65,7 +65,12 @@ export async function requireUsableEndpoint(
   return outcome;
 }
 
+/** The outcome of the check; its details never hold the key, header values or URL credentials. */
 export async function checkEndpoint(target: PreflightTarget, options: PreflightOptions = {}): Promise<PreflightOutcome> {
+  return redactOutcome(await checkUnredacted(target, options), target);
+}
+
+async function checkUnredacted(target: PreflightTarget, options: PreflightOptions): Promise<PreflightOutcome> {
   const timeoutMs = options.timeoutMs ?? PREFLIGHT_TIMEOUT_MS;
   const kind = target.endpointKind ?? inferEndpointKind(target.baseUrl, target.azureApiVersion);
   // Azure's /models lists base models, not the deployment the requests name: only a chat tells.
@@ -88,8 +93,14 @@ async function listModels(target: PreflightTarget, timeoutMs: number, fetchFn: t
   let response: Response;
   let text: string;
   try {
-    response = await fetchFn(`${target.baseUrl.replace(/\/+$/, '')}/models`, {
-      headers: { ...target.headers, ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}) },
+    // fetch refuses a URL with credentials in it: they travel as Basic auth, as a browser would send them.
+    const url = new URL(`${target.baseUrl.replace(/\/+$/, '')}/models`);
+    const basic = url.username || url.password ? Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64') : undefined;
+    url.username = '';
+    url.password = '';
+    const authorization = target.apiKey ? `Bearer ${target.apiKey}` : basic ? `Basic ${basic}` : undefined;
+    response = await fetchFn(url, {
+      headers: { ...target.headers, ...(authorization ? { authorization } : {}) },
       signal: AbortSignal.timeout(timeoutMs),
     });
     text = await response.text();
@@ -97,7 +108,7 @@ async function listModels(target: PreflightTarget, timeoutMs: number, fetchFn: t
     return { kind: 'failed', outcome: networkFailure(error, timeoutMs) };
   }
   if (response.status === 401 || response.status === 403) {
-    return { kind: 'failed', outcome: { ok: false, problem: 'unauthorized', status: response.status, detail: serverMessage(text, target.apiKey) } };
+    return { kind: 'failed', outcome: { ok: false, problem: 'unauthorized', status: response.status, detail: serverMessage(text) } };
   }
   if (!response.ok) return { kind: 'unlisted' };
   const models = modelIds(text);
@@ -187,7 +198,7 @@ function sameModel(listed: string, wanted: string): boolean {
   return listed === wanted || listed === `${wanted}:latest` || wanted === `${listed}:latest`;
 }
 
-function serverMessage(text: string, apiKey: string | undefined): string {
+function serverMessage(text: string): string {
   let message = text;
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
@@ -196,8 +207,26 @@ function serverMessage(text: string, apiKey: string | undefined): string {
   } catch {
     // Not JSON: the raw body (clipped below) says it.
   }
-  const clipped = message.length > 200 ? `${message.slice(0, 200)}…` : message;
-  return apiKey ? clipped.split(apiKey).join('***') : clipped;
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
+/** The outcome with the key, header values and URL credentials taken out of what the server or network said. */
+function redactOutcome(outcome: PreflightOutcome, target: PreflightTarget): PreflightOutcome {
+  if (outcome.ok) return outcome;
+  const secrets = [target.apiKey, ...Object.values(target.headers ?? {}), ...urlCredentials(target.baseUrl)]
+    .filter((s): s is string => typeof s === 'string' && s.length >= 3);
+  let detail = outcome.detail.split(target.baseUrl).join(printableUrl(target.baseUrl));
+  for (const secret of secrets) detail = detail.split(secret).join('***');
+  return { ...outcome, detail };
+}
+
+function urlCredentials(baseUrl: string): string[] {
+  try {
+    const url = new URL(baseUrl);
+    return [url.password, decodeURIComponent(url.password)].filter((s) => s !== '');
+  } catch {
+    return [];
+  }
 }
 
 /** The base URL as it may be printed: credentials in it become `***`. */
