@@ -7,6 +7,7 @@ import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
 import type { StudySummary } from '../core/study/studyRunner';
 import type { StudySpec } from '../core/study/studySpec';
 import type { LlmSetup } from './llmFlags';
+import { healthLine } from './llmHealthOutcome';
 
 export interface StudyReportContext {
   readonly spec: StudySpec;
@@ -87,6 +88,7 @@ export function llmLines(llm: LlmCounts, spec: StudySpec, setup: LlmSetup | unde
     `  parse failures     ${llm.parseFailures} requests with a reply not fully usable${droppedText(llm)}`,
     `  fallbacks          ${llm.fallbacks} of ${llm.newConfigs} new configs came from mutation/random instead of the LLM`,
     `  LLM latency        ${latencyText(spec)}`,
+    healthLine(llm.health),
   );
   return lines;
 }
