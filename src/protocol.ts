@@ -107,6 +107,8 @@ export interface StudyHeadline {
   /** Label of the table the results come from (with its provenance, shown with every result). */
   readonly table: string;
   readonly message?: string;
+  /** "LLM unhealthy: …" once an LLM study's calls keep failing or fallbacks take over (LlmHealthMonitor). */
+  readonly llmUnhealthy?: string;
 }
 
 /** Sent after webview/ready (and when a resumed study starts over): the whole view model, folded by the host. */

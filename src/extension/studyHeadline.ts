@@ -3,12 +3,14 @@
  * Pure (no 'vscode'): one pass, constant work per event, so folding a reopened study's 10k events
  * is instant and a running study updates incrementally.
  */
+import { LlmHealthMonitor, unhealthyLine } from '../core/llambo/llmHealthMonitor';
 import type { StudyEvent, StudyHeadline, StudyStatus } from '../protocol';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class StudyHeadlineFold {
   private readonly state: Mutable<StudyHeadline>;
+  private readonly llmHealth = new LlmHealthMonitor((_problem, health) => { this.state.llmUnhealthy = unhealthyLine(health); });
 
   constructor(studyId: string, initial: Partial<StudyHeadline> = {}) {
     this.state = {
@@ -30,6 +32,7 @@ export class StudyHeadlineFold {
   add(event: StudyEvent): void {
     const s = this.state;
     if (event.time > s.simulatedSeconds) s.simulatedSeconds = event.time;
+    this.llmHealth.sink(event);
     switch (event.type) {
       case 'studyStarted': {
         const spec = (event.spec ?? {}) as { searcher?: string; scheduler?: string; budgetSeconds?: number };

@@ -6,11 +6,13 @@
  */
 import * as vscode from 'vscode';
 import { impliedScheduler, SEARCHER_NAMES, type SearcherName, type StudySpecInput } from '../core/study/studySpec';
+import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
 import { formatError } from './studyHeadline';
-import { splitCredentialHeaders, usesLlm, withStudySettings } from './studyLlmSettings';
+import type { LlmSettings } from './nasSettings';
+import { decisionTimeFromSettings, splitCredentialHeaders, usesLlm, withStudySettings } from './studyLlmSettings';
 
 /** Searchers this build's study runner knows. */
 export function isRunnableSearcher(name: string): boolean {
@@ -22,7 +24,7 @@ export function isRunnableSearcher(name: string): boolean {
  * each one's panel draws the others beside it (IQM bands over seeds) and exports name the experiment.
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
-  const { scheduler } = services.settings();
+  const { scheduler, llm } = services.settings();
   const group = plan.searchers.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
   const specs: StudySpecInput[] = [];
   for (const searcher of plan.searchers) {
@@ -30,10 +32,19 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
       specs.push({
         searcher: searcher as StudySpecInput['searcher'], scheduler: impliedScheduler(searcher as SearcherName) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
+        ...(usesLlm(searcher) ? planLlmChoices(plan, llm) : {}),
       });
     }
   }
   return specs;
+}
+
+/** The plan's latency mode and context level, for an LLM searcher's spec (the settings fill the rest). */
+function planLlmChoices(plan: StudyPlan, llm: LlmSettings): Pick<StudySpecInput, 'decisionTime' | 'searcherOptions'> {
+  return {
+    ...(plan.latencyMode !== undefined ? { decisionTime: decisionTimeFromSettings({ ...llm, latencyMode: plan.latencyMode }) } : {}),
+    ...(plan.contextLevel !== undefined ? { searcherOptions: { contextLevel: plan.contextLevel } } : {}),
+  };
 }
 
 /** `plan-yyyymmdd-hhmmss` in local time, like the time stamp of study ids. */
@@ -42,14 +53,18 @@ export function planTag(at: Date): string {
   return `plan-${at.getFullYear()}${two(at.getMonth() + 1)}${two(at.getDate())}-${two(at.getHours())}${two(at.getMinutes())}${two(at.getSeconds())}`;
 }
 
-/** Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec. */
-export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean): Promise<StudySession> {
+/**
+ * Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec and
+ * EndpointUnusableError when an LLM study's endpoint fails its check (skipped when the caller checked).
+ */
+export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean, endpointChecked = false): Promise<StudySession> {
   const settings = services.settings();
   const spec = withStudySettings(requested, settings, services.workspaceDir);
   const llm = usesLlm(spec.searcher);
   if (llm) warnAboutCredentialHeaders(services);
   // Only an LLM searcher gets the key; baselines never see it.
   const apiKey = llm ? await services.apiKeys.get() : undefined;
+  if (llm && !endpointChecked) await checkEndpointBeforeStudy(services, spec, apiKey);
   const tablePath = services.tablePath();
   const session = services.registry.start(spec, { tablePath, apiKey });
   services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}` +
@@ -61,8 +76,17 @@ export async function startOneStudy(services: NasServices, requested: StudySpecI
 /** Wires a started (or resumed) study to the status bar, the log and, if asked, its panel. */
 export function followSession(services: NasServices, session: StudySession, openPanel: boolean): void {
   let lastLogged = 0;
-  session.onDidChange((s, events) => {
+  let llmUnhealthy = session.headline.llmUnhealthy;
+  session.onDidChange((s, events, restarted) => {
     services.statusBar.update(s.headline);
+    if (restarted) llmUnhealthy = undefined;
+    if (s.headline.llmUnhealthy !== undefined && s.headline.llmUnhealthy !== llmUnhealthy) {
+      // Said at once, each new problem: the study goes on (fallbacks), but its results are no longer LLAMBO's alone.
+      llmUnhealthy = s.headline.llmUnhealthy;
+      const message = `Study ${s.id}: ${llmUnhealthy}`;
+      services.log.warn(message);
+      void vscode.window.showWarningMessage(message);
+    }
     lastLogged += events.length;
     services.log.debug(`study ${s.id}: ${events.length} events (${lastLogged} in total)`);
   });
@@ -92,10 +116,21 @@ export async function runStudies(
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
     async (progress, token) => {
+      // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
+      const firstLlm = specs.find((spec) => usesLlm(spec.searcher));
+      if (firstLlm) {
+        progress.report({ message: 'checking the LLM endpoint' });
+        try {
+          await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
+        } catch (error) {
+          if (!showEndpointProblem(services, error)) throw error;
+          return;
+        }
+      }
       for (let i = 0; i < specs.length && !token.isCancellationRequested; i++) {
         let session: StudySession;
         try {
-          session = await startOneStudy(services, specs[i], openFirstPanel && i === 0);
+          session = await startOneStudy(services, specs[i], openFirstPanel && i === 0, true);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           services.log.error(`study not started: ${message}`);
