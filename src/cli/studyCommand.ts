@@ -13,6 +13,7 @@ import type { CommandOutput } from './commandOutput';
 import { ENABLE_LLAMBO_LINE, endpointConfiguredByEnv } from './llmEndpoint';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
+import { withWaitProgress } from './llmWaitProgress';
 import { applyLlmFlags, ENDPOINT_FLAGS, givenLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
@@ -82,12 +83,17 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   const log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
   const sinks: EventSink[] = log ? [log.sink] : [];
   const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
+  let progress = { fraction: 0, text: '' };
+  const waits = { bar: (text: string) => bar.update(progress.fraction, `${progress.text}  ${text}`), line: (text: string) => { bar.finish(); out.stderr(text); } };
   let summary: StudySummary;
   try {
     summary = await runStudy(spec, {
-      benchmark, sinks, signal, ...(llm ? { llm: llm.access } : {}),
+      benchmark, sinks, signal, ...(llm ? { llm: withWaitProgress(llm.access, waits) } : {}),
       onLlmHealthProblem: (problem) => { bar.finish(); out.stderr(healthWarning(problem)); },
-      onProgress: (p) => bar.update(p.fraction, `trials ${p.trialsStarted}  results ${p.resultsReported}`),
+      onProgress: (p) => {
+        progress = { fraction: p.fraction, text: `trials ${p.trialsStarted}  results ${p.resultsReported}` };
+        bar.update(p.fraction, progress.text);
+      },
     });
   } finally {
     bar.finish();

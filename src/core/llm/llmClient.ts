@@ -43,6 +43,7 @@ export class LlmClient {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly onWait: LlmClientOptions['onWait'];
   private readonly occurrences = new Map<string, number>();
   private readonly counts: MutableTotals = {
     requests: 0, httpRequests: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0,
@@ -53,6 +54,7 @@ export class LlmClient {
     this.model = opts.model;
     this.endpointKind = opts.endpointKind ?? inferEndpointKind(opts.baseUrl, opts.azureApiVersion);
     this.now = opts.now ?? Date.now;
+    this.onWait = opts.onWait;
     this.sleep = opts.sleep ?? abortableSleep;
     this.random = opts.random ?? seededJitter();
     this.maxRetries = nonNegativeInteger('maxRetries', opts.maxRetries ?? DEFAULTS.maxRetries);
@@ -71,7 +73,7 @@ export class LlmClient {
         tokensPerMinute: positiveOrUndefined('tokensPerMinute', opts.tokensPerMinute),
       },
       this.now,
-      this.sleep,
+      (ms, signal) => { opts.onWait?.({ reason: 'rateLimit', ms }); return this.sleep(ms, signal); },
     );
     this.cacheMode = opts.cache?.mode ?? 'live';
     this.cache = opts.cache && this.cacheMode !== 'live' ? new ReplyCache(opts.cache.path).load() : undefined;
@@ -199,7 +201,9 @@ export class LlmClient {
             `${failure.detail} (server asked to retry after ${seconds} s, more than the ${this.maxRetryAfterMs / 1000} s allowed)`);
         }
         if (!retry) throw new LlmRequestFailed(failure.reason, failure.status, attempts, failure.detail);
-        await this.sleep(failure.retryAfterMs ?? backoffMs(attempts, this.backoff, this.random), signal);
+        const waitMs = failure.retryAfterMs ?? backoffMs(attempts, this.backoff, this.random);
+        this.onWait?.({ reason: 'retry', ms: waitMs, attempt: attempts, detail: failure.detail });
+        await this.sleep(waitMs, signal);
       }
     } catch (error) {
       const typed = error instanceof LlmError ? error : signal?.aborted ? new LlmCancelled(attempts) : undefined;

@@ -54,6 +54,16 @@ export interface LlmClientOptions {
   readonly now?: () => number;
   /** Custom fetch passed to the openai package (tests, proxies). */
   readonly fetch?: typeof globalThis.fetch;
+  /** Hears each wait before a request goes out (RPM/TPM limits, backoff before a retry), so progress can say so. */
+  readonly onWait?: (wait: LlmWait) => void;
+}
+
+export interface LlmWait {
+  readonly reason: 'rateLimit' | 'retry';
+  readonly ms: number;
+  /** Retries: the attempt that failed (1 = the first) and why. */
+  readonly attempt?: number;
+  readonly detail?: string;
 }
 
 export interface ChatMessage {
