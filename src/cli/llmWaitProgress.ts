@@ -4,6 +4,7 @@
  * more, so a study held up by its endpoint never looks hung.
  */
 import type { LlmWait } from '../core/llm/llmTypes';
+import { describeLlmWait } from '../core/llm/llmWaitText';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
 
 /** Waits at least this long get a line of their own (pipes and CI logs have no progress bar). */
@@ -16,22 +17,12 @@ export interface WaitDisplay {
   line(text: string): void;
 }
 
-export function describeWait(wait: LlmWait): string {
-  const seconds = `${Math.round(wait.ms / 100) / 10} s`;
-  if (wait.reason === 'rateLimit') return `LLM: waiting ${seconds} for the rate limit (--llm-rpm / --llm-tpm)`;
-  return `LLM: retrying in ${seconds} after attempt ${wait.attempt ?? '?'} failed${wait.detail ? ` (${clip(wait.detail)})` : ''}`;
-}
-
 /** `access` with its client telling `display` about every wait. */
 export function withWaitProgress(access: StudyLlmAccess, display: WaitDisplay): StudyLlmAccess {
   const onWait = (wait: LlmWait) => {
-    const text = describeWait(wait);
+    const text = describeLlmWait(wait);
     display.bar(text);
     if (wait.ms >= LINE_AT_MS) display.line(`note: ${text}`);
   };
   return { ...access, clientOverrides: { ...access.clientOverrides, onWait } };
-}
-
-function clip(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

@@ -61,6 +61,11 @@ export class StudyHeadlineFold {
     }
   }
 
+  setLlmWait(text: string | undefined): void {
+    if (text === undefined) delete this.state.llmWait;
+    else this.state.llmWait = text;
+  }
+
   /** Status changes no event records: a failed worker, or a log that ends without studyFinished. */
   setStatus(status: StudyStatus, message?: string): StudyHeadline {
     this.state.status = status;

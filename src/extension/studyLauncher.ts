@@ -145,7 +145,8 @@ export async function runStudies(
           const h = s.headline;
           const percent = h.budgetSeconds > 0 ? Math.min(100, (100 * h.simulatedSeconds) / h.budgetSeconds) : 0;
           const total = (100 * i + percent) / specs.length;
-          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}` });
+          const state = h.llmWait ?? `${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}`;
+          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${state}` });
           reported = total;
         });
         const cancel = token.onCancellationRequested(() => { void session.stop(); });
