@@ -123,7 +123,11 @@ export async function runStudies(
         try {
           await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
         } catch (error) {
-          if (!showEndpointProblem(services, error)) throw error;
+          if (!showEndpointProblem(services, error)) {
+            const message = error instanceof Error ? error.message : String(error);
+            services.log.error(`study not started: ${message}`);
+            void vscode.window.showErrorMessage(`NAS study not started: ${message}`);
+          }
           return;
         }
       }

@@ -184,3 +184,14 @@ test('the model list of a plain HTTP server that is not an LLM server falls thro
     await new Promise<void>((done) => server.close(() => done()));
   }
 });
+
+test('the status is named once in the message', async () => {
+  const server = await new FakeLlmServer(() => ({ status: 404, json: { error: { message: 'model "x" not found, try pulling it first' } } }), { models: ['y'] }).start();
+  try {
+    const error = await failure(requireUsableEndpoint({ baseUrl: server.baseUrl, model: 'x' }, 'cli'));
+    assert.match(error.message, /\(HTTP 404: model "x" not found, try pulling it first\)/);
+    assert.doesNotMatch(error.message, /HTTP 404: HTTP 404/);
+  } finally {
+    await server.close();
+  }
+});

@@ -133,7 +133,8 @@ async function probeChat(target: PreflightTarget, kind: EndpointKind, timeoutMs:
 /** Failures of the probe, read from the client's LlmRequestFailed (reason, status, message). */
 function chatFailure(error: unknown, timeoutMs: number): PreflightOutcome {
   const { reason, status } = error as { reason?: unknown; status?: unknown };
-  const detail = error instanceof Error ? error.message.replace(/^LLM request failed after \d+ attempts?: /, '') : String(error);
+  // The message says "HTTP 404: ..." itself; the status is kept apart.
+  const detail = error instanceof Error ? error.message.replace(/^LLM request failed after \d+ attempts?: /, '').replace(/^HTTP \d{3}: /, '') : String(error);
   if (reason === 'timeout') return { ok: false, problem: 'timeout', detail: `no reply within ${timeoutMs} ms` };
   if (reason === 'connection') return { ok: false, problem: connectionProblem(detail), detail };
   // The server answered, though not with usable text: a one-token probe may end empty or cut off.
