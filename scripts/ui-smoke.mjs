@@ -164,6 +164,8 @@ async function interruptAndResume(page, workspace, llm) {
   await answerInput(page, 'Simulated budget (hours)', '1');
   await answerInput(page, 'Simulated workers');
   await answerInput(page, 'Seeds per searcher');
+  await answerPick(page, 'How LLM time counts', 'ignore');
+  await answerPick(page, 'Context in LLAMBO', 'full');
   await panelFrame(page).locator('[data-status="running"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
   const studyId = (await panelFrame(page).locator('h1.study-id').textContent())?.trim() ?? '';
   if (!studyId.startsWith('llambo-')) throw new Error(`expected a LLAMBO study, the panel shows ${studyId}`);

@@ -77,6 +77,8 @@ export interface StudyProgressParams {
   readonly fraction: number;
   readonly trialsStarted: number;
   readonly resultsReported: number;
+  /** Set while the study waits on its LLM (rate limit, backoff before a retry), e.g. "LLM: retrying in 4 s ...". */
+  readonly llmWait?: string;
 }
 
 /** Events in emission order; already appended to events.jsonl when posted. */
@@ -108,6 +110,10 @@ export interface StudyHeadline {
   /** Label of the table the results come from (with its provenance, shown with every result). */
   readonly table: string;
   readonly message?: string;
+  /** "LLM unhealthy: …" once an LLM study's calls keep failing or fallbacks take over (LlmHealthMonitor). */
+  readonly llmUnhealthy?: string;
+  /** What the study waits for right now, when that is its LLM (from the worker's progress). */
+  readonly llmWait?: string;
 }
 
 /** Sent after webview/ready (and when a resumed study starts over): the whole view model, folded by the host. */

@@ -15,6 +15,7 @@ export class PanelHeader {
   readonly element: HTMLElement;
   private readonly title = el('h1', { className: 'study-id' });
   private readonly status = el('span', { className: 'study-status' });
+  private readonly llmHealth = el('p', { className: 'llm-unhealthy' });
   private readonly line = el('p', { className: 'study-line' });
   private readonly badgeSlot = el('span', { className: 'badge-slot' });
   private badgeKey = '';
@@ -24,7 +25,9 @@ export class PanelHeader {
     this.element = el('header', { className: 'panel-header' }, [
       el('div', { className: 'title-row' }, [this.title, this.status, this.badgeSlot, el('span', { className: 'spacer' }), exportButton]),
       this.line,
+      this.llmHealth,
     ]);
+    this.llmHealth.setAttribute('role', 'status');
   }
 
   render(model: PanelModel, headline: StudyHeadline | null): void {
@@ -33,6 +36,8 @@ export class PanelHeader {
     const status = headline?.status ?? (o.finished ? 'finished' : 'running');
     this.status.textContent = status + (headline?.message ? ` — ${headline.message}` : '');
     this.status.dataset.status = status;
+    this.llmHealth.textContent = headline?.llmUnhealthy ? `⚠ ${headline.llmUnhealthy}` : '';
+    this.llmHealth.hidden = !headline?.llmUnhealthy;
     const budget = o.budgetSeconds ? ` of ${formatHours(o.budgetSeconds)}` : '';
     const incumbent = o.incumbent ? `incumbent ${formatError(o.incumbent.error)} (trial ${o.incumbent.trialId}, epoch ${o.incumbent.epoch})` : 'no incumbent yet';
     this.line.textContent = [

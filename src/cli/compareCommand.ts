@@ -7,6 +7,8 @@ import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
 import { intFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { REGRET_NOTE } from './baselineStudies';
+import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
+import { preflightLlm } from './llmPreflight';
 import { applyLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
@@ -30,7 +32,9 @@ ${STUDY_FLAGS_HELP}
 
 ${LLM_FLAGS_HELP}
 
-IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean(x, 0.25), as rliable).`;
+IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean(x, 0.25), as rliable).
+The LLM endpoint is checked once before the first study (see study --help); exit code 3 when an LLM
+study ran without its LLM.`;
 
 export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('compare', args, {
@@ -44,14 +48,17 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   const searchers = entries.map((e) => e.searcher);
   const llm = applyLlmFlags(input, values, { searchers, env, defaultSecondsPerSuggestion: 0 });
   const spec = specFromFlags(input);
-  if (usesLlm(searchers)) specFromFlags({ ...input, searcher: 'llambo' }); // LLM settings errors before any study runs
+  // LLM settings errors before any study runs
+  const llmSpec = usesLlm(searchers) ? specFromFlags({ ...input, searcher: 'llambo' }) : undefined;
   const { benchmark, loadMs } = loadTableTimed(spec.table);
   if (llm && !values.json) out.stderr(`LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); Ctrl-C cancels`);
+  if (llm && llmSpec) await preflightLlm(llmSpec, llm, out, values.json === true);
   const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
   // The key reaches LLM studies through `llm` (runComparison forwards it to runStudy); it is never in the spec.
   const options: CompareOptions = {
     benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,
     onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
+    onLlmHealthProblem: (label, seed, problem) => { bar.finish(); out.stderr(healthWarning(problem, `${label} seed ${seed}`)); },
     ...(llm ? { llm: llm.access } : {}),
   };
   let result: ComparisonResult;
@@ -60,14 +67,16 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   } finally {
     bar.finish();
   }
+  const without = ranWithoutLlm(result.runs.flatMap((r) => (r.llmHealth ? [{ who: `${r.label} seed ${r.seed}`, health: r.llmHealth }] : [])));
   if (values.json) {
     out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs }));
-    return 0;
+  } else {
+    for (const line of comparisonText(result, loadMs)) out.stdout(line);
+    if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
+    for (const line of tableNotice(benchmark)) out.stdout(line);
   }
-  for (const line of comparisonText(result, loadMs)) out.stdout(line);
-  if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
-  for (const line of tableNotice(benchmark)) out.stdout(line);
-  return 0;
+  if (without) out.stderr(without.line);
+  return without?.code ?? 0;
 }
 
 function compareEntries(list: string | undefined, defaultScheduler: SchedulerKind): CompareEntry[] {

@@ -11,6 +11,9 @@ import { runBaselineStudies } from './baselineStudies';
 import { choiceFlag, intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { ENABLE_LLAMBO_LINE, endpointConfiguredByEnv } from './llmEndpoint';
+import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
+import { preflightLlm } from './llmPreflight';
+import { withWaitProgress } from './llmWaitProgress';
 import { applyLlmFlags, ENDPOINT_FLAGS, givenLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
@@ -36,10 +39,17 @@ ${LLM_FLAGS_HELP}
 With --json one JSON line is printed: searcher, scheduler, seed, table, trialsStarted,
 resultsReported, bestError, bestErrorAtMax, incumbentArch, simulatedSeconds, wallMs, ... and for LLM
 searchers llm: {requests, promptTokens, completionTokens, costUsd, cacheHits, parseFailures,
-failedCalls, fallbacks, newConfigs, httpRequests, retries, proposalYield: {proposed, accepted,
-unused, refused: {evaluated, pending, duplicate, isomorphic, invalidOp, wrongEdgeCount,
-disconnected}}} and llmEndpoint (never the key).
-Ctrl-C cancels (exit code 130).`;
+failedCalls, fallbacks, newConfigs, httpRequests, retries, refusedRequests, endpointAdaptations,
+proposalYield: {proposed, accepted, unused, refused: {evaluated, pending, duplicate, isomorphic, invalidOp,
+wrongEdgeCount, disconnected}}, health: {status, problems, endpointDisabled, ranWithoutLlm, ...}} and
+llmEndpoint (never the key).
+
+Before an LLM study starts, the endpoint and model are checked with one cheap request (GET /models,
+else a one-token chat); a refused connection, unknown host, timeout, refused key or missing model
+ends the command with the fix (exit code 1). A replay-strict cache is not checked (it sends nothing).
+During the study a line on stderr says when the LLM turns unhealthy; after 3 connection failures in
+a row or a 401/403 the endpoint is no longer called (fallbacks, marked). Exit codes: 0 done, 1 error,
+2 bad command line, 3 an LLM study ran without its LLM, 130 cancelled (Ctrl-C).`;
 
 export async function studyCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('study', args, {
@@ -70,15 +80,22 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   const spec = specFromFlags(input);
   const { benchmark, loadMs } = loadTableTimed(spec.table);
   if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
+  if (llm) await preflightLlm(spec, llm, out, values.json === true);
 
   const log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
   const sinks: EventSink[] = log ? [log.sink] : [];
   const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
+  let progress = { fraction: 0, text: '' };
+  const waits = { bar: (text: string) => bar.update(progress.fraction, `${progress.text}  ${text}`), line: (text: string) => { bar.finish(); out.stderr(text); } };
   let summary: StudySummary;
   try {
     summary = await runStudy(spec, {
-      benchmark, sinks, signal, ...(llm ? { llm: llm.access } : {}),
-      onProgress: (p) => bar.update(p.fraction, `trials ${p.trialsStarted}  results ${p.resultsReported}`),
+      benchmark, sinks, signal, ...(llm ? { llm: withWaitProgress(llm.access, waits) } : {}),
+      onLlmHealthProblem: (problem) => { bar.finish(); out.stderr(healthWarning(problem)); },
+      onProgress: (p) => {
+        progress = { fraction: p.fraction, text: `trials ${p.trialsStarted}  results ${p.resultsReported}` };
+        bar.update(p.fraction, progress.text);
+      },
     });
   } finally {
     bar.finish();
@@ -91,7 +108,10 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     for (const line of studyText(summary, ctx)) out.stdout(line);
     for (const line of tableNotice(benchmark)) out.stdout(line);
   }
-  return summary.stopReason === 'cancelled' ? 130 : 0;
+  if (summary.stopReason === 'cancelled') return 130;
+  const without = summary.llm ? ranWithoutLlm([{ who: `study ${summary.studyId}`, health: summary.llm.health }]) : undefined;
+  if (without) out.stderr(without.line);
+  return without?.code ?? 0;
 }
 
 /** --searcher, else the --spec file's searcher, else LLAMBO if an endpoint is configured, else the baselines. */

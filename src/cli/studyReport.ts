@@ -8,6 +8,7 @@ import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
 import type { StudySummary } from '../core/study/studyRunner';
 import type { StudySpec } from '../core/study/studySpec';
 import type { LlmSetup } from './llmFlags';
+import { healthLine } from './llmHealthOutcome';
 
 export interface StudyReportContext {
   readonly spec: StudySpec;
@@ -89,6 +90,7 @@ export function llmLines(llm: LlmCounts, spec: StudySpec, setup: LlmSetup | unde
     ...yieldLines(llm),
     `  fallbacks          ${llm.fallbacks} of ${llm.newConfigs} new configs came from mutation/random instead of the LLM`,
     `  LLM latency        ${latencyText(spec)}`,
+    healthLine(llm.health),
   );
   for (const adaptation of llm.endpointAdaptations ?? []) lines.push(`  endpoint adapted   ${adaptation}`);
   return lines;

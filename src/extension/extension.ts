@@ -50,8 +50,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     prompter: new VsCodePrompter(),
     resultsRoot: join(home, 'nas-results'),
     workspaceDir: workspace,
-    updateSetting: (key, value) => Promise.resolve(vscode.workspace.getConfiguration(SETTINGS_SECTION)
-      .update(key, value, workspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global)),
+    updateSetting: async (key, value, scope) => {
+      const toWorkspace = scope === undefined ? workspace !== undefined : scope === 'workspace';
+      await vscode.workspace.getConfiguration(SETTINGS_SECTION)
+        .update(key, value, toWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+      return toWorkspace ? `Workspace settings (${join(workspace ?? '', '.vscode', 'settings.json')})` : 'User settings';
+    },
     tablePath: () => {
       const configured = settings().tablePath;
       if (configured !== '') return configured;

@@ -17,11 +17,14 @@ export const LOCAL_SERVER_PRESETS: readonly LocalServerPreset[] = [
   { label: 'vLLM', baseUrl: 'http://localhost:8000/v1', detail: 'vllm serve MODEL' },
 ];
 
+/** Which settings file a value goes to: the user's, or this workspace's `.vscode/settings.json`. */
+export type SettingsScope = 'user' | 'workspace';
+
 export interface EndpointSetupActions {
   /** Asks for and stores an API key; true when one was stored. */
   askAndStoreApiKey(): Promise<boolean>;
-  /** Writes llamboNas.llm.baseUrl. */
-  setBaseUrl(url: string): Promise<void>;
+  /** Writes llamboNas.llm.baseUrl into `scope` (undefined: the workspace's when one is open) and says where. */
+  setBaseUrl(url: string, scope?: SettingsScope): Promise<void>;
 }
 
 export type EndpointSetupResult = 'configured' | 'baselinesOnly' | undefined;
@@ -49,7 +52,13 @@ export async function setUpLlmEndpoint(prompter: Prompter, actions: EndpointSetu
     case 'custom': {
       const url = await prompter.input({ title: 'OpenAI-compatible base URL', prompt: 'e.g. http://localhost:8080/v1', validate: validateBaseUrl });
       if (url === undefined) return undefined;
-      await actions.setBaseUrl(url.trim());
+      // A workspace value shadows the user's later ones without a word: the user decides.
+      const scope = await prompter.pickOne<SettingsScope>('Save the endpoint where?', [
+        { label: '$(account) User settings', detail: 'every workspace uses this endpoint', value: 'user' },
+        { label: '$(folder) Workspace settings', detail: 'only this workspace (.vscode/settings.json); it overrides the user setting here', value: 'workspace' },
+      ], `llamboNas.llm.baseUrl = ${url.trim()}`);
+      if (scope === undefined) return undefined;
+      await actions.setBaseUrl(url.trim(), scope);
       return 'configured';
     }
     case 'baselines':

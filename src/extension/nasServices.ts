@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { ApiKeyStore } from './apiKeyStore';
+import type { SettingsScope } from './llmEndpointSetup';
 import type { NasSettings } from './nasSettings';
 import type { Prompter } from './prompter';
 import type { StudyPanels } from './studyPanels';
@@ -24,7 +25,11 @@ export interface NasServices {
   prompter: Prompter;
   settings(): NasSettings;
   /** Writes one `llamboNas.*` setting (workspace scope when a folder is open, else user scope). */
-  updateSetting(key: string, value: unknown): Promise<void>;
+  /**
+   * Writes `llamboNas.<key>` into `scope` (undefined: the workspace's settings when a folder is open,
+   * else the user's); resolves with where it went, e.g. "User settings".
+   */
+  updateSetting(key: string, value: unknown, scope?: SettingsScope): Promise<string>;
   /** The table new studies run on: the setting, else the imported exact table, else the bundled one. */
   tablePath(): string;
   /** Folder for new exports when the user accepts the default: `<workspace>/nas-results`. */

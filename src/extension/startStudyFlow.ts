@@ -1,11 +1,15 @@
 /**
  * "Start NAS study": one quick pick whose first item runs at once with the last choices (or the
- * settings' defaults); "Customize..." walks through searchers, scheduler, budget, workers and seeds.
- * The result is a StudyPlan: searchers x seeds on one budget, each pair one study.
+ * first-run default: LLAMBO beside random search when an LLM endpoint is configured, else random
+ * search with the endpoint setup offered first); "Customize..." walks through searchers, scheduler,
+ * budget, workers and seeds, and for LLM searchers how LLM time counts and how much context the
+ * prompts carry. The result is a StudyPlan: searchers x seeds on one budget, each pair one study.
  */
+import type { ContextLevel } from '../core/llambo/llamboOptions';
 import { SCHEDULER_KINDS, type SchedulerKind, type SearcherName } from '../core/study/studySpec';
-import type { NasSettings } from './nasSettings';
+import { LATENCY_MODES, type LatencyMode, type NasSettings } from './nasSettings';
 import type { PickItem, Prompter } from './prompter';
+import { isLlmSearcher } from '../core/searchers/llmSearchers';
 
 export const LLAMBO: SearcherName = 'llambo';
 /** Searchers offered in the flow; LLAMBO needs an LLM endpoint, the others run offline. */
@@ -28,6 +32,20 @@ const SCHEDULER_DETAIL: Record<SchedulerKind, string> = {
   dehb: 'DEHB brackets (only with the DEHB searcher)',
 };
 
+export const CONTEXT_LEVELS: readonly ContextLevel[] = ['full', 'partial', 'none'];
+
+const LATENCY_DETAIL: Record<LatencyMode, string> = {
+  ignore: 'LLM calls cost no simulated time: flatters LLAMBO (the original study\'s plots did this)',
+  measured: 'each LLM batch\'s recorded latency is charged to the simulated clock (as Syne Tune does)',
+  modelled: 'a fixed number of simulated seconds per LLM request (llamboNas.llm.modelledSecondsPerCall)',
+};
+
+const CONTEXT_DETAIL: Record<ContextLevel, string> = {
+  full: 'the prompts describe the task, the search space and the dataset',
+  partial: 'the prompts describe the search space only',
+  none: 'no problem description: the LLM sees only the cells and their errors',
+};
+
 /** What the user chose; stored in workspaceState as the next run's defaults. */
 export interface StudyPlan {
   readonly searchers: readonly SearcherName[];
@@ -35,31 +53,63 @@ export interface StudyPlan {
   readonly hours: number;
   readonly workers: number;
   readonly seeds: number;
+  /** How LLM searchers' LLM time counts; absent: the setting llamboNas.llm.latencyMode. */
+  readonly latencyMode?: LatencyMode;
+  /** Context of LLAMBO's prompts; absent: full. */
+  readonly contextLevel?: ContextLevel;
 }
 
-export function defaultPlan(settings: NasSettings): StudyPlan {
-  return { searchers: ['random'], scheduler: 'sync-hyperband', hours: settings.budgetHours, workers: settings.workers, seeds: settings.seeds };
+/** The first run's plan: LLAMBO beside random search when an endpoint is there, else random search. */
+export function defaultPlan(settings: NasSettings, hasEndpoint = false): StudyPlan {
+  return {
+    searchers: hasEndpoint ? ['llambo', 'random'] : ['random'],
+    scheduler: 'sync-hyperband', hours: settings.budgetHours, workers: settings.workers, seeds: settings.seeds,
+  };
 }
 
-export function describePlan(plan: StudyPlan): string {
+/** `settingsLatency`: the setting that applies when the plan names no latency mode. */
+export function describePlan(plan: StudyPlan, settingsLatency: LatencyMode = 'ignore'): string {
   const seeds = plan.seeds === 1 ? '1 seed' : `${plan.seeds} seeds`;
-  return `${plan.searchers.join(', ')} · ${plan.scheduler} · ${plan.hours} h · ${plan.workers} workers · ${seeds}`;
+  const llm = plan.searchers.some(isLlmSearcher) ? ` · LLM time ${plan.latencyMode ?? settingsLatency} · context ${plan.contextLevel ?? 'full'}` : '';
+  return `${plan.searchers.join(', ')} · ${plan.scheduler} · ${plan.hours} h · ${plan.workers} workers · ${seeds}${llm}`;
 }
 
-/** Asks for a plan; undefined when the user cancels at any step. `minSearchers` = 2 for Compare. */
-export async function askStudyPlan(prompter: Prompter, last: StudyPlan, minSearchers = 1): Promise<StudyPlan | undefined> {
+export interface PlanQuestionOptions {
+  /** The setting that applies when the plan names no latency mode. */
+  readonly settingsLatency?: LatencyMode;
+  /** No endpoint is configured: offer its setup first. */
+  readonly offerEndpointSetup?: boolean;
+}
+
+/** The user asked for the LLM endpoint setup instead of a plan. */
+export const SET_UP_ENDPOINT = 'setUpEndpoint';
+
+/**
+ * Asks for a plan; undefined when the user cancels at any step, SET_UP_ENDPOINT when they chose the
+ * offered setup. `minSearchers` = 2 for Compare.
+ */
+export async function askStudyPlan(
+  prompter: Prompter, last: StudyPlan, minSearchers = 1, options: PlanQuestionOptions = {},
+): Promise<StudyPlan | typeof SET_UP_ENDPOINT | undefined> {
   if (last.searchers.length >= minSearchers) {
-    const choice = await prompter.pickOne<'run' | 'customize'>('Start NAS study', [
-      { label: '$(play) Start', description: describePlan(last), value: 'run' },
-      { label: '$(settings-gear) Customize...', description: 'searchers, scheduler, budget, workers, seeds', value: 'customize' },
-    ]);
+    type Choice = 'run' | 'customize' | typeof SET_UP_ENDPOINT;
+    const items: PickItem<Choice>[] = [
+      ...(options.offerEndpointSetup ? [{
+        label: '$(plug) Set up an LLM endpoint for LLAMBO...', value: SET_UP_ENDPOINT as Choice,
+        description: 'API key, local server (Ollama, LM Studio, vLLM) or URL; then LLAMBO runs beside random search',
+      }] : []),
+      { label: '$(play) Start', description: describePlan(last, options.settingsLatency), value: 'run' },
+      { label: '$(settings-gear) Customize...', description: 'searchers, scheduler, budget, workers, seeds, LLM time and context', value: 'customize' },
+    ];
+    const choice = await prompter.pickOne<Choice>('Start NAS study', items);
     if (choice === undefined) return undefined;
     if (choice === 'run') return last;
+    if (choice === SET_UP_ENDPOINT) return SET_UP_ENDPOINT;
   }
-  return customizePlan(prompter, last, minSearchers);
+  return customizePlan(prompter, last, minSearchers, options.settingsLatency ?? 'ignore');
 }
 
-async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: number): Promise<StudyPlan | undefined> {
+async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: number, settingsLatency: LatencyMode): Promise<StudyPlan | undefined> {
   const searcherItems: PickItem<SearcherName>[] = SEARCHER_CHOICES.map((s) => ({ label: s.label, detail: s.detail, value: s.name, picked: last.searchers.includes(s.name) }));
   let searchers: SearcherName[] | undefined;
   do {
@@ -77,7 +127,19 @@ async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: 
   if (workers === undefined) return undefined;
   const seeds = await askNumber(prompter, 'Seeds per searcher (seed 0, 1, ...)', last.seeds, true);
   if (seeds === undefined) return undefined;
-  return { searchers, scheduler, hours, workers, seeds };
+  const plan = { searchers, scheduler, hours, workers, seeds };
+  if (!searchers.some(isLlmSearcher)) return plan;
+  const current = last.latencyMode ?? settingsLatency;
+  const latencyMode = await prompter.pickOne('How LLM time counts on the simulated clock', LATENCY_MODES.map((mode) => ({
+    label: mode, detail: LATENCY_DETAIL[mode], value: mode, description: mode === current ? 'current' : undefined,
+  })));
+  if (latencyMode === undefined) return undefined;
+  const currentContext = last.contextLevel ?? 'full';
+  const contextLevel = await prompter.pickOne('Context in LLAMBO\'s prompts', CONTEXT_LEVELS.map((level) => ({
+    label: level, detail: CONTEXT_DETAIL[level], value: level, description: level === currentContext ? 'current' : undefined,
+  })));
+  if (contextLevel === undefined) return undefined;
+  return { ...plan, latencyMode, contextLevel };
 }
 
 async function askNumber(prompter: Prompter, title: string, value: number, integer: boolean): Promise<number | undefined> {
@@ -107,5 +169,7 @@ export function restorePlan(stored: unknown, defaults: StudyPlan): StudyPlan {
     hours: num(s.hours, defaults.hours, false),
     workers: num(s.workers, defaults.workers, true),
     seeds: num(s.seeds, defaults.seeds, true),
+    ...((LATENCY_MODES as readonly unknown[]).includes(s.latencyMode) ? { latencyMode: s.latencyMode as LatencyMode } : {}),
+    ...((CONTEXT_LEVELS as readonly unknown[]).includes(s.contextLevel) ? { contextLevel: s.contextLevel as ContextLevel } : {}),
   };
 }

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { median } from '../core/study/compareStats';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { StudyHeadline } from '../protocol';
-import { hasLlmEndpoint, setUpLlmEndpoint } from './llmEndpointSetup';
+import { hasLlmEndpoint, setUpLlmEndpoint, type EndpointSetupResult, type SettingsScope } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
-import { askStudyPlan, defaultPlan, restorePlan, type StudyPlan } from './startStudyFlow';
+import { askStudyPlan, defaultPlan, restorePlan, SET_UP_ENDPOINT, type StudyPlan } from './startStudyFlow';
 import { formatError } from '../core/study/resultFormat';
 import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
@@ -37,6 +37,7 @@ export async function compareSearchersCommand(services: NasServices): Promise<vo
   const plan = await askPlan(services, 2);
   if (!plan) return;
   const sessions = await runStudies(services, planSpecs(plan, services), false);
+  if (sessions.length === 0) return;
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: comparisonMarkdown(plan, sessions.map((s) => s.headline)) });
   await vscode.window.showTextDocument(document, { preview: false });
 }
@@ -83,18 +84,27 @@ async function offerResume(id: string): Promise<void> {
   if (answer === 'Resume') await vscode.commands.executeCommand(COMMAND_IDS.resumeStudy, { studyId: id });
 }
 
-/** Asks for a plan and offers the endpoint setup for LLAMBO; with no endpoint the user may run the baselines only. */
+/**
+ * Asks for a plan and offers the endpoint setup for LLAMBO. On the first run the default is LLAMBO
+ * beside random search when an endpoint is configured; without one the setup is offered first.
+ */
 async function askPlan(services: NasServices, minSearchers: number): Promise<StudyPlan | undefined> {
   const state = services.context.workspaceState;
-  const last = restorePlan(state.get(LAST_PLAN_KEY), defaultPlan(services.settings()));
-  let plan = await askStudyPlan(services.prompter, last, minSearchers);
-  if (!plan) return undefined;
+  const stored = state.get(LAST_PLAN_KEY);
+  const settingsLatency = services.settings().llm.latencyMode;
+  let endpoint = await endpointConfigured(services);
+  const initial = restorePlan(stored, defaultPlan(services.settings(), endpoint));
+  let answer = await askStudyPlan(services.prompter, initial, minSearchers, { settingsLatency, offerEndpointSetup: !endpoint });
+  if (answer === SET_UP_ENDPOINT) {
+    if ((await setUpEndpoint(services)) === undefined) return undefined;
+    endpoint = await endpointConfigured(services);
+    answer = await askStudyPlan(services.prompter, restorePlan(stored, defaultPlan(services.settings(), endpoint)), minSearchers, { settingsLatency });
+  }
+  if (answer === undefined || answer === SET_UP_ENDPOINT) return undefined;
+  let plan: StudyPlan = answer;
   await state.update(LAST_PLAN_KEY, plan);
-  if (plan.searchers.some(isLlmSearcher) && !hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined)) {
-    const setup = await setUpLlmEndpoint(services.prompter, {
-      askAndStoreApiKey: () => askAndStoreApiKey(services),
-      setBaseUrl: (url) => services.updateSetting('llm.baseUrl', url),
-    });
+  if (plan.searchers.some(isLlmSearcher) && !(await endpointConfigured(services))) {
+    const setup = await setUpEndpoint(services);
     if (setup === undefined) return undefined;
     if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => !isLlmSearcher(s)) };
   }
@@ -103,6 +113,25 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
     return undefined;
   }
   return plan;
+}
+
+async function endpointConfigured(services: NasServices): Promise<boolean> {
+  return hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined);
+}
+
+function setUpEndpoint(services: NasServices): Promise<EndpointSetupResult> {
+  return setUpLlmEndpoint(services.prompter, {
+    askAndStoreApiKey: () => askAndStoreApiKey(services),
+    setBaseUrl: (url, scope) => saveBaseUrl(services, url, scope),
+  });
+}
+
+/** Writes llamboNas.llm.baseUrl where asked (the workspace's when it has one and none was asked) and says where it went. */
+async function saveBaseUrl(services: NasServices, url: string, scope: SettingsScope | undefined): Promise<void> {
+  const where = await services.updateSetting('llm.baseUrl', url, scope);
+  const message = `llamboNas.llm.baseUrl set to ${url} in ${where}.`;
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
 }
 
 export async function askAndStoreApiKey(services: NasServices): Promise<boolean> {

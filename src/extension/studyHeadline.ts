@@ -4,6 +4,7 @@
  * and a running study updates as events arrive), plus the status changes no event records. Pure (no
  * 'vscode').
  */
+import { LlmHealthMonitor, unhealthyLine } from '../core/llambo/llmHealthMonitor';
 import { StudyReadModel } from '../core/readModel/studyReadModel';
 import type { StudyEvent, StudyHeadline, StudyStatus } from '../protocol';
 
@@ -15,6 +16,9 @@ export class StudyHeadlineFold {
   /** Status changes no event records (setStatus); a later studyFinished or studyError replaces them. */
   private statusOverride: StudyStatus | undefined;
   private message: string | undefined;
+  private llmUnhealthy: string | undefined;
+  private llmWait: string | undefined;
+  private readonly llmHealth = new LlmHealthMonitor((_problem, health) => { this.llmUnhealthy = unhealthyLine(health); });
 
   constructor(private readonly studyId: string, private readonly defaults: HeadlineDefaults = {}) {}
 
@@ -35,6 +39,8 @@ export class StudyHeadlineFold {
       llmUsd: this.model.llmTally.totals.costUsd,
       table: study?.table.label ?? '',
       ...(this.message !== undefined ? { message: this.message } : {}),
+      ...(this.llmUnhealthy !== undefined ? { llmUnhealthy: this.llmUnhealthy } : {}),
+      ...(this.llmWait !== undefined ? { llmWait: this.llmWait } : {}),
     };
   }
 
@@ -45,8 +51,14 @@ export class StudyHeadlineFold {
 
   add(event: StudyEvent): void {
     this.model.add(event);
+    this.llmHealth.sink(event);
     if (event.type === 'studyFinished' || event.type === 'studyError') this.statusOverride = undefined;
     if (event.type === 'studyError') this.message = event.message;
+  }
+
+  /** What the study waits on at the LLM now (rate limit, retry backoff), or undefined when it does not wait. */
+  setLlmWait(text: string | undefined): void {
+    this.llmWait = text;
   }
 
   /** Status changes no event records: a failed worker, or a log that ends without studyFinished. */

@@ -6,19 +6,21 @@
  */
 import * as vscode from 'vscode';
 import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
+import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
 import { formatError } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
-import { splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
+import type { LlmSettings } from './nasSettings';
+import { decisionTimeFromSettings, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
  * each one's panel draws the others beside it (IQM bands over seeds) and exports name the experiment.
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
-  const { scheduler } = services.settings();
+  const { scheduler, llm } = services.settings();
   const group = plan.searchers.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
   const specs: StudySpecInput[] = [];
   for (const searcher of plan.searchers) {
@@ -26,10 +28,19 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
       specs.push({
         searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
+        ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm) : {}),
       });
     }
   }
   return specs;
+}
+
+/** The plan's latency mode and context level, for an LLM searcher's spec (the settings fill the rest). */
+function planLlmChoices(plan: StudyPlan, llm: LlmSettings): Pick<StudySpecInput, 'decisionTime' | 'searcherOptions'> {
+  return {
+    ...(plan.latencyMode !== undefined ? { decisionTime: decisionTimeFromSettings({ ...llm, latencyMode: plan.latencyMode }) } : {}),
+    ...(plan.contextLevel !== undefined ? { searcherOptions: { contextLevel: plan.contextLevel } } : {}),
+  };
 }
 
 /** `plan-yyyymmdd-hhmmss` in local time, like the time stamp of study ids. */
@@ -38,14 +49,18 @@ export function planTag(at: Date): string {
   return `plan-${at.getFullYear()}${two(at.getMonth() + 1)}${two(at.getDate())}-${two(at.getHours())}${two(at.getMinutes())}${two(at.getSeconds())}`;
 }
 
-/** Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec. */
-export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean): Promise<StudySession> {
+/**
+ * Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec and
+ * EndpointUnusableError when an LLM study's endpoint fails its check (skipped when the caller checked).
+ */
+export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean, endpointChecked = false): Promise<StudySession> {
   const settings = services.settings();
   const spec = withStudySettings(requested, settings, services.workspaceDir);
   const llm = isLlmSearcher(spec.searcher);
   if (llm) warnAboutCredentialHeaders(services);
   // Only an LLM searcher gets the key; baselines never see it.
   const apiKey = llm ? await services.apiKeys.get() : undefined;
+  if (llm && !endpointChecked) await checkEndpointBeforeStudy(services, spec, apiKey);
   const tablePath = services.tablePath();
   const session = services.registry.start(spec, { tablePath, apiKey });
   services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}` +
@@ -57,8 +72,17 @@ export async function startOneStudy(services: NasServices, requested: StudySpecI
 /** Wires a started (or resumed) study to the status bar, the log and, if asked, its panel. */
 export function followSession(services: NasServices, session: StudySession, openPanel: boolean): void {
   let lastLogged = 0;
-  session.onDidChange((s, events) => {
+  let llmUnhealthy = session.headline.llmUnhealthy;
+  session.onDidChange((s, events, restarted) => {
     services.statusBar.update(s.headline);
+    if (restarted) llmUnhealthy = undefined;
+    if (s.headline.llmUnhealthy !== undefined && s.headline.llmUnhealthy !== llmUnhealthy) {
+      // Said at once, each new problem: the study goes on (fallbacks), but its results are no longer LLAMBO's alone.
+      llmUnhealthy = s.headline.llmUnhealthy;
+      const message = `Study ${s.id}: ${llmUnhealthy}`;
+      services.log.warn(message);
+      void vscode.window.showWarningMessage(message);
+    }
     lastLogged += events.length;
     services.log.debug(`study ${s.id}: ${events.length} events (${lastLogged} in total)`);
   });
@@ -88,10 +112,25 @@ export async function runStudies(
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
     async (progress, token) => {
+      // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
+      const firstLlm = specs.find((spec) => isLlmSearcher(spec.searcher));
+      if (firstLlm) {
+        progress.report({ message: 'checking the LLM endpoint' });
+        try {
+          await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
+        } catch (error) {
+          if (!showEndpointProblem(services, error)) {
+            const message = error instanceof Error ? error.message : String(error);
+            services.log.error(`study not started: ${message}`);
+            void vscode.window.showErrorMessage(`NAS study not started: ${message}`);
+          }
+          return;
+        }
+      }
       for (let i = 0; i < specs.length && !token.isCancellationRequested; i++) {
         let session: StudySession;
         try {
-          session = await startOneStudy(services, specs[i], openFirstPanel && i === 0);
+          session = await startOneStudy(services, specs[i], openFirstPanel && i === 0, true);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           services.log.error(`study not started: ${message}`);
@@ -106,7 +145,8 @@ export async function runStudies(
           const h = s.headline;
           const percent = h.budgetSeconds > 0 ? Math.min(100, (100 * h.simulatedSeconds) / h.budgetSeconds) : 0;
           const total = (100 * i + percent) / specs.length;
-          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}` });
+          const state = h.llmWait ?? `${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}`;
+          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${state}` });
           reported = total;
         });
         const cancel = token.onCancellationRequested(() => { void session.stop(); });

@@ -161,7 +161,10 @@ export class StudyRegistry {
     // Made here rather than by the worker, so the lock exists before the first event does.
     mkdirSync(session.dir, { recursive: true });
     writeStudyLock(session.dir);
-    const worker = new StudyWorkerHost(this.workerFile, params, { onEvents: (events) => session.addEvents(events) });
+    const worker = new StudyWorkerHost(this.workerFile, params, {
+      onEvents: (events) => session.addEvents(events),
+      onProgress: (progress) => session.setLlmWait(progress.llmWait),
+    });
     void worker.ended.then(() => removeStudyLock(session.dir));
     return worker;
   }

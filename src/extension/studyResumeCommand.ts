@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readEventLog } from '../core/study/eventLog';
 import type { StudySpecInput } from '../core/study/studySpec';
+import { checkEndpointBeforeStudy } from './endpointGate';
 import type { NasServices } from './nasServices';
 import { formatError } from '../core/study/resultFormat';
 import { followSession } from './studyLauncher';
@@ -41,6 +42,7 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   const recordedTable = record.table.path;
   const tablePath = recordedTable !== undefined && existsSync(recordedTable) ? recordedTable : services.tablePath();
   if (tablePath !== recordedTable) services.log.warn(`study ${id}: its table ${recordedTable ?? '(not recorded)'} is gone; resuming on ${tablePath}`);
+  if (llm) await checkEndpointBeforeStudy(services, spec, apiKey);
   services.registry.resume(id, spec, { tablePath, apiKey, created: record.created });
   const cache = llm ? (existsSync(join(session.dir, LLM_CACHE_FILE)) ? '; recorded LLM replies replay from llm-cache.jsonl' : '; no LLM replies were recorded, so every call goes to the endpoint') : '';
   services.log.info(`study ${id} resumed: same spec and seed from the start${cache}`);

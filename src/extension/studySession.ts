@@ -87,6 +87,13 @@ export class StudySession {
     if (notify) this.notify(events, false);
   }
 
+  /** What the study waits for on its LLM right now (undefined: nothing); listeners hear a change. */
+  setLlmWait(text: string | undefined): void {
+    if (this.fold.current.llmWait === text) return;
+    this.fold.setLlmWait(text);
+    this.notify([], false);
+  }
+
   dispose(): void {
     this.worker?.dispose();
     this.listeners.clear();

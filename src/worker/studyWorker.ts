@@ -7,6 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTable } from '../core/benchmark/tableLoader';
+import type { LlmWait } from '../core/llm/llmTypes';
+import { describeLlmWait } from '../core/llm/llmWaitText';
 import { EventLogWriter } from '../core/study/eventLog';
 import type { StudyEvent } from '../core/events/studyEvents';
 import { runStudy, type StudyProgress } from '../core/study/studyRunner';
@@ -47,12 +49,21 @@ async function runOne(params: WorkerStartParams): Promise<void> {
     post({ method: 'worker/events', params: { studyId, events } });
   });
   let lastProgressPost = 0;
+  let lastProgress: StudyProgress = { fraction: 0, trialsStarted: 0, resultsReported: 0 };
+  let waiting = false;
   const onProgress = (progress: StudyProgress): void => {
     checkCancelFlag();
+    lastProgress = progress;
     const now = performance.now();
-    if (now - lastProgressPost < 100) return;
+    // The first progress after an LLM wait is always posted: it clears the wait text.
+    if (now - lastProgressPost < 100 && !waiting) return;
     lastProgressPost = now;
+    waiting = false;
     post({ method: 'worker/progress', params: { studyId, ...progress } });
+  };
+  const onWait = (wait: LlmWait): void => {
+    waiting = true;
+    post({ method: 'worker/progress', params: { studyId, ...lastProgress, llmWait: describeLlmWait(wait) } });
   };
   try {
     const summary = await runStudy(spec, {
@@ -60,7 +71,7 @@ async function runOne(params: WorkerStartParams): Promise<void> {
       signal: controller.signal,
       onProgress,
       sinks: [log.sink, (event) => { checkCancelFlag(); batcher.push(event); }],
-      llm: { apiKey: params.apiKey, baseDir: params.studyDir },
+      llm: { apiKey: params.apiKey, baseDir: params.studyDir, clientOverrides: { onWait } },
     });
     batcher.flush();
     post({ method: 'worker/finished', params: { summary } });

@@ -42,6 +42,8 @@ export interface FakeLlmHandle {
   /** Origin without the /v1 prefix, for Azure-style paths. */
   readonly origin: string;
   readonly requests: RecordedRequest[];
+  /** `GET /models` requests (kept apart from `requests`, which holds the chat requests only). */
+  readonly modelListRequests: { count: number };
   /** Chat requests currently being handled, and the most ever at once. */
   readonly stats: { inFlight: number; maxInFlight: number };
   setResponder(responder: FakeResponder): void;
@@ -98,11 +100,22 @@ export const echoResponder: FakeResponder = (body) => {
   return { json: chatCompletion({ texts: [`echo: ${last}`] }) };
 };
 
+export interface FakeServerOptions {
+  /** What `GET /models` lists (default [FAKE_SERVER_MODEL]); null: that route answers 404, as some servers do. */
+  readonly models?: readonly string[] | null;
+  /** Status of `GET /models` instead of the list (e.g. 401 for a bad key). */
+  readonly modelListStatus?: number;
+}
+
+/** The model the fake server lists unless told otherwise. */
+export const FAKE_SERVER_MODEL = 'fake-model';
+
 export class FakeLlmServer {
-  constructor(private responder: FakeResponder = echoResponder) {}
+  constructor(private responder: FakeResponder = echoResponder, private readonly options: FakeServerOptions = {}) {}
 
   start(): Promise<FakeLlmHandle> {
     const requests: RecordedRequest[] = [];
+    const modelListRequests = { count: 0 };
     const stats = { inFlight: 0, maxInFlight: 0 };
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -119,6 +132,11 @@ export class FakeLlmServer {
           rawBody,
           body: parseJson(rawBody),
         };
+        if (req.method === 'GET' && url.pathname.endsWith('/models')) {
+          modelListRequests.count++;
+          send(res, this.modelList());
+          return;
+        }
         if (req.method !== 'POST' || !url.pathname.endsWith('/chat/completions')) {
           send(res, { status: 404, json: { error: { message: `no route ${req.method} ${url.pathname}` } } });
           return;
@@ -157,6 +175,7 @@ export class FakeLlmServer {
           baseUrl: `${origin}/v1`,
           origin,
           requests,
+          modelListRequests,
           stats,
           setResponder: (responder) => {
             this.responder = responder;
@@ -169,6 +188,13 @@ export class FakeLlmServer {
         });
       });
     });
+  }
+
+  private modelList(): FakeReply {
+    const { models = [FAKE_SERVER_MODEL], modelListStatus } = this.options;
+    if (modelListStatus !== undefined) return { status: modelListStatus, json: { error: { message: `scripted status ${modelListStatus}` } } };
+    if (models === null) return { status: 404, json: { error: { message: 'no route GET /models' } } };
+    return { json: { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'test' })) } };
   }
 }
 

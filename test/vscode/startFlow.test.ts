@@ -37,7 +37,8 @@ suite('Start NAS study flow', () => {
 
     const again = new ScriptedPrompter([undefined]);
     await withPrompter(api, again, () => Promise.resolve(vscode.commands.executeCommand('llamboNas.startStudy')));
-    assert.match(again.asked[0].items[0].description ?? '', /local · sync-sh · 0\.25 h · 3 workers · 1 seed/);
+    const start = again.asked[0].items.find((i) => i.label.includes('Start'));
+    assert.match(start?.description ?? '', /local · sync-sh · 0\.25 h · 3 workers · 1 seed/);
   });
 
   test('LLAMBO without an endpoint offers the setup; "baselines only" runs the rest', async () => {
@@ -49,6 +50,8 @@ suite('Start NAS study flow', () => {
       { type: '0.25' },
       { type: '2' },
       { type: '1' },
+      { pick: is('measured') },
+      { pick: is('full') },
       { pick: (v) => (v as { kind: string }).kind === 'baselines' },
     ]);
     const id = await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand<string>('llamboNas.startStudy')));

@@ -3,12 +3,17 @@
  * concurrently; their events are emitted after the stage, in issue order, so the event log does not
  * depend on which reply arrived first. Failures never escape (the caller falls back) except
  * cancellation and a replay-strict cache miss (the stage's events are emitted first, so the log names
- * the request that missed); after a budget exhaustion no further request is sent. Every prompt is
- * counted against the context window before it is sent: one over it is never sent and stops the study
- * (the builders already shrank it as far as it goes, promptBudget.ts), so the settings must change.
+ * the request that missed); after a budget exhaustion or a disabled endpoint (circuit breaker) no
+ * further request is sent. Every prompt is counted against the context window before it is sent: one
+ * over it is never sent and stops the study (the builders already shrank it as far as it goes,
+ * promptBudget.ts), so the settings must change.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
-import { describeError, isBudgetExhausted, isCancellation, isReplayMiss, PromptTooLong, type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult } from './llmChat';
+import { isEndpointDisabled } from '../llm/endpointCircuitBreaker';
+import {
+  describeError, isBudgetExhausted, isCancellation, isReplayMiss, PromptTooLong,
+  type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult,
+} from './llmChat';
 import type { PromptBudget } from './promptBudget';
 
 /** An `llmCall` event before the stream numbers and times it. */
@@ -43,7 +48,7 @@ export interface CallReport {
 }
 
 export class LlmCallRecorder {
-  /** Set once a budget is exhausted: why the searcher no longer calls the LLM. */
+  /** Set once a budget is exhausted or the endpoint disabled: why the searcher no longer calls the LLM. */
   disabledReason: string | undefined;
   private counter = 0;
 
@@ -147,7 +152,8 @@ export class LlmCallRecorder {
     } catch (error) {
       if (isCancellation(error, this.signal)) throw error;
       if (isReplayMiss(error)) return { callId, spec, error: describeError(error), seconds: 0, fatal: error, ...fitted };
-      if (isBudgetExhausted(error)) this.disabledReason = describeError(error);
+      // Neither a spent budget nor a disabled endpoint comes back within the study: stop asking.
+      if (isBudgetExhausted(error) || isEndpointDisabled(error)) this.disabledReason = describeError(error);
       return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? (Date.now() - started) / 1000, ...fitted };
     }
   }

@@ -54,6 +54,7 @@ export class LlmClient {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly onWait: LlmClientOptions['onWait'];
   private readonly occurrences = new Map<string, number>();
   private readonly capabilities: EndpointCapabilities;
   /**
@@ -73,6 +74,7 @@ export class LlmClient {
     this.model = opts.model;
     this.endpointKind = opts.endpointKind ?? inferEndpointKind(opts.baseUrl, opts.azureApiVersion);
     this.now = opts.now ?? Date.now;
+    this.onWait = opts.onWait;
     this.sleep = opts.sleep ?? abortableSleep;
     this.random = opts.random ?? seededJitter();
     this.maxRetries = nonNegativeInteger('maxRetries', opts.maxRetries ?? DEFAULTS.maxRetries);
@@ -91,7 +93,7 @@ export class LlmClient {
         tokensPerMinute: positiveOrUndefined('tokensPerMinute', opts.tokensPerMinute),
       },
       this.now,
-      this.sleep,
+      (ms, signal) => { opts.onWait?.({ reason: 'rateLimit', ms }); return this.sleep(ms, signal); },
     );
     this.capabilities = new EndpointCapabilities(opts.responseFormat ?? 'auto', this.endpointKind);
     this.onAdaptation = opts.onAdaptation;
@@ -311,7 +313,9 @@ export class LlmClient {
           `${failure.detail} (server asked to retry after ${seconds} s, more than the ${this.maxRetryAfterMs / 1000} s allowed)`);
       }
       if (!retry) return { kind: 'failure', failure, attempts };
-      await this.sleep(failure.retryAfterMs ?? backoffMs(tries + 1, this.backoff, this.random), signal);
+      const waitMs = failure.retryAfterMs ?? backoffMs(tries + 1, this.backoff, this.random);
+      this.onWait?.({ reason: 'retry', ms: waitMs, attempt: attempts, detail: failure.detail });
+      await this.sleep(waitMs, signal);
     }
   }
 }

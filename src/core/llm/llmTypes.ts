@@ -98,6 +98,16 @@ export interface LlmClientOptions {
   readonly responseFormat?: ResponseFormatMode;
   /** Told once per thing learnt about the endpoint (a refused response_format or parameter). */
   readonly onAdaptation?: (adaptation: EndpointAdaptation) => void;
+  /** Hears each wait before a request goes out (RPM/TPM limits, backoff before a retry), so progress can say so. */
+  readonly onWait?: (wait: LlmWait) => void;
+}
+
+export interface LlmWait {
+  readonly reason: 'rateLimit' | 'retry';
+  readonly ms: number;
+  /** Retries: the attempt that failed (1 = the first) and why. */
+  readonly attempt?: number;
+  readonly detail?: string;
 }
 
 export interface ChatMessage {

@@ -3,6 +3,7 @@
  * benchmark and aggregates their outcomes: IQM with bootstrap CI, median and quartiles, regret.
  */
 import type { Benchmark } from '../benchmark/benchmark';
+import type { LlmHealth } from '../llambo/llmHealthMonitor';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import {
@@ -55,6 +56,8 @@ export interface CompareOptions {
   readonly onProgress?: (progress: CompareProgress) => void;
   /** LLM access for searchers that need it (the key never enters a spec). */
   readonly llm?: RunStudyOptions['llm'];
+  /** Hears each LLM health problem of a run, as it appears. */
+  readonly onLlmHealthProblem?: (label: string, seed: number, problem: string) => void;
 }
 
 /** The outcome of one run, kept so callers can plot or re-aggregate. */
@@ -67,6 +70,8 @@ export interface CompareRun {
   readonly bestErrorAtMax: number | null;
   readonly incumbentArch: string | null;
   readonly wallMs: number;
+  /** LLM searchers: whether the LLM did its job (see LlmHealthMonitor). */
+  readonly llmHealth?: LlmHealth;
 }
 
 export interface CompareRow {
@@ -111,12 +116,16 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
       if (options.signal?.aborted) throw new Error('comparison cancelled');
       const summary = await runStudy(
         { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${entry.label.replace('@', '-')}-s${seed}` },
-        { benchmark, signal: options.signal, llm: options.llm },
+        {
+          benchmark, signal: options.signal, llm: options.llm,
+          ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
+        },
       );
       entryRuns.push(summary);
       runs.push({
         label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
         bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch, wallMs: summary.wallMs,
+        ...(summary.llm ? { llmHealth: summary.llm.health } : {}),
       });
       options.onProgress?.({ done: runs.length, total, label: entry.label, seed });
     }

@@ -6,6 +6,8 @@ import type { Benchmark } from '../benchmark/benchmark';
 import { SeededRandom } from '../random/seededRandom';
 import { createScheduler } from '../schedulers/schedulerFactory';
 import type { LlmChat } from '../llambo/llmChat';
+import { endpointDisabledNotice, LlmHealthMonitor, type LlmHealth } from '../llambo/llmHealthMonitor';
+import { EndpointCircuitBreaker } from '../llm/endpointCircuitBreaker';
 import type { LlmTotals } from '../llm/llmTypes';
 import type { Searcher, SearcherNotice } from '../searchers/searcher';
 import { isLlmSearcher } from '../searchers/llmSearchers';
@@ -36,6 +38,8 @@ export interface RunStudyOptions {
   readonly now?: () => Date;
   /** How searchers that need an LLM reach it: the key (and test hooks) for the spec's endpoint, or a ready chat function. */
   readonly llm?: StudyLlmAccess & { readonly chat?: LlmChat };
+  /** Hears each LLM health problem once, as it appears (CLI: a line on stderr). */
+  readonly onLlmHealthProblem?: (problem: string) => void;
 }
 
 export interface StudySummary extends SimulationSummary {
@@ -57,6 +61,7 @@ export interface StudySummary extends SimulationSummary {
     readonly refusedRequests: number;
     /** What the client learnt about the endpoint, one readable line each. */
     readonly endpointAdaptations: readonly string[];
+    readonly health: LlmHealth;
   };
 }
 
@@ -67,9 +72,10 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const studyId = spec.studyId ?? makeStudyId(spec, (options.now ?? (() => new Date()))());
   const usesLlm = isLlmSearcher(spec.searcher);
   const tally = usesLlm ? new LlmTally() : undefined;
-  // Every sink (the CLI's and the worker's events.jsonl, the host, the tally) sees events with the key cut out;
-  // without sinks the stream only counts (headless comparisons).
-  const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : [])];
+  // Every sink (the CLI's and the worker's events.jsonl, the host, the tally, the health monitor) sees events
+  // with the key cut out; without sinks the stream only counts (headless comparisons).
+  const health = usesLlm ? new LlmHealthMonitor(options.onLlmHealthProblem) : undefined;
+  const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : []), ...(health ? [health.sink] : [])];
   const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
@@ -78,7 +84,9 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
     ? createStudyLlmClient(llmSpec, options.llm, (adaptation) =>
       emitNotice(stream, { kind: 'info', message: adaptationMessage(llmSpec, adaptation), detail: { llmEndpoint: adaptation } }))
     : undefined;
-  const chat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const breaker = new EndpointCircuitBreaker({ onOpen: (reason) => emitNotice(stream, endpointDisabledNotice(reason)) });
+  const rawChat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const chat = rawChat ? breaker.wrap(rawChat) : undefined;
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 
   const { info } = benchmark;
@@ -125,10 +133,11 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count,
-    ...(tally ? {
+    ...(tally && health ? {
       llm: {
         ...tally.totals, ...httpCounts(client?.totals),
         endpointAdaptations: llmSpec && client ? client.adaptations.map((a) => adaptationMessage(llmSpec, a)) : [],
+        health: health.health,
       },
     } : {}),
   };

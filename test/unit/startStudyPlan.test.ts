@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseStudySpec } from '../../src/core/study/studySpec';
+import { setUpLlmEndpoint, type SettingsScope } from '../../src/extension/llmEndpointSetup';
+import { readNasSettings } from '../../src/extension/nasSettings';
+import type { InputOptions, PickItem, Prompter } from '../../src/extension/prompter';
+import { askStudyPlan, defaultPlan, describePlan, restorePlan, SET_UP_ENDPOINT } from '../../src/extension/startStudyFlow';
+import { withStudySettings } from '../../src/extension/studyLlmSettings';
+
+const settings = readNasSettings(() => undefined);
+
+/** Answers each question from the script by title; records what was asked. */
+class Script implements Prompter {
+  readonly asked: { title: string; items: readonly PickItem<unknown>[] }[] = [];
+  constructor(private readonly answers: Record<string, (items: readonly PickItem<unknown>[]) => unknown>) {}
+  async pickOne<T>(title: string, items: readonly PickItem<T>[]): Promise<T | undefined> {
+    this.asked.push({ title, items });
+    const answer = this.answers[title];
+    if (!answer) throw new Error(`unexpected question "${title}"`);
+    return answer(items) as T | undefined;
+  }
+  async pickMany<T>(title: string, items: readonly PickItem<T>[]): Promise<T[] | undefined> {
+    return this.pickOne(title, items) as Promise<T[] | undefined>;
+  }
+  async input(options: InputOptions): Promise<string | undefined> {
+    this.asked.push({ title: options.title, items: [] });
+    const answer = this.answers[options.title];
+    if (!answer) throw new Error(`unexpected question "${options.title}"`);
+    return answer([]) as string | undefined;
+  }
+}
+
+test('first run: LLAMBO beside random search with an endpoint, random search without one', () => {
+  assert.deepEqual(defaultPlan(settings, true).searchers, ['llambo', 'random']);
+  assert.deepEqual(defaultPlan(settings, false).searchers, ['random']);
+  assert.deepEqual(restorePlan(undefined, defaultPlan(settings, true)).searchers, ['llambo', 'random']);
+});
+
+test('Start shows how LLM time counts; without an endpoint the setup is offered first', async () => {
+  const script = new Script({ 'Start NAS study': (items) => items[0].value });
+  const answer = await askStudyPlan(script, defaultPlan(settings, false), 1, { settingsLatency: 'ignore', offerEndpointSetup: true });
+  assert.equal(answer, SET_UP_ENDPOINT);
+  assert.match(script.asked[0].items[0].label, /Set up an LLM endpoint/);
+  assert.match(describePlan(defaultPlan(settings, true), 'ignore'), /llambo, random · .* · LLM time ignore · context full$/);
+  assert.doesNotMatch(describePlan(defaultPlan(settings, false)), /LLM time/);
+});
+
+test('Customize asks the latency mode and context level for LLM searchers, and specs carry them', async () => {
+  const script = new Script({
+    'Start NAS study': () => 'customize',
+    'Searchers (each runs on the same budget and seeds)': () => ['llambo', 'random'],
+    Scheduler: () => 'sync-hyperband',
+    'Simulated budget (hours)': () => '2',
+    'Simulated workers': () => '4',
+    'Seeds per searcher (seed 0, 1, ...)': () => '1',
+    'How LLM time counts on the simulated clock': (items) => {
+      assert.match(String(items.find((i) => i.value === 'ignore')?.detail), /flatters LLAMBO/);
+      return 'measured';
+    },
+    "Context in LLAMBO's prompts": () => 'partial',
+  });
+  const plan = await askStudyPlan(script, defaultPlan(settings, true), 1, { settingsLatency: 'ignore' });
+  assert.ok(plan && plan !== SET_UP_ENDPOINT);
+  assert.deepEqual([plan.latencyMode, plan.contextLevel], ['measured', 'partial']);
+  assert.deepEqual(restorePlan(JSON.parse(JSON.stringify(plan)), defaultPlan(settings)), plan, 'remembered as the next default');
+  // What planSpecs adds for an LLM searcher (decisionTime, contextLevel) survives the settings and the spec parser.
+  const spec = parseStudySpec(withStudySettings({ searcher: 'llambo', hours: 2, decisionTime: { mode: 'measured' }, searcherOptions: { contextLevel: 'partial' } }, settings));
+  assert.deepEqual([spec.decisionTime.mode, spec.searcherOptions?.contextLevel], ['measured', 'partial']);
+
+  const baselines = new Script({
+    'Start NAS study': () => 'customize',
+    'Searchers (each runs on the same budget and seeds)': () => ['random'],
+    Scheduler: () => 'sync-hyperband',
+    'Simulated budget (hours)': () => '1', 'Simulated workers': () => '2', 'Seeds per searcher (seed 0, 1, ...)': () => '1',
+  });
+  const plain = await askStudyPlan(baselines, defaultPlan(settings), 1);
+  assert.ok(plain && plain !== SET_UP_ENDPOINT && plain.latencyMode === undefined, 'no LLM questions without an LLM searcher');
+});
+
+test('Custom URL asks where to save the endpoint and saves it there', async () => {
+  for (const scope of ['user', 'workspace'] as const) {
+    const saved: [string, SettingsScope | undefined][] = [];
+    const script = new Script({
+      'LLAMBO needs an LLM endpoint': (items) => items.find((i) => (i.value as { kind: string }).kind === 'custom')!.value,
+      'OpenAI-compatible base URL': () => ' http://127.0.0.1:8080/v1 ',
+      'Save the endpoint where?': (items) => {
+        assert.deepEqual(items.map((i) => i.value), ['user', 'workspace']);
+        return scope;
+      },
+    });
+    const result = await setUpLlmEndpoint(script, { askAndStoreApiKey: async () => false, setBaseUrl: async (url, where) => { saved.push([url, where]); } });
+    assert.equal(result, 'configured');
+    assert.deepEqual(saved, [['http://127.0.0.1:8080/v1', scope]]);
+  }
+  const dismissed = new Script({
+    'LLAMBO needs an LLM endpoint': (items) => items.find((i) => (i.value as { kind: string }).kind === 'custom')!.value,
+    'OpenAI-compatible base URL': () => 'http://127.0.0.1:8080/v1',
+    'Save the endpoint where?': () => undefined,
+  });
+  let wrote = false;
+  assert.equal(await setUpLlmEndpoint(dismissed, { askAndStoreApiKey: async () => false, setBaseUrl: async () => { wrote = true; } }), undefined);
+  assert.equal(wrote, false, 'nothing written when the question is dismissed');
+});
