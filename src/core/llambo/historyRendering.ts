@@ -8,6 +8,7 @@
  */
 import type { SeededRandom } from '../random/seededRandom';
 import { errorAt, rankRecords, type CellRecord } from './cellHistory';
+import { hammingDistance } from '../nb201/cellMutation';
 import type { Cell } from '../nb201/searchSpace';
 import { cellOpsJson, compactHistoryLine, historyLine, labelledLine } from './cellText';
 import type { TokenBudget } from './promptBudget';
@@ -40,15 +41,12 @@ function shownEpochs(level: number | undefined, rungLevels: readonly number[]): 
   return shown;
 }
 
-/** Learning-curve history for the discriminative surrogate. */
+/** Learning-curve history for the discriminative surrogate: best, most recent, then a spread by rank. */
 export function renderCurveHistory(
   records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
   budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
-  const shown = shownEpochs(level, rungLevels);
-  const ranked = rankRecords(records.slice(), level);
-  const line = (r: CellRecord) => historyLine(r.cell, curvePoints(r, shown), r.failed);
-  return assemble(selectWithinBudget(ranked, line, budget), records.length, rng);
+  return renderHistory(records, level, rungLevels, budget, rng, historyLine, selectWithinBudget);
 }
 
 /** Compact learning-curve history for the candidate sampler: every cell when they fit, else the best and their neighbours. */
@@ -56,16 +54,19 @@ export function renderSamplerHistory(
   records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
   budget: TokenBudget, rng: SeededRandom | undefined,
 ): HistoryBlock {
-  const shown = shownEpochs(level, rungLevels);
-  const ranked = rankRecords(records.slice(), level);
-  const line = (r: CellRecord) => compactHistoryLine(r.cell, curvePoints(r, shown), r.failed);
-  return assemble(selectNearTop(ranked, line, budget), records.length, rng);
+  return renderHistory(records, level, rungLevels, budget, rng, compactHistoryLine, selectNearTop);
 }
 
-function hamming(a: Cell, b: Cell): number {
-  let d = 0;
-  for (let e = 0; e < a.length; e++) if (a[e] !== b[e]) d++;
-  return d;
+type LineFormat = (cell: Cell, points: readonly [number, number][], failed: boolean) => string;
+type LineSelection = (ranked: readonly CellRecord[], line: (r: CellRecord) => string, budget: TokenBudget) => string[];
+
+function renderHistory(
+  records: readonly CellRecord[], level: number | undefined, rungLevels: readonly number[],
+  budget: TokenBudget, rng: SeededRandom | undefined, format: LineFormat, select: LineSelection,
+): HistoryBlock {
+  const shown = shownEpochs(level, rungLevels);
+  const ranked = rankRecords(records.slice(), level);
+  return assemble(select(ranked, (r) => format(r.cell, curvePoints(r, shown), r.failed), budget), records.length, rng);
 }
 
 /**
@@ -89,7 +90,7 @@ export function selectNearTop(ranked: readonly CellRecord[], line: (r: CellRecor
   for (let i = 0; i < ranked.length; i++) if (!tryAdd(i, budgetTokens * TOP_SHARE)) break;
   if (chosen.size === 0 && ranked.length > 0) tryAdd(0, budgetTokens);
   const top = [...chosen].map((i) => ranked[i].cell);
-  const distance = ranked.map((r) => Math.min(...top.map((t) => hamming(r.cell, t))));
+  const distance = ranked.map((r) => Math.min(...top.map((t) => hammingDistance(r.cell, t))));
   const rest = ranked.map((_, i) => i).filter((i) => !chosen.has(i)).sort((a, b) => distance[a] - distance[b] || a - b);
   for (const i of rest) tryAdd(i, budgetTokens);
   return ranked.map((_, i) => i).filter((i) => chosen.has(i)).map((i) => lines[i]);
