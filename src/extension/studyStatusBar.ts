@@ -1,16 +1,16 @@
 /**
- * The status bar item of the study that runs (or ran last): simulated time, trials, incumbent and LLM
- * dollars; clicking it opens the study's panel. Hidden until a study has started in this window.
+ * The status bar item of the study that runs (or ran last): simulated time, trials, the headline (the
+ * returned cell's seed-mean error and regret, DESIGN.md section 10) and LLM dollars; clicking it opens the study's panel. Hidden until a study has started in this window.
  */
 import * as vscode from 'vscode';
 import type { StudyHeadline } from '../protocol';
 import { COMMAND_IDS } from './commandIds';
-import { formatError } from '../core/study/resultFormat';
+import { headlineLines, headlineShort } from '../core/study/resultFormat';
 
 export function statusBarText(h: StudyHeadline): string {
   const icon = h.status === 'running' ? '$(sync~spin)' : h.status === 'failed' ? '$(error)' : '$(beaker)';
   const time = `${(h.simulatedSeconds / 3600).toFixed(2)}/${(h.budgetSeconds / 3600).toFixed(1)} h`;
-  return `${icon} NAS ${time} · ${h.trialsStarted} trials · best ${formatError(h.incumbent?.error)} · $${h.llmUsd.toFixed(2)}`;
+  return `${icon} NAS ${time} · ${h.trialsStarted} trials · ${headlineShort(h.result)} · $${h.llmUsd.toFixed(2)}`;
 }
 
 export class StudyStatusBar implements vscode.Disposable {
@@ -28,7 +28,7 @@ export class StudyStatusBar implements vscode.Disposable {
     this.shownId = h.studyId;
     this.item.text = statusBarText(h);
     this.item.tooltip = `${h.studyId} (${h.status})\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}` +
-      (h.incumbent ? `\nIncumbent: ${h.incumbent.arch}` : '') + '\nClick to open the study.';
+      (h.result ? `\n${headlineLines(h.result).join('\n')}` : '') + '\nClick to open the study.';
     this.item.command = { title: 'Open study', command: COMMAND_IDS.openStudy, arguments: [h.studyId] };
     this.item.show();
   }
