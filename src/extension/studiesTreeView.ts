@@ -6,8 +6,8 @@
  * there without a menu contribution.
  */
 import * as vscode from 'vscode';
-import type { StudyHeadline, StudyStatus } from '../protocol';
-import { formatHours, headlineLines, headlineShort } from '../core/study/resultFormat';
+import type { StudyStatus } from '../protocol';
+import { describeHeadline, studyTooltip } from './studyHeadlineText';
 import type { StudyRegistry } from './studyRegistry';
 import { COMMAND_IDS } from './commandIds';
 
@@ -56,8 +56,7 @@ export class StudiesTreeProvider implements vscode.TreeDataProvider<string>, vsc
     if (!session) return item;
     const h = session.headline;
     item.description = describeHeadline(h);
-    item.tooltip = `${h.studyId}\n${h.status}${h.message ? `: ${h.message}` : ''}\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}` +
-      (h.result ? `\n${headlineLines(h.result).join('\n')}` : '');
+    item.tooltip = studyTooltip(h);
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[h.status]);
     item.contextValue = `study.${h.status}`;
     item.command = { title: 'Open study', command: COMMAND_IDS.openStudy, arguments: [id] };
@@ -107,8 +106,4 @@ function resumeItem(studyId: string): vscode.TreeItem {
   item.contextValue = 'study.resume';
   item.command = { title: 'Resume study', command: COMMAND_IDS.resumeStudy, arguments: [{ studyId }] };
   return item;
-}
-
-function describeHeadline(h: StudyHeadline): string {
-  return `${h.status} · ${headlineShort(h.result)} · ${h.trialsStarted} trials · ${formatHours(h.simulatedSeconds)}`;
 }

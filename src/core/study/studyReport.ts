@@ -9,7 +9,7 @@ import { ERROR_METRIC } from '../readModel/errorMetric';
 import type { LlmComponentTotal } from '../readModel/llmComponentTotals';
 import type { StudyReadModel } from '../readModel/studyReadModel';
 import type { StudyResult } from '../readModel/studyResult';
-import { formatError, formatHours } from './resultFormat';
+import { formatError, formatHours, formatRegret } from './resultFormat';
 import { INCUMBENT_CHART_FILE, LLM_CALLS_CHART_FILE } from './studyCharts';
 
 const TOP_TRIALS = 10;
@@ -68,7 +68,7 @@ function resultSection(result: StudyResult): string[] {
   return [
     `- Returned architecture: trial ${returned.trialId}, \`${returned.arch}\` (best error at ${where})`,
     `- **Error at the table's last epoch, seed mean: ${formatError(result.seedMeanError)}` +
-      `${result.regret === null ? '' : ` (regret ${formatError(result.regret)})`}**` +
+      `${result.regret === null ? '' : ` (regret ${formatRegret(result.regret)})`}**` +
       (result.seedMeanError === null ? ' — the table was not available to look it up' : ''),
     `- Observed single-seed error at epoch ${returned.epoch}: ${formatError(returned.observedError)}`,
     `- Secondary (best error at any epoch, Syne Tune's plotting rule; epochs 1–199 of the bundled table are model-generated): ` +
