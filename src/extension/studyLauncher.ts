@@ -9,7 +9,7 @@ import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
-import { formatError } from '../core/study/resultFormat';
+import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 
@@ -64,7 +64,7 @@ export function followSession(services: NasServices, session: StudySession, open
   });
   services.statusBar.update(session.headline);
   void session.ended.then((h) => {
-    const line = `study ${h.studyId} ${h.status}: ${h.trialsStarted} trials, ${h.resultsReported} results, best ${formatError(h.incumbent?.error)}` +
+    const line = `study ${h.studyId} ${h.status}: ${h.trialsStarted} trials, ${h.resultsReported} results, ${headlineShort(h.result)}` +
       (h.message ? ` — ${h.message}` : '');
     if (h.status === 'failed') services.log.error(line);
     else services.log.info(line);
@@ -106,7 +106,7 @@ export async function runStudies(
           const h = s.headline;
           const percent = h.budgetSeconds > 0 ? Math.min(100, (100 * h.simulatedSeconds) / h.budgetSeconds) : 0;
           const total = (100 * i + percent) / specs.length;
-          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}` });
+          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${h.trialsStarted} trials, ${headlineShort(h.result)}` });
           reported = total;
         });
         const cancel = token.onCancellationRequested(() => { void session.stop(); });

@@ -7,6 +7,7 @@
  */
 import type { OverviewModel } from '../../src/core/panel/panelModel';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../../src/core/readModel/errorMetric';
+import { headlineChoice } from '../../src/core/study/resultFormat';
 import { el, factList } from '../elementBuilder';
 import { formatCount, formatError, formatHours, formatPoints, formatRegret, formatTokens, formatUsd } from '../numberFormat';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
@@ -117,10 +118,9 @@ export class OverviewView implements PanelView {
 function headlineRows(o: OverviewModel): [string, string][] {
   const h = o.result;
   if (!h) return [['Result', 'no trial has reported a result yet']];
-  const where = h.reachedMaxEpoch ? `best at r_max = ${h.observedEpoch}` : `best at epoch ${h.observedEpoch}, the highest rung reached`;
   const any = h.bestAnyEpoch;
   return [
-    ['Returned architecture', `trial ${h.trialId} · ${where}`],
+    ['Returned architecture', `trial ${h.trialId} · ${headlineChoice(h)}`],
     ['Error at the last epoch (seed mean)', h.finalError === null ? '— (this log does not record it)' : formatError(h.finalError)],
     ['Regret', `${formatRegret(h.regret)} (optimum ${formatError(o.optimumError)})`],
     [`Observed at epoch ${h.observedEpoch} (one seed)`, formatError(h.observedErrorAtMax)],
