@@ -118,7 +118,9 @@ test('the CLI study text and --json carry the headline beside the old fields', a
 
 test('Compare searchers ranks by the headline, not by the best error at any epoch', () => {
   const mobster = new StudyHeadlineFold('mobster-s0').addAll(events);
-  const other: ResultHeadline = { ...(mobster.result as ResultHeadline), trialId: 3, finalError: 0.0555, regret: 0.0008, bestAnyEpoch: { trialId: 3, arch, epoch: 200, error: 0.0520 } };
+  const other: ResultHeadline = {
+    ...(mobster.result as ResultHeadline), trialId: 3, finalError: 0.0555, regret: 0.0008, bestAnyEpoch: { trialId: 3, arch, epoch: 200, error: 0.0520 },
+  };
   const random: StudyHeadline = { ...mobster, studyId: 'random-s0', searcher: 'random', result: other };
   const markdown = comparisonMarkdown({ scheduler: 'sync-hyperband', hours: 2, workers: 4, seeds: 1, searchers: ['mobster', 'random'] }, [mobster, random]);
   const rows = markdown.split('\n').filter((line) => /^\| \d/.test(line));
