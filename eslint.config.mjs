@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const WEBVIEW_CORE_MODULES = [
   'core/panel/panelModel', 'core/panel/panelDelta', 'core/panel/cellDiagramSvg', 'core/panel/cellPaths',
   'core/panel/chartSvg', 'core/panel/trialQuery', 'core/study/csvExport', 'core/readModel/trialRows',
-  'core/llambo/proposalYield', 'core/nb201/searchSpace',
+  'core/llambo/proposalYield', 'core/nb201/searchSpace', 'core/readModel/errorMetric', 'core/study/resultFormat',
 ];
 
 const NODE_ONLY = [

@@ -7,6 +7,7 @@
  */
 import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel } from './core/panel/panelModel';
 import type { TrialSortKey } from './core/panel/trialQuery';
+import type { ResultHeadline } from './core/readModel/studyResult';
 import type { TrialStatus } from './core/readModel/trialRows';
 import type { StudyEvent } from './core/events/studyEvents';
 import type { StudySummary } from './core/study/studyRunner';
@@ -105,7 +106,10 @@ export interface StudyHeadline {
   readonly budgetSeconds: number;
   readonly trialsStarted: number;
   readonly resultsReported: number;
+  /** Best error at any epoch so far (Syne Tune's incumbent): a secondary figure, never the headline. */
   readonly incumbent: { readonly trialId: number; readonly epoch: number; readonly error: number; readonly arch: string } | null;
+  /** The study's result (DESIGN.md section 10): what the status bar, the studies view and Compare show and rank by. */
+  readonly result: ResultHeadline | null;
   readonly llmUsd: number;
   /** Label of the table the results come from (with its provenance, shown with every result). */
   readonly table: string;

@@ -10,6 +10,11 @@ export function formatPoints(value: number | null | undefined): string {
   return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(2)} pp`;
 }
 
+/** Percentage points, unsigned (regret, which is never negative). */
+export function formatRegret(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(2)} pp`;
+}
+
 export function formatHours(seconds: number | null | undefined): string {
   return seconds === null || seconds === undefined ? '—' : `${(seconds / 3600).toFixed(2)} h`;
 }

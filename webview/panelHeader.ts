@@ -1,12 +1,13 @@
 /**
  * The panel header: study id, status, searcher and scheduler, simulated time against the budget,
- * trials, incumbent, the table badge, and "Export results" (the host's whole-study export).
+ * trials, the headline (the returned cell's seed-mean error and regret, DESIGN.md section 10), the table badge, and "Export results" (the host's whole-study export).
  * Built once; each render only updates texts.
  */
 import type { PanelModel } from '../src/core/panel/panelModel';
+import { headlineShort } from '../src/core/study/resultFormat';
 import type { StudyHeadline } from '../src/protocol';
 import { el } from './elementBuilder';
-import { formatCount, formatError, formatHours } from './numberFormat';
+import { formatCount, formatHours } from './numberFormat';
 import type { PanelActions } from './panelView';
 import { button } from './toolkit';
 import { tableBadge } from './tableBadge';
@@ -39,12 +40,11 @@ export class PanelHeader {
     this.llmHealth.textContent = headline?.llmUnhealthy ? `⚠ ${headline.llmUnhealthy}` : '';
     this.llmHealth.hidden = !headline?.llmUnhealthy;
     const budget = o.budgetSeconds ? ` of ${formatHours(o.budgetSeconds)}` : '';
-    const incumbent = o.incumbent ? `incumbent ${formatError(o.incumbent.error)} (trial ${o.incumbent.trialId}, epoch ${o.incumbent.epoch})` : 'no incumbent yet';
     this.line.textContent = [
       `${o.searcher || headline?.searcher || '?'} · ${o.scheduler || headline?.scheduler || '?'}${o.seed !== null ? ` · seed ${o.seed}` : ''}`,
       `${formatHours(o.simulatedSeconds)}${budget} simulated`,
       `${formatCount(o.trials)} trials`,
-      incumbent,
+      o.result ? `trial ${o.result.trialId}: ${headlineShort(o.result)}` : 'no result yet',
     ].join('   ·   ');
     const key = `${o.table?.kind}|${o.table?.label}`;
     if (o.table && key !== this.badgeKey) {

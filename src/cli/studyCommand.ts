@@ -37,7 +37,9 @@ ${STUDY_FLAGS_HELP}
 ${LLM_FLAGS_HELP}
 
 With --json one JSON line is printed: searcher, scheduler, seed, table, trialsStarted,
-resultsReported, bestError, bestErrorAtMax, incumbentArch, simulatedSeconds, wallMs, ... and for LLM
+resultsReported, headline: {arch, trialId, finalError, regret, observedErrorAtMax, observedEpoch,
+reachedMaxEpoch, bestAnyEpoch} (the returned architecture and its seed-mean error at the table's
+last epoch), the older bestError, bestErrorAtMax, regret, incumbentArch, simulatedSeconds, wallMs, ... and for LLM
 searchers llm: {requests, promptTokens, completionTokens, costUsd, cacheHits, parseFailures,
 failedCalls, fallbacks, newConfigs, httpRequests, retries, refusedRequests, endpointAdaptations,
 proposalYield: {proposed, accepted, unused, refused: {evaluated, pending, duplicate, isomorphic, invalidOp,

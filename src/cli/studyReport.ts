@@ -1,10 +1,13 @@
 /**
- * What `study` prints about one finished study: the JSON line of --json, or the readable summary. For
+ * What `study` prints about one finished study: the JSON line of --json, or the readable summary. Both
+ * lead with the headline (DESIGN.md section 10): the returned architecture, its seed-mean error at the
+ * table's last epoch and regret; the observed error at r_max and the best at any epoch follow. For
  * LLM searchers both carry the LLM counters, and the text says how LLM time counted (ignoring it
  * flatters LLAMBO, as the original study's plots did).
  */
 import { describeYield } from '../core/llambo/proposalYield';
 import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
+import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import type { StudySummary } from '../core/study/studyRunner';
 import type { StudySpec } from '../core/study/studySpec';
 import type { LlmSetup } from './llmFlags';
@@ -27,6 +30,8 @@ export function studyJson(summary: StudySummary, ctx: StudyReportContext): Recor
     ...(spec.decisionTime.secondsPerLlmCall !== undefined ? { secondsPerLlmCall: spec.decisionTime.secondsPerLlmCall } : {}),
     table: summary.table, tableKind: ctx.tableKind, tablePath: ctx.tablePath,
     trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
+    headline: headlineJson(summary),
+    // Kept for scripts written before the headline: best at any epoch, best single seed at r_max and its difference to the optimum.
     bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax,
     regret: summary.bestErrorAtMax === null ? null : summary.bestErrorAtMax - summary.optimumError,
     optimumError: summary.optimumError, incumbentArch: summary.incumbentArch,
@@ -35,6 +40,17 @@ export function studyJson(summary: StudySummary, ctx: StudyReportContext): Recor
     ...(summary.llm ? { llm: { ...summary.llm, costUsd: round(summary.llm.costUsd, 6) } } : {}),
     ...(ctx.llm ? { llmEndpoint: endpointJson(ctx.llm) } : {}),
     ...(ctx.outDir ? { out: ctx.outDir } : {}),
+  };
+}
+
+/** `{arch, trialId, finalError, regret, observedErrorAtMax, bestAnyEpoch}` plus where the choice was made; null before any result. */
+function headlineJson(summary: StudySummary): Record<string, unknown> | null {
+  const h = summary.headline;
+  if (!h) return null;
+  return {
+    arch: h.arch, trialId: h.trialId, finalError: h.finalError, regret: h.regret,
+    observedErrorAtMax: h.observedErrorAtMax, observedEpoch: h.observedEpoch, reachedMaxEpoch: h.reachedMaxEpoch,
+    bestAnyEpoch: h.bestAnyEpoch,
   };
 }
 
@@ -49,15 +65,12 @@ function endpointJson(llm: LlmSetup): Record<string, unknown> {
 export function studyText(summary: StudySummary, ctx: StudyReportContext): string[] {
   const { spec } = ctx;
   const err = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
-  const regret = summary.bestErrorAtMax === null ? '' : `  (regret ${(summary.bestErrorAtMax - summary.optimumError).toFixed(4)} vs optimum ${summary.optimumError.toFixed(4)})`;
   const lines = [
     `Study ${summary.studyId}: ${summary.searcher} searcher, ${summary.scheduler} scheduler, ${spec.workers} workers, ` +
       `${formatHours(spec.budgetSeconds)} simulated, seed ${summary.seed}, clock ${spec.clock}, decision time ${spec.decisionTime.mode}`,
     `  trials started     ${summary.trialsStarted}`,
     `  results reported   ${summary.resultsReported}`,
-    `  best error         ${err(summary.bestError)}  (any epoch)`,
-    `  best error @${spec.rMax}    ${err(summary.bestErrorAtMax)}${regret}`,
-    `  incumbent          ${summary.incumbentArch ?? 'n/a'}`,
+    ...headlineText(summary, err),
     `  simulated time     ${(summary.simulatedSeconds / 3600).toFixed(2)} h  (stopped: ${summary.stopReason})`,
     `  wall time          ${summary.wallMs.toFixed(1)} ms  (table load ${ctx.loadMs.toFixed(0)} ms)`,
   ];
@@ -67,6 +80,21 @@ export function studyText(summary: StudySummary, ctx: StudyReportContext): strin
     lines.push(`  saved              ${ctx.outDir} (study.json, events.jsonl${cache})`);
   }
   return lines;
+}
+
+/** The headline block: returned cell, its seed-mean error and regret first, the observed and any-epoch figures after. */
+function headlineText(summary: StudySummary, err: (v: number | null) => string): string[] {
+  const h = summary.headline;
+  if (!h) return ['  result             none (no trial reported a result)'];
+  const where = h.reachedMaxEpoch ? `best at r_max = ${h.observedEpoch}` : `best at epoch ${h.observedEpoch}, the highest rung reached`;
+  const any = h.bestAnyEpoch;
+  return [
+    `  returned           trial ${h.trialId} ${h.arch}  (${where})`,
+    `  error (seed mean)  ${err(h.finalError)} at the table's last epoch  (regret ${err(h.regret)} vs optimum ${summary.optimumError.toFixed(4)})`,
+    `  observed @${String(h.observedEpoch).padEnd(9)}${err(h.observedErrorAtMax)}  (one seed)`,
+    `  best any epoch     ${any ? `${err(any.error)}  (secondary: trial ${any.trialId} at epoch ${any.epoch})` : 'n/a'}`,
+    `  error = ${ERROR_METRIC}`,
+  ];
 }
 
 type LlmCounts = NonNullable<StudySummary['llm']>;

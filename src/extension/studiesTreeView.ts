@@ -1,12 +1,13 @@
 /**
- * The "NAS Studies" view: the workspace's studies, newest first, with their status and incumbent.
+ * The "NAS Studies" view: the workspace's studies, newest first, with their status and headline
+ * (the returned cell's seed-mean error and regret, DESIGN.md section 10).
  * Items carry contextValue `study.<status>` so package.json menus can offer Stop on running ones and
  * Open/Export on the others. An interrupted study unfolds into a "Resume" item, so the action is
  * there without a menu contribution.
  */
 import * as vscode from 'vscode';
-import type { StudyHeadline, StudyStatus } from '../protocol';
-import { formatError, formatHours } from '../core/study/resultFormat';
+import type { StudyStatus } from '../protocol';
+import { describeHeadline, studyTooltip } from './studyHeadlineText';
 import type { StudyRegistry } from './studyRegistry';
 import { COMMAND_IDS } from './commandIds';
 
@@ -55,7 +56,7 @@ export class StudiesTreeProvider implements vscode.TreeDataProvider<string>, vsc
     if (!session) return item;
     const h = session.headline;
     item.description = describeHeadline(h);
-    item.tooltip = `${h.studyId}\n${h.status}${h.message ? `: ${h.message}` : ''}\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}`;
+    item.tooltip = studyTooltip(h);
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[h.status]);
     item.contextValue = `study.${h.status}`;
     item.command = { title: 'Open study', command: COMMAND_IDS.openStudy, arguments: [id] };
@@ -105,8 +106,4 @@ function resumeItem(studyId: string): vscode.TreeItem {
   item.contextValue = 'study.resume';
   item.command = { title: 'Resume study', command: COMMAND_IDS.resumeStudy, arguments: [{ studyId }] };
   return item;
-}
-
-function describeHeadline(h: StudyHeadline): string {
-  return `${h.status} · ${h.trialsStarted} trials · best ${formatError(h.incumbent?.error)} · ${formatHours(h.simulatedSeconds)}`;
 }

@@ -3,13 +3,13 @@
  * searchers. Each accepts optional arguments that skip the questions (keybindings, scripts, tests).
  */
 import * as vscode from 'vscode';
-import { median } from '../core/study/compareStats';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { StudyHeadline } from '../protocol';
 import { hasLlmEndpoint, setUpLlmEndpoint, type EndpointSetupResult, type SettingsScope } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
 import { askStudyPlan, defaultPlan, restorePlan, SET_UP_ENDPOINT, type StudyPlan } from './startStudyFlow';
-import { formatError } from '../core/study/resultFormat';
+import { headlineShort } from '../core/study/resultFormat';
+import { comparisonMarkdown } from './comparisonMarkdown';
 import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { COMMAND_IDS } from './commandIds';
@@ -64,7 +64,7 @@ export async function stopStudyCommand(services: NasServices, studyId?: string):
 
 export async function openStudyCommand(services: NasServices, studyId?: string): Promise<string | undefined> {
   const id = studyId ?? await services.prompter.pickOne('Open NAS study', services.registry.list().map((s) => ({
-    label: s.id, description: `${s.headline.status} · ${s.headline.trialsStarted} trials · best ${formatError(s.headline.incumbent?.error)}`, value: s.id,
+    label: s.id, description: `${s.headline.status} · ${s.headline.trialsStarted} trials · ${headlineShort(s.headline.result)}`, value: s.id,
   })), 'Studies in .nas-studies/ of this workspace');
   if (id === undefined) return undefined;
   const session = services.registry.get(id);
@@ -143,19 +143,4 @@ export async function askAndStoreApiKey(services: NasServices): Promise<boolean>
   await services.apiKeys.set(key);
   services.log.info('API key stored in secret storage');
   return true;
-}
-
-function comparisonMarkdown(plan: StudyPlan, headlines: readonly StudyHeadline[]): string {
-  const lines = [
-    `# Searcher comparison`, '',
-    `${plan.scheduler}, ${plan.hours} h simulated, ${plan.workers} workers, seeds 0-${plan.seeds - 1}. Table: ${headlines[0]?.table ?? '—'}.`, '',
-    '| searcher | runs | median best error | best | worst |', '|---|---:|---:|---:|---:|',
-  ];
-  for (const searcher of plan.searchers) {
-    const errors = headlines.filter((h) => h.searcher === searcher && h.incumbent).map((h) => h.incumbent!.error).sort((a, b) => a - b);
-    const middle = errors.length === 0 ? null : median(errors);
-    lines.push(`| ${searcher} | ${errors.length} | ${formatError(middle)} | ${formatError(errors[0])} | ${formatError(errors[errors.length - 1])} |`);
-  }
-  lines.push('', 'Studies: ' + headlines.map((h) => h.studyId).join(', '), '');
-  return lines.join('\n');
 }

@@ -36,6 +36,7 @@ export class StudyHeadlineFold {
       trialsStarted: finished?.trialsStarted ?? trials.size,
       resultsReported: finished?.resultsReported ?? this.model.results,
       incumbent: last ? { trialId: last.trialId, epoch: last.epoch, error: last.error, arch: last.arch } : null,
+      result: this.model.result.headline,
       llmUsd: this.model.llmTally.totals.costUsd,
       table: study?.table.label ?? '',
       ...(this.message !== undefined ? { message: this.message } : {}),

@@ -10,7 +10,7 @@ import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
-import { formatError } from '../core/study/resultFormat';
+import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import type { LlmSettings } from './nasSettings';
 import { decisionTimeFromSettings, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
@@ -88,7 +88,7 @@ export function followSession(services: NasServices, session: StudySession, open
   });
   services.statusBar.update(session.headline);
   void session.ended.then((h) => {
-    const line = `study ${h.studyId} ${h.status}: ${h.trialsStarted} trials, ${h.resultsReported} results, best ${formatError(h.incumbent?.error)}` +
+    const line = `study ${h.studyId} ${h.status}: ${h.trialsStarted} trials, ${h.resultsReported} results, ${headlineShort(h.result)}` +
       (h.message ? ` — ${h.message}` : '');
     if (h.status === 'failed') services.log.error(line);
     else services.log.info(line);
@@ -145,7 +145,7 @@ export async function runStudies(
           const h = s.headline;
           const percent = h.budgetSeconds > 0 ? Math.min(100, (100 * h.simulatedSeconds) / h.budgetSeconds) : 0;
           const total = (100 * i + percent) / specs.length;
-          const state = h.llmWait ?? `${h.trialsStarted} trials, best ${formatError(h.incumbent?.error)}`;
+          const state = h.llmWait ?? `${h.trialsStarted} trials, ${headlineShort(h.result)}`;
           progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${state}` });
           reported = total;
         });

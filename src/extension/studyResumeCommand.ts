@@ -12,7 +12,7 @@ import { readEventLog } from '../core/study/eventLog';
 import type { StudySpecInput } from '../core/study/studySpec';
 import { checkEndpointBeforeStudy } from './endpointGate';
 import type { NasServices } from './nasServices';
-import { formatError } from '../core/study/resultFormat';
+import { headlineShort } from '../core/study/resultFormat';
 import { followSession } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { LLM_CACHE_FILE, resumeSpec } from './studyLlmSettings';
@@ -27,7 +27,7 @@ export interface ResumeStudyArgs {
 export async function resumeStudyCommand(services: NasServices, args: ResumeStudyArgs = {}): Promise<string | undefined> {
   const interrupted = services.registry.list().filter((s) => s.headline.status === 'interrupted');
   const id = args.studyId ?? await services.prompter.pickOne('Resume which study?', interrupted.map((s) => ({
-    label: s.id, description: `${s.headline.trialsStarted} trials · best ${formatError(s.headline.incumbent?.error)}`, value: s.id,
+    label: s.id, description: `${s.headline.trialsStarted} trials · ${headlineShort(s.headline.result)}`, value: s.id,
   })), 'Interrupted studies run again from the start; cached LLM replies replay at no cost');
   if (id === undefined) {
     if (interrupted.length === 0) void vscode.window.showInformationMessage('No interrupted NAS study in this workspace.');

@@ -1,17 +1,11 @@
 /**
- * The status bar item of the study that runs (or ran last): simulated time, trials, incumbent and LLM
- * dollars; clicking it opens the study's panel. Hidden until a study has started in this window.
+ * The status bar item of the study that runs (or ran last): simulated time, trials, the headline (the
+ * returned cell's seed-mean error and regret, DESIGN.md section 10) and LLM dollars; clicking it opens the study's panel. Hidden until a study has started in this window.
  */
 import * as vscode from 'vscode';
 import type { StudyHeadline } from '../protocol';
 import { COMMAND_IDS } from './commandIds';
-import { formatError } from '../core/study/resultFormat';
-
-export function statusBarText(h: StudyHeadline): string {
-  const icon = h.status === 'running' ? '$(sync~spin)' : h.status === 'failed' ? '$(error)' : '$(beaker)';
-  const time = `${(h.simulatedSeconds / 3600).toFixed(2)}/${(h.budgetSeconds / 3600).toFixed(1)} h`;
-  return `${icon} NAS ${time} · ${h.trialsStarted} trials · best ${formatError(h.incumbent?.error)} · $${h.llmUsd.toFixed(2)}`;
-}
+import { statusBarText, statusBarTooltip } from './studyHeadlineText';
 
 export class StudyStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -27,8 +21,7 @@ export class StudyStatusBar implements vscode.Disposable {
     if (this.shownId !== undefined && this.shownId !== h.studyId && h.status !== 'running') return;
     this.shownId = h.studyId;
     this.item.text = statusBarText(h);
-    this.item.tooltip = `${h.studyId} (${h.status})\n${h.searcher} · ${h.scheduler}\nTable: ${h.table}` +
-      (h.incumbent ? `\nIncumbent: ${h.incumbent.arch}` : '') + '\nClick to open the study.';
+    this.item.tooltip = statusBarTooltip(h);
     this.item.command = { title: 'Open study', command: COMMAND_IDS.openStudy, arguments: [h.studyId] };
     this.item.show();
   }

@@ -52,7 +52,7 @@ test('the CLI export writes the same files, byte for byte, as the extension expo
     for (const file of files) assert.ok(readFileSync(join(cliDir, file)).equals(readFileSync(join(extensionDir, file))), `${file} differs`);
 
     const report = readFileSync(join(cliDir, REPORT_FILE), 'utf8');
-    const headline = /Error at the table's last epoch, seed mean: (\d+\.\d+)% \(regret (\d+\.\d+)%\)/.exec(report);
+    const headline = /Error at the table's last epoch, seed mean: (\d+\.\d+)% \(regret (\d+\.\d+) pp\)/.exec(report);
     assert.ok(headline, 'the headline names the seed mean and the regret (the table was found from study.json)');
     assert.ok(Number(headline[2]) >= 0);
     assert.ok(Number(headline[1]) >= 100 * benchmark.optimumError - 0.005);

@@ -34,6 +34,10 @@ export function registerPanelTests(studies: RecordedStudies): void {
       const totals = await page.textContent('.overview-totals');
       assert(totals?.includes(`${m.overview.trials} `) || totals?.includes(String(m.overview.trials)), `totals show ${m.overview.trials} trials: ${totals}`);
       assert(totals?.includes('LLM requests') && totals.includes(String(m.overview.llm?.requests)), 'totals show LLM requests');
+      const result = m.overview.result;
+      assert(result !== null && totals?.includes(`trial ${result.trialId} · `) && totals.includes('Error at the last epoch (seed mean)') &&
+        totals.includes(`${((result.finalError ?? NaN) * 100).toFixed(2)}%`) && totals.includes('Best at any epoch (secondary)'),
+      `totals lead with the headline (returned trial ${result?.trialId}, seed mean ${result?.finalError}): ${totals}`);
       const badgeTitle = await page.getAttribute('.overview-badge .table-badge', 'title');
       assert(badgeTitle?.includes('model') && badgeTitle.includes('1-199'), `badge tooltip explains the model-generated epochs: ${badgeTitle}`);
       for (const chart of ['#chart-incumbent', '#chart-regret']) {

@@ -1,10 +1,11 @@
 /**
- * Learning curves tab: every trial's validation error against epochs, coloured by bracket type, with
+ * Learning curves tab: every trial's error (1 − CIFAR-10 test accuracy) against epochs, coloured by bracket type, with
  * the scheduler's decisions at rungs (▲ promoted, ✕ stopped); and the rung ledger (per bracket and
  * rung: results in of slots, trials still training, promoted). All curves of one bracket type share
  * one series, broken between trials, so 5,000 trials are six datasets.
  */
 import type { BracketLedger, PanelModel } from '../../src/core/panel/panelModel';
+import { ERROR_AXIS_LABEL } from '../../src/core/readModel/errorMetric';
 import { withAlpha, type ChartColours } from '../chartTheme';
 import { el } from '../elementBuilder';
 import { formatError } from '../numberFormat';
@@ -75,7 +76,7 @@ export class CurvesView implements PanelView {
       }
     }
     const maxEpoch = (model?.trials ?? []).reduce((m, t) => Math.max(m, t.epochs), 1);
-    return { title: 'Learning curves', xLabel: 'epoch', yLabel: 'validation error', xLog: state.curvesLogEpoch, xRange: [1, maxEpoch], series };
+    return { title: 'Learning curves', xLabel: 'epoch', yLabel: ERROR_AXIS_LABEL, xLog: state.curvesLogEpoch, xRange: [1, maxEpoch], series };
   }
 
   private markSeries(model: PanelModel, colours: ChartColours, only: number | null): SeriesSpec[] {

@@ -1,11 +1,15 @@
 /**
- * Overview tab: the totals, the table badge, and two charts over simulated time: the incumbent
- * validation error (one line per searcher; IQM with a 95% bootstrap band when several seeds ran) and
- * the regret against the NB201 optimum. Time can be shown on a log axis.
+ * Overview tab: the headline (DESIGN.md section 10: the returned cell's seed-mean error at the table's
+ * last epoch, its regret, the observed single-seed error beside it, the best error at any epoch as a
+ * labelled secondary figure), the totals, the table badge, and two charts over simulated time: the
+ * best error at any epoch (one line per searcher; IQM with a 95% bootstrap band when several seeds
+ * ran) and its difference to the NB201 optimum. Time can be shown on a log axis.
  */
 import type { OverviewModel } from '../../src/core/panel/panelModel';
+import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../../src/core/readModel/errorMetric';
+import { headlineChoice } from '../../src/core/study/resultFormat';
 import { el, factList } from '../elementBuilder';
-import { formatCount, formatError, formatHours, formatPoints, formatTokens, formatUsd } from '../numberFormat';
+import { formatCount, formatError, formatHours, formatPoints, formatRegret, formatTokens, formatUsd } from '../numberFormat';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
 import { tableBadge } from '../tableBadge';
 import { ThemedChart, type ChartSpec } from '../themedChart';
@@ -25,8 +29,8 @@ export class OverviewView implements PanelView {
 
   constructor(private readonly actions: PanelActions) {
     const logToggle = checkbox({ id: 'overview-log-time', label: 'Log time axis', checked: actions.state.logTime, onChange: (logTime) => actions.setState({ logTime }) });
-    const incumbent = chartBox(actions, 'incumbent', 'Incumbent validation error vs simulated time', (c) => this.incumbentSpec(c.series));
-    const regret = chartBox(actions, 'regret', 'Regret vs the NB201 optimum', (c) => this.regretSpec(c.series));
+    const incumbent = chartBox(actions, 'incumbent', 'Best error at any epoch vs simulated time', (c) => this.incumbentSpec(c.series));
+    const regret = chartBox(actions, 'regret', 'Best error at any epoch − NB201 optimum', (c) => this.regretSpec(c.series));
     this.incumbentChart = incumbent.chart;
     this.regretChart = regret.chart;
     this.element.append(
@@ -50,14 +54,12 @@ export class OverviewView implements PanelView {
   }
 
   private factRows(o: OverviewModel): [string, string][] {
-    const regret = o.incumbent && o.optimumError !== null ? o.incumbent.error - o.optimumError : null;
     const rows: [string, string][] = [
+      ...headlineRows(o),
       ['Trials', formatCount(o.trials)],
       ['Results', formatCount(o.results)],
       ['Epochs trained', formatCount(o.epochs)],
       ['Simulated time', `${formatHours(o.simulatedSeconds)}${o.budgetSeconds ? ` of ${formatHours(o.budgetSeconds)}` : ''}`],
-      ['Incumbent', o.incumbent ? `${formatError(o.incumbent.error)} · trial ${o.incumbent.trialId} · epoch ${o.incumbent.epoch}` : '—'],
-      ['Regret', `${formatPoints(regret)} (optimum ${formatError(o.optimumError)})`],
       ['Fallback configs', formatCount(o.fallbacks)],
     ];
     if (o.llm) {
@@ -82,7 +84,7 @@ export class OverviewView implements PanelView {
   private incumbentSpec(palette: readonly string[]): ChartSpec {
     const series = this.overview?.series ?? [];
     return {
-      title: 'Incumbent validation error', xLabel: 'simulated hours', yLabel: 'validation error', xLog: this.logTime, xRange: this.timeRange(),
+      title: 'Best error at any epoch', xLabel: 'simulated hours', yLabel: ERROR_AXIS_LABEL, xLog: this.logTime, xRange: this.timeRange(),
       series: series.map((s, i) => ({
         label: s.seeds > 1 ? `${s.label} (IQM of ${s.seeds} seeds, 95% CI)` : s.label,
         colour: palette[i % palette.length], kind: 'step',
@@ -97,7 +99,7 @@ export class OverviewView implements PanelView {
     const optimum = this.overview?.optimumError ?? 0;
     const series = this.overview?.series ?? [];
     return {
-      title: 'Regret (incumbent error − NB201 optimum)', xLabel: 'simulated hours', yLabel: 'regret', xLog: this.logTime, xRange: this.timeRange(),
+      title: 'Best error at any epoch − optimum (can dip below 0)', xLabel: 'simulated hours', yLabel: 'difference', xLog: this.logTime, xRange: this.timeRange(),
       series: series.map((s, i) => ({
         label: s.label, colour: palette[i % palette.length], kind: 'step',
         x: s.time.map((t) => t / 3600), y: s.value.map((v) => v - optimum),
@@ -106,4 +108,23 @@ export class OverviewView implements PanelView {
       })),
     };
   }
+}
+
+/**
+ * The result as DESIGN.md section 10 defines it: the returned architecture, its seed-mean error at the
+ * table's last epoch and regret (never negative), the observed single-seed error beside it, and the
+ * best error at any epoch as the labelled secondary figure.
+ */
+function headlineRows(o: OverviewModel): [string, string][] {
+  const h = o.result;
+  if (!h) return [['Result', 'no trial has reported a result yet']];
+  const any = h.bestAnyEpoch;
+  return [
+    ['Returned architecture', `trial ${h.trialId} · ${headlineChoice(h)}`],
+    ['Error at the last epoch (seed mean)', h.finalError === null ? '— (this log does not record it)' : formatError(h.finalError)],
+    ['Regret', `${formatRegret(h.regret)} (optimum ${formatError(o.optimumError)})`],
+    [`Observed at epoch ${h.observedEpoch} (one seed)`, formatError(h.observedErrorAtMax)],
+    ['Best at any epoch (secondary)', any ? `${formatError(any.error)} · trial ${any.trialId} · epoch ${any.epoch}` : '—'],
+    ['Metric', ERROR_METRIC],
+  ];
 }

@@ -4,6 +4,7 @@
  * the trial carries, each openable to its full prompt and reply.
  */
 import type { LlmCallSummary, PanelModel, TrialCurve, TrialView } from '../../src/core/panel/panelModel';
+import { ERROR_AXIS_LABEL } from '../../src/core/readModel/errorMetric';
 import { cellDiagram } from '../cellGraphics';
 import { el, factList } from '../elementBuilder';
 import { formatError, formatFixed, formatHours } from '../numberFormat';
@@ -100,7 +101,7 @@ export class TrialDetail {
     // A log epoch axis only pays off past a few epochs; below that it shows no labels.
     const xLog = lastEpoch > 10;
     return {
-      title: `Learning curve of trial ${this.trial?.id ?? ''}`, xLabel: 'epoch', yLabel: 'validation error', xLog,
+      title: `Learning curve of trial ${this.trial?.id ?? ''}`, xLabel: 'epoch', yLabel: ERROR_AXIS_LABEL, xLog,
       // Padded so the rung marks at the first and last epoch are drawn whole.
       xRange: xLog ? [0.9, lastEpoch * 1.1] : [0.5, lastEpoch + 0.5],
       series: [

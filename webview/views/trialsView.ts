@@ -6,6 +6,7 @@
 import type { TrialView } from '../../src/core/panel/panelModel';
 import { queryTrials } from '../../src/core/panel/trialQuery';
 import { TRIAL_STATUSES } from '../../src/core/readModel/trialRows';
+import { ERROR_METRIC } from '../../src/core/readModel/errorMetric';
 import { trialsCsv, type TrialsContext } from '../../src/core/study/csvExport';
 import { cellThumbnail } from '../cellGraphics';
 import { el } from '../elementBuilder';
@@ -28,7 +29,7 @@ const COLUMNS: readonly Column<TrialView>[] = [
   { key: 'iso', label: 'Iso', sortable: true, title: 'Isomorphism class: cells with the same class compute the same function', cell: (t) => (t.iso === null ? '—' : String(t.iso)) },
   { key: 'predictedMean', label: 'Predicted', sortable: true, title: 'LLAMBO surrogate: predicted error mean ± std at the level it was asked for', cell: (t) => predicted(t) },
   { key: 'ei', label: 'EI', sortable: true, title: 'Expected improvement LLAMBO computed for the cell', cell: (t) => formatFixed(t.ei, 4) },
-  { key: 'error', label: 'True error', sortable: true, title: 'Validation error at the epochs reached', cell: (t) => formatError(t.error) },
+  { key: 'error', label: 'True error', sortable: true, title: `Error at the epochs reached: ${ERROR_METRIC}`, cell: (t) => formatError(t.error) },
   { key: 'status', label: 'Status', sortable: true, cell: (t) => el('span', { className: `status status-${t.status}`, text: t.status }) },
   { key: 'fallback', label: 'Fallback', sortable: true, title: 'The searcher fell back (mutation/random) instead of using the LLM', cell: (t) => (t.fallback ? el('span', { className: 'fallback-flag', text: 'fallback' }) : '') },
 ];

@@ -19,7 +19,7 @@ const studyStarted = z.object({
 
 const trialStarted = z.object({
   ...base, type: z.literal('trialStarted'), trialId: count, arch: z.string(), ops: z.array(count).readonly(),
-  isoClass: count.optional(), bracket: count, untilEpoch: count, seed: count,
+  isoClass: count.optional(), finalErrorMean: z.number().optional(), bracket: count, untilEpoch: count, seed: count,
   fallback: z.boolean().optional(), info: z.record(z.string(), z.unknown()).optional(),
 });
 

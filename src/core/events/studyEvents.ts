@@ -27,6 +27,12 @@ export interface TrialStartedEvent extends EventBase {
   readonly ops: readonly number[];
   /** Isomorphism class of the cell in the table (cells of one class compute the same function); absent in older logs. */
   readonly isoClass?: number;
+  /**
+   * The table's seed-mean error of the cell at its last epoch: the headline's figure should the search
+   * return this trial (DESIGN.md section 10), recorded so every view has it without loading the table;
+   * absent in older logs.
+   */
+  readonly finalErrorMean?: number;
   readonly bracket: number;
   /** Epoch the trial runs to before the scheduler decides again. */
   readonly untilEpoch: number;

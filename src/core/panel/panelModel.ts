@@ -5,6 +5,7 @@
  * arrays of objects, which keeps 5,000-trial studies small to send and quick to clone.
  */
 import type { IncumbentStep } from '../readModel/incumbentPath';
+import type { ResultHeadline } from '../readModel/studyResult';
 import type { LlmCallSummary, LlmCallText, LlmSearchHit } from '../readModel/llmCallIndex';
 import type { BracketLedger, RungLedgerEntry, RungMarkKind, RungMarks } from '../readModel/rungLedger';
 import type { TrialCurve, TrialRow } from '../readModel/trialRows';
@@ -45,7 +46,10 @@ export interface OverviewModel {
   /** Epochs trained over all trials (a resumed trial pays only its extra epochs). */
   readonly epochs: number;
   readonly fallbacks: number;
+  /** Best error at any epoch so far: the charts' incumbent and a secondary figure only. */
   readonly incumbent: { readonly trialId: number; readonly epoch: number; readonly error: number; readonly arch: string } | null;
+  /** The study's result (DESIGN.md section 10), the overview's headline. */
+  readonly result: ResultHeadline | null;
   readonly llm: LlmTotalsView | null;
   readonly series: readonly IncumbentSeries[];
 }

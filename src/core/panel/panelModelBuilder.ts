@@ -123,6 +123,7 @@ export class PanelModelBuilder {
       seed: study?.seed ?? null, table: study ? { ...study.table } : null, optimumError: study?.optimumError ?? null,
       budgetSeconds: study?.budgetSeconds ?? null, simulatedSeconds: this.model.simulatedSeconds, finished: this.model.ended,
       incumbent: last ? { trialId: last.trialId, epoch: last.epoch, error: last.error, arch: last.arch } : null,
+      result: this.model.result.headline,
       trials: trials.size, results: this.model.results, epochs: trials.epochsTrained, fallbacks: trials.fallbacks,
       llm: llmCalls.size > 0 ? { ...this.model.llmTally.totals } : null,
       series: this.series(),

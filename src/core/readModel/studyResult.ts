@@ -8,7 +8,10 @@
  */
 import type { StudyEvent } from '../events/studyEvents';
 
-/** Seed-mean error at the table's last epoch of a cell (Benchmark.finalErrorMean), or null when unknown. */
+/**
+ * Seed-mean error at the table's last epoch of a cell (Benchmark.finalErrorMean), or null when unknown:
+ * for logs whose trialStarted events do not record it (older logs).
+ */
 export type FinalErrorLookup = (ops: readonly number[]) => number | null;
 
 export interface ReturnedArchitecture {
@@ -27,6 +30,26 @@ export interface BestAtAnyEpoch {
   readonly arch: string;
   readonly epoch: number;
   readonly error: number;
+}
+
+/**
+ * The headline as every view, the CLI text and its --json show it: the returned architecture, its
+ * seed-mean error at the table's last epoch and regret, the observed single-seed error beside them,
+ * and the best error at any epoch as the secondary figure.
+ */
+export interface ResultHeadline {
+  readonly trialId: number;
+  readonly arch: string;
+  /** Seed-mean error at the table's last epoch (null when the log does not record it and no table was at hand). */
+  readonly finalError: number | null;
+  /** finalError minus the optimum, never negative. */
+  readonly regret: number | null;
+  /** The study's own single-seed error of the returned trial at `observedEpoch`. */
+  readonly observedErrorAtMax: number;
+  /** r_max, or the highest rung level reached when no trial got there (`reachedMaxEpoch` false). */
+  readonly observedEpoch: number;
+  readonly reachedMaxEpoch: boolean;
+  readonly bestAnyEpoch: BestAtAnyEpoch | null;
 }
 
 export interface StudyResult {
@@ -50,7 +73,7 @@ interface Candidate {
 export class StudyResultFold {
   private maxEpoch: number | null = null;
   private optimumError: number | null = null;
-  private readonly trials = new Map<number, { arch: string; ops: readonly number[]; untilEpoch: number }>();
+  private readonly trials = new Map<number, { arch: string; ops: readonly number[]; untilEpoch: number; finalErrorMean: number | null }>();
   /** Best error per rung level (results at a trial's decision epoch or at r_max), and per epoch of any result. */
   private readonly bestAtLevel = new Map<number, Candidate>();
   private readonly bestAtEpoch = new Map<number, Candidate>();
@@ -67,7 +90,9 @@ export class StudyResultFold {
         return;
       }
       case 'trialStarted':
-        this.trials.set(event.trialId, { arch: event.arch, ops: event.ops, untilEpoch: event.untilEpoch });
+        this.trials.set(event.trialId, {
+          arch: event.arch, ops: event.ops, untilEpoch: event.untilEpoch, finalErrorMean: event.finalErrorMean ?? null,
+        });
         return;
       case 'trialResumed': {
         const trial = this.trials.get(event.trialId);
@@ -89,13 +114,31 @@ export class StudyResultFold {
 
   get current(): StudyResult {
     const returned = this.returned();
-    const seedMeanError = returned && this.finalError ? this.finalError(returned.ops) : null;
+    const seedMeanError = returned ? this.seedMeanOf(returned.trialId) : null;
     const regret = seedMeanError !== null && this.optimumError !== null ? Math.max(0, seedMeanError - this.optimumError) : null;
     const any = this.bestAny;
     return {
       maxEpoch: this.maxEpoch, optimumError: this.optimumError, returned, seedMeanError, regret,
       bestAtAnyEpoch: any ? { trialId: any.trialId, arch: this.trials.get(any.trialId)?.arch ?? '', epoch: any.epoch, error: any.error } : null,
     };
+  }
+
+  /** The headline figures; null until a trial reports a result. */
+  get headline(): ResultHeadline | null {
+    const { returned, seedMeanError, regret, bestAtAnyEpoch } = this.current;
+    if (!returned) return null;
+    return {
+      trialId: returned.trialId, arch: returned.arch, finalError: seedMeanError, regret,
+      observedErrorAtMax: returned.observedError, observedEpoch: returned.epoch, reachedMaxEpoch: returned.reachedMaxEpoch,
+      bestAnyEpoch: bestAtAnyEpoch,
+    };
+  }
+
+  /** What the trial's trialStarted recorded, else the lookup (older logs), else unknown. */
+  private seedMeanOf(trialId: number): number | null {
+    const trial = this.trials.get(trialId);
+    if (!trial) return null;
+    return trial.finalErrorMean ?? this.finalError?.(trial.ops) ?? null;
   }
 
   /** The best trial at the highest rung level reached; without any rung result, at the highest epoch reached. */

@@ -190,6 +190,7 @@ export class StudySimulation {
     this.nextTrialId++;
     o.emit({
       type: 'trialStarted', time: this.now, trialId, arch, ops: cell, isoClass: o.benchmark.isoClass(tableIndex),
+      finalErrorMean: o.benchmark.finalErrorMean(tableIndex),
       bracket: job.bracket, untilEpoch: job.level, seed,
       ...(suggestion.fallback ? { fallback: true } : {}), ...(suggestion.info ? { info: suggestion.info } : {}),
     });

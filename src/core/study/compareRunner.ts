@@ -1,9 +1,12 @@
 /**
  * Runs several searchers (optionally each under its own scheduler) over the same seeds on one loaded
- * benchmark and aggregates their outcomes: IQM with bootstrap CI, median and quartiles, regret.
+ * benchmark and aggregates their outcomes: IQM with bootstrap CI, median and quartiles, regret. The
+ * searchers are ranked by the headline (DESIGN.md section 10): the IQM over seeds of the returned
+ * architecture's seed-mean error at the table's last epoch.
  */
 import type { Benchmark } from '../benchmark/benchmark';
 import type { LlmHealth } from '../llambo/llmHealthMonitor';
+import type { ResultHeadline } from '../readModel/studyResult';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import {
@@ -69,6 +72,8 @@ export interface CompareRun {
   readonly bestError: number | null;
   readonly bestErrorAtMax: number | null;
   readonly incumbentArch: string | null;
+  /** The run's result: returned architecture, its seed-mean error at the last epoch and regret. */
+  readonly headline: ResultHeadline | null;
   readonly wallMs: number;
   /** LLM searchers: whether the LLM did its job (see LlmHealthMonitor). */
   readonly llmHealth?: LlmHealth;
@@ -79,9 +84,14 @@ export interface CompareRow {
   readonly searcher: SearcherName;
   readonly scheduler: SchedulerKind;
   readonly runs: number;
+  /** 1 for the lowest headline IQM (ties and searchers without a headline keep the entry order). */
+  readonly rank: number;
+  /** Over seeds: the returned architecture's seed-mean error at the table's last epoch, and its regret (never negative). */
+  readonly headline: { readonly finalError: DistributionSummary; readonly regret: DistributionSummary };
+  /** Secondary: the best error at any epoch. */
   readonly bestError: DistributionSummary;
   readonly bestErrorAtMax: DistributionSummary;
-  /** bestErrorAtMax - optimumError. */
+  /** bestErrorAtMax - optimumError (single seed, so it can be negative; kept for compatibility). */
   readonly regret: DistributionSummary;
   readonly meanTrials: number;
   readonly meanResults: number;
@@ -109,7 +119,7 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
   const shared = parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
   const total = entries.length * seeds.length;
   const runs: CompareRun[] = [];
-  const rows: CompareRow[] = [];
+  const rows: Omit<CompareRow, 'rank'>[] = [];
   for (const entry of entries) {
     const entryRuns: StudySummary[] = [];
     for (const seed of seeds) {
@@ -124,7 +134,8 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
       entryRuns.push(summary);
       runs.push({
         label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
-        bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch, wallMs: summary.wallMs,
+        bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
+        headline: summary.headline, wallMs: summary.wallMs,
         ...(summary.llm ? { llmHealth: summary.llm.health } : {}),
       });
       options.onProgress?.({ done: runs.length, total, label: entry.label, seed });
@@ -134,16 +145,28 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
   const { searcher: _searcher, seed: _seed, studyId: _studyId, ...spec } = shared;
   return {
     table: benchmark.info.label, provenanceNote: benchmark.info.provenanceNote, optimumError: benchmark.optimumError,
-    seeds, spec, statistic: IQM_METHOD, rows, runs, wallMs: performance.now() - started,
+    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, wallMs: performance.now() - started,
   };
 }
 
-function aggregate(entry: CompareEntry, runs: readonly StudySummary[], optimumError: number): CompareRow {
+/** The rows in entry order, each with its rank by the headline IQM (lower error first; none last). */
+function ranked(rows: readonly Omit<CompareRow, 'rank'>[]): CompareRow[] {
+  const order = rows.map((row, index) => ({ index, iqm: row.headline.finalError.iqm ?? Infinity }))
+    .sort((a, b) => a.iqm - b.iqm || a.index - b.index);
+  const rankOf = new Map(order.map((o, i) => [o.index, i + 1]));
+  return rows.map((row, index) => ({ ...row, rank: rankOf.get(index) as number }));
+}
+
+function aggregate(entry: CompareEntry, runs: readonly StudySummary[], optimumError: number): Omit<CompareRow, 'rank'> {
   const atMax = runs.map((r) => r.bestErrorAtMax);
   let trials = 0, results = 0, wall = 0;
   for (const r of runs) { trials += r.trialsStarted; results += r.resultsReported; wall += r.wallMs; }
   return {
     label: entry.label, searcher: entry.searcher, scheduler: entry.scheduler, runs: runs.length,
+    headline: {
+      finalError: summarizeDistribution(runs.map((r) => r.headline?.finalError ?? null)),
+      regret: summarizeDistribution(runs.map((r) => r.headline?.regret ?? null)),
+    },
     bestError: summarizeDistribution(runs.map((r) => r.bestError)),
     bestErrorAtMax: summarizeDistribution(atMax),
     regret: summarizeDistribution(atMax.map((v) => (v === null ? null : v - optimumError))),

@@ -1,6 +1,6 @@
 /**
  * The event stream of one study: numbers event drafts in emission order (seq from 0) and hands each
- * numbered event to every sink. With no sinks it only counts, so headless comparisons pay nothing.
+ * numbered event to every sink. With no sinks it only counts.
  */
 import type { EventSink, StudyEvent, StudyEventDraft } from '../events/studyEvents';
 

@@ -6,6 +6,7 @@
  */
 import { chartSvg, type ChartSvgSeries, type ChartSvgSpec } from '../panel/chartSvg';
 import type { StudyReadModel } from '../readModel/studyReadModel';
+import { ERROR_AXIS_LABEL } from '../readModel/errorMetric';
 
 export const INCUMBENT_CHART_FILE = 'incumbent-curve.svg';
 export const LLM_CALLS_CHART_FILE = 'llm-calls.svg';
@@ -29,7 +30,7 @@ export function studyChartFiles(model: StudyReadModel): Record<string, string> {
     [INCUMBENT_CHART_FILE]: chartSvg({
       ...frame,
       title: `Incumbent error vs simulated time — ${studyId}`,
-      xLabel: 'simulated time (hours)', yLabel: 'validation error (log scale)', yLog: true, formatY: percent,
+      xLabel: 'simulated time (hours)', yLabel: `${ERROR_AXIS_LABEL} (log scale)`, yLog: true, formatY: percent,
       series: [stepSeries('best error so far (any epoch)', '#1f77b4', incumbent.time, incumbent.error, endHour)],
       referenceLines: optimum === undefined ? [] : [{ y: optimum, label: `table optimum ${percent(optimum)}` }],
     }),

@@ -5,14 +5,14 @@
  * error beside it, the best error at any epoch as a labelled secondary figure), the incumbent curve
  * (an SVG written beside the report), the best trials, the LLM totals per component and the spec.
  */
+import { ERROR_METRIC } from '../readModel/errorMetric';
 import type { LlmComponentTotal } from '../readModel/llmComponentTotals';
 import type { StudyReadModel } from '../readModel/studyReadModel';
 import type { StudyResult } from '../readModel/studyResult';
-import { formatError, formatHours } from './resultFormat';
+import { formatError, formatHours, formatRegret } from './resultFormat';
 import { INCUMBENT_CHART_FILE, LLM_CALLS_CHART_FILE } from './studyCharts';
 
 const TOP_TRIALS = 10;
-const METRIC = 'error = 1 − CIFAR-10 test accuracy after e epochs (Syne Tune\'s `metric_valid_error`)';
 
 /** `created` is the study's creation time (study.json); `files` every file of the export, the report included. */
 export function studyReportMarkdown(model: StudyReadModel, created: string, files: readonly string[]): string {
@@ -29,7 +29,7 @@ export function studyReportMarkdown(model: StudyReadModel, created: string, file
     '',
     study ? `**${study.table.label}** — ${study.table.provenanceNote}` : 'Unknown (the log has no studyStarted event).',
     '',
-    `Optimum (seed-mean error at the last epoch): ${formatError(study?.optimumError)}. Metric: ${METRIC}.`,
+    `Optimum (seed-mean error at the last epoch): ${formatError(study?.optimumError)}. Metric: error = ${ERROR_METRIC}.`,
     '',
     '## Result',
     '',
@@ -68,7 +68,7 @@ function resultSection(result: StudyResult): string[] {
   return [
     `- Returned architecture: trial ${returned.trialId}, \`${returned.arch}\` (best error at ${where})`,
     `- **Error at the table's last epoch, seed mean: ${formatError(result.seedMeanError)}` +
-      `${result.regret === null ? '' : ` (regret ${formatError(result.regret)})`}**` +
+      `${result.regret === null ? '' : ` (regret ${formatRegret(result.regret)})`}**` +
       (result.seedMeanError === null ? ' — the table was not available to look it up' : ''),
     `- Observed single-seed error at epoch ${returned.epoch}: ${formatError(returned.observedError)}`,
     `- Secondary (best error at any epoch, Syne Tune's plotting rule; epochs 1–199 of the bundled table are model-generated): ` +

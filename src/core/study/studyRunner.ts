@@ -14,6 +14,7 @@ import { isLlmSearcher } from '../searchers/llmSearchers';
 import { createSearcher, type SearcherOptions } from '../searchers/searcherFactory';
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink } from '../events/studyEvents';
+import { StudyResultFold, type ResultHeadline } from '../readModel/studyResult';
 import { redactingSink } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
@@ -53,6 +54,11 @@ export interface StudySummary extends SimulationSummary {
   /** Wall-clock milliseconds of the simulation itself (not the table load). */
   readonly wallMs: number;
   readonly eventCount: number;
+  /**
+   * The study's result (DESIGN.md section 10): the returned architecture, its seed-mean error at the
+   * table's last epoch and regret; bestError and bestErrorAtMax stay for compatibility.
+   */
+  readonly headline: ResultHeadline | null;
   /** Present for searchers that use an LLM. */
   readonly llm?: LlmStudyTotals & {
     readonly httpRequests: number;
@@ -74,9 +80,12 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const tally = usesLlm ? new LlmTally() : undefined;
   // Every sink (the CLI's and the worker's events.jsonl, the host, the tally, the health monitor) sees events
   // with the key cut out; without sinks the stream only counts (headless comparisons).
+  // The result fold reads only trial and result events, so it needs none of the key redaction.
+  const result = new StudyResultFold();
   const health = usesLlm ? new LlmHealthMonitor(options.onLlmHealthProblem) : undefined;
   const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : []), ...(health ? [health.sink] : [])];
   const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
+  stream.addSink((event) => result.add(event));
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
   const llmSpec = spec.llm;
@@ -132,7 +141,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   });
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
-    table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count,
+    table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count, headline: result.headline,
     ...(tally && health ? {
       llm: {
         ...tally.totals, ...httpCounts(client?.totals),
