@@ -302,6 +302,9 @@ test('fault campaign: >= 1,000 LLM calls of LLAMBO studies over HTTP with inject
       }, {
         benchmark, sinks: [sink],
         llm: { clientOverrides: { sleep: async (ms) => { waits.push(ms); }, random: () => JITTER, timeoutTimer: timeouts.timeoutTimer } },
+        // The campaign checks the client's retry accounting through every injected fault, so the endpoint must
+        // stay in use; the breaker that stops a dead endpoint is tested on its own (llmCircuitBreaker.test.ts).
+        circuitBreaker: { connectionFailuresToOpen: 1_000_000 },
       });
       assert.equal(server.requests.length, log.length, 'the injector saw every request');
       return { seed, maxRetries, summary, events, log, waits };

@@ -34,7 +34,8 @@ test('LLM calls: summaries and totals agree with the study, trials link back to 
   assert.deepEqual(model.llmCalls.map((c) => c.callId), calls.map((c) => c.callId));
   const llm = model.overview.llm;
   assert.ok(llm && summary.llm);
-  const { httpRequests: _http, retries: _retries, refusedRequests: _refused, endpointAdaptations: _adapted, ...studyTotals } = summary.llm;
+  // Health is the study's verdict on the endpoint (shown in the header), not an LLM count the panel sums.
+  const { httpRequests: _http, retries: _retries, refusedRequests: _refused, endpointAdaptations: _adapted, health: _health, ...studyTotals } = summary.llm;
   assert.deepEqual(llm, studyTotals, 'the panel counts exactly as the study summary');
   assert.equal(llm.requests, calls.length);
   assert.equal(model.overview.fallbacks, summary.llm.fallbacks);

@@ -14,7 +14,10 @@ import type { ChatRequest } from './llmTypes';
 export const DEFAULT_CONNECTION_FAILURES_TO_OPEN = 3;
 
 /** Thrown instead of sending a request once the breaker is open, and by the calls it abandoned as it opened. */
+const ENDPOINT_DISABLED = 'endpointDisabled';
+
 export class LlmEndpointDisabled extends Error {
+  readonly code = ENDPOINT_DISABLED;
   constructor(readonly reason: string, abandoned = false) {
     super(`${abandoned ? 'abandoned in flight' : 'not sent'}, the LLM endpoint is disabled for the rest of the study: ${reason}`);
     this.name = 'LlmEndpointDisabled';
@@ -22,7 +25,7 @@ export class LlmEndpointDisabled extends Error {
 }
 
 export function isEndpointDisabled(error: unknown): boolean {
-  return error instanceof Error && error.name === 'LlmEndpointDisabled';
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === ENDPOINT_DISABLED;
 }
 
 export interface CircuitBreakerOptions {

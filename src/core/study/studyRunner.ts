@@ -7,7 +7,7 @@ import { SeededRandom } from '../random/seededRandom';
 import { createScheduler } from '../schedulers/schedulerFactory';
 import type { LlmChat } from '../llambo/llmChat';
 import { endpointDisabledNotice, LlmHealthMonitor, type LlmHealth } from '../llambo/llmHealthMonitor';
-import { EndpointCircuitBreaker } from '../llm/endpointCircuitBreaker';
+import { EndpointCircuitBreaker, type CircuitBreakerOptions } from '../llm/endpointCircuitBreaker';
 import type { LlmTotals } from '../llm/llmTypes';
 import type { Searcher, SearcherNotice } from '../searchers/searcher';
 import { isLlmSearcher } from '../searchers/llmSearchers';
@@ -41,6 +41,8 @@ export interface RunStudyOptions {
   readonly llm?: StudyLlmAccess & { readonly chat?: LlmChat };
   /** Hears each LLM health problem once, as it appears (CLI: a line on stderr). */
   readonly onLlmHealthProblem?: (problem: string) => void;
+  /** When the endpoint stops being called (default: 3 consecutive connection failures, or a 401/403). */
+  readonly circuitBreaker?: Pick<CircuitBreakerOptions, 'connectionFailuresToOpen'>;
 }
 
 export interface StudySummary extends SimulationSummary {
@@ -93,7 +95,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
     ? createStudyLlmClient(llmSpec, options.llm, (adaptation) =>
       emitNotice(stream, { kind: 'info', message: adaptationMessage(llmSpec, adaptation), detail: { llmEndpoint: adaptation } }))
     : undefined;
-  const breaker = new EndpointCircuitBreaker({ onOpen: (reason) => emitNotice(stream, endpointDisabledNotice(reason)) });
+  const breaker = new EndpointCircuitBreaker({ ...options.circuitBreaker, onOpen: (reason) => emitNotice(stream, endpointDisabledNotice(reason)) });
   const rawChat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
   const chat = rawChat ? breaker.wrap(rawChat) : undefined;
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
