@@ -203,6 +203,8 @@ export interface PanelViewState extends PanelState {
   readonly fallbackOnly: boolean;
   readonly sort: { readonly column: TrialSortColumn; readonly descending: boolean };
   readonly logTime: boolean;
+  /** The overview's error axis on a log scale. */
+  readonly logError: boolean;
   readonly curvesLogEpoch: boolean;
   /** Bracket type shown in the learning curves (null = all). */
   readonly curvesBracketType: number | null;

@@ -11,7 +11,7 @@ const STATUS_FILTERS: readonly PanelViewState['statusFilter'][] = ['all', ...TRI
 export function defaultViewState(studyId = ''): PanelViewState {
   return {
     studyId, tab: 'overview', selectedTrialId: null, trialFilter: '', statusFilter: 'all', fallbackOnly: false,
-    sort: { column: 'id', descending: false }, logTime: false, curvesLogEpoch: true, curvesBracketType: null,
+    sort: { column: 'id', descending: false }, logTime: false, logError: false, curvesLogEpoch: true, curvesBracketType: null,
     compareTrialIds: [null, null], llmQuery: '', llmComponent: 'all', openCallId: null, correlationPair: 0,
   };
 }
@@ -34,6 +34,7 @@ export function restoreViewState(saved: unknown): PanelViewState {
       descending: sort.descending === true,
     },
     logTime: s.logTime === true,
+    logError: s.logError === true,
     curvesLogEpoch: s.curvesLogEpoch !== false,
     curvesBracketType: intOrNull(s.curvesBracketType),
     compareTrialIds: [intOrNull(compare[0]), intOrNull(compare[1])],
