@@ -5,7 +5,7 @@
  * and notifications (state pushed to the other side). Everything here is plain JSON: no Buffers,
  * Maps or class instances cross a channel.
  */
-import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel } from './core/panel/panelModel';
+import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel, TrialCurve } from './core/panel/panelModel';
 import type { TrialSortKey } from './core/panel/trialQuery';
 import type { TrialStatus } from './core/readModel/trialRows';
 import type { StudyEvent } from './core/events/studyEvents';
@@ -152,6 +152,8 @@ export interface PanelRequests {
   'panel/export': { params: Record<string, never>; result: { readonly folder: string } };
   /** The full prompt and reply of one LLM call (PanelModelBuilder.llmCallText). */
   'panel/llmCallText': { params: { readonly callId: string }; result: LlmCallText };
+  /** A trial's learning curve with every epoch it trained, null for an unknown trial (PanelModelBuilder.trialCurve). */
+  'panel/trialCurve': { params: { readonly trialId: number }; result: TrialCurve | null };
   /** Calls whose prompt or reply contains the query, case-insensitive (PanelModelBuilder.searchLlmCalls). */
   'panel/searchLlmCalls': { params: { readonly query: string }; result: { readonly hits: readonly LlmSearchHit[] } };
   /** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
@@ -169,7 +171,7 @@ export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenL
 /** Every method the webview may send; the Record type makes the compiler insist on all of them. */
 const WEBVIEW_TO_HOST_METHODS: Readonly<Record<WebviewToHostMessage['method'], true>> = {
   'webview/ready': true, 'webview/openArch': true, 'webview/openLlmCall': true, 'webview/copyLlmCall': true,
-  'panel/export': true, 'panel/llmCallText': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
+  'panel/export': true, 'panel/llmCallText': true, 'panel/trialCurve': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
 };
 
 /** True for a message the webview may send (by method; the handler checks the params it reads). */

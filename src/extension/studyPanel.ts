@@ -126,6 +126,9 @@ export class StudyPanel {
           return text;
         });
         return;
+      case 'panel/trialCurve':
+        void this.answer('panel/trialCurve', message.id, () => this.builder?.trialCurve(Number(message.params?.trialId)) ?? null);
+        return;
       case 'panel/searchLlmCalls':
         void this.answer('panel/searchLlmCalls', message.id, () => ({ hits: this.builder?.searchLlmCalls(String(message.params?.query ?? '')) ?? [] }));
         return;

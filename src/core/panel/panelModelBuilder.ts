@@ -103,6 +103,11 @@ export class PanelModelBuilder {
     return delta;
   }
 
+  /** A trial's learning curve with every epoch it trained (the model's curves are decimated). */
+  trialCurve(trialId: number): TrialCurve | undefined {
+    return this.model.trials.fullCurve(trialId);
+  }
+
   llmCallText(callId: string): LlmCallText | undefined {
     return this.model.llmCalls.text(callId);
   }
