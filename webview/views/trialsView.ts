@@ -9,7 +9,7 @@ import { TRIAL_STATUSES } from '../../src/core/readModel/trialRows';
 import { trialsCsv, type TrialsContext } from '../../src/core/study/csvExport';
 import { cellThumbnail } from '../cellGraphics';
 import { el } from '../elementBuilder';
-import { formatCount, formatError, formatFixed, formatScore } from '../numberFormat';
+import { formatCount, formatError, formatScore } from '../numberFormat';
 import type { PanelViewState, TrialSortColumn } from '../../src/protocol';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
 import { button, checkbox, dropdown, textField } from '../toolkit';
