@@ -155,7 +155,7 @@ export interface PanelRequests {
   /** A trial's learning curve with every epoch it trained, null for an unknown trial (PanelModelBuilder.trialCurve). */
   'panel/trialCurve': { params: { readonly trialId: number }; result: TrialCurve | null };
   /** Calls whose prompt or reply contains the query, case-insensitive (PanelModelBuilder.searchLlmCalls). */
-  'panel/searchLlmCalls': { params: { readonly query: string }; result: { readonly hits: readonly LlmSearchHit[] } };
+  'panel/searchLlmCalls': { params: { readonly query: string; readonly skipSystem?: boolean }; result: { readonly hits: readonly LlmSearchHit[] } };
   /** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
   'panel/saveFile': { params: SaveFileParams; result: { readonly path: string } };
 }
@@ -213,6 +213,8 @@ export interface PanelViewState extends PanelState {
   /** Two trials whose cells the Cells tab compares. */
   readonly compareTrialIds: readonly [number | null, number | null];
   readonly llmQuery: string;
+  /** LLM-call search leaves the system prompts out. */
+  readonly llmSkipSystem: boolean;
   readonly llmComponent: string;
   readonly openCallId: string | null;
   /** Index of the rung pair shown in the correlation scatter. */

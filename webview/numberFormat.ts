@@ -5,6 +5,8 @@ export function formatError(error: number | null | undefined): string {
 }
 
 /** An error (fraction) as the percent value a chart plots. */
+export function toPercent(error: number): number;
+export function toPercent(error: number | null): number | null;
 export function toPercent(error: number | null): number | null {
   return error === null ? null : error * 100;
 }

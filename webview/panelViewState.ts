@@ -12,7 +12,7 @@ export function defaultViewState(studyId = ''): PanelViewState {
   return {
     studyId, tab: 'overview', selectedTrialId: null, trialFilter: '', statusFilter: 'all', fallbackOnly: false,
     sort: { column: 'id', descending: false }, logTime: false, logError: false, curvesLogEpoch: true, curvesBracketType: null,
-    compareTrialIds: [null, null], llmQuery: '', llmComponent: 'all', openCallId: null, correlationPair: 0,
+    compareTrialIds: [null, null], llmQuery: '', llmSkipSystem: false, llmComponent: 'all', openCallId: null, correlationPair: 0,
   };
 }
 
@@ -39,6 +39,7 @@ export function restoreViewState(saved: unknown): PanelViewState {
     curvesBracketType: intOrNull(s.curvesBracketType),
     compareTrialIds: [intOrNull(compare[0]), intOrNull(compare[1])],
     llmQuery: str(s.llmQuery, d.llmQuery),
+    llmSkipSystem: s.llmSkipSystem === true,
     llmComponent: str(s.llmComponent, d.llmComponent),
     openCallId: typeof s.openCallId === 'string' ? s.openCallId : null,
     correlationPair: intOrNull(s.correlationPair) ?? 0,
