@@ -198,6 +198,11 @@ function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number)
       },
       tooltip: {
         filter: (item) => !(item.dataset as Dataset).band,
+        // The canvas carries the text the tooltip shows, so tests (and anything reading the DOM) see what users read.
+        external: ({ chart, tooltip }) => {
+          const text = tooltip.opacity === 0 ? '' : tooltip.body.flatMap((b) => b.lines).join('\n');
+          chart.canvas.dataset.tooltip = text;
+        },
         callbacks: {
           label: (item) => {
             if ((item.dataset as Dataset).reference) return item.dataset.label ?? '';

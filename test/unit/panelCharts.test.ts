@@ -46,6 +46,8 @@ test('series styles: the first ten have ten colours and ten dash patterns, also 
   assert.equal(new Set(styles.map((s) => s.dash.join(','))).size, 10);
   assert.deepEqual(styles.slice(0, 6).map((s) => s.colour), themePalette, 'the theme colours come first');
   assert.equal(SERIES_DASHES[0].length, 0, 'the first series is solid');
+  const twenty = Array.from({ length: 20 }, (_, i) => seriesStyle(i, themePalette));
+  assert.equal(new Set(twenty.map((s) => `${s.colour}/${s.dash.join(',')}`)).size, 20, 'past ten, no style repeats');
   const svg = chartSvg({
     title: 't', width: 400, height: 200, xLabel: 'x', yLabel: 'y', background: '#fff', foreground: '#000', grid: '#ccc', yExtent: [0, 1],
     series: styles.map((s, i) => ({ label: `s${i}`, colour: s.colour, dash: s.dash, kind: 'line' as const, x: [0, 1], y: [i / 10, 2] })),

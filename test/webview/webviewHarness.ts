@@ -34,9 +34,10 @@ export function webviewTest(name: string, fn: TestFn): void {
   registered.push({ name, fn });
 }
 
-export async function runRegistered(ctx: HarnessContext): Promise<{ passed: number; failed: number }> {
+/** Runs the registered tests (those whose name contains `only`, when given) one after another. */
+export async function runRegistered(ctx: HarnessContext, only?: string): Promise<{ passed: number; failed: number }> {
   let passed = 0, failed = 0;
-  for (const { name, fn } of registered) {
+  for (const { name, fn } of registered.filter((t) => only === undefined || t.name.includes(only))) {
     const started = Date.now();
     try {
       await fn(ctx);
@@ -50,8 +51,8 @@ export async function runRegistered(ctx: HarnessContext): Promise<{ passed: numb
   return { passed, failed };
 }
 
-export async function openPanel(ctx: HarnessContext, events: StudyEvent[], options: FakePanelHostOptions & { theme?: ThemeKind; waitReady?: boolean } = {}): Promise<OpenPanel> {
-  const context = await ctx.browser.newContext({ viewport: { width: 1500, height: 950 } });
+export async function openPanel(ctx: HarnessContext, events: StudyEvent[], options: FakePanelHostOptions & { theme?: ThemeKind; waitReady?: boolean; viewport?: { width: number; height: number } } = {}): Promise<OpenPanel> {
+  const context = await ctx.browser.newContext({ viewport: options.viewport ?? { width: 1500, height: 950 } });
   // Every Playwright wait on this page (selectors, functions, clicks) gets the hang guard, not its 30 s default.
   context.setDefaultTimeout(HANG_GUARD_MS);
   const page = await context.newPage();

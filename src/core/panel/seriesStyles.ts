@@ -7,7 +7,7 @@
 
 /** Colours for series 0-9 (the first six match VS Code's default chart palette). */
 export const SERIES_COLOURS: readonly string[] = [
-  '#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700', '#17becf', '#e377c2', '#a0a0a0', '#8c9f3a',
+  '#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700', '#17becf', '#e377c2', '#b5835a', '#8c9f3a',
 ];
 
 /** Dash patterns (on, off, ... in px) for series 0-9: solid first, then ever more broken lines. */
@@ -20,8 +20,12 @@ export interface SeriesStyle {
   readonly dash: readonly number[];
 }
 
-/** Style of series i from a palette (theme colours first); beyond ten, colour and dash cycle at different periods. */
+/**
+ * Style of series i from a palette (theme colours first, topped up to ten). Past ten the dash shifts
+ * by one each round, so series 10 is colour 0 with dash 1, not a copy of series 0.
+ */
 export function seriesStyle(i: number, palette: readonly string[] = SERIES_COLOURS): SeriesStyle {
   const colours = palette.length >= SERIES_COLOURS.length ? palette : [...palette, ...SERIES_COLOURS.slice(palette.length)];
-  return { colour: colours[i % colours.length], dash: SERIES_DASHES[i % SERIES_DASHES.length] };
+  const round = Math.floor(i / colours.length);
+  return { colour: colours[i % colours.length], dash: SERIES_DASHES[(i + round) % SERIES_DASHES.length] };
 }
