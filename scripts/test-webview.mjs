@@ -2,8 +2,8 @@
 // Node side of the tests with esbuild into out/webview-test/, then runs them in headless Chromium
 // (/usr/bin/chromium, or $CHROMIUM_PATH). Screenshots and figures go to test-artifacts/webview/.
 // The last line is "webview: N passed, M failed". With --bench (run by `npm run bench`) only the
-// live-load tests run, and their timings are printed next to their targets. `--only TEXT` runs the tests
-// whose name contains TEXT (while working on one view).
+// live-load tests run, and their timings are printed next to their targets. `--only 'A|B'` runs the tests
+// whose name contains A or B (while working on one view).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

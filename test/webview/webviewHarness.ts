@@ -34,10 +34,11 @@ export function webviewTest(name: string, fn: TestFn): void {
   registered.push({ name, fn });
 }
 
-/** Runs the registered tests (those whose name contains `only`, when given) one after another. */
+/** Runs the registered tests one after another; with `only` ("a|b"), those whose name contains a or b. */
 export async function runRegistered(ctx: HarnessContext, only?: string): Promise<{ passed: number; failed: number }> {
   let passed = 0, failed = 0;
-  for (const { name, fn } of registered.filter((t) => only === undefined || t.name.includes(only))) {
+  const wanted = (name: string) => only === undefined || only.split('|').some((part) => name.includes(part));
+  for (const { name, fn } of registered.filter((t) => wanted(t.name))) {
     const started = Date.now();
     try {
       await fn(ctx);
