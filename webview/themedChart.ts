@@ -204,6 +204,8 @@ function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number)
           chart.canvas.dataset.tooltip = text;
         },
         callbacks: {
+          // Each label names its x (epoch, hours) in its own units; chart.js's title would repeat the bare number.
+          title: () => '',
           label: (item) => {
             if ((item.dataset as Dataset).reference) return item.dataset.label ?? '';
             const series = seriesOf(spec, item.dataset.label);
