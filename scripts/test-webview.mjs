@@ -2,7 +2,8 @@
 // Node side of the tests with esbuild into out/webview-test/, then runs them in headless Chromium
 // (/usr/bin/chromium, or $CHROMIUM_PATH). Screenshots and figures go to test-artifacts/webview/.
 // The last line is "webview: N passed, M failed". With --bench (run by `npm run bench`) only the
-// live-load tests run, and their timings are printed next to their targets.
+// live-load tests run, and their timings are printed next to their targets. `--only 'A|B'` runs the tests
+// whose name contains A or B (while working on one view).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +29,8 @@ async function main() {
   ]);
   console.log(`bundled in ${Date.now() - started} ms`);
   const { runWebviewTests } = createRequire(import.meta.url)(join(outDir, 'run.cjs'));
-  return runWebviewTests({ root, bundleDir: outDir, chromiumPath, bench: process.argv.includes('--bench') });
+  const only = process.argv.indexOf('--only');
+  return runWebviewTests({ root, bundleDir: outDir, chromiumPath, bench: process.argv.includes('--bench'), ...(only > 0 ? { only: process.argv[only + 1] } : {}) });
 }
 
 let counts = { passed: 0, failed: 1 };

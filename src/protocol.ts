@@ -5,7 +5,7 @@
  * and notifications (state pushed to the other side). Everything here is plain JSON: no Buffers,
  * Maps or class instances cross a channel.
  */
-import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel } from './core/panel/panelModel';
+import type { LlmCallText, LlmSearchHit, PanelDelta, PanelModel, TrialCurve } from './core/panel/panelModel';
 import type { TrialSortKey } from './core/panel/trialQuery';
 import type { ResultHeadline } from './core/readModel/studyResult';
 import type { TrialStatus } from './core/readModel/trialRows';
@@ -162,8 +162,10 @@ export interface PanelRequests {
   'panel/export': { params: Record<string, never>; result: { readonly folder: string } };
   /** The full prompt and reply of one LLM call (PanelModelBuilder.llmCallText). */
   'panel/llmCallText': { params: { readonly callId: string }; result: LlmCallText };
+  /** A trial's learning curve with every epoch it trained, null for an unknown trial (PanelModelBuilder.trialCurve). */
+  'panel/trialCurve': { params: { readonly trialId: number }; result: TrialCurve | null };
   /** Calls whose prompt or reply contains the query, case-insensitive (PanelModelBuilder.searchLlmCalls). */
-  'panel/searchLlmCalls': { params: { readonly query: string }; result: { readonly hits: readonly LlmSearchHit[] } };
+  'panel/searchLlmCalls': { params: { readonly query: string; readonly skipSystem?: boolean }; result: { readonly hits: readonly LlmSearchHit[] } };
   /** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
   'panel/saveFile': { params: SaveFileParams; result: { readonly path: string } };
 }
@@ -179,7 +181,7 @@ export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenL
 /** Every method the webview may send; the Record type makes the compiler insist on all of them. */
 const WEBVIEW_TO_HOST_METHODS: Readonly<Record<WebviewToHostMessage['method'], true>> = {
   'webview/ready': true, 'webview/openArch': true, 'webview/openLlmCall': true, 'webview/copyLlmCall': true,
-  'panel/export': true, 'panel/llmCallText': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
+  'panel/export': true, 'panel/llmCallText': true, 'panel/trialCurve': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
 };
 
 /** True for a message the webview may send (by method; the handler checks the params it reads). */
@@ -213,12 +215,16 @@ export interface PanelViewState extends PanelState {
   readonly fallbackOnly: boolean;
   readonly sort: { readonly column: TrialSortColumn; readonly descending: boolean };
   readonly logTime: boolean;
+  /** The overview's error axis on a log scale. */
+  readonly logError: boolean;
   readonly curvesLogEpoch: boolean;
   /** Bracket type shown in the learning curves (null = all). */
   readonly curvesBracketType: number | null;
   /** Two trials whose cells the Cells tab compares. */
   readonly compareTrialIds: readonly [number | null, number | null];
   readonly llmQuery: string;
+  /** LLM-call search leaves the system prompts out. */
+  readonly llmSkipSystem: boolean;
   readonly llmComponent: string;
   readonly openCallId: string | null;
   /** Index of the rung pair shown in the correlation scatter. */

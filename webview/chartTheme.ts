@@ -1,3 +1,5 @@
+import { SERIES_COLOURS } from '../src/core/panel/seriesStyles';
+
 /**
  * Chart colours from the VS Code theme. A canvas cannot use CSS variables, so the colours are read
  * with getComputedStyle and the charts redraw whenever VS Code switches theme (it changes the body
@@ -10,12 +12,11 @@ export interface ChartColours {
   readonly grid: string;
   readonly background: string;
   readonly focus: string;
-  /** Series colours: VS Code's chart palette. */
+  /** Ten series colours: VS Code's chart palette (six), then the fixed ones of seriesStyles.ts. */
   readonly series: readonly string[];
 }
 
 const SERIES_VARIABLES = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'];
-const FALLBACK_SERIES = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
 export function readChartColours(): ChartColours {
   const style = getComputedStyle(document.body);
@@ -27,7 +28,7 @@ export function readChartColours(): ChartColours {
     grid: read('--vscode-charts-lines', withAlpha(foreground, 0.25)),
     background: read('--vscode-editor-background', '#1e1e1e'),
     focus: read('--vscode-focusBorder', '#007fd4'),
-    series: SERIES_VARIABLES.map((name, i) => read(`--vscode-charts-${name}`, FALLBACK_SERIES[i])),
+    series: [...SERIES_VARIABLES.map((name, i) => read(`--vscode-charts-${name}`, SERIES_COLOURS[i])), ...SERIES_COLOURS.slice(SERIES_VARIABLES.length)],
   };
 }
 

@@ -4,6 +4,18 @@ export function formatError(error: number | null | undefined): string {
   return error === null || error === undefined || !Number.isFinite(error) ? '—' : `${(error * 100).toFixed(2)}%`;
 }
 
+/** An error (fraction) as the percent value a chart plots. */
+export function toPercent(error: number): number;
+export function toPercent(error: number | null): number | null;
+export function toPercent(error: number | null): number | null {
+  return error === null ? null : error * 100;
+}
+
+/** A value already in percent, as formatError writes the fraction. */
+export function formatPercent(percent: number | null | undefined): string {
+  return formatError(percent === null || percent === undefined ? percent : percent / 100);
+}
+
 /** Percentage points, signed (regret, differences). */
 export function formatPoints(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
@@ -34,6 +46,12 @@ export function formatTokens(n: number): string {
 
 export function formatSeconds(s: number | null | undefined): string {
   return s === null || s === undefined ? '—' : `${s.toFixed(s < 10 ? 2 : 1)} s`;
+}
+
+/** An acquisition score (EI): four decimals, scientific below 1e-4 where those would read 0.0000. */
+export function formatScore(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value !== 0 && Math.abs(value) < 1e-4 ? value.toExponential(2) : value.toFixed(4);
 }
 
 export function formatFixed(value: number | null | undefined, digits: number): string {

@@ -11,8 +11,8 @@ const STATUS_FILTERS: readonly PanelViewState['statusFilter'][] = ['all', ...TRI
 export function defaultViewState(studyId = ''): PanelViewState {
   return {
     studyId, tab: 'overview', selectedTrialId: null, trialFilter: '', statusFilter: 'all', fallbackOnly: false,
-    sort: { column: 'id', descending: false }, logTime: false, curvesLogEpoch: true, curvesBracketType: null,
-    compareTrialIds: [null, null], llmQuery: '', llmComponent: 'all', openCallId: null, correlationPair: 0,
+    sort: { column: 'id', descending: false }, logTime: false, logError: false, curvesLogEpoch: true, curvesBracketType: null,
+    compareTrialIds: [null, null], llmQuery: '', llmSkipSystem: false, llmComponent: 'all', openCallId: null, correlationPair: 0,
   };
 }
 
@@ -34,10 +34,12 @@ export function restoreViewState(saved: unknown): PanelViewState {
       descending: sort.descending === true,
     },
     logTime: s.logTime === true,
+    logError: s.logError === true,
     curvesLogEpoch: s.curvesLogEpoch !== false,
     curvesBracketType: intOrNull(s.curvesBracketType),
     compareTrialIds: [intOrNull(compare[0]), intOrNull(compare[1])],
     llmQuery: str(s.llmQuery, d.llmQuery),
+    llmSkipSystem: s.llmSkipSystem === true,
     llmComponent: str(s.llmComponent, d.llmComponent),
     openCallId: typeof s.openCallId === 'string' ? s.openCallId : null,
     correlationPair: intOrNull(s.correlationPair) ?? 0,

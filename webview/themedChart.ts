@@ -5,13 +5,42 @@
  * times a second, and a redraw must be immediate). The same spec feeds the SVG export.
  */
 import {
-  Chart, Filler, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, Legend,
-  type ChartConfiguration, type ChartDataset, type ScaleOptionsByType,
+  Chart, Filler, Interaction, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, Legend,
+  type ChartConfiguration, type ChartDataset, type InteractionItem, type InteractionModeFunction, type LegendItem, type ScaleOptionsByType,
 } from 'chart.js';
+import { getRelativePosition } from 'chart.js/helpers';
 import type { ChartSvgSeries, ChartSvgSpec } from '../src/core/panel/chartSvg';
 import { readChartColours, withAlpha, type ChartColours } from './chartTheme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Legend);
+
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    nearestSeries: InteractionModeFunction;
+  }
+}
+
+/**
+ * chart.js's 'nearest' mode may pick a point of a band edge, which the tooltip then filters out, so
+ * on a chart with bands the tooltip vanishes wherever a band is closer than its line. This mode picks
+ * the nearest drawn point of a series that has a tooltip.
+ */
+const nearestSeries: InteractionModeFunction = (chart, event, _options, useFinalPosition) => {
+  const position = getRelativePosition(event, chart);
+  let best: InteractionItem | undefined;
+  let bestDistance = Infinity;
+  for (const meta of chart.getSortedVisibleDatasetMetas()) {
+    if ((chart.data.datasets[meta.index] as Dataset).band) continue;
+    meta.data.forEach((element, index) => {
+      if ((element as PointElement).skip) return;
+      const { x, y } = element.getProps(['x', 'y'], useFinalPosition);
+      const distance = Math.hypot(x - position.x, y - position.y);
+      if (distance < bestDistance) { bestDistance = distance; best = { element, datasetIndex: meta.index, index }; }
+    });
+  }
+  return best ? [best] : [];
+};
+Interaction.modes.nearestSeries = nearestSeries;
 
 /** A series as the SVG export draws it, plus what only the canvas needs (widths, points, tooltips). */
 export interface SeriesSpec extends ChartSvgSeries {
@@ -33,12 +62,16 @@ export interface ChartSpec {
   readonly yLog?: boolean;
   /** Fixed x range (e.g. 0 to the study's end); without it the axis rounds out to nice ticks. */
   readonly xRange?: readonly [number, number];
+  /** Fixed y range (e.g. zoomed to where the lines differ); lines leaving it are clipped. */
+  readonly yRange?: readonly [number, number];
+  /** Dashed horizontal lines across the plot (e.g. the table's optimum), in the legend and the SVG. */
+  readonly referenceLines?: readonly { readonly y: number; readonly label: string; readonly colour: string }[];
   readonly series: readonly SeriesSpec[];
 }
 
 interface Point { x: number; y: number | null; i: number }
-/** `helper`: left out of the legend; `band`: left out of tooltips too. */
-type Dataset = ChartDataset<'line', Point[]> & { helper?: boolean; band?: boolean };
+/** `helper`: left out of the legend; `band`: left out of tooltips too; `reference`: a reference line. */
+type Dataset = ChartDataset<'line', Point[]> & { helper?: boolean; band?: boolean; reference?: boolean };
 
 export class ThemedChart {
   private chart: Chart<'line', Point[]> | undefined;
@@ -55,7 +88,7 @@ export class ThemedChart {
     const colours = readChartColours();
     const spec = this.build(colours);
     this.last = { spec, colours };
-    const datasets = spec.series.flatMap((s) => toDatasets(s, spec));
+    const datasets = [...spec.series.flatMap((s) => toDatasets(s, spec)), ...referenceDatasets(spec)];
     const options = chartOptions(spec, colours, (id) => this.onPick?.(id));
     if (!this.chart) {
       const config: ChartConfiguration<'line', Point[]> = { type: 'line', data: { datasets }, options };
@@ -86,7 +119,9 @@ export class ThemedChart {
     return {
       title: spec.title, width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, xLog: spec.xLog, yLog: spec.yLog,
       background: colours.background, foreground: colours.foreground, grid: colours.grid,
-      series: spec.series.map((s) => ({ label: s.label, colour: s.colour, kind: s.kind, x: s.x, y: s.y, band: s.band })),
+      series: spec.series.map((s) => ({ label: s.label, colour: s.colour, dash: s.dash, kind: s.kind, x: s.x, y: s.y, band: s.band })),
+      referenceLines: spec.referenceLines?.map(({ y, label }) => ({ y, label })),
+      ...(spec.yRange ? { yExtent: spec.yRange } : {}),
     };
   }
 
@@ -101,7 +136,7 @@ function toDatasets(series: SeriesSpec, spec: ChartSpec): Dataset[] {
     series.x.map((x, i) => ({ x, y: drawable(x, ys[i], spec) ? ys[i] : null, i }));
   const line: Dataset = {
     label: series.label, data: points(series.y), borderColor: series.colour, backgroundColor: series.colour,
-    borderWidth: series.kind === 'scatter' ? 0 : series.width ?? 2, showLine: series.kind !== 'scatter',
+    borderWidth: series.kind === 'scatter' ? 0 : series.width ?? 2, borderDash: series.dash ? [...series.dash] : [], showLine: series.kind !== 'scatter',
     stepped: series.kind === 'step' ? 'before' : false, spanGaps: false,
     pointRadius: series.pointRadius ?? (series.kind === 'scatter' ? 2.5 : 0), pointHoverRadius: series.kind === 'scatter' ? 5 : 3,
     pointStyle: series.pointStyle ?? 'circle', fill: false,
@@ -116,6 +151,17 @@ function toDatasets(series: SeriesSpec, spec: ChartSpec): Dataset[] {
     fill: '-1', backgroundColor: withAlpha(series.colour, 0.2),
   };
   return [low, high, line];
+}
+
+/** A reference line as a two-point dataset across the x range, dashed; its tooltip is its label. */
+function referenceDatasets(spec: ChartSpec): Dataset[] {
+  const xs = spec.series.flatMap((s) => s.x.filter((x) => Number.isFinite(x) && (!spec.xLog || x > 0)));
+  const [from, to] = spec.xRange ?? [Math.min(...xs), Math.max(...xs)];
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return [];
+  return (spec.referenceLines ?? []).filter((r) => !spec.yLog || r.y > 0).map((r) => ({
+    label: r.label, data: [{ x: from, y: r.y, i: 0 }, { x: to, y: r.y, i: 1 }], borderColor: r.colour, backgroundColor: r.colour,
+    borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0, fill: false, reference: true,
+  }));
 }
 
 function drawable(x: number, y: number | null | undefined, spec: ChartSpec): boolean {
@@ -138,17 +184,31 @@ function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number)
     maintainAspectRatio: false,
     // Parsed (not `parsing: false`): chart.js then takes unparsed data as sorted by x and would read the
     // x range off the first and last points, which is wrong for scatters and for curves joined by gaps.
-    interaction: { mode: 'nearest', intersect: false },
-    scales: { x: axis(spec.xLabel, spec.xLog, spec.xRange), y: axis(spec.yLabel, spec.yLog) },
+    interaction: { mode: 'nearestSeries', intersect: false },
+    scales: { x: axis(spec.xLabel, spec.xLog, spec.xRange), y: axis(spec.yLabel, spec.yLog, spec.yRange) },
     plugins: {
       legend: {
         display: spec.series.some((s) => s.legend !== false),
-        labels: { color: colours.foreground, boxWidth: 12, filter: (item, data) => !(data.datasets[item.datasetIndex ?? 0] as Dataset).helper },
+        // Point styles, so the legend shows each line's dash and each scatter's marker (▲, ×) as plotted.
+        labels: {
+          color: colours.foreground, boxWidth: 12, usePointStyle: true,
+          filter: (item, data) => !(data.datasets[item.datasetIndex ?? 0] as Dataset).helper,
+          generateLabels: (chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart)
+            .map((item) => legendItem(item, chart.data.datasets[item.datasetIndex ?? 0] as Dataset)),
+        },
       },
       tooltip: {
         filter: (item) => !(item.dataset as Dataset).band,
+        // The canvas carries the text the tooltip shows, so tests (and anything reading the DOM) see what users read.
+        external: ({ chart, tooltip }) => {
+          const text = tooltip.opacity === 0 ? '' : tooltip.body.flatMap((b) => b.lines).join('\n');
+          chart.canvas.dataset.tooltip = text;
+        },
         callbacks: {
+          // Each label names its x (epoch, hours) in its own units; chart.js's title would repeat the bare number.
+          title: () => '',
           label: (item) => {
+            if ((item.dataset as Dataset).reference) return item.dataset.label ?? '';
             const series = seriesOf(spec, item.dataset.label);
             const i = (item.raw as Point).i;
             return series?.tooltip ? series.tooltip(i) : `${item.dataset.label}: ${String((item.raw as Point).y)}`;
@@ -165,6 +225,12 @@ function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number)
       if (id !== undefined) pick(id);
     },
   };
+}
+
+/** A scatter's legend entry is its marker, a line's a stroke in its dash (scatters have no border width). */
+function legendItem(item: LegendItem, dataset: Dataset): LegendItem {
+  if (dataset.showLine === false) return { ...item, pointStyle: dataset.pointStyle as LegendItem['pointStyle'], lineWidth: 2, lineDash: [] };
+  return { ...item, pointStyle: 'line', lineWidth: Math.max(2, Number(dataset.borderWidth ?? 2)) };
 }
 
 /** Log axes label only 1, 2 and 5 times a power of ten (chart.js would label 1, 1.2, 2.5 ...). */

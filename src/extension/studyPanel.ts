@@ -126,8 +126,11 @@ export class StudyPanel {
           return text;
         });
         return;
+      case 'panel/trialCurve':
+        void this.answer('panel/trialCurve', message.id, () => this.builder?.trialCurve(Number(message.params?.trialId)) ?? null);
+        return;
       case 'panel/searchLlmCalls':
-        void this.answer('panel/searchLlmCalls', message.id, () => ({ hits: this.builder?.searchLlmCalls(String(message.params?.query ?? '')) ?? [] }));
+        void this.answer('panel/searchLlmCalls', message.id, () => ({ hits: this.builder?.searchLlmCalls(String(message.params?.query ?? ''), undefined, { skipSystem: message.params?.skipSystem === true }) ?? [] }));
         return;
       case 'panel/saveFile':
         void this.answer('panel/saveFile', message.id, () => ({ path: savePanelFile(this.actions.resultsFolder(this.session.id), message.params) }));

@@ -24,7 +24,9 @@ test('the chart SVG draws steps, broken lines, bands, points and a legend, with 
   assert.equal((svg.match(/<polygon /g) ?? []).length, 1);
   const band = /<polygon points="([^"]*)"/.exec(svg)?.[1].split(' ') ?? [];
   assert.equal(band.length, 10, 'a step band holds each value to the next x: 5 points along the top, 5 back along the bottom');
-  assert.equal((svg.match(/<circle /g) ?? []).length, 2);
+  assert.equal((svg.match(/<circle [^>]*r="2.2"/g) ?? []).length, 2, 'the scatter points');
+  assert.equal((svg.match(/<circle [^>]*r="3"/g) ?? []).length, 1, 'the scatter\'s legend entry is a point, the lines\' are strokes');
+  assert.equal((svg.match(/<line [^>]*stroke-width="2"/g) ?? []).length, 2);
   for (const label of ['llambo', 'random', 'marks']) assert.ok(svg.includes(`>${label}</text>`));
 });
 

@@ -46,6 +46,12 @@ test('LLM calls: summaries and totals agree with the study, trials link back to 
 
   const proposed = model.trials.filter((t) => t.source === 'llambo');
   assert.ok(proposed.length > 0 && proposed.every((t) => t.callIds.length > 0 && t.predictedMean !== null && t.ei !== null));
+  // "Why this cell" shows the EI rank among the candidates: a rank within 1..candidates, and the top rank is picked.
+  for (const t of proposed) {
+    const { scoreRank, candidates } = t.info as { scoreRank?: number; candidates?: number };
+    assert.ok(typeof scoreRank === 'number' && typeof candidates === 'number' && scoreRank >= 1 && scoreRank <= candidates, `trial ${t.id}: rank ${scoreRank} of ${candidates}`);
+  }
+  assert.ok(proposed.some((t) => (t.info as { scoreRank: number }).scoreRank === 1), 'the best-scored candidate is among the picks');
   for (const trial of proposed) {
     for (const callId of trial.callIds) {
       const call = model.llmCalls.find((c) => c.callId === callId);
@@ -77,6 +83,19 @@ test('LLM call text comes on request, as text; search finds prompts and replies 
   assert.ok(prompts.length > 0 && prompts.every((h) => h.field === 'prompt'));
   assert.deepEqual(builder.searchLlmCalls('   '), []);
   assert.equal(builder.searchLlmCalls('cifar-10', 2).length, 2);
+
+  // A word of the system prompt matches every call that has it; skipping system messages leaves those
+  // calls whose own prompt or reply has it.
+  const calls = events.filter((e) => e.type === 'llmCall');
+  const system = calls.flatMap((c) => c.messages).find((m) => m.role === 'system');
+  assert.ok(system, 'the sampler sends a system prompt');
+  const word = system.content.split(/\s+/).find((w) => w.length > 6) ?? '';
+  const has = (text: string | null) => text !== null && text.toLowerCase().includes(word.toLowerCase());
+  const withSystem = builder.searchLlmCalls(word).map((h) => h.callId);
+  const skipping = builder.searchLlmCalls(word, undefined, { skipSystem: true }).map((h) => h.callId);
+  assert.deepEqual(withSystem, calls.filter((c) => has(c.reply) || c.messages.some((m) => has(m.content))).map((c) => c.callId));
+  assert.deepEqual(skipping, calls.filter((c) => has(c.reply) || c.messages.some((m) => m.role !== 'system' && has(m.content))).map((c) => c.callId));
+  assert.ok(skipping.length < withSystem.length, `"${word}" is in the system prompt of more calls than their own texts`);
 });
 
 test('copy and "open as editor tab" texts keep the reply verbatim, fenced safely', async () => {

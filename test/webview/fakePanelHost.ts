@@ -96,8 +96,11 @@ export class FakePanelHost {
           : { method: 'panel/llmCallText/response', id: message.id, error: `no LLM call ${message.params.callId}` });
         return;
       }
+      case 'panel/trialCurve':
+        await this.post({ method: 'panel/trialCurve/response', id: message.id, result: this.builder.trialCurve(message.params.trialId) ?? null });
+        return;
       case 'panel/searchLlmCalls':
-        await this.post({ method: 'panel/searchLlmCalls/response', id: message.id, result: { hits: this.builder.searchLlmCalls(message.params.query) } });
+        await this.post({ method: 'panel/searchLlmCalls/response', id: message.id, result: { hits: this.builder.searchLlmCalls(message.params.query, undefined, { skipSystem: message.params.skipSystem === true }) } });
         return;
       case 'panel/saveFile':
         this.savedFiles.push(message.params);

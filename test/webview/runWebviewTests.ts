@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { registerChartTests } from './chartWebviewTests';
 import { registerPerformanceTests, type PanelFigure } from './panelPerformanceTests';
 import { registerPanelTests } from './panelWebviewTests';
 import { startPanelServer } from './panelTestPage';
@@ -20,6 +21,8 @@ export interface WebviewTestOptions {
   readonly chromiumPath: string;
   /** Only the live-load tests (`npm run bench`). */
   readonly bench?: boolean;
+  /** Only the tests whose name contains this. */
+  readonly only?: string;
 }
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -37,9 +40,12 @@ export async function runWebviewTests(options: WebviewTestOptions): Promise<{ pa
       small: { events: studies.small.length, trials: studies.small.filter((e) => e.type === 'trialStarted').length, llmCalls: studies.small.filter((e) => e.type === 'llmCall').length, recordSeconds: +studies.seconds.small.toFixed(2) },
       large: { events: studies.large.length, trials: studies.large.filter((e) => e.type === 'trialStarted').length, recordSeconds: +studies.seconds.large.toFixed(2) },
     };
-    if (!options.bench) registerPanelTests(studies);
+    if (!options.bench) {
+      registerPanelTests(studies);
+      registerChartTests(studies);
+    }
     registerPerformanceTests(studies);
-    const counts = await runRegistered({ browser, server, artifacts, report });
+    const counts = await runRegistered({ browser, server, artifacts, report }, options.only);
     writeFileSync(join(artifacts, options.bench ? 'bench.json' : 'report.json'), JSON.stringify(report, null, 2));
     console.log(`report: ${JSON.stringify(report)}`);
     for (const line of figureLines((report.figures ?? []) as PanelFigure[])) console.log(line);

@@ -5,10 +5,10 @@
  * and records CSP violations and any alert() a hostile reply might trigger.
  */
 
-export type ThemeKind = 'dark' | 'light';
+export type ThemeKind = 'dark' | 'light' | 'high-contrast';
 
 /** A subset of VS Code's Dark Modern and Light Modern colours: the variables the panel and toolkit read. */
-export const THEMES: Record<ThemeKind, Record<string, string>> = {
+const MODERN_THEMES = {
   dark: {
     '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', '--vscode-font-size': '13px',
     '--vscode-editor-font-family': '"Droid Sans Mono", monospace', '--vscode-editor-font-size': '13px',
@@ -44,6 +44,23 @@ export const THEMES: Record<ThemeKind, Record<string, string>> = {
     '--vscode-input-border': '#cecece', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b',
     '--vscode-dropdown-border': '#cecece', '--vscode-checkbox-background': '#f8f8f8', '--vscode-checkbox-border': '#cecece',
     '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-inactiveForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8',
+  },
+};
+
+/**
+ * Dark Modern and Light Modern, plus a high-contrast theme on Dark Modern's variables: black
+ * background, white text, contrast borders and bright chart colours (an approximation for the tests,
+ * not VS Code's High Contrast colour table).
+ */
+export const THEMES: Record<ThemeKind, Record<string, string>> = {
+  ...MODERN_THEMES,
+  'high-contrast': {
+    ...MODERN_THEMES.dark,
+    '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-editor-background': '#000000',
+    '--vscode-contrastBorder': '#6fc3df', '--vscode-focusBorder': '#f38518', '--vscode-panel-border': '#6fc3df',
+    '--vscode-charts-foreground': '#ffffff', '--vscode-charts-lines': 'rgba(255, 255, 255, 0.5)',
+    '--vscode-charts-blue': '#75beff', '--vscode-charts-orange': '#ffb86c', '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#d6a8ff', '--vscode-charts-red': '#f48771', '--vscode-charts-yellow': '#ffd700',
   },
 };
 

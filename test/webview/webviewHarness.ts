@@ -34,9 +34,11 @@ export function webviewTest(name: string, fn: TestFn): void {
   registered.push({ name, fn });
 }
 
-export async function runRegistered(ctx: HarnessContext): Promise<{ passed: number; failed: number }> {
+/** Runs the registered tests one after another; with `only` ("a|b"), those whose name contains a or b. */
+export async function runRegistered(ctx: HarnessContext, only?: string): Promise<{ passed: number; failed: number }> {
   let passed = 0, failed = 0;
-  for (const { name, fn } of registered) {
+  const wanted = (name: string) => only === undefined || only.split('|').some((part) => name.includes(part));
+  for (const { name, fn } of registered.filter((t) => wanted(t.name))) {
     const started = Date.now();
     try {
       await fn(ctx);
@@ -50,8 +52,10 @@ export async function runRegistered(ctx: HarnessContext): Promise<{ passed: numb
   return { passed, failed };
 }
 
-export async function openPanel(ctx: HarnessContext, events: StudyEvent[], options: FakePanelHostOptions & { theme?: ThemeKind; waitReady?: boolean } = {}): Promise<OpenPanel> {
-  const context = await ctx.browser.newContext({ viewport: { width: 1500, height: 950 } });
+type OpenPanelOptions = FakePanelHostOptions & { theme?: ThemeKind; waitReady?: boolean; viewport?: { width: number; height: number } };
+
+export async function openPanel(ctx: HarnessContext, events: StudyEvent[], options: OpenPanelOptions = {}): Promise<OpenPanel> {
+  const context = await ctx.browser.newContext({ viewport: options.viewport ?? { width: 1500, height: 950 } });
   // Every Playwright wait on this page (selectors, functions, clicks) gets the hang guard, not its 30 s default.
   context.setDefaultTimeout(HANG_GUARD_MS);
   const page = await context.newPage();

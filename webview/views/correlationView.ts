@@ -4,10 +4,11 @@
  * and how well LLAMBO's surrogate is calibrated (predicted mean ± std against the true error at the
  * level it predicted for, against the diagonal).
  */
-import type { PanelModel } from '../../src/core/panel/panelModel';
+import type { PanelModel, RungPairCorrelation } from '../../src/core/panel/panelModel';
+import { MIN_RUNG_PAIRS } from '../../src/core/panel/rungCorrelation';
 import type { ChartColours } from '../chartTheme';
 import { el, factList } from '../elementBuilder';
-import { formatCount, formatError, formatFixed } from '../numberFormat';
+import { formatCount, formatError, formatFixed, toPercent } from '../numberFormat';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
 import type { ChartSpec, SeriesSpec, ThemedChart } from '../themedChart';
 import { chartBox } from './chartBox';
@@ -72,7 +73,7 @@ export class CorrelationView implements PanelView {
       show.addEventListener('click', () => this.actions.setState({ correlationPair: i }));
       body.append(el('tr', { className: i === selected ? 'selected' : '', attrs: { 'data-pair': `${p.low}-${p.high}` } }, [
         el('td', { text: `${p.low} → ${p.high}` }), el('td', { text: formatCount(p.n) }),
-        el('td', { className: 'spearman', text: formatFixed(p.spearman, 3) }), el('td', {}, [show]),
+        el('td', { className: 'spearman', text: rhoText(p), title: p.n < MIN_RUNG_PAIRS ? `A rank correlation needs at least ${MIN_RUNG_PAIRS} trials at both rungs` : '' }), el('td', {}, [show]),
       ]));
     });
     table.append(body);
@@ -87,16 +88,19 @@ export class CorrelationView implements PanelView {
     const model = this.model;
     const pair = model?.correlation[this.pairIndex(model)];
     const series: SeriesSpec[] = pair ? [{
-      label: `trials at epochs ${pair.low} and ${pair.high}`, colour: colours.series[0], kind: 'scatter', x: pair.x, y: pair.y, ids: pair.trialIds,
+      label: `trials at epochs ${pair.low} and ${pair.high}`, colour: colours.series[0], kind: 'scatter', x: pair.x.map((v) => toPercent(v)), y: pair.y.map((v) => toPercent(v)), ids: pair.trialIds,
       tooltip: (i) => `trial ${pair.trialIds[i]}: ${formatError(pair.x[i])} → ${formatError(pair.y[i])}`,
     }] : [];
-    return { title: pair ? `Error at epoch ${pair.low} vs epoch ${pair.high} (ρ = ${formatFixed(pair.spearman, 3)})` : 'Rung scatter', xLabel: pair ? `error at epoch ${pair.low}` : 'error', yLabel: pair ? `error at epoch ${pair.high}` : 'error', series };
+    const rho = pair && pair.n < MIN_RUNG_PAIRS ? rhoText(pair) : `ρ = ${formatFixed(pair?.spearman, 3)}`;
+    return { title: pair ? `Error at epoch ${pair.low} vs epoch ${pair.high} (${rho})` : 'Rung scatter', xLabel: pair ? `error at epoch ${pair.low} (%)` : 'error (%)', yLabel: pair ? `error at epoch ${pair.high} (%)` : 'error (%)', series };
   }
 
+  /** In percent, like every error axis of the panel. */
   private calibrationSpec(colours: ChartColours): ChartSpec {
-    const c = this.model?.calibration;
+    const fraction = this.model?.calibration;
     const series: SeriesSpec[] = [];
-    if (c && c.n > 0) {
+    if (fraction && fraction.n > 0) {
+      const c = { ...fraction, mean: fraction.mean.map((v) => toPercent(v)), std: fraction.std.map((v) => toPercent(v)), trueError: fraction.trueError.map((v) => toPercent(v)) };
       const lo = Math.min(...c.trueError, ...c.mean.map((m, i) => m - c.std[i]));
       const hi = Math.max(...c.trueError, ...c.mean.map((m, i) => m + c.std[i]));
       series.push({ label: 'perfect prediction', colour: colours.muted, kind: 'line', width: 1, x: [lo, hi], y: [lo, hi], legend: false });
@@ -106,9 +110,15 @@ export class CorrelationView implements PanelView {
       series.push({ label: '± std', colour: colours.series[1], kind: 'line', width: 1, x: wx, y: wy });
       series.push({
         label: 'predicted mean', colour: colours.series[0], kind: 'scatter', x: c.mean, y: c.trueError, ids: c.trialIds,
-        tooltip: (i) => `trial ${c.trialIds[i]}: predicted ${formatError(c.mean[i])} ± ${formatError(c.std[i])}, true ${formatError(c.trueError[i])}`,
+        tooltip: (i) => `trial ${c.trialIds[i]}: predicted ${formatError(fraction.mean[i])} ± ${formatError(fraction.std[i])}, true ${formatError(fraction.trueError[i])}`,
       });
     }
-    return { title: 'Predicted vs true error at the predicted level', xLabel: 'predicted error (mean ± std)', yLabel: 'true error', series };
+    return { title: 'Predicted vs true error at the predicted level', xLabel: 'predicted error (%, mean ± std)', yLabel: 'true error (%)', series };
   }
+}
+
+/** ρ to three decimals, or why there is none. */
+function rhoText(p: RungPairCorrelation): string {
+  if (p.n < MIN_RUNG_PAIRS) return `too few trials (${p.n} < ${MIN_RUNG_PAIRS})`;
+  return formatFixed(p.spearman, 3);
 }

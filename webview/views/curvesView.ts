@@ -8,7 +8,7 @@ import type { BracketLedger, PanelModel } from '../../src/core/panel/panelModel'
 import { ERROR_AXIS_LABEL } from '../../src/core/readModel/errorMetric';
 import { withAlpha, type ChartColours } from '../chartTheme';
 import { el } from '../elementBuilder';
-import { formatError } from '../numberFormat';
+import { formatError, formatPercent, toPercent } from '../numberFormat';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
 import type { ChartSpec, SeriesSpec, ThemedChart } from '../themedChart';
 import { checkbox, dropdown } from '../toolkit';
@@ -34,7 +34,7 @@ export class CurvesView implements PanelView {
       el('div', { className: 'toolbar' }, [
         dropdown({ id: 'curves-bracket', label: 'Bracket type', value: s.curvesBracketType === null ? 'all' : String(s.curvesBracketType), choices: BRACKET_CHOICES, onChange: (v) => actions.setState({ curvesBracketType: v === 'all' ? null : Number(v) }) }),
         checkbox({ id: 'curves-log-epoch', label: 'Log epoch axis', checked: s.curvesLogEpoch, onChange: (curvesLogEpoch) => actions.setState({ curvesLogEpoch }) }),
-        el('span', { className: 'hint', text: 'Click a curve to select its trial. ▲ promoted at a rung, ✕ stopped.' }),
+        el('span', { className: 'hint', text: 'Click a curve to select its trial. ▲ promoted at a rung, × stopped.' }),
       ]),
       box.element,
       el('h3', { text: 'Rung ledger' }),
@@ -60,23 +60,23 @@ export class CurvesView implements PanelView {
         if (only !== null && type !== only) continue;
         let s = byType.get(type);
         if (!s) { s = { x: [], y: [], ids: [] }; byType.set(type, s); }
-        for (let i = 0; i < curve.epochs.length; i++) { s.x.push(curve.epochs[i]); s.y.push(curve.errors[i]); s.ids.push(curve.id); }
+        for (let i = 0; i < curve.epochs.length; i++) { s.x.push(curve.epochs[i]); s.y.push(toPercent(curve.errors[i])); s.ids.push(curve.id); }
         // A null between curves lifts the pen.
         s.x.push(curve.epochs[curve.epochs.length - 1] ?? 1); s.y.push(null); s.ids.push(curve.id);
       }
       // Thousands of overlapping curves read better as a density: the more curves, the fainter each.
       const alpha = model.curves.length > 1500 ? 0.3 : model.curves.length > 300 ? 0.55 : 0.9;
       for (const [type, s] of [...byType.entries()].sort((a, b) => a[0] - b[0])) {
-        series.push({ label: `b${type}`, colour: withAlpha(colours.series[type % colours.series.length], alpha), kind: 'line', width: 1, x: s.x, y: s.y, ids: s.ids, tooltip: (i) => `trial ${s.ids[i]}, epoch ${s.x[i]}: ${formatError(s.y[i])}` });
+        series.push({ label: `b${type}`, colour: withAlpha(colours.series[type % colours.series.length], alpha), kind: 'line', width: 1, x: s.x, y: s.y, ids: s.ids, tooltip: (i) => `trial ${s.ids[i]}, epoch ${s.x[i]}: ${formatPercent(s.y[i])}` });
       }
       series.push(...this.markSeries(model, colours, only));
       const selected = model.curves.find((c) => c.id === state.selectedTrialId);
       if (selected) {
-        series.push({ label: `trial ${selected.id}`, colour: colours.foreground, kind: 'line', width: 3, x: selected.epochs, y: selected.errors, pointRadius: 2, tooltip: (i) => `trial ${selected.id}, epoch ${selected.epochs[i]}: ${formatError(selected.errors[i])}` });
+        series.push({ label: `trial ${selected.id}`, colour: colours.foreground, kind: 'line', width: 3, x: selected.epochs, y: selected.errors.map(toPercent), pointRadius: 2, tooltip: (i) => `trial ${selected.id}, epoch ${selected.epochs[i]}: ${formatError(selected.errors[i])}` });
       }
     }
     const maxEpoch = (model?.trials ?? []).reduce((m, t) => Math.max(m, t.epochs), 1);
-    return { title: 'Learning curves', xLabel: 'epoch', yLabel: ERROR_AXIS_LABEL, xLog: state.curvesLogEpoch, xRange: [1, maxEpoch], series };
+    return { title: 'Learning curves', xLabel: 'epoch', yLabel: `${ERROR_AXIS_LABEL}, %`, xLog: state.curvesLogEpoch, xRange: [1, maxEpoch], series };
   }
 
   private markSeries(model: PanelModel, colours: ChartColours, only: number | null): SeriesSpec[] {
@@ -90,9 +90,9 @@ export class CurvesView implements PanelView {
       const x: number[] = [], y: (number | null)[] = [], ids: number[] = [];
       for (let i = 0; i < m.trialIds.length; i++) {
         if (m.kinds[i] !== kind || (only !== null && typeOf.get(m.trialIds[i]) !== only)) continue;
-        x.push(m.levels[i]); y.push(m.errors[i]); ids.push(m.trialIds[i]);
+        x.push(m.levels[i]); y.push(toPercent(m.errors[i])); ids.push(m.trialIds[i]);
       }
-      return { label, colour, kind: 'scatter' as const, pointStyle: style, pointRadius: 3.5, x, y, ids, tooltip: (i: number) => `trial ${ids[i]} ${kind} at epoch ${x[i]}: ${formatError(y[i])}` };
+      return { label, colour, kind: 'scatter' as const, pointStyle: style, pointRadius: 3.5, x, y, ids, tooltip: (i: number) => `trial ${ids[i]} ${kind} at epoch ${x[i]}: ${formatPercent(y[i])}` };
     }).filter((s) => s.x.length > 0);
   }
 }

@@ -10,7 +10,7 @@ import type { LlmCallSummary, LlmSearchHit, PanelModel } from '../../src/core/pa
 import { el } from '../elementBuilder';
 import { formatCount } from '../numberFormat';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
-import { button, dropdown, textField } from '../toolkit';
+import { button, checkbox, dropdown, textField } from '../toolkit';
 import { llmCallCard } from './llmCallCard';
 
 const COMPONENTS = ['all', 'warmstart', 'sampler', 'repair', 'surrogate'].map((c) => ({ value: c, label: c === 'all' ? 'All components' : c }));
@@ -24,7 +24,8 @@ export class LlmCallsView implements PanelView {
   private readonly yieldLine = el('p', { className: 'llm-yield', attrs: { id: 'llm-yield' } });
   private model: PanelModel | null = null;
   private limit = PAGE;
-  private search: { query: string; hits: readonly LlmSearchHit[] | null } = { query: '', hits: null };
+  /** The search shown: its query with the system-prompt choice (`key`), and its hits once the host answered. */
+  private search: { key: string; query: string; hits: readonly LlmSearchHit[] | null } = { key: '', query: '', hits: null };
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly actions: PanelActions) {
@@ -32,6 +33,7 @@ export class LlmCallsView implements PanelView {
     this.element.append(
       el('div', { className: 'toolbar' }, [
         textField({ id: 'llm-search', placeholder: 'Search prompts and replies', value: s.llmQuery, label: 'Search LLM prompts and replies', onInput: (llmQuery) => actions.setState({ llmQuery }) }),
+        checkbox({ id: 'llm-skip-system', label: 'Skip system prompts', checked: s.llmSkipSystem, onChange: (llmSkipSystem) => actions.setState({ llmSkipSystem }) }),
         dropdown({ id: 'llm-component', label: 'Component', value: s.llmComponent, choices: COMPONENTS, onChange: (llmComponent) => actions.setState({ llmComponent }) }),
         this.count,
       ]),
@@ -48,19 +50,21 @@ export class LlmCallsView implements PanelView {
     this.yieldLine.textContent = proposals ? `Proposal yield: ${describeYield(proposals)}.` : '';
     this.yieldLine.hidden = !proposals;
     const query = this.actions.state.llmQuery.trim();
-    if (query !== this.search.query) this.startSearch(query);
+    const skipSystem = this.actions.state.llmSkipSystem;
+    if (`${skipSystem}|${query}` !== this.search.key) this.startSearch(query, skipSystem);
     this.renderList();
   }
 
-  private startSearch(query: string): void {
-    this.search = { query, hits: null };
+  private startSearch(query: string, skipSystem: boolean): void {
+    const key = `${skipSystem}|${query}`;
+    this.search = { key, query, hits: null };
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (query === '') return;
     this.timer = setTimeout(() => {
-      this.actions.request('panel/searchLlmCalls', { query }).then(
+      this.actions.request('panel/searchLlmCalls', { query, skipSystem }).then(
         (result) => {
-          if (this.search.query !== query) return;
-          this.search = { query, hits: result.hits };
+          if (this.search.key !== key) return;
+          this.search = { key, query, hits: result.hits };
           this.renderList();
         },
         (error: Error) => this.actions.announce(`Search failed: ${error.message}`),

@@ -2,12 +2,17 @@
  * Overview tab: the headline (DESIGN.md section 10: the returned cell's seed-mean error at the table's
  * last epoch, its regret, the observed single-seed error beside it, the best error at any epoch as a
  * labelled secondary figure), the totals, the table badge, and two charts over simulated time: the
- * best error at any epoch (one line per searcher; IQM with a 95% bootstrap band when several seeds
- * ran) and its difference to the NB201 optimum. Time can be shown on a log axis.
+ * best error at any epoch in % (one line per searcher, each its own colour and dash; IQM with a 95%
+ * bootstrap band when several seeds ran; the NB201 optimum as a dashed reference line; y zoomed to
+ * where the lines differ once the first results are in) and its difference to the optimum in pp.
+ * Time, and the error axis, can be shown on a log axis.
  */
-import type { OverviewModel } from '../../src/core/panel/panelModel';
+import { errorAxisRange } from '../../src/core/panel/errorAxisRange';
+import type { IncumbentSeries, OverviewModel } from '../../src/core/panel/panelModel';
+import { seriesStyle } from '../../src/core/panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../../src/core/readModel/errorMetric';
 import { headlineChoice } from '../../src/core/study/resultFormat';
+import type { ChartColours } from '../chartTheme';
 import { el, factList } from '../elementBuilder';
 import { formatCount, formatError, formatHours, formatPoints, formatRegret, formatTokens, formatUsd } from '../numberFormat';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
@@ -25,17 +30,19 @@ export class OverviewView implements PanelView {
   private readonly regretChart: ThemedChart;
   private overview: OverviewModel | null = null;
   private logTime = false;
+  private logError = false;
   private badgeKey = '';
 
   constructor(private readonly actions: PanelActions) {
     const logToggle = checkbox({ id: 'overview-log-time', label: 'Log time axis', checked: actions.state.logTime, onChange: (logTime) => actions.setState({ logTime }) });
-    const incumbent = chartBox(actions, 'incumbent', 'Best error at any epoch vs simulated time', (c) => this.incumbentSpec(c.series));
-    const regret = chartBox(actions, 'regret', 'Best error at any epoch − NB201 optimum', (c) => this.regretSpec(c.series));
+    const logErrorToggle = checkbox({ id: 'overview-log-error', label: 'Log error axis', checked: actions.state.logError, onChange: (logError) => actions.setState({ logError }) });
+    const incumbent = chartBox(actions, 'incumbent', 'Best error at any epoch vs simulated time', (c) => this.incumbentSpec(c));
+    const regret = chartBox(actions, 'regret', 'Best error at any epoch − NB201 optimum', (c) => this.regretSpec(c));
     this.incumbentChart = incumbent.chart;
     this.regretChart = regret.chart;
     this.element.append(
       el('div', { className: 'overview-top' }, [this.badge, this.facts]),
-      el('div', { className: 'toolbar' }, [logToggle]),
+      el('div', { className: 'toolbar' }, [logToggle, logErrorToggle]),
       el('div', { className: 'chart-row' }, [incumbent.element, regret.element]),
     );
   }
@@ -43,6 +50,7 @@ export class OverviewView implements PanelView {
   render({ model, reasons }: ViewContext): void {
     this.overview = model.overview;
     this.logTime = this.actions.state.logTime;
+    this.logError = this.actions.state.logError;
     const o = model.overview;
     if (o.table && `${o.table.kind}${o.table.label}` !== this.badgeKey) {
       this.badgeKey = `${o.table.kind}${o.table.label}`;
@@ -81,30 +89,38 @@ export class OverviewView implements PanelView {
     return [this.logTime ? (Number.isFinite(first) ? first : 1e-3) : 0, end];
   }
 
-  private incumbentSpec(palette: readonly string[]): ChartSpec {
+  private incumbentSpec(colours: ChartColours): ChartSpec {
     const series = this.overview?.series ?? [];
+    const optimum = this.overview?.optimumError ?? null;
+    const percent = (values: readonly number[]) => values.map((v) => v * 100);
+    const inPercent = series.map((s) => ({ time: s.time, values: percent(s.value), low: s.low && percent(s.low), high: s.high && percent(s.high) }));
+    const range = errorAxisRange(inPercent, optimum === null ? null : optimum * 100, this.logError);
     return {
-      title: 'Best error at any epoch', xLabel: 'simulated hours', yLabel: ERROR_AXIS_LABEL, xLog: this.logTime, xRange: this.timeRange(),
+      title: 'Best error at any epoch', xLabel: 'simulated hours', yLabel: `${ERROR_AXIS_LABEL}, %${this.logError ? ', log scale' : ''}`,
+      xLog: this.logTime, xRange: this.timeRange(), yLog: this.logError, yRange: range,
+      referenceLines: optimum === null ? [] : [{ y: optimum * 100, label: `NB201 optimum ${formatError(optimum)}`, colour: colours.muted }],
       series: series.map((s, i) => ({
-        label: s.seeds > 1 ? `${s.label} (IQM of ${s.seeds} seeds, 95% CI)` : s.label,
-        colour: palette[i % palette.length], kind: 'step',
-        x: s.time.map((t) => t / 3600), y: s.value,
-        ...(s.low && s.high ? { band: { low: s.low, high: s.high } } : {}),
-        tooltip: (j) => `${s.label}: ${formatError(s.value[j])} at ${formatHours(s.time[j])}`,
+        label: seriesLabel(s), ...seriesStyle(i, colours.series), kind: 'step',
+        x: s.time.map((t) => t / 3600), y: percent(s.value),
+        ...(s.low && s.high ? { band: { low: percent(s.low), high: percent(s.high) } } : {}),
+        tooltip: (j) => `${seriesLabel(s)}: ${formatError(s.value[j])}${bandText(s, j, formatError)} at ${formatHours(s.time[j])}`,
       })),
     };
   }
 
-  private regretSpec(palette: readonly string[]): ChartSpec {
+  /** The best error at any epoch minus the optimum, in pp. */
+  private regretSpec(colours: ChartColours): ChartSpec {
     const optimum = this.overview?.optimumError ?? 0;
     const series = this.overview?.series ?? [];
+    const points = (values: readonly number[]) => values.map((v) => (v - optimum) * 100);
     return {
-      title: 'Best error at any epoch − optimum (can dip below 0)', xLabel: 'simulated hours', yLabel: 'difference', xLog: this.logTime, xRange: this.timeRange(),
+      // Linear, not log: the best error at any epoch is a single seed's and can dip below the 3-seed-mean optimum.
+      title: 'Best error at any epoch − optimum (can dip below 0)', xLabel: 'simulated hours', yLabel: 'difference (pp)', xLog: this.logTime, xRange: this.timeRange(),
       series: series.map((s, i) => ({
-        label: s.label, colour: palette[i % palette.length], kind: 'step',
-        x: s.time.map((t) => t / 3600), y: s.value.map((v) => v - optimum),
-        ...(s.low && s.high ? { band: { low: s.low.map((v) => v - optimum), high: s.high.map((v) => v - optimum) } } : {}),
-        tooltip: (j) => `${s.label}: ${formatPoints(s.value[j] - optimum)} at ${formatHours(s.time[j])}`,
+        label: seriesLabel(s), ...seriesStyle(i, colours.series), kind: 'step',
+        x: s.time.map((t) => t / 3600), y: points(s.value),
+        ...(s.low && s.high ? { band: { low: points(s.low), high: points(s.high) } } : {}),
+        tooltip: (j) => `${seriesLabel(s)}: ${formatPoints(s.value[j] - optimum)}${bandText(s, j, (v) => formatPoints(v - optimum))} at ${formatHours(s.time[j])}`,
       })),
     };
   }
@@ -127,4 +143,13 @@ function headlineRows(o: OverviewModel): [string, string][] {
     ['Best at any epoch (secondary)', any ? `${formatError(any.error)} · trial ${any.trialId} · epoch ${any.epoch}` : '—'],
     ['Metric', ERROR_METRIC],
   ];
+}
+
+function seriesLabel(s: IncumbentSeries): string {
+  return s.seeds > 1 ? `${s.label} (IQM of ${s.seeds} seeds, 95% CI)` : s.label;
+}
+
+/** The band at point j as "(95% CI a to b)", empty for a single seed. */
+function bandText(s: IncumbentSeries, j: number, format: (v: number) => string): string {
+  return s.low && s.high ? ` (95% CI ${format(s.low[j])} to ${format(s.high[j])})` : '';
 }

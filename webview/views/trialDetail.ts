@@ -7,7 +7,7 @@ import type { LlmCallSummary, PanelModel, TrialCurve, TrialView } from '../../sr
 import { ERROR_AXIS_LABEL } from '../../src/core/readModel/errorMetric';
 import { cellDiagram } from '../cellGraphics';
 import { el, factList } from '../elementBuilder';
-import { formatError, formatFixed, formatHours } from '../numberFormat';
+import { formatError, formatHours, formatScore, toPercent } from '../numberFormat';
 import type { PanelViewState } from '../../src/protocol';
 import type { PanelActions, RenderReasons } from '../panelView';
 import type { ChartSpec, ThemedChart } from '../themedChart';
@@ -24,6 +24,9 @@ export class TrialDetail {
   private readonly chartElement: HTMLElement;
   private trial: TrialView | undefined;
   private curve: TrialCurve | undefined;
+  /** The selected trial's every-epoch curve from the host, and which (trial, epochs) was last asked for. */
+  private fullCurve: TrialCurve | undefined;
+  private askedCurve = '';
   private marks: { epochs: number[]; errors: (number | null)[]; kinds: string[] } = { epochs: [], errors: [], kinds: [] };
   private readonly openCalls = new Set<string>();
   private shown: { trial?: TrialView; calls?: readonly LlmCallSummary[] } = {};
@@ -43,6 +46,7 @@ export class TrialDetail {
     placeholder.hidden = this.trial !== undefined;
     if (!this.trial) { this.content.replaceChildren(); this.shown = {}; return; }
     this.curve = model.curves.find((c) => c.id === id);
+    this.askFullCurve(this.trial);
     this.marks = marksOf(model, this.trial.id);
     const calls = callsOf(model, this.trial);
     if (this.shown.trial !== this.trial || this.shown.calls?.length !== calls.length || reasons.state) {
@@ -50,6 +54,18 @@ export class TrialDetail {
       this.content.replaceChildren(...this.sections(this.trial, calls, model));
     }
     this.chart.refresh();
+  }
+
+  /** The model's curves are decimated; the selected trial's own chart shows every epoch it trained, asked of the host. */
+  private askFullCurve(t: TrialView): void {
+    const key = `${t.id}@${t.epochs}`;
+    if (key === this.askedCurve) return;
+    this.askedCurve = key;
+    this.actions.request('panel/trialCurve', { trialId: t.id }).then((curve) => {
+      if (!curve || curve.id !== this.trial?.id) return;
+      this.fullCurve = curve;
+      this.chart.refresh();
+    }, () => undefined);
   }
 
   private sections(t: TrialView, calls: readonly LlmCallSummary[], model: PanelModel): HTMLElement[] {
@@ -93,7 +109,7 @@ export class TrialDetail {
   }
 
   private curveSpec(palette: readonly string[], foreground: string): ChartSpec {
-    const c = this.curve;
+    const c = this.fullCurve?.id === this.trial?.id ? this.fullCurve : this.curve;
     const colour = palette[(this.trial?.bracketType ?? 0) % palette.length];
     const marks = this.marks;
     const kinds = ['promoted', 'stopped', 'completed'];
@@ -101,17 +117,17 @@ export class TrialDetail {
     // A log epoch axis only pays off past a few epochs; below that it shows no labels.
     const xLog = lastEpoch > 10;
     return {
-      title: `Learning curve of trial ${this.trial?.id ?? ''}`, xLabel: 'epoch', yLabel: ERROR_AXIS_LABEL, xLog,
+      title: `Learning curve of trial ${this.trial?.id ?? ''}`, xLabel: 'epoch', yLabel: `${ERROR_AXIS_LABEL}, %`, xLog,
       // Padded so the rung marks at the first and last epoch are drawn whole.
       xRange: xLog ? [0.9, lastEpoch * 1.1] : [0.5, lastEpoch + 0.5],
       series: [
-        { label: 'error', colour, kind: 'line', x: c?.epochs ?? [], y: c?.errors ?? [], pointRadius: 2, legend: false, tooltip: (i) => `epoch ${c?.epochs[i]}: ${formatError(c?.errors[i])}` },
+        { label: 'error', colour, kind: 'line', x: c?.epochs ?? [], y: (c?.errors ?? []).map(toPercent), pointRadius: 2, legend: false, tooltip: (i) => `epoch ${c?.epochs[i]}: ${formatError(c?.errors[i])}` },
         ...kinds.map((kind) => {
           const at = marks.kinds.map((k, i) => (k === kind ? i : -1)).filter((i) => i >= 0);
           return {
             label: kind, colour: kind === 'stopped' ? palette[4] : foreground, kind: 'scatter' as const,
             pointStyle: kind === 'stopped' ? 'crossRot' as const : 'triangle' as const, pointRadius: 6,
-            x: at.map((i) => marks.epochs[i]), y: at.map((i) => marks.errors[i]),
+            x: at.map((i) => marks.epochs[i]), y: at.map((i) => toPercent(marks.errors[i])),
             tooltip: (j: number) => `${kind} at epoch ${marks.epochs[at[j]]}: ${formatError(marks.errors[at[j]])}`,
           };
         }).filter((s) => s.x.length > 0),
@@ -141,9 +157,11 @@ function callsOf(model: PanelModel, t: TrialView): LlmCallSummary[] {
 
 /** One sentence on where the cell came from, from the searcher's info. */
 export function explainSource(t: TrialView): string {
-  const prediction = t.predictedMean !== null
-    ? ` The surrogate predicted ${formatError(t.predictedMean)}${t.predictedStd !== null ? ` ± ${formatError(t.predictedStd)}` : ''}${t.level !== null ? ` at epoch ${t.level}` : ''}, expected improvement ${formatFixed(t.ei, 4)}.`
-    : '';
+  const target = typeof t.info?.target === 'number' ? ` The sampler asked for cells with error ${formatError(t.info.target)}${t.level !== null ? ` at epoch ${t.level}` : ''}.` : '';
+  const rank = typeof t.info?.scoreRank === 'number' && typeof t.info.candidates === 'number' ? `, rank ${t.info.scoreRank} of ${t.info.candidates} candidates` : '';
+  const prediction = target + (t.predictedMean !== null
+    ? ` The surrogate predicted ${formatError(t.predictedMean)}${t.predictedStd !== null ? ` ± ${formatError(t.predictedStd)}` : ''}${t.level !== null ? ` at epoch ${t.level}` : ''}, expected improvement ${formatScore(t.ei)}${rank}.`
+    : '');
   switch (t.source) {
     case 'warmstart': return 'Proposed by the LLM in the warm start (before any result was known).';
     case 'llambo': return `Proposed by LLAMBO's candidate sampler and picked by expected improvement.${prediction}`;

@@ -10,7 +10,7 @@ import { ERROR_METRIC } from '../../src/core/readModel/errorMetric';
 import { trialsCsv, type TrialsContext } from '../../src/core/study/csvExport';
 import { cellThumbnail } from '../cellGraphics';
 import { el } from '../elementBuilder';
-import { formatCount, formatError, formatFixed } from '../numberFormat';
+import { formatCount, formatError, formatScore } from '../numberFormat';
 import type { PanelViewState, TrialSortColumn } from '../../src/protocol';
 import type { PanelActions, PanelView, ViewContext } from '../panelView';
 import { button, checkbox, dropdown, textField } from '../toolkit';
@@ -28,7 +28,7 @@ const COLUMNS: readonly Column<TrialView>[] = [
   { key: 'seed', label: 'Seed', sortable: true, cell: (t) => String(t.seed) },
   { key: 'iso', label: 'Iso', sortable: true, title: 'Isomorphism class: cells with the same class compute the same function', cell: (t) => (t.iso === null ? '—' : String(t.iso)) },
   { key: 'predictedMean', label: 'Predicted', sortable: true, title: 'LLAMBO surrogate: predicted error mean ± std at the level it was asked for', cell: (t) => predicted(t) },
-  { key: 'ei', label: 'EI', sortable: true, title: 'Expected improvement LLAMBO computed for the cell', cell: (t) => formatFixed(t.ei, 4) },
+  { key: 'ei', label: 'EI', sortable: true, title: 'Expected improvement LLAMBO computed for the cell', cell: (t) => formatScore(t.ei) },
   { key: 'error', label: 'True error', sortable: true, title: `Error at the epochs reached: ${ERROR_METRIC}`, cell: (t) => formatError(t.error) },
   { key: 'status', label: 'Status', sortable: true, cell: (t) => el('span', { className: `status status-${t.status}`, text: t.status }) },
   { key: 'fallback', label: 'Fallback', sortable: true, title: 'The searcher fell back (mutation/random) instead of using the LLM', cell: (t) => (t.fallback ? el('span', { className: 'fallback-flag', text: 'fallback' }) : '') },

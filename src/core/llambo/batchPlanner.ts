@@ -68,6 +68,7 @@ export async function planBatch(deps: StageDeps, history: CellHistory, k: number
       extra = surrogate.predictions.map((p, i) => ({
         ...(p.pTop === undefined ? { predictedMean: p.mean, predictedStd: p.std, ei: scored[i].score } : { pTop: p.pTop }),
         ...(p.imputed ? { imputed: true } : {}),
+        scoreRank: 1 + scored.filter((other) => other.score > scored[i].score).length, candidates: scored.length,
         callIds: [candidates[i].callId, ...p.callIds],
       }));
     } else {

@@ -15,6 +15,9 @@ export interface CellPick {
   readonly pTop?: number;
   /** The surrogate gave too few predictions; mean/std were imputed. */
   readonly imputed?: boolean;
+  /** Rank of the cell's acquisition score (EI or pTop) among the scored candidates (1 = best), and their number. */
+  readonly scoreRank?: number;
+  readonly candidates?: number;
 }
 
 export function isFallbackSource(source: PickSource): boolean {

@@ -11,6 +11,8 @@ export interface ChartSvgSeries {
   readonly colour: string;
   /** 'step': the value holds until the next point (incumbent traces). */
   readonly kind: 'line' | 'step' | 'scatter';
+  /** Dash pattern of the line (on, off, ... in px; solid when absent or empty). */
+  readonly dash?: readonly number[];
   readonly x: readonly number[];
   /** null breaks a line. */
   readonly y: readonly (number | null)[];
@@ -29,6 +31,8 @@ export interface ChartSvgSpec {
   readonly series: readonly ChartSvgSeries[];
   /** Values the x axis spans at least (e.g. 0 and the budget), beyond the data. */
   readonly xExtent?: readonly number[];
+  /** A fixed y range (e.g. zoomed to where the lines differ): it replaces the data's range, lines leaving it are clipped. */
+  readonly yExtent?: readonly [number, number];
   /** Dashed horizontal lines with a label (e.g. the table's optimum); the y axis includes them. */
   readonly referenceLines?: readonly { readonly y: number; readonly label: string }[];
   readonly formatX?: (x: number) => string;
@@ -51,7 +55,7 @@ export function chartSvg(spec: ChartSvgSpec): string {
   const formatX = spec.formatX ?? tickText;
   const formatY = spec.formatY ?? tickText;
   const xScale = scale(xs, spec.xLog ?? false, MARGIN.left, MARGIN.left + plotW);
-  const yScale = scale(ys, spec.yLog ?? false, MARGIN.top + plotH, MARGIN.top);
+  const yScale = scale(spec.yExtent ? [...spec.yExtent] : ys, spec.yLog ?? false, MARGIN.top + plotH, MARGIN.top);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${spec.height}" viewBox="0 0 ${spec.width} ${spec.height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="${spec.width}" height="${spec.height}" fill="${escapeXml(spec.background)}"/>`);
@@ -73,7 +77,10 @@ export function chartSvg(spec: ChartSvgSpec): string {
     out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotW}" y2="${y}" stroke="${escapeXml(spec.foreground)}" stroke-dasharray="5 4"/>`);
     out.push(`<text x="${MARGIN.left + 6}" y="${f(Math.min(MARGIN.top + plotH - 4, yScale.map(ref.y) + 14))}" fill="${escapeXml(spec.foreground)}">${escapeXml(ref.label)}</text>`);
   }
+  out.push(`<clipPath id="plot"><rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}"/></clipPath>`);
+  out.push('<g clip-path="url(#plot)">');
   for (const series of spec.series) out.push(...drawSeries(series, xScale.map, yScale.map, spec));
+  out.push('</g>');
   if (dataYs.length === 0) {
     out.push(`<text x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH / 2}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">no data yet</text>`);
   }
@@ -82,7 +89,9 @@ export function chartSvg(spec: ChartSvgSpec): string {
   spec.series.forEach((series, i) => {
     const y = MARGIN.top + 6 + i * 14;
     const x = Math.max(MARGIN.left, MARGIN.left + plotW - legendWidth);
-    out.push(`<rect x="${x}" y="${y - 4}" width="10" height="8" fill="${escapeXml(series.colour)}"/>`);
+    out.push(series.kind === 'scatter'
+      ? `<circle cx="${x + 5}" cy="${y}" r="3" fill="${escapeXml(series.colour)}"/>`
+      : `<line x1="${x - 6}" y1="${y}" x2="${x + 10}" y2="${y}" stroke="${escapeXml(series.colour)}" stroke-width="2"${dashAttribute(series.dash)}/>`);
     out.push(`<text x="${x + 14}" y="${y}" dominant-baseline="middle" fill="${escapeXml(spec.foreground)}">${escapeXml(series.label)}</text>`);
   });
   out.push('</svg>');
@@ -120,8 +129,12 @@ function drawSeries(series: ChartSvgSeries, mx: (v: number) => number, my: (v: n
     else d += `L${f(mx(x))} ${f(my(y))}`;
     pen = true;
   });
-  out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.6"/>`);
+  out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.6"${dashAttribute(series.dash)}/>`);
   return out;
+}
+
+function dashAttribute(dash: readonly number[] | undefined): string {
+  return dash && dash.length > 0 ? ` stroke-dasharray="${dash.join(' ')}"` : '';
 }
 
 interface Scale { readonly map: (v: number) => number; readonly ticks: readonly number[] }

@@ -59,7 +59,7 @@ export interface RungPairCorrelation {
   readonly low: number;
   readonly high: number;
   readonly n: number;
-  /** Spearman rank correlation (null below 3 trials or without spread). */
+  /** Spearman rank correlation (null below MIN_RUNG_PAIRS trials or without spread). */
   readonly spearman: number | null;
   /** At most a few thousand points, evenly thinned when there are more. */
   readonly trialIds: readonly number[];

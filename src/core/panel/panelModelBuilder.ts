@@ -6,6 +6,7 @@
  * webview's requests for the full text of an LLM call and for a search over all of them.
  */
 import type { StudyEvent } from '../events/studyEvents';
+import type { LlmSearchOptions } from '../readModel/llmCallIndex';
 import { StudyReadModel, type StudyReadModelOptions } from '../readModel/studyReadModel';
 import type { TrialPrediction } from '../readModel/trialRows';
 import { incumbentSeries, type IncumbentRun } from './incumbentSeries';
@@ -103,12 +104,17 @@ export class PanelModelBuilder {
     return delta;
   }
 
+  /** A trial's learning curve with every epoch it trained (the model's curves are decimated). */
+  trialCurve(trialId: number): TrialCurve | undefined {
+    return this.model.trials.fullCurve(trialId);
+  }
+
   llmCallText(callId: string): LlmCallText | undefined {
     return this.model.llmCalls.text(callId);
   }
 
-  searchLlmCalls(query: string, limit?: number): LlmSearchHit[] {
-    return this.model.llmCalls.search(query, limit);
+  searchLlmCalls(query: string, limit?: number, options?: LlmSearchOptions): LlmSearchHit[] {
+    return this.model.llmCalls.search(query, limit, options);
   }
 
   private get label(): string {

@@ -12,6 +12,12 @@ import { spearman } from './rankCorrelation';
 /** Points a scatter carries at most; statistics always use every trial. */
 export const MAX_SCATTER_POINTS = 2000;
 
+/**
+ * Trials a rung pair needs before its Spearman is given: with fewer, ρ jumps between ±1 and 0.x with
+ * one trial more, and reads as a finding when it is noise.
+ */
+export const MIN_RUNG_PAIRS = 5;
+
 export interface LevelErrors {
   readonly id: number;
   readonly levelErrors: ReadonlyMap<number, number | null>;
@@ -32,7 +38,7 @@ export function rungCorrelations(trials: readonly LevelErrors[], maxPoints = MAX
     }
     const keep = thinIndices(ids.length, maxPoints);
     pairs.push({
-      low, high, n: ids.length, spearman: spearman(x, y),
+      low, high, n: ids.length, spearman: ids.length >= MIN_RUNG_PAIRS ? spearman(x, y) : null,
       trialIds: keep.map((i) => ids[i]), x: keep.map((i) => x[i]), y: keep.map((i) => y[i]),
     });
   }

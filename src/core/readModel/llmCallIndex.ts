@@ -63,6 +63,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const PREVIEW_CHARS = 160;
 const SNIPPET_CHARS = 60;
 
+export interface LlmSearchOptions {
+  /**
+   * Leave the system messages out: every call of a component shares its system prompt, so a word in
+   * it matches every call and hides the calls whose own prompt or reply has it.
+   */
+  readonly skipSystem?: boolean;
+}
+
 export class LlmCallIndex {
   private readonly calls = new Map<string, { event: LlmCallEvent; summary: Mutable<LlmCallSummary> & { trialIds: number[] } }>();
   /** Calls changed since the last delta (new, or linked to a new trial). */
@@ -129,12 +137,12 @@ export class LlmCallIndex {
   }
 
   /** Calls whose prompt, reply, component or template contains `query` (case-insensitive), in call order. */
-  search(query: string, limit = 1000): LlmSearchHit[] {
+  search(query: string, limit = 1000, options: LlmSearchOptions = {}): LlmSearchHit[] {
     const needle = query.trim().toLowerCase();
     if (needle === '') return [];
     const hits: LlmSearchHit[] = [];
     for (const { event } of this.calls.values()) {
-      const hit = findIn(event, needle);
+      const hit = findIn(event, needle, options.skipSystem === true);
       if (hit) hits.push(hit);
       if (hits.length >= limit) break;
     }
@@ -148,12 +156,13 @@ function droppedCells(parsed: unknown): number {
   return typeof dropped === 'number' && dropped > 0 ? dropped : 0;
 }
 
-function findIn(event: LlmCallEvent, needle: string): LlmSearchHit | undefined {
+function findIn(event: LlmCallEvent, needle: string, skipSystem: boolean): LlmSearchHit | undefined {
   if (event.reply !== null) {
     const at = event.reply.toLowerCase().indexOf(needle);
     if (at >= 0) return { callId: event.callId, field: 'reply', snippet: snippet(event.reply, at, needle.length) };
   }
   for (const message of event.messages) {
+    if (skipSystem && message.role === 'system') continue;
     const at = message.content.toLowerCase().indexOf(needle);
     if (at >= 0) return { callId: event.callId, field: 'prompt', snippet: snippet(message.content, at, needle.length) };
   }

@@ -82,6 +82,8 @@ interface TrialState {
   untilEpoch: number;
   readonly keptEpochs: number[];
   readonly keptErrors: (number | null)[];
+  /** Error at every epoch trained (index epoch - 1), for the selected trial's own curve. */
+  readonly allErrors: (number | null)[];
   /** Error at each rung level the trial reached. */
   readonly levelErrors: Map<number, number | null>;
 }
@@ -173,6 +175,19 @@ export class TrialRows {
     return { id, bracketType: state.row.bracketType, epochs, errors };
   }
 
+  /**
+   * Every epoch the trial trained, undecimated: the selected trial's own curve, on which its best
+   * error must appear (the decimated curve can skip the epoch of the best). Epochs without a
+   * result (none in a normal log) are left out.
+   */
+  fullCurve(id: number): TrialCurve | undefined {
+    const state = this.trials.get(id);
+    if (!state) return undefined;
+    const epochs: number[] = [], errors: (number | null)[] = [];
+    state.allErrors.forEach((error, i) => { epochs.push(i + 1); errors.push(error); });
+    return { id, bracketType: state.row.bracketType, epochs, errors };
+  }
+
   /** Ops of a trial's cell, for incumbent steps. */
   opsOf(id: number): readonly number[] | undefined {
     return this.trials.get(id)?.row.ops;
@@ -192,7 +207,7 @@ export class TrialRows {
       fallback: event.fallback === true, startTime: event.time, lastTime: event.time, elapsed: 0, info: event.info ?? null,
     };
     if (!this.trials.has(event.trialId)) this.order.push(event.trialId);
-    this.trials.set(event.trialId, { row, untilEpoch: event.untilEpoch, keptEpochs: [], keptErrors: [], levelErrors: new Map() });
+    this.trials.set(event.trialId, { row, untilEpoch: event.untilEpoch, keptEpochs: [], keptErrors: [], allErrors: [], levelErrors: new Map() });
     this.rungLevels.add(event.untilEpoch);
     if (row.fallback) this.fallbacks++;
     this.dirtyTrials.add(event.trialId);
@@ -209,6 +224,7 @@ export class TrialRows {
       row.epochs = epoch;
       row.error = error;
       row.elapsed = elapsed;
+      state.allErrors[epoch - 1] = error;
       if (isKeptEpoch(epoch, this.rungLevels)) {
         state.keptEpochs.push(epoch);
         state.keptErrors.push(error);

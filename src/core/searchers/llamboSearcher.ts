@@ -228,6 +228,7 @@ export class LlamboSearcher implements Searcher {
         ...(pick.ei !== undefined ? { ei: pick.ei } : {}),
         ...(pick.pTop !== undefined ? { pTop: pick.pTop } : {}),
         ...(pick.imputed ? { imputed: true } : {}),
+        ...(pick.scoreRank !== undefined ? { scoreRank: pick.scoreRank, candidates: pick.candidates } : {}),
         ...(next.level !== undefined ? { level: next.level } : {}),
         ...(next.target !== undefined ? { target: next.target } : {}),
       },

@@ -42,7 +42,7 @@ export function studyReportMarkdown(model: StudyReadModel, created: string, file
     '',
     '| trial | best error | at epoch | bracket | cell |',
     '|---:|---:|---:|---:|---|',
-    ...best.map((r) => `| ${r.id} | ${formatError(r.bestError)} | ${r.bestErrorEpoch} | ${r.bracket} | \`${r.arch}\` |`),
+    ...best.map((r) => `| ${r.id} | ${formatError(r.bestError)} | ${r.bestErrorEpoch} | ${r.bracket} | \`${tableCell(r.arch)}\` |`),
     '',
     '## LLM',
     '',
@@ -59,6 +59,14 @@ export function studyReportMarkdown(model: StudyReadModel, created: string, file
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Text for a Markdown table cell: an arch string is `|op~0|+|op~0|op~1|+...|`, and GFM splits a row
+ * at every unescaped `|`, even inside a code span, so the pipes are escaped (a code span shows `\|` as `|`).
+ */
+export function tableCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
 }
 
 function resultSection(result: StudyResult): string[] {
