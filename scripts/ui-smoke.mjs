@@ -155,9 +155,11 @@ async function interruptAndResume(page, workspace, llm) {
   await answerPick(page, 'Start NAS study', 'Customize');
   const searchers = 'Searchers';
   await page.locator('.quick-input-widget .quick-input-title', { hasText: searchers }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  // The last plan picked random: swap it for LLAMBO.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Random search' }).click();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^LLAMBO/ }).first().click();
+  // LLAMBO alone, whatever the last plan held (with an endpoint the default is LLAMBO beside random search).
+  for (const [text, wanted] of [['Random search', false], [/^LLAMBO/, true]]) {
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    if ((await row.locator('input[type="checkbox"]').isChecked()) !== wanted) await row.click();
+  }
   await page.screenshot({ path: join(artifacts, 'ui-smoke-pick-llambo.png') });
   await page.keyboard.press('Enter');
   await answerPick(page, 'Scheduler', 'sync-hyperband');

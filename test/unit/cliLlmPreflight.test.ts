@@ -1,9 +1,8 @@
+import { closedPort } from '../support/closedPort';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FakeLlmServer } from '../support/fakeLlmServer';
@@ -29,13 +28,6 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()): Promise<{ 
   });
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 test('study --searcher llambo on a closed port: exit 1 with the URL, the model and the fix, and no study', { skip }, async () => {
   const baseUrl = `http://127.0.0.1:${await closedPort()}/v1`;

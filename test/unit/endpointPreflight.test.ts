@@ -1,3 +1,4 @@
+import { closedPort } from '../support/closedPort';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
@@ -8,14 +9,6 @@ import { chatCompletion, FakeLlmServer } from '../support/fakeLlmServer';
 
 const KEY = `sk-preflight-${process.pid}-do-not-print`;
 
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 async function failure(promise: Promise<unknown>): Promise<EndpointUnusableError> {
   try {

@@ -1,3 +1,4 @@
+import { searcherContext } from '../support/searcherContext';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hammingDistance } from '../../src/core/nb201/cellMutation';
@@ -5,7 +6,7 @@ import { cellCode, cellFromCode, toArchString, type Cell } from '../../src/core/
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import { InitialDesignStream } from '../../src/core/searchers/initialDesign';
 import { RegularizedEvolutionSearcher } from '../../src/core/searchers/regularizedEvolution';
-import type { Searcher, SearcherContext, Suggestion } from '../../src/core/searchers/searcher';
+import type { Searcher, Suggestion } from '../../src/core/searchers/searcher';
 import { isLlmSearcher } from '../../src/core/searchers/llmSearchers';
 import { createSearcher, SEARCHER_FACTORIES, type FactorySearcherName } from '../../src/core/searchers/searcherFactory';
 
@@ -14,16 +15,7 @@ import { createSearcher, SEARCHER_FACTORIES, type FactorySearcherName } from '..
 const NAMES = (Object.keys(SEARCHER_FACTORIES) as FactorySearcherName[]).filter((n) => !isLlmSearcher(n) && n !== 'dehb') as ('random' | 'bohb' | 'rea' | 'local' | 'mobster')[];
 const TARGET: Cell = [3, 3, 3, 1, 3, 2];
 
-function makeContext(seed: number, isoClassOf: (cell: Cell) => number = cellCode): SearcherContext {
-  const master = new SeededRandom(seed);
-  return {
-    rng: master.derive('searcher'),
-    initialDesignRng: master.derive('initialDesign'),
-    rungLevels: [1, 3, 9, 27, 81, 200],
-    maxEpoch: 200,
-    isoClassOf,
-  };
-}
+const makeContext = searcherContext;
 
 function configured(name: FactorySearcherName, seed: number, options = {}): Searcher {
   const searcher = createSearcher(name, options);

@@ -4,9 +4,8 @@
  * an endpoint that cannot serve the study (a refused connection, a model the server does not have)
  * stops Start at once with the URL, the model and the fix, before any study folder exists.
  */
+import { closedPort } from '../support/closedPort';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { LlamboNasApi } from '../../src/extension/extension';
 import type { FakeLlmHandle } from '../support/fakeLlmServer';
@@ -16,13 +15,6 @@ import { FAKE_MODEL, noiseResponder, startTestEndpoint, stopTestEndpoint } from 
 const SHORT_LLAMBO = { searcher: 'llambo', hours: 0.25, workers: 2, rMax: 27, seed: 3 } as const;
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 async function startError(spec: object): Promise<Error> {
   try {
