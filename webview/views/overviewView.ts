@@ -42,6 +42,8 @@ export class OverviewView implements PanelView {
     this.regretChart = regret.chart;
     this.element.append(
       el('div', { className: 'overview-top' }, [this.badge, this.facts]),
+      // A sentence of its own, not a fact row: it must wrap like prose at any width.
+      el('p', { className: 'metric-note', text: `Error = ${ERROR_METRIC}.` }),
       el('div', { className: 'toolbar' }, [logToggle, logErrorToggle]),
       el('div', { className: 'chart-row' }, [incumbent.element, regret.element]),
     );
@@ -141,7 +143,6 @@ function headlineRows(o: OverviewModel): [string, string][] {
     ['Regret', `${formatRegret(h.regret)} (optimum ${formatError(o.optimumError)})`],
     [`Observed at epoch ${h.observedEpoch} (one seed)`, formatError(h.observedErrorAtMax)],
     ['Best at any epoch (secondary)', any ? `${formatError(any.error)} · trial ${any.trialId} · epoch ${any.epoch}` : '—'],
-    ['Metric', ERROR_METRIC],
   ];
 }
 
