@@ -158,7 +158,10 @@ async function interruptAndResume(page, workspace, llm) {
   // LLAMBO alone, whatever the last plan held (with an endpoint the default is LLAMBO beside random search).
   for (const [text, wanted] of [['Random search', false], [/^LLAMBO/, true]]) {
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-    if ((await row.locator('input[type="checkbox"]').isChecked()) !== wanted) await row.click();
+    // The quick pick's check box is VS Code's own toggle (role="checkbox" with aria-checked), not an <input>.
+    const box = row.locator('[role="checkbox"]').first();
+    const checked = ((await box.count()) > 0 ? await box.getAttribute('aria-checked') : await row.getAttribute('aria-checked')) === 'true';
+    if (checked !== wanted) await row.click();
   }
   await page.screenshot({ path: join(artifacts, 'ui-smoke-pick-llambo.png') });
   await page.keyboard.press('Enter');

@@ -257,15 +257,18 @@ suite('study panel', () => {
       rmSync(folder, { recursive: true, force: true });
     });
 
-    test('"Open cell" shows the cell as a Markdown page with its diagram', async () => {
+    test('"Open cell" shows the cell as a Markdown page with its diagram', async function () {
+      this.timeout(320_000);
       const arch = panel.session.headline.incumbent!.arch;
       panel.receive({ method: 'webview/openArch', params: { arch } });
-      const document = await waitFor('the cell page', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(arch) && d.getText().startsWith('# NB201 cell')));
+      // A hang guard, not a speed claim: with a second test run on the same two cores the workbench page took
+      // 57 s to hand the untitled document back, so this one waits up to 150 s (mocha's limit is 180 s).
+      const document = await waitFor('the cell page', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(arch) && d.getText().startsWith('# NB201 cell')), 150_000);
       assert.match(document.getText(), /!\[Cell: [^\]]*\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]{200,}\)/);
       assert.equal(document.getText().split('\n').filter((l) => /^\| \d→\d \|/.test(l)).length, 6, 'one row per edge');
       const previews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
         .filter((t) => t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType));
-      await waitFor('the Markdown preview beside the panel', () => previews().length > 0);
+      await waitFor('the Markdown preview beside the panel', () => previews().length > 0, 150_000);
       await vscode.window.tabGroups.close(previews());
     });
   });
