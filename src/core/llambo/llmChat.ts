@@ -1,10 +1,10 @@
-import type { LlmErrorCode } from '../llm/llmErrors';
+import { hasErrorCode, type LlmErrorCode } from '../llm/llmErrors';
 import type { ChatRequest, EndpointAdaptation, ResponseFormatLevel } from '../llm/llmTypes';
 
 /**
  * The narrow slice of the LLM client that LLAMBO needs. The real `LlmClient.chat` satisfies it; unit
  * tests pass a plain function. Request types come from the client; its errors (LlmBudgetExhausted,
- * ReplyCacheMiss, LlmRequestFailed, LlmCancelled) are recognised by their `code`, so no client code is loaded here.
+ * ReplyCacheMiss, LlmRequestFailed, LlmCancelled) are recognised by their `code` (hasErrorCode), not their classes.
  */
 
 export type { ChatMessage } from '../llm/llmTypes';
@@ -45,7 +45,7 @@ export interface LlmChatResult {
 export type LlmChat = (request: LlmChatRequest) => Promise<LlmChatResult>;
 
 function hasLlmErrorCode(error: unknown, code: LlmErrorCode): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+  return hasErrorCode(error, code);
 }
 
 /**
@@ -66,7 +66,7 @@ export function isReplayMiss(error: unknown): boolean {
 
 /** The prompt cannot fit the context window: the study must stop and say which setting to change. */
 export function isPromptTooLong(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === PROMPT_TOO_LONG;
+  return hasErrorCode(error, PROMPT_TOO_LONG);
 }
 
 /** No LLM call will succeed again in this study (budget spent): stop asking. */

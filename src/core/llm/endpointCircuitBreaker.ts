@@ -8,6 +8,7 @@
  * sends hundreds of doomed requests.
  */
 import { setMaxListeners } from 'node:events';
+import { hasErrorCode } from './llmErrors';
 import type { ChatRequest } from './llmTypes';
 
 /** Consecutive connection failures that open the breaker. */
@@ -25,7 +26,7 @@ export class LlmEndpointDisabled extends Error {
 }
 
 export function isEndpointDisabled(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === ENDPOINT_DISABLED;
+  return hasErrorCode(error, ENDPOINT_DISABLED);
 }
 
 export interface CircuitBreakerOptions {

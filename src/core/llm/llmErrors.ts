@@ -8,6 +8,11 @@ export type BudgetDimension = 'requests' | 'tokens' | 'usd';
 
 export type LlmErrorCode = 'budgetExhausted' | 'replyCacheMiss' | 'requestFailed' | 'cancelled' | 'config';
 
+/** Whether `error` carries `code` (the one way errors are recognised across bundles and test doubles). */
+export function hasErrorCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
 export abstract class LlmError extends Error {
   abstract readonly code: LlmErrorCode;
 }
