@@ -27,8 +27,11 @@ negative), then the observed single-seed error at r_max and the best error at an
 mean trials and wall time. Error = 1 − CIFAR-10 test accuracy after e epochs (metric_valid_error).
 
   --searchers LIST         comma-separated; an entry may name its scheduler: random,bohb,rea@asha;
-                           llambo and bohb-llambo use the LLM flags below (baselines are charged
-                           --decision-seconds, default 0, when --llm-latency-mode is modelled)
+                           NAME+warm starts a baseline from LLAMBO's warm-start cells instead of
+                           random designs (random|bohb|rea|local|mobster|dehb+warm, e.g. rea+warm@asha;
+                           bohb-llambo = bohb+warm); the warm start is asked once per seed and shared
+                           by every entry; llambo and NAME+warm use the LLM flags below (baselines
+                           are charged --decision-seconds, default 0, when --llm-latency-mode is modelled)
   --seeds N                seeds 0..N-1 (default 10)
   --first-seed S           start the seeds at S instead of 0
 ${STUDY_FLAGS_HELP}

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DECISION_TIME_MODES, REPLY_CACHE_MODES, type SearcherName } from '../core/study/studySpec';
-import { isLlmSearcher, LLM_SEARCHERS } from '../core/searchers/llmSearchers';
+import { isLlmSearcher, LLM_SEARCHERS_TEXT } from '../core/searchers/llmSearchers';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
 import { RESPONSE_FORMAT_MODES } from '../core/llm/llmTypes';
 import { LOCAL_CONTEXT_WINDOW_GUESS } from '../core/llm/contextWindow';
@@ -42,7 +42,7 @@ export const LLM_FLAGS: OptionSpecs = {
 /** Flags that name an endpoint: giving one means "use the LLM" even without --searcher. */
 export const ENDPOINT_FLAGS = ['llm-base-url', 'model'] as const;
 
-export const LLM_FLAGS_HELP = `LLM (searchers llambo and bohb-llambo; the key is read from ${API_KEY_ENV} only, never a flag):
+export const LLM_FLAGS_HELP = `LLM (searchers llambo and NAME+warm; the key is read from ${API_KEY_ENV} only, never a flag):
   --llm-base-url URL       OpenAI-compatible endpoint (default $LLAMBO_BASE_URL, else ${OPENAI_BASE_URL}),
                            e.g. http://127.0.0.1:11434/v1 (Ollama), :1234/v1 (LM Studio), :8000/v1 (vLLM)
   --model NAME             model (default $${MODEL_ENV}; ${OPENAI_DEFAULT_MODEL} on OpenAI; required elsewhere)
@@ -113,7 +113,7 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   if (!usesLlm(context.searchers)) {
     const given = givenLlmFlags(values);
     if (given.length > 0) {
-      throw new UsageError(`--${given[0]}: only used by the LLM searchers (${LLM_SEARCHERS.join(', ')}); ` +
+      throw new UsageError(`--${given[0]}: only used by the LLM searchers (${LLM_SEARCHERS_TEXT}); ` +
         `this run uses ${context.searchers.join(', ')}`);
     }
     return undefined;

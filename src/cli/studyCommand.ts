@@ -26,7 +26,9 @@ Runs one simulated NAS study on NAS-Bench-201 / CIFAR-10 and prints its outcome.
 LLAMBO when an LLM endpoint is configured (OPENAI_API_KEY, or LLAMBO_BASE_URL and LLAMBO_MODEL, or
 --llm-base-url/--model), otherwise the four baselines random, bohb, rea, local (same seed) as a table.
 
-  --searcher NAME          random | bohb | rea | local | mobster | dehb | llambo | bohb-llambo
+  --searcher NAME          random | bohb | rea | local | mobster | dehb | llambo, or a baseline
+                           started from LLAMBO's warm-start cells: NAME+warm (e.g. rea+warm;
+                           bohb-llambo = bohb+warm)
   --seed N                 master seed (default 0): same seed, same study, event for event
 ${STUDY_FLAGS_HELP}
   --out DIR                save study.json + events.jsonl in DIR (refuses a folder holding a study;

@@ -10,18 +10,33 @@ import { SCHEDULER_KINDS, type SchedulerKind, type SearcherName } from '../core/
 import { LATENCY_MODES, type LatencyMode, type NasSettings } from './nasSettings';
 import type { PickItem, Prompter } from './prompter';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
+import { currentSearcherName, type WarmStartable } from '../core/searchers/warmStartNames';
 
 export const LLAMBO: SearcherName = 'llambo';
-/** Searchers offered in the flow; LLAMBO needs an LLM endpoint, the others run offline. */
-export const SEARCHER_CHOICES: readonly { readonly name: SearcherName; readonly label: string; readonly detail: string }[] = [
-  { name: LLAMBO, label: 'LLAMBO', detail: 'LLM warm start, candidate sampler and surrogate (needs an LLM endpoint)' },
+
+interface SearcherChoice { readonly name: SearcherName; readonly label: string; readonly detail: string }
+
+const BASELINE_CHOICES: readonly (SearcherChoice & { readonly name: WarmStartable })[] = [
   { name: 'random', label: 'Random search', detail: 'uniform over the 15,625 cells' },
   { name: 'bohb', label: 'BOHB-style KDE', detail: 'TPE on the highest rung with enough data' },
-  { name: 'bohb-llambo', label: 'BOHB warm-started by LLAMBO', detail: 'BOHB-style KDE whose first cells come from LLAMBO\'s warm start (one LLM request)' },
   { name: 'rea', label: 'Regularized evolution', detail: 'aging evolution with one-edge mutations' },
   { name: 'local', label: 'Local search', detail: 'best-improvement over one-edge neighbours' },
   { name: 'mobster', label: 'SyncMOBSTER', detail: 'Bayesian optimisation, one Gaussian process per rung level, expected improvement' },
   { name: 'dehb', label: 'DEHB', detail: 'differential evolution Hyperband (brings its own brackets)' },
+];
+
+/** Each baseline once more, started from LLAMBO's warm-start cells (`NAME+warm`). */
+const WARM_STARTED_CHOICES: readonly SearcherChoice[] = BASELINE_CHOICES.map((choice) => ({
+  name: `${choice.name}+warm`,
+  label: `${choice.label} + LLAMBO warm start`,
+  detail: `${choice.label} whose first cells come from LLAMBO's warm start (needs an LLM endpoint; one warm start per seed, shared by every warm-started searcher)`,
+}));
+
+/** Searchers offered in the flow; LLAMBO and the warm-started ones need an LLM endpoint, the others run offline. */
+export const SEARCHER_CHOICES: readonly SearcherChoice[] = [
+  { name: LLAMBO, label: 'LLAMBO', detail: 'LLM warm start, candidate sampler and surrogate (needs an LLM endpoint)' },
+  ...BASELINE_CHOICES,
+  ...WARM_STARTED_CHOICES,
 ];
 
 const SCHEDULER_DETAIL: Record<SchedulerKind, string> = {
@@ -161,7 +176,10 @@ export function parsePositive(text: string, integer: boolean): number | undefine
 export function restorePlan(stored: unknown, defaults: StudyPlan): StudyPlan {
   const s = (typeof stored === 'object' && stored !== null ? stored : {}) as Partial<Record<keyof StudyPlan, unknown>>;
   const known: ReadonlySet<unknown> = new Set(SEARCHER_CHOICES.map((c) => c.name));
-  const searchers = Array.isArray(s.searchers) ? s.searchers.filter((n): n is SearcherName => known.has(n)) : [];
+  // A plan stored before bohb-llambo was renamed bohb+warm keeps its pick.
+  const searchers = Array.isArray(s.searchers)
+    ? s.searchers.map((n) => (typeof n === 'string' ? currentSearcherName(n) : n)).filter((n): n is SearcherName => known.has(n))
+    : [];
   const num = (v: unknown, d: number, int: boolean) => typeof v === 'number' && parsePositive(String(v), int) !== undefined ? v : d;
   return {
     searchers: searchers.length > 0 ? searchers : defaults.searchers,

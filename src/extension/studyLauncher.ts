@@ -13,7 +13,7 @@ import type { StudySession } from './studySession';
 import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import type { LlmSettings } from './nasSettings';
-import { decisionTimeFromSettings, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
+import { decisionTimeFromSettings, planWarmStartCache, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
@@ -21,14 +21,15 @@ import { decisionTimeFromSettings, splitCredentialHeaders, withStudySettings } f
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
   const { scheduler, llm } = services.settings();
-  const group = plan.searchers.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
+  const tag = plan.searchers.length * plan.seeds > 1 ? planTag(now) : undefined;
   const specs: StudySpecInput[] = [];
   for (const searcher of plan.searchers) {
     for (let seed = 0; seed < plan.seeds; seed++) {
       specs.push({
         searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
-        rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
+        rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...(tag !== undefined ? { tag } : {}),
         ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm) : {}),
+        ...planWarmStartCache(searcher, tag, llm),
       });
     }
   }

@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
+import { warmStartBase } from '../core/searchers/warmStartNames';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { LlmSettings, NasSettings } from './nasSettings';
 
@@ -49,6 +50,17 @@ export function llmSpecFromSettings(llm: LlmSettings): LlmSpecInput {
     responseFormat: llm.responseFormat,
     ...(llm.contextWindow > 0 ? { contextWindow: llm.contextWindow } : {}),
   };
+}
+
+/**
+ * The reply cache that a plan's warm-started studies (NAME+warm) share, beside their folders
+ * (`.nas-studies/<tag>-warmstart.jsonl`). They call the LLM only for the warm start, and each study runs
+ * in its own worker, so with the cache replaying (replay-or-live, the default setting) each seed's warm
+ * start is sent once for the whole plan, as in the CLI's compare. Other studies keep their own cache.
+ */
+export function planWarmStartCache(searcher: string, planTag: string | undefined, llm: LlmSettings): Pick<StudySpecInput, 'llm'> {
+  if (planTag === undefined || warmStartBase(searcher) === undefined) return {};
+  return { llm: { ...llmSpecFromSettings(llm), cachePath: `../${planTag}-warmstart.jsonl` } };
 }
 
 export function decisionTimeFromSettings(llm: LlmSettings): DecisionTimeInput {

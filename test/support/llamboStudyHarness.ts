@@ -77,6 +77,15 @@ export function timeToReach(events: readonly StudyEvent[], threshold: number, rM
   return Infinity;
 }
 
+/** Best error of a result at r_max reported by simulated time `seconds`; Infinity when none was by then. */
+export function bestAtMaxBy(events: readonly StudyEvent[], seconds: number, rMax: number): number {
+  let best = Infinity;
+  for (const e of events) {
+    if (e.type === 'result' && e.epoch === rMax && e.error !== null && e.time <= seconds) best = Math.min(best, e.error);
+  }
+  return best;
+}
+
 /** Mean true final error of the cells a study started: how good its choices were, free of seed noise. */
 export function meanStartedFinalError(events: readonly StudyEvent[], finalError: (cell: Cell) => number): number {
   const starts = trialStarts(events);

@@ -128,15 +128,16 @@ test('study without --searcher runs LLAMBO when LLAMBO_BASE_URL and LLAMBO_MODEL
   }
 });
 
-test('compare accepts llambo and bohb-llambo next to the baselines', async () => {
+test('compare accepts llambo, bohb-llambo and NAME+warm[@scheduler] next to the baselines', async () => {
   const server = await new FakeLlmServer(serverResponder(noiseReplier)).start();
   try {
-    const result = await cli({}, 'compare', '--searchers', 'random,llambo,bohb-llambo', '--seeds', '2', '--hours', '1',
+    const result = await cli({}, 'compare', '--searchers', 'random,llambo,bohb-llambo,rea+warm@asha,dehb+warm', '--seeds', '2', '--hours', '1',
       '--llm-base-url', server.baseUrl, '--model', 'fake-model', '--json');
     assert.equal(result.code, 0, result.stderr);
     const comparison = JSON.parse(result.stdout);
-    assert.deepEqual(comparison.rows.map((r: { label: string }) => r.label), ['random', 'llambo', 'bohb-llambo']);
-    assert.equal(comparison.runs.length, 6);
+    assert.deepEqual(comparison.rows.map((r: { label: string }) => r.label), ['random', 'llambo', 'bohb-llambo', 'rea+warm@asha', 'dehb+warm']);
+    assert.deepEqual(comparison.rows.map((r: { scheduler: string }) => r.scheduler), ['sync-hyperband', 'sync-hyperband', 'sync-hyperband', 'asha', 'dehb']);
+    assert.equal(comparison.runs.length, 10);
     assert.ok(comparison.runs.every((r: { trialsStarted: number }) => r.trialsStarted > 0));
     assert.ok(server.requests.length > 0);
     const text = await cli({}, 'compare', '--searchers', 'random,llambo', '--seeds', '1', '--hours', '0.5',

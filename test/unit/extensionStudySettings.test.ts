@@ -1,10 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseStudySpec } from '../../src/core/study/studySpec';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTable } from '../../src/core/benchmark/tableLoader';
+import { runStudy } from '../../src/core/study/studyRunner';
+import { parseStudySpec, type SearcherName } from '../../src/core/study/studySpec';
 import { readNasSettings } from '../../src/extension/nasSettings';
 import {
-  LLM_CACHE_FILE, decisionTimeFromSettings, llmSpecFromSettings, resumeSpec, splitCredentialHeaders, withStudySettings,
+  LLM_CACHE_FILE, decisionTimeFromSettings, llmSpecFromSettings, planWarmStartCache, resumeSpec, splitCredentialHeaders, withStudySettings,
 } from '../../src/extension/studyLlmSettings';
+import { FAKE_SERVER_MODEL, FakeLlmServer } from '../support/fakeLlmServer';
+import { noiseReplier, serverResponder } from '../support/llmResponders';
+
+const benchmark = loadTable();
 
 const settingsFrom = (values: Record<string, unknown>) => readNasSettings((key) => values[key]);
 
@@ -76,4 +85,28 @@ test('a resume replays the recorded replies and changes nothing else', () => {
   assert.deepEqual({ ...resumed, llm: { ...resumed.llm, cacheMode: 'live' } }, recorded);
   const baseline = parseStudySpec({ searcher: 'random', seed: 3 });
   assert.deepEqual(parseStudySpec(resumeSpec(baseline)), baseline);
+});
+
+test('a plan\'s warm-started studies share one reply cache beside their folders, so each seed\'s warm start is sent once', async () => {
+  const server = await new FakeLlmServer(serverResponder(noiseReplier)).start();
+  const root = mkdtempSync(join(tmpdir(), 'warm-plan-'));
+  try {
+    const settings = settingsFrom({ 'llm.baseUrl': server.baseUrl, 'llm.model': FAKE_SERVER_MODEL });
+    assert.deepEqual(planWarmStartCache('llambo', 'plan-1', settings.llm), {}, 'LLAMBO keeps its own cache');
+    assert.deepEqual(planWarmStartCache('rea+warm', undefined, settings.llm), {}, 'a single study keeps its own cache');
+    assert.equal(planWarmStartCache('bohb-llambo', 'plan-1', settings.llm).llm?.cachePath, '../plan-1-warmstart.jsonl');
+    const run = async (searcher: SearcherName, tag: string | undefined, id: string) => {
+      const spec = withStudySettings({ searcher, seed: 0, hours: 0.5, studyId: id, ...(tag ? { tag } : {}), ...planWarmStartCache(searcher, tag, settings.llm) }, settings);
+      await runStudy(spec, { benchmark, llm: { baseDir: join(root, '.nas-studies', id) } });
+    };
+    await run('rea+warm', undefined, 'alone');
+    const one = server.requests.length;
+    assert.ok(one >= 1 && existsSync(join(root, '.nas-studies', 'alone', LLM_CACHE_FILE)));
+    for (const searcher of ['rea+warm', 'dehb+warm', 'mobster+warm'] as const) await run(searcher, 'plan-1', `${searcher.replace('+', '-')}-s0`);
+    assert.equal(server.requests.length, 2 * one, 'three warm-started studies of one plan and seed: one more warm start');
+    assert.ok(existsSync(join(root, '.nas-studies', 'plan-1-warmstart.jsonl')));
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
 });

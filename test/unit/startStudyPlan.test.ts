@@ -77,6 +77,27 @@ test('Customize asks the latency mode and context level for LLM searchers, and s
   assert.ok(plain && plain !== SET_UP_ENDPOINT && plain.latencyMode === undefined, 'no LLM questions without an LLM searcher');
 });
 
+test('Customize offers each baseline warm-started by LLAMBO (NAME+warm), an LLM searcher; a stored bohb-llambo pick comes back as bohb+warm', async () => {
+  let offered: readonly PickItem<unknown>[] = [];
+  const script = new Script({
+    'Start NAS study': () => 'customize',
+    'Searchers (each runs on the same budget and seeds)': (items) => { offered = items; return ['rea+warm', 'dehb+warm', 'rea']; },
+    Scheduler: () => 'asha',
+    'Simulated budget (hours)': () => '1', 'Simulated workers': () => '4', 'Seeds per searcher (seed 0, 1, ...)': () => '3',
+    'How LLM time counts on the simulated clock': () => 'ignore',
+    "Context in LLAMBO's prompts": () => 'full',
+  });
+  const plan = await askStudyPlan(script, defaultPlan(settings), 2);
+  assert.ok(plan && plan !== SET_UP_ENDPOINT);
+  const warm = offered.filter((i) => String(i.value).endsWith('+warm'));
+  assert.deepEqual(warm.map((i) => i.value), ['random+warm', 'bohb+warm', 'rea+warm', 'local+warm', 'mobster+warm', 'dehb+warm']);
+  assert.equal(warm.find((i) => i.value === 'rea+warm')?.label, 'Regularized evolution + LLAMBO warm start');
+  assert.ok(!offered.some((i) => i.value === 'bohb-llambo'), 'the old name is not offered twice');
+  assert.deepEqual(plan.searchers, ['rea+warm', 'dehb+warm', 'rea']);
+  assert.equal(plan.latencyMode, 'ignore', 'a warm-started searcher is an LLM searcher: the LLM questions were asked');
+  assert.deepEqual(restorePlan({ searchers: ['bohb-llambo', 'random'] }, defaultPlan(settings)).searchers, ['bohb+warm', 'random']);
+});
+
 test('Custom URL asks where to save the endpoint and saves it there', async () => {
   for (const scope of ['user', 'workspace'] as const) {
     const saved: [string, SettingsScope | undefined][] = [];

@@ -25,7 +25,8 @@ test('validation messages name the field, the rule and the value given', () => {
   assert.deepEqual(issuesOf({ workers: 0 }), ['spec.workers: must be an integer >= 1 (got 0)']);
   assert.deepEqual(issuesOf({ workers: 2.5 }), ['spec.workers: must be an integer >= 1 (got 2.5)']);
   assert.deepEqual(issuesOf({ workers: '4' }), ['spec.workers: must be an integer >= 1 (got "4")']);
-  assert.deepEqual(issuesOf({ searcher: 'llama' }), ['spec.searcher: must be one of "random", "bohb", "rea", "local", "llambo", "bohb-llambo", "dehb", "mobster" (got "llama")']);
+  assert.deepEqual(issuesOf({ searcher: 'llama' }), ['spec.searcher: must be one of "random", "bohb", "rea", "local", "llambo", "bohb-llambo", "dehb", "mobster", ' +
+    '"random+warm", "bohb+warm", "rea+warm", "local+warm", "mobster+warm", "dehb+warm" (got "llama")']);
   assert.deepEqual(issuesOf({ decisionTime: { mode: 'sometimes' } }),
     ['spec.decisionTime.mode: must be one of "ignore", "measured", "modelled" (got "sometimes")']);
   assert.deepEqual(issuesOf({ wokers: 4 }), ['spec.wokers: unknown field']);

@@ -92,8 +92,15 @@ export class DehbSearcher implements Searcher {
     return { cell, info: { ...info, bracket: request.bracket, rung: slot.rung } };
   }
 
-  onPending(_trialId: number, cell: Cell): void {
+  /**
+   * A trial this searcher did not propose (a warm-started DEHB's first cells) is adopted: encoded like
+   * a random proposal, so DE can take it as a parent and target like its own.
+   */
+  onPending(trialId: number, cell: Cell): void {
     this.suggested.add(cellCode(cell));
+    if (this.vectors[trialId]) return;
+    this.vectors[trialId] = encodeCellRandomly(cell, this.requireContext().rng.derive(`adopt/${trialId}`));
+    this.knownTrials.push(trialId);
   }
 
   /** Selection is the scheduler's business: results need nothing here. */

@@ -14,6 +14,7 @@ import { llamboOptionsFrom } from '../llambo/llamboOptions';
 import { createLlamboSearcher } from './llamboSearcher';
 import type { Searcher } from './searcher';
 import { WarmStartedSearcher } from './warmStartedSearcher';
+import { BOHB_LLAMBO_ALIAS, WARM_STARTED_SEARCHERS, warmStartBase, type WarmStartable, type WarmStartedName } from './warmStartNames';
 
 /** Searcher settings as plain JSON (from the study spec); unknown keys are ignored. */
 export type SearcherOptions = Readonly<Record<string, unknown>>;
@@ -39,18 +40,25 @@ const evolutionOptionsSchema = z.object({
   sampleSize: z.number(),
 }).partial();
 
-export const SEARCHER_FACTORIES = {
+/** The searchers that start from random designs, each of which can also start from LLAMBO's warm start. */
+const BASELINE_FACTORIES = {
   random: () => new RandomSearcher(),
   bohb: (options) => new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
   rea: (options) => new RegularizedEvolutionSearcher(parseOptions('rea', evolutionOptionsSchema, options)),
   local: () => new LocalSearcher(),
   mobster: (options) => new MobsterSearcher(parseOptions('mobster', mobsterOptionsSchema, options)),
   dehb: (options) => new DehbSearcher(parseOptions('dehb', dehbOptionsSchema, options)),
+} satisfies Record<WarmStartable, SearcherFactory>;
+
+const WARM_STARTED_FACTORIES = Object.fromEntries(
+  WARM_STARTED_SEARCHERS.map((name) => [name, warmStartedFactory(name)]),
+) as Record<WarmStartedName, SearcherFactory>;
+
+export const SEARCHER_FACTORIES = {
+  ...BASELINE_FACTORIES,
   llambo: (options, deps) => createLlamboSearcher(options, { chat: requireChat('llambo', deps), signal: deps.signal }),
-  'bohb-llambo': (options, deps) => new WarmStartedSearcher(
-    'bohb-llambo', new KdeSearcher(parseOptions('bohb', kdeOptionsSchema, options)),
-    { chat: requireChat('bohb-llambo', deps), signal: deps.signal, count: warmStartCount(options), options: llamboOptionsFrom(options) },
-  ),
+  [BOHB_LLAMBO_ALIAS]: warmStartedFactory(BOHB_LLAMBO_ALIAS),
+  ...WARM_STARTED_FACTORIES,
 } satisfies Record<string, SearcherFactory>;
 
 export type FactorySearcherName = keyof typeof SEARCHER_FACTORIES;
@@ -83,6 +91,14 @@ function requireChat(searcher: string, deps: SearcherDeps): LlmChat {
       '(CLI: --llm-base-url URL --model NAME, key in OPENAI_API_KEY)');
   }
   return deps.chat;
+}
+
+/** The baseline of a warm-started name, wrapped so that its first cells are LLAMBO's warm-start cells. */
+function warmStartedFactory(name: WarmStartedName | typeof BOHB_LLAMBO_ALIAS): SearcherFactory {
+  const baseline: SearcherFactory = BASELINE_FACTORIES[warmStartBase(name) as WarmStartable];
+  return (options, deps) => new WarmStartedSearcher(name, baseline(options, deps), {
+    chat: requireChat(name, deps), signal: deps.signal, count: warmStartCount(options), options: llamboOptionsFrom(options),
+  });
 }
 
 function warmStartCount(options: SearcherOptions): number {

@@ -1,7 +1,8 @@
 /**
  * A searcher whose first suggestions are LLAMBO's zero-shot warm-start cells, after which an inner
- * searcher (e.g. BOHB) takes over. This is the original study's "BOHB warm-started with LLAMBO's
- * initial cells": it isolates the value of the warm start from the rest of LLAMBO.
+ * baseline (any of warmStartNames.ts: random, bohb, rea, local, mobster, dehb) takes over and learns
+ * from their results. This generalises the original study's "BOHB warm-started with LLAMBO's initial
+ * cells": it isolates the value of the warm start from the rest of LLAMBO.
  */
 import type { LlmChat } from '../llambo/llmChat';
 import { isFallbackSource, type CellPick } from '../llambo/llamboPick';

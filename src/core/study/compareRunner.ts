@@ -9,24 +9,26 @@ import type { LlmHealth } from '../llambo/llmHealthMonitor';
 import type { ResultHeadline } from '../readModel/studyResult';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
+import { studyIdPart } from './studyId';
+import { WarmStartReplyMemo } from './warmStartReplyMemo';
 import {
   impliedScheduler, parseStudySpec, SCHEDULER_KINDS, SEARCHER_NAMES, StudySpecError,
   type SchedulerKind, type SearcherName, type StudySpec, type StudySpecInput,
 } from './studySpec';
 
-/** One contender: a searcher under a scheduler; written `searcher` or `searcher@scheduler`. */
+/** One contender: a searcher under a scheduler; written `searcher` or `searcher@scheduler` (searcher e.g. `rea` or `rea+warm`). */
 export interface CompareEntry {
   readonly label: string;
   readonly searcher: SearcherName;
   readonly scheduler: SchedulerKind;
 }
 
-/** Parses `random,bohb,rea@asha`; entries without `@` use the default scheduler. */
+/** Parses `random,bohb,rea+warm@asha`; entries without `@` use the default scheduler. */
 export function parseCompareEntries(list: string, defaultScheduler: SchedulerKind): CompareEntry[] {
   const entries = list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((text) => {
     const [searcher, given, extra] = text.split('@');
     if (extra !== undefined || !(SEARCHER_NAMES as readonly string[]).includes(searcher)) {
-      throw new StudySpecError([`searchers: ${JSON.stringify(text)} is not one of ${SEARCHER_NAMES.join(', ')} (optionally @scheduler)`]);
+      throw new StudySpecError([`searchers: ${JSON.stringify(text)} is not one of ${SEARCHER_NAMES.join(', ')} (optionally @scheduler, e.g. rea+warm@asha)`]);
     }
     const implied = impliedScheduler(searcher as SearcherName);
     const scheduler = given ?? implied ?? defaultScheduler;
@@ -120,14 +122,16 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
   const total = entries.length * seeds.length;
   const runs: CompareRun[] = [];
   const rows: Omit<CompareRow, 'rank'>[] = [];
+  // One warm start per endpoint and seed, however many entries start from it.
+  const warmStartReplies = new WarmStartReplyMemo();
   for (const entry of entries) {
     const entryRuns: StudySummary[] = [];
     for (const seed of seeds) {
       if (options.signal?.aborted) throw new Error('comparison cancelled');
       const summary = await runStudy(
-        { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${entry.label.replace('@', '-')}-s${seed}` },
+        { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}` },
         {
-          benchmark, signal: options.signal, llm: options.llm,
+          benchmark, signal: options.signal, llm: options.llm, warmStartReplies,
           ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
         },
       );

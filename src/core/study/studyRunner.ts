@@ -20,6 +20,7 @@ import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
 import { adaptationMessage, createStudyLlmClient, studyContextWindow, type StudyLlmAccess } from './studyLlmClient';
 import { makeStudyId } from './studyId';
+import type { WarmStartReplyMemo } from './warmStartReplyMemo';
 import { checkSpecAgainstTable, parseStudySpec, type SchedulerKind, type StudySpec, type StudySpecInput } from './studySpec';
 
 export interface StudyProgress {
@@ -41,6 +42,8 @@ export interface RunStudyOptions {
   readonly llm?: StudyLlmAccess & { readonly chat?: LlmChat };
   /** Hears each LLM health problem once, as it appears (CLI: a line on stderr). */
   readonly onLlmHealthProblem?: (problem: string) => void;
+  /** Warm-start replies shared with other studies (a comparison's): each warm-start request is sent once per endpoint. */
+  readonly warmStartReplies?: WarmStartReplyMemo;
   /** When the endpoint stops being called (default: 3 consecutive connection failures, or a 401/403). */
   readonly circuitBreaker?: Pick<CircuitBreakerOptions, 'connectionFailuresToOpen'>;
 }
@@ -96,7 +99,8 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
       emitNotice(stream, { kind: 'info', message: adaptationMessage(llmSpec, adaptation), detail: { llmEndpoint: adaptation } }))
     : undefined;
   const breaker = new EndpointCircuitBreaker({ ...options.circuitBreaker, onOpen: (reason) => emitNotice(stream, endpointDisabledNotice(reason)) });
-  const rawChat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const ownChat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
+  const rawChat = ownChat && llmSpec && options.warmStartReplies ? options.warmStartReplies.chatFor(llmSpec, ownChat) : ownChat;
   const chat = rawChat ? breaker.wrap(rawChat) : undefined;
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 

@@ -5,20 +5,23 @@
 import { z } from 'zod';
 import { RESPONSE_FORMAT_MODES } from '../llm/llmTypes';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
+import { isLlmSearcher } from '../searchers/llmSearchers';
+import { WARM_STARTED_SEARCHERS, warmStartBase } from '../searchers/warmStartNames';
 
 /** The spec names schedulers by the scheduler layer's list; re-exported for the spec's readers. */
 export { SCHEDULER_KINDS, type SchedulerKind };
 
-export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo', 'dehb', 'mobster'] as const;
+/** `NAME+warm`: the baseline NAME started from LLAMBO's warm-start cells; `bohb-llambo` is the older name of `bohb+warm`. */
+export const SEARCHER_NAMES = ['random', 'bohb', 'rea', 'local', 'llambo', 'bohb-llambo', 'dehb', 'mobster', ...WARM_STARTED_SEARCHERS] as const;
 export const REPLY_CACHE_MODES = ['live', 'record', 'replay-strict', 'replay-or-live'] as const;
 export const CLOCK_MODES = ['event', 'synetune'] as const;
 export const DECISION_TIME_MODES = ['ignore', 'measured', 'modelled'] as const;
 
 export type SearcherName = (typeof SEARCHER_NAMES)[number];
 
-/** A searcher that only runs under its own scheduler: DEHB's configs and brackets are one algorithm. */
+/** A searcher that only runs under its own scheduler: DEHB's configs and brackets are one algorithm (warm-started or not). */
 export function impliedScheduler(searcher: SearcherName): SchedulerKind | undefined {
-  return searcher === 'dehb' ? 'dehb' : undefined;
+  return searcher === 'dehb' || warmStartBase(searcher) === 'dehb' ? 'dehb' : undefined;
 }
 
 const DEFAULT_HOURS = 5;
@@ -96,7 +99,7 @@ const rawSpecSchema = z.strictObject({
     .optional(),
   /** Searcher settings passed to its factory (e.g. bohb topNPercent, rea populationSize). */
   searcherOptions: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
-  /** The LLM endpoint, for searchers that use one (llambo, bohb-llambo). */
+  /** The LLM endpoint, for searchers that use one (llambo and the warm-started NAME+warm). */
   llm: llmSchema.optional(),
 });
 
@@ -136,7 +139,7 @@ function resolveCrossFieldRules(raw: RawSpec): StudySpec {
   if (raw.hours !== undefined && raw.budgetSeconds !== undefined && Math.abs(raw.hours * 3600 - raw.budgetSeconds) > 1e-6) {
     issues.push(`spec.budgetSeconds: conflicts with spec.hours ${raw.hours} (= ${raw.hours * 3600} s); give only one (got ${raw.budgetSeconds})`);
   }
-  const usesLlm = raw.searcher === 'llambo' || raw.searcher === 'bohb-llambo';
+  const usesLlm = isLlmSearcher(raw.searcher);
   if (raw.decisionTime.mode === 'modelled' && !usesLlm && raw.decisionTime.secondsPerSuggestion === undefined) {
     issues.push('spec.decisionTime.secondsPerSuggestion: required when spec.decisionTime.mode is "modelled" (got nothing)');
   }
@@ -154,8 +157,8 @@ function resolveCrossFieldRules(raw: RawSpec): StudySpec {
   if (implied !== undefined && scheduler !== implied) {
     issues.push(`spec.scheduler: searcher "${raw.searcher}" runs only under scheduler "${implied}"; leave spec.scheduler out (got ${JSON.stringify(scheduler)})`);
   }
-  if (scheduler === 'dehb' && raw.searcher !== 'dehb') {
-    issues.push(`spec.scheduler: scheduler "dehb" takes its configs from searcher "dehb" (got searcher ${JSON.stringify(raw.searcher)})`);
+  if (scheduler === 'dehb' && implied !== 'dehb') {
+    issues.push(`spec.scheduler: scheduler "dehb" takes its configs from searcher "dehb" or "dehb+warm" (got searcher ${JSON.stringify(raw.searcher)})`);
   }
   if (issues.length > 0) throw new StudySpecError(issues);
   const budgetSeconds = raw.budgetSeconds ?? (raw.hours ?? DEFAULT_HOURS) * 3600;
