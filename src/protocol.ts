@@ -101,6 +101,8 @@ export interface StudyHeadline {
   readonly status: StudyStatus;
   readonly searcher: string;
   readonly scheduler: string;
+  /** The study's seed, once its studyStarted event is in (the studies view tells seeds apart by it). */
+  readonly seed?: number;
   /** Simulated seconds reached and the budget. */
   readonly simulatedSeconds: number;
   readonly budgetSeconds: number;
