@@ -44,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
   // The panel actions run only after activation, when `services` exists.
   const panels = new StudyPanels(context.extensionUri, registry, {
     exportStudy: (session) => exportResultsCommand(services, { studyId: session.id }),
+    resumeStudy: (session) => resumeStudyCommand(services, { studyId: session.id }),
     resultsFolder: (studyId) => join(services.resultsRoot, studyId),
   });
   const studiesTree = new StudiesTreeProvider(registry);
