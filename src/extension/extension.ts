@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
 import { COMMAND_IDS } from './commandIds';
 import { exportResultsCommand, type ExportArgs } from './exportCommand';
+import { NasDocumentProvider } from './nasDocumentProvider';
+import { NAS_DOCUMENT_SCHEME } from './nasDocumentUris';
 import type { NasServices } from './nasServices';
 import { readNasSettings, SETTINGS_SECTION } from './nasSettings';
 import { BUILT_IN_PROMPT_SCHEME, BuiltInPromptProvider, openPromptTemplatesCommand, shippedPromptsDir } from './promptTemplatesCommand';
@@ -74,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     vscode.window.registerWebviewPanelSerializer(STUDY_PANEL_VIEW_TYPE, panels),
     vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: studiesTree, showCollapseAll: false }),
     vscode.workspace.registerTextDocumentContentProvider(BUILT_IN_PROMPT_SCHEME, new BuiltInPromptProvider(shippedPromptsDir(context.extensionPath))),
+    vscode.workspace.registerTextDocumentContentProvider(NAS_DOCUMENT_SCHEME, new NasDocumentProvider((studyId) => registry?.get(studyId)?.events)),
     command(COMMAND_IDS.startStudy, (args?: StartStudyArgs) => startStudyCommand(services, args)),
     command(COMMAND_IDS.stopStudy, (args?: StopStudyArgs | string) => stopStudyCommand(services, stopArgs(args))),
     command(COMMAND_IDS.openStudy, (studyId?: unknown) => openStudyCommand(services, studyIdArgument(studyId))),

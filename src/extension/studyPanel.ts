@@ -141,7 +141,7 @@ export class StudyPanel {
         reportFailure(copyLlmCall(this.builder, message.params));
         return;
       case 'webview/openLlmCall':
-        reportFailure(openLlmCall(this.builder, message.params));
+        reportFailure(openLlmCall(this.session.id, this.builder, message.params));
         return;
       case 'webview/openArch':
         reportFailure(openArch(message.params));

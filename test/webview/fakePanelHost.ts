@@ -26,7 +26,7 @@ export class FakePanelHost {
   readonly received: WebviewToHostMessage[] = [];
   readonly savedFiles: SaveFileParams[] = [];
   readonly commands: WebviewToHostMessage[] = [];
-  /** What copy put on the clipboard and what "open as editor tab" opened (vscode.env.clipboard, an untitled Markdown document). */
+  /** What copy put on the clipboard and what "open as editor tab" opened (vscode.env.clipboard, a read-only llambo-nas: Markdown document). */
   readonly clipboard: string[] = [];
   readonly openedDocuments: string[] = [];
   builder: PanelModelBuilder;
