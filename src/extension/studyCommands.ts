@@ -1,6 +1,6 @@
 /**
  * The study commands of the "NAS" category: Start NAS study, Stop study, Open study, Compare
- * searchers. Each accepts optional arguments that skip the questions (keybindings, scripts, tests).
+ * searchers, Set and Clear API key. Each accepts optional arguments that skip the questions (keybindings, scripts, tests).
  */
 import * as vscode from 'vscode';
 import type { StudySpecInput } from '../core/study/studySpec';
@@ -13,6 +13,7 @@ import { comparisonMarkdown } from './comparisonMarkdown';
 import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { COMMAND_IDS } from './commandIds';
+import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
 import { planPositionText, type StudyPlanRun } from './studyPlanRun';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
@@ -170,6 +171,17 @@ export async function askAndStoreApiKey(services: NasServices): Promise<boolean>
   });
   if (key === undefined) return false;
   await services.apiKeys.set(key);
-  services.log.info('API key stored in secret storage');
+  const message = apiKeyStoredMessage(services.settings().llm.baseUrl);
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
   return true;
+}
+
+/** "Clear API key": removes it from secret storage and says so (or that there was none). */
+export async function clearApiKeyCommand(services: NasServices): Promise<boolean> {
+  const had = await services.apiKeys.clear();
+  const message = apiKeyClearedMessage(had);
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
+  return had;
 }
