@@ -146,6 +146,9 @@ export async function runStudies(
     );
   } finally {
     services.plans.delete(plan);
+    // The plan is over: its last study shows on its own, without a "study k of N" that no longer runs.
+    const last = sessions[sessions.length - 1];
+    if (last) services.statusBar.update(last.headline);
   }
   return sessions;
 }
