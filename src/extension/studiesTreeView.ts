@@ -58,6 +58,8 @@ export class StudiesTreeProvider implements vscode.TreeDataProvider<string>, vsc
     const h = session.headline;
     item.label = studyTreeLabel(h);
     item.description = describeHeadline(h);
+    // Screen readers (and the UI smoke test) find a study by its id, which the short label leaves out.
+    item.accessibilityInformation = { label: `${id}: ${item.label}, ${item.description}` };
     item.tooltip = studyTooltip(h);
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[h.status]);
     item.contextValue = `study.${h.status}`;
