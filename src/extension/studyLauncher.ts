@@ -122,10 +122,10 @@ export async function runStudies(
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
       async (progress, token) => {
-        // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
-        if (!(await planEndpointUsable(services, specs, progress))) return;
         const cancel = token.onCancellationRequested(() => plan.stopRemaining());
         try {
+          // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
+          if (!(await planEndpointUsable(services, specs, progress))) return;
           for (const spec of specs) {
             if (!plan.mayStartNext) break;
             const session = await startPlanStudy(services, spec, openFirstPanel && sessions.length === 0);
