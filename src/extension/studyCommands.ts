@@ -1,6 +1,7 @@
 /**
  * The study commands of the "NAS" category: Start NAS study, Stop study, Open study, Compare
- * searchers, Set and Clear API key. Each accepts optional arguments that skip the questions (keybindings, scripts, tests).
+ * searchers, Set and Clear API key. Each accepts optional arguments that skip the questions
+ * (keybindings, scripts, tests).
  */
 import * as vscode from 'vscode';
 import type { StudySpecInput } from '../core/study/studySpec';
@@ -77,7 +78,7 @@ export async function stopStudyCommand(services: NasServices, args: StopStudyArg
     if (scope === 'plan') plan.stopRemaining();
   }
   const headline = await session.stop();
-  const rest = plan?.stopRequested ? `; the ${plan.remaining} studies of its plan not started yet will not run` : '';
+  const rest = plan?.stopRequested ? `; ${plan.remaining === 1 ? 'the 1 study' : `the ${plan.remaining} studies`} of its plan not started yet will not run` : '';
   services.log.info(`study ${id} stopped by the user after ${headline.trialsStarted} trials${rest}`);
   return headline;
 }
