@@ -188,7 +188,8 @@ async function interruptAndResume(page, workspace, llm) {
   await runCommand(page, 'Focus on NAS Studies View');
   const resumeRow = page.locator('.monaco-list-row', { hasText: 'Resume' }).first();
   await resumeRow.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await page.locator('.monaco-list-row', { hasText: studyId }).locator('.label-description', { hasText: 'interrupted' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  // The row's label is short (searcher, seed, error); its accessible name starts with the study id.
+  await page.locator(`.monaco-list-row[aria-label^="${studyId}:"]`).locator('.label-description', { hasText: 'interrupted' }).waitFor({ timeout: STEP_TIMEOUT_MS });
   // The restored panel of the study says so too.
   await panelFrame(page).locator('[data-status="interrupted"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
   timings.reloadToInterruptedMs = Date.now() - started;

@@ -101,6 +101,8 @@ export interface StudyHeadline {
   readonly status: StudyStatus;
   readonly searcher: string;
   readonly scheduler: string;
+  /** The study's seed, once its studyStarted event is in (the studies view tells seeds apart by it). */
+  readonly seed?: number;
   /** Simulated seconds reached and the budget. */
   readonly simulatedSeconds: number;
   readonly budgetSeconds: number;
@@ -134,10 +136,12 @@ export type PanelThemeNotification = IpcMessage<'panel/theme', { readonly kind: 
 export type WebviewReadyCommand = IpcMessage<'webview/ready', Record<string, never>>;
 /** Show one cell (arch string) in an editor-side view. */
 export type OpenArchCommand = IpcMessage<'webview/openArch', { readonly arch: string }>;
-/** Show the prompt and reply of one LLM call in an editor tab (untitled Markdown). */
+/** Show the prompt and reply of one LLM call in an editor tab (a named read-only Markdown document). */
 export type OpenLlmCallCommand = IpcMessage<'webview/openLlmCall', { readonly callId: string }>;
 /** Copy the prompt, the reply, or both of one LLM call to the clipboard (vscode.env.clipboard). */
 export type CopyLlmCallCommand = IpcMessage<'webview/copyLlmCall', { readonly callId: string; readonly part: 'prompt' | 'reply' | 'all' }>;
+/** Resume this (interrupted) study: the host runs "Resume study" for the panel's study. */
+export type ResumeStudyCommand = IpcMessage<'webview/resumeStudy', Record<string, never>>;
 
 // ---------------------------------------------------------------------------------------------
 // Webview -> extension host (requests) and their responses. Long LLM texts stay in the host and
@@ -176,11 +180,11 @@ export type PanelResponse<M extends PanelRequestMethod = PanelRequestMethod> = {
 
 export type HostToWebviewMessage = PanelModelNotification | PanelDeltaNotification | PanelThemeNotification | PanelResponse;
 
-export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | CopyLlmCallCommand | PanelRequest;
+export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | CopyLlmCallCommand | ResumeStudyCommand | PanelRequest;
 
 /** Every method the webview may send; the Record type makes the compiler insist on all of them. */
 const WEBVIEW_TO_HOST_METHODS: Readonly<Record<WebviewToHostMessage['method'], true>> = {
-  'webview/ready': true, 'webview/openArch': true, 'webview/openLlmCall': true, 'webview/copyLlmCall': true,
+  'webview/ready': true, 'webview/openArch': true, 'webview/openLlmCall': true, 'webview/copyLlmCall': true, 'webview/resumeStudy': true,
   'panel/export': true, 'panel/llmCallText': true, 'panel/trialCurve': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
 };
 

@@ -1,7 +1,8 @@
 /**
  * The panel header: study id, status, searcher and scheduler, simulated time against the budget,
  * trials, the headline (the returned cell's seed-mean error and regret, DESIGN.md section 10), the table badge, and "Export results" (the host's whole-study export).
- * Built once; each render only updates texts.
+ * Below it the "LLM unhealthy: …" line of an LLM study whose calls keep failing, and for an interrupted
+ * study a banner with Resume (the host runs "Resume study"). Built once; each render only updates texts.
  */
 import type { PanelModel } from '../src/core/panel/panelModel';
 import { headlineShort } from '../src/core/study/resultFormat';
@@ -18,15 +19,23 @@ export class PanelHeader {
   private readonly status = el('span', { className: 'study-status' });
   private readonly llmHealth = el('p', { className: 'llm-unhealthy' });
   private readonly line = el('p', { className: 'study-line' });
+  private readonly interruptedText = el('span', { className: 'interrupted-text' });
+  private readonly interrupted: HTMLElement;
   private readonly badgeSlot = el('span', { className: 'badge-slot' });
   private badgeKey = '';
 
   constructor(private readonly actions: PanelActions) {
     const exportButton = button('Export results…', () => this.exportStudy(), { title: 'Export this study (Syne Tune format, CSV, JSONL, LLM transcript, report) into the workspace' });
+    const resumeButton = button('Resume', () => this.resumeStudy(), {
+      id: 'resume-study', appearance: 'primary', title: 'Run this study again from the start; recorded LLM replies replay at no cost',
+    });
+    this.interrupted = el('div', { className: 'interrupted-banner' }, [this.interruptedText, resumeButton]);
+    this.interrupted.hidden = true;
     this.element = el('header', { className: 'panel-header' }, [
       el('div', { className: 'title-row' }, [this.title, this.status, this.badgeSlot, el('span', { className: 'spacer' }), exportButton]),
       this.line,
       this.llmHealth,
+      this.interrupted,
     ]);
     this.llmHealth.setAttribute('role', 'status');
   }
@@ -35,8 +44,12 @@ export class PanelHeader {
     const o = model.overview;
     this.title.textContent = o.studyId || headline?.studyId || 'Study';
     const status = headline?.status ?? (o.finished ? 'finished' : 'running');
-    this.status.textContent = status + (headline?.message ? ` — ${headline.message}` : '');
+    const interrupted = status === 'interrupted';
+    // An interrupted study's message goes into its banner, beside the Resume button.
+    this.status.textContent = status + (headline?.message && !interrupted ? ` — ${headline.message}` : '');
     this.status.dataset.status = status;
+    this.interrupted.hidden = !interrupted;
+    this.interruptedText.textContent = interrupted ? headline?.message ?? 'The study stopped before it finished.' : '';
     this.llmHealth.textContent = headline?.llmUnhealthy ? `⚠ ${headline.llmUnhealthy}` : '';
     this.llmHealth.hidden = !headline?.llmUnhealthy;
     const budget = o.budgetSeconds ? ` of ${formatHours(o.budgetSeconds)}` : '';
@@ -51,6 +64,11 @@ export class PanelHeader {
       this.badgeKey = key;
       this.badgeSlot.replaceChildren(tableBadge(o.table, 'header-table'));
     }
+  }
+
+  private resumeStudy(): void {
+    this.actions.announce('Resuming the study…');
+    this.actions.post({ method: 'webview/resumeStudy', params: {} });
   }
 
   private exportStudy(): void {

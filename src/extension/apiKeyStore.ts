@@ -7,6 +7,21 @@ import type * as vscode from 'vscode';
 
 export const API_KEY_SECRET = 'llamboNas.llm.apiKey';
 export const HAS_API_KEY_CONTEXT = 'llamboNas.hasApiKey';
+/** Where an LLM study sends its requests when llamboNas.llm.baseUrl is empty (the study spec's default). */
+const DEFAULT_ENDPOINT = 'https://api.openai.com/v1';
+
+/** The confirmation after "Set API key": where the key went and where it will be sent; never the key. */
+export function apiKeyStoredMessage(baseUrl: string): string {
+  const endpoint = baseUrl === '' ? `${DEFAULT_ENDPOINT} (llamboNas.llm.baseUrl is not set)` : baseUrl;
+  return `API key stored in VS Code's secret storage (${API_KEY_SECRET}); LLAMBO studies send it to ${endpoint}. It is never written to settings, logs or exports.`;
+}
+
+/** The confirmation after "Clear API key". */
+export function apiKeyClearedMessage(hadKey: boolean): string {
+  return hadKey
+    ? `API key removed from VS Code's secret storage (${API_KEY_SECRET}); LLAMBO studies now run without one.`
+    : `No API key was stored in VS Code's secret storage (${API_KEY_SECRET}); nothing to clear.`;
+}
 
 /** Sets a context key (the `setContext` command), injected so tests can observe it. */
 export type ContextKeySetter = (key: string, value: unknown) => Thenable<unknown>;
@@ -26,9 +41,12 @@ export class ApiKeyStore {
     await this.setContext(HAS_API_KEY_CONTEXT, true);
   }
 
-  async clear(): Promise<void> {
+  /** Removes the key; resolves with whether there was one. */
+  async clear(): Promise<boolean> {
+    const had = (await this.get()) !== undefined;
     await this.secrets.delete(API_KEY_SECRET);
     await this.setContext(HAS_API_KEY_CONTEXT, false);
+    return had;
   }
 
   /** Brings the context key in line with the store (at activation, and when another window changed it). */

@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
 import { COMMAND_IDS } from './commandIds';
 import { exportResultsCommand, type ExportArgs } from './exportCommand';
+import { NasDocumentProvider } from './nasDocumentProvider';
+import { NAS_DOCUMENT_SCHEME } from './nasDocumentUris';
 import type { NasServices } from './nasServices';
 import { readNasSettings, SETTINGS_SECTION } from './nasSettings';
 import { BUILT_IN_PROMPT_SCHEME, BuiltInPromptProvider, openPromptTemplatesCommand, shippedPromptsDir } from './promptTemplatesCommand';
@@ -17,10 +19,11 @@ import { STUDY_PANEL_VIEW_TYPE } from './studyPanel';
 import { StudyPanels } from './studyPanels';
 import { StudiesTreeProvider, STUDIES_VIEW_ID } from './studiesTreeView';
 import {
-  askAndStoreApiKey, compareSearchersCommand, openStudyCommand, startStudyCommand, stopStudyCommand, type StartStudyArgs,
+  askAndStoreApiKey, clearApiKeyCommand, compareSearchersCommand, openStudyCommand, startStudyCommand, stopStudyCommand, type StartStudyArgs, type StopStudyArgs,
 } from './studyCommands';
 import { STUDIES_FOLDER, StudyRegistry } from './studyRegistry';
 import { resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
+import { StudyPlanRuns } from './studyPlanRun';
 import { StudyStatusBar } from './studyStatusBar';
 import { bundledTablePath, importedTablePath, importTableCommand } from './tableImportCommand';
 
@@ -37,16 +40,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
   const home = workspace ?? context.globalStorageUri.fsPath;
   registry = new StudyRegistry(join(home, STUDIES_FOLDER), join(context.extensionPath, 'dist', 'worker.js'));
   const apiKeys = new ApiKeyStore(context.secrets, (key, value) => vscode.commands.executeCommand('setContext', key, value));
-  const statusBar = new StudyStatusBar();
+  const plans = new StudyPlanRuns();
+  const statusBar = new StudyStatusBar((studyId) => plans.positionOf(studyId));
   const settings = () => readNasSettings((key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get(key));
   // The panel actions run only after activation, when `services` exists.
   const panels = new StudyPanels(context.extensionUri, registry, {
     exportStudy: (session) => exportResultsCommand(services, { studyId: session.id }),
+    resumeStudy: (session) => resumeStudyCommand(services, { studyId: session.id }),
     resultsFolder: (studyId) => join(services.resultsRoot, studyId),
   });
   const studiesTree = new StudiesTreeProvider(registry);
   const services: NasServices = {
-    context, registry, log, apiKeys, statusBar, settings, panels, studiesTree,
+    context, registry, log, apiKeys, statusBar, settings, panels, studiesTree, plans,
     prompter: new VsCodePrompter(),
     resultsRoot: join(home, 'nas-results'),
     workspaceDir: workspace,
@@ -71,14 +76,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     vscode.window.registerWebviewPanelSerializer(STUDY_PANEL_VIEW_TYPE, panels),
     vscode.window.createTreeView(STUDIES_VIEW_ID, { treeDataProvider: studiesTree, showCollapseAll: false }),
     vscode.workspace.registerTextDocumentContentProvider(BUILT_IN_PROMPT_SCHEME, new BuiltInPromptProvider(shippedPromptsDir(context.extensionPath))),
+    vscode.workspace.registerTextDocumentContentProvider(NAS_DOCUMENT_SCHEME, new NasDocumentProvider((studyId) => registry?.get(studyId)?.events)),
     command(COMMAND_IDS.startStudy, (args?: StartStudyArgs) => startStudyCommand(services, args)),
-    command(COMMAND_IDS.stopStudy, (studyId?: unknown) => stopStudyCommand(services, studyIdArgument(studyId))),
+    command(COMMAND_IDS.stopStudy, (args?: StopStudyArgs | string) => stopStudyCommand(services, stopArgs(args))),
     command(COMMAND_IDS.openStudy, (studyId?: unknown) => openStudyCommand(services, studyIdArgument(studyId))),
     command(COMMAND_IDS.resumeStudy, (args?: ResumeStudyArgs | string) => resumeStudyCommand(services, resumeArgs(args))),
     command(COMMAND_IDS.compareSearchers, () => compareSearchersCommand(services)),
     command(COMMAND_IDS.exportResults, (args?: ExportArgs | string) => exportResultsCommand(services, exportArgs(args))),
     command(COMMAND_IDS.setApiKey, () => askAndStoreApiKey(services)),
-    command(COMMAND_IDS.clearApiKey, async () => { await apiKeys.clear(); log.info('API key removed from secret storage'); }),
+    command(COMMAND_IDS.clearApiKey, () => clearApiKeyCommand(services)),
     command(COMMAND_IDS.importTable, () => importTableCommand(services)),
     command(COMMAND_IDS.openPromptTemplates, () => openPromptTemplatesCommand(services)),
     command(COMMAND_IDS.refreshStudies, () => registry?.refresh()),
@@ -98,6 +104,11 @@ export function deactivate(): void {
 /** Tree items pass their element (the study id) as the first argument; the palette passes nothing. */
 function studyIdArgument(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Tree items and the status bar pass the study id; scripts may pass `{ studyId, scope }`. */
+function stopArgs(value: StopStudyArgs | string | undefined): StopStudyArgs {
+  return typeof value === 'string' ? { studyId: value } : value ?? {};
 }
 
 /** The tree's Resume item passes `{ studyId }`; scripts may pass the bare id. */

@@ -10,6 +10,7 @@ import type { NasSettings } from './nasSettings';
 import type { Prompter } from './prompter';
 import type { StudyPanels } from './studyPanels';
 import type { StudyRegistry } from './studyRegistry';
+import type { StudyPlanRuns } from './studyPlanRun';
 import type { StudyStatusBar } from './studyStatusBar';
 import type { StudiesTreeProvider } from './studiesTreeView';
 
@@ -19,12 +20,13 @@ export interface NasServices {
   readonly panels: StudyPanels;
   readonly statusBar: StudyStatusBar;
   readonly studiesTree: StudiesTreeProvider;
+  /** The multi-study plans running now (Stop study may stop a whole plan). */
+  readonly plans: StudyPlanRuns;
   readonly log: vscode.LogOutputChannel;
   readonly apiKeys: ApiKeyStore;
   /** Replaceable so integration tests can script the quick picks. */
   prompter: Prompter;
   settings(): NasSettings;
-  /** Writes one `llamboNas.*` setting (workspace scope when a folder is open, else user scope). */
   /**
    * Writes `llamboNas.<key>` into `scope` (undefined: the workspace's settings when a folder is open,
    * else the user's); resolves with where it went, e.g. "User settings".

@@ -1,13 +1,14 @@
 /**
- * The "NAS Studies" view: the workspace's studies, newest first, with their status and headline
- * (the returned cell's seed-mean error and regret, DESIGN.md section 10).
+ * The "NAS Studies" view: the workspace's studies, newest first. The label is short (searcher, seed
+ * and the returned cell's seed-mean error, DESIGN.md section 10) so a normal sidebar shows it whole;
+ * regret, status, trials and time follow in the description, the study id and every figure in the tooltip.
  * Items carry contextValue `study.<status>` so package.json menus can offer Stop on running ones and
  * Open/Export on the others. An interrupted study unfolds into a "Resume" item, so the action is
  * there without a menu contribution.
  */
 import * as vscode from 'vscode';
 import type { StudyStatus } from '../protocol';
-import { describeHeadline, studyTooltip } from './studyHeadlineText';
+import { describeHeadline, studyTooltip, studyTreeLabel } from './studyHeadlineText';
 import type { StudyRegistry } from './studyRegistry';
 import { COMMAND_IDS } from './commandIds';
 
@@ -55,7 +56,10 @@ export class StudiesTreeProvider implements vscode.TreeDataProvider<string>, vsc
     item.id = id;
     if (!session) return item;
     const h = session.headline;
+    item.label = studyTreeLabel(h);
     item.description = describeHeadline(h);
+    // Screen readers (and the UI smoke test) find a study by its id, which the short label leaves out.
+    item.accessibilityInformation = { label: `${id}: ${item.label}, ${item.description}` };
     item.tooltip = studyTooltip(h);
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[h.status]);
     item.contextValue = `study.${h.status}`;

@@ -1,6 +1,7 @@
 /**
  * The study commands of the "NAS" category: Start NAS study, Stop study, Open study, Compare
- * searchers. Each accepts optional arguments that skip the questions (keybindings, scripts, tests).
+ * searchers, Set and Clear API key. Each accepts optional arguments that skip the questions
+ * (keybindings, scripts, tests).
  */
 import * as vscode from 'vscode';
 import type { StudySpecInput } from '../core/study/studySpec';
@@ -13,6 +14,8 @@ import { comparisonMarkdown } from './comparisonMarkdown';
 import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { COMMAND_IDS } from './commandIds';
+import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
+import { planPositionText, type StudyPlanRun } from './studyPlanRun';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -42,9 +45,20 @@ export async function compareSearchersCommand(services: NasServices): Promise<vo
   await vscode.window.showTextDocument(document, { preview: false });
 }
 
-export async function stopStudyCommand(services: NasServices, studyId?: string): Promise<StudyHeadline | undefined> {
+export interface StopStudyArgs {
+  readonly studyId?: string;
+  /**
+   * For a study of a multi-study plan with studies still to come: 'study' stops it and the plan goes
+   * on, 'plan' stops it and every study not started yet. Absent: the user is asked.
+   */
+  readonly scope?: StopScope;
+}
+
+export type StopScope = 'study' | 'plan';
+
+export async function stopStudyCommand(services: NasServices, args: StopStudyArgs = {}): Promise<StudyHeadline | undefined> {
   const running = services.registry.running();
-  const id = studyId ?? (running.length === 1 ? running[0].id : await services.prompter.pickOne('Stop which study?',
+  const id = args.studyId ?? (running.length === 1 ? running[0].id : await services.prompter.pickOne('Stop which study?',
     running.map((s) => ({ label: s.id, description: `${s.headline.trialsStarted} trials`, value: s.id }))));
   if (id === undefined) {
     if (running.length === 0) void vscode.window.showInformationMessage('No NAS study is running.');
@@ -57,9 +71,26 @@ export async function stopStudyCommand(services: NasServices, studyId?: string):
     void vscode.window.showInformationMessage(`Study ${id} is not running${where}.`);
     return session.headline;
   }
+  const plan = services.plans.planOf(id);
+  if (plan?.mayStartNext) {
+    const scope = args.scope ?? await askStopScope(services, id, plan);
+    if (scope === undefined) return undefined;
+    if (scope === 'plan') plan.stopRemaining();
+  }
   const headline = await session.stop();
-  services.log.info(`study ${id} stopped by the user after ${headline.trialsStarted} trials`);
+  const rest = plan?.stopRequested ? `; ${plan.remaining === 1 ? 'the 1 study' : `the ${plan.remaining} studies`} of its plan not started yet will not run` : '';
+  services.log.info(`study ${id} stopped by the user after ${headline.trialsStarted} trials${rest}`);
   return headline;
+}
+
+async function askStopScope(services: NasServices, id: string, plan: StudyPlanRun): Promise<StopScope | undefined> {
+  const position = plan.positionOf(id);
+  const here = planPositionText(position);
+  const next = position ? `study ${position.k + 1} of ${position.total}` : 'the next study';
+  return services.prompter.pickOne<StopScope>(`Stop ${id} (${here})`, [
+    { label: '$(debug-stop) Stop all remaining', description: `this study and the ${plan.remaining} not started yet`, value: 'plan' },
+    { label: '$(debug-step-over) Stop this study', description: `the plan goes on with ${next}`, value: 'study' },
+  ]);
 }
 
 export async function openStudyCommand(services: NasServices, studyId?: string): Promise<string | undefined> {
@@ -141,6 +172,17 @@ export async function askAndStoreApiKey(services: NasServices): Promise<boolean>
   });
   if (key === undefined) return false;
   await services.apiKeys.set(key);
-  services.log.info('API key stored in secret storage');
+  const message = apiKeyStoredMessage(services.settings().llm.baseUrl);
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
   return true;
+}
+
+/** "Clear API key": removes it from secret storage and says so (or that there was none). */
+export async function clearApiKeyCommand(services: NasServices): Promise<boolean> {
+  const had = await services.apiKeys.clear();
+  const message = apiKeyClearedMessage(had);
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
+  return had;
 }

@@ -31,6 +31,7 @@ export class StudyHeadlineFold {
       status: this.statusOverride ?? (failure ? 'failed' : finished ? (finished.reason === 'cancelled' ? 'cancelled' : 'finished') : 'running'),
       searcher: study?.searcher || this.defaults.searcher || '',
       scheduler: study?.scheduler || this.defaults.scheduler || '',
+      ...(study?.seed !== null && study?.seed !== undefined ? { seed: study.seed } : {}),
       simulatedSeconds: this.model.simulatedSeconds,
       budgetSeconds: study?.budgetSeconds ?? this.defaults.budgetSeconds ?? 0,
       trialsStarted: finished?.trialsStarted ?? trials.size,

@@ -1,7 +1,7 @@
 /**
  * Turns a StudyPlan into study specs (searchers x seeds) and runs them one after the other, each in
- * its own worker, under one cancellable progress notification. The first study's panel opens at once;
- * the status bar and the log follow every study. LLM searchers get their endpoint, latency mode and
+ * its own worker, under one cancellable progress notification that says "study k of N". The first
+ * study's panel opens at once; the status bar and the log follow every study. LLM searchers get their endpoint, latency mode and
  * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
@@ -14,6 +14,9 @@ import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import type { LlmSettings } from './nasSettings';
 import { decisionTimeFromSettings, planWarmStartCache, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
+import type { StudyHeadline } from '../protocol';
+import { progressLine } from './studyHeadlineText';
+import { StudyPlanRun, type PlanPosition } from './studyPlanRun';
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
@@ -105,57 +108,103 @@ function warnAboutCredentialHeaders(services: NasServices): void {
   void vscode.window.showWarningMessage(message);
 }
 
-/** Runs the specs in sequence with a progress notification; resolves with the sessions that ran. */
+/**
+ * Runs the specs in sequence under one progress notification ("study k of N" for a plan of several);
+ * resolves with the sessions that ran. Cancel on the notification, or Stop study asked to stop the
+ * whole plan (services.plans), stops the running study and starts no further one.
+ */
 export async function runStudies(
   services: NasServices, specs: readonly StudySpecInput[], openFirstPanel: boolean, onStarted?: (session: StudySession) => void,
 ): Promise<StudySession[]> {
   const sessions: StudySession[] = [];
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
-    async (progress, token) => {
-      // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
-      const firstLlm = specs.find((spec) => isLlmSearcher(spec.searcher));
-      if (firstLlm) {
-        progress.report({ message: 'checking the LLM endpoint' });
+  const plan = new StudyPlanRun(specs.length);
+  services.plans.add(plan);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => plan.stopRemaining());
         try {
-          await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
-        } catch (error) {
-          if (!showEndpointProblem(services, error)) {
-            const message = error instanceof Error ? error.message : String(error);
-            services.log.error(`study not started: ${message}`);
-            void vscode.window.showErrorMessage(`NAS study not started: ${message}`);
+          // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
+          if (!(await planEndpointUsable(services, specs, progress))) return;
+          for (const spec of specs) {
+            if (!plan.mayStartNext) break;
+            const session = await startPlanStudy(services, spec, openFirstPanel && sessions.length === 0);
+            if (!session) break;
+            const position = plan.begin(session.id);
+            sessions.push(session);
+            services.statusBar.update(session.headline);
+            onStarted?.(session);
+            await reportStudyProgress(session, progress, token, position);
           }
-          return;
+        } finally {
+          cancel.dispose();
         }
-      }
-      for (let i = 0; i < specs.length && !token.isCancellationRequested; i++) {
-        let session: StudySession;
-        try {
-          session = await startOneStudy(services, specs[i], openFirstPanel && i === 0, true);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          services.log.error(`study not started: ${message}`);
-          void vscode.window.showErrorMessage(`NAS study not started: ${message}`);
-          break;
+        if (plan.stopRequested && specs.length > 1) {
+          services.log.info(`plan stopped by the user after ${sessions.length} of ${specs.length} studies`);
         }
-        sessions.push(session);
-        onStarted?.(session);
-        const prefix = specs.length > 1 ? `study ${i + 1}/${specs.length} · ` : '';
-        let reported = 0;
-        const subscription = session.onDidChange((s) => {
-          const h = s.headline;
-          const percent = h.budgetSeconds > 0 ? Math.min(100, (100 * h.simulatedSeconds) / h.budgetSeconds) : 0;
-          const total = (100 * i + percent) / specs.length;
-          const state = h.llmWait ?? `${h.trialsStarted} trials, ${headlineShort(h.result)}`;
-          progress.report({ increment: total - reported, message: `${prefix}${h.studyId}: ${state}` });
-          reported = total;
-        });
-        const cancel = token.onCancellationRequested(() => { void session.stop(); });
-        await session.ended;
-        subscription.dispose();
-        cancel.dispose();
-      }
-    },
-  );
+      },
+    );
+  } finally {
+    services.plans.delete(plan);
+    // The plan is over: its last study shows on its own, without a "study k of N" that no longer runs.
+    const last = sessions[sessions.length - 1];
+    if (last) services.statusBar.update(last.headline);
+  }
   return sessions;
+}
+
+/** True when the plan has no LLM study or its endpoint answered the check; otherwise says why and returns false. */
+async function planEndpointUsable(services: NasServices, specs: readonly StudySpecInput[], progress: vscode.Progress<{ message?: string }>): Promise<boolean> {
+  const firstLlm = specs.find((spec) => isLlmSearcher(spec.searcher));
+  if (!firstLlm) return true;
+  progress.report({ message: 'checking the LLM endpoint' });
+  try {
+    await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
+    return true;
+  } catch (error) {
+    if (!showEndpointProblem(services, error)) reportNotStarted(services, error);
+    return false;
+  }
+}
+
+/** Starts one study of a plan whose endpoint was checked; undefined (after saying why) when it could not start. */
+async function startPlanStudy(services: NasServices, spec: StudySpecInput, openPanel: boolean): Promise<StudySession | undefined> {
+  try {
+    return await startOneStudy(services, spec, openPanel, true);
+  } catch (error) {
+    reportNotStarted(services, error);
+    return undefined;
+  }
+}
+
+function reportNotStarted(services: NasServices, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  services.log.error(`study not started: ${message}`);
+  void vscode.window.showErrorMessage(`NAS study not started: ${message}`);
+}
+
+/**
+ * Reports a running study's progress until it ends; Cancel on the notification stops it. Shared by a
+ * plan's studies and a resumed one, so both have the same progress with Cancel.
+ */
+export async function reportStudyProgress(
+  session: StudySession, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken, position?: PlanPosition,
+): Promise<StudyHeadline> {
+  // What the notification shows already: the plan's earlier studies, each counted in full.
+  let reported = position ? (100 * (position.k - 1)) / position.total : 0;
+  const report = (h: StudyHeadline) => {
+    const line = progressLine(h, position);
+    progress.report({ increment: line.percent - reported, message: line.message });
+    reported = line.percent;
+  };
+  const subscription = session.onDidChange((s) => report(s.headline));
+  const cancel = token.onCancellationRequested(() => { void session.stop(); });
+  try {
+    report(session.headline);
+    return await session.ended;
+  } finally {
+    subscription.dispose();
+    cancel.dispose();
+  }
 }

@@ -24,6 +24,8 @@ const COMPANION_REFRESH_MS = 1000;
 export interface StudyPanelActions {
   /** Exports the study; resolves with the folder written (or undefined when the user cancelled). */
   exportStudy(session: StudySession): Promise<string | undefined>;
+  /** Runs "Resume study" for the (interrupted) study; its failure is the caller's to show. */
+  resumeStudy(session: StudySession): Promise<unknown>;
   /** Folder for the files the panel saves (charts, the trials table): `<workspace>/nas-results/<studyId>`. */
   resultsFolder(studyId: string): string;
 }
@@ -139,10 +141,13 @@ export class StudyPanel {
         reportFailure(copyLlmCall(this.builder, message.params));
         return;
       case 'webview/openLlmCall':
-        reportFailure(openLlmCall(this.builder, message.params));
+        reportFailure(openLlmCall(this.session.id, this.builder, message.params));
         return;
       case 'webview/openArch':
         reportFailure(openArch(message.params));
+        return;
+      case 'webview/resumeStudy':
+        reportFailure(this.actions.resumeStudy(this.session));
         return;
       default:
     }

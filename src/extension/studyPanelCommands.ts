@@ -1,14 +1,13 @@
 /**
  * What the study panel asks of VS Code beyond its own view: copy an LLM call to the clipboard, open
- * one as a Markdown editor tab, show a cell beside the panel, and write a chart or table it made into
+ * one as a read-only Markdown editor tab, show a cell beside the panel (both nasDocumentProvider.ts), and write a chart or table it made into
  * the workspace. LLM texts come from the panel's PanelModelBuilder (the webview holds only summaries).
  */
 import * as vscode from 'vscode';
-import { cellDiagramSvg, describeCell, LIGHT_CELL_PALETTE } from '../core/panel/cellDiagramSvg';
-import { liveEdges } from '../core/panel/cellPaths';
-import { llmCallClipboardText, llmCallMarkdown } from '../core/panel/llmCallMarkdown';
+import { llmCallClipboardText } from '../core/panel/llmCallMarkdown';
 import type { PanelModelBuilder } from '../core/panel/panelModelBuilder';
-import { EDGES, OPS, parseArchString } from '../core/nb201/searchSpace';
+import { parseArchString } from '../core/nb201/searchSpace';
+import { nasDocumentUri } from './nasDocumentProvider';
 import type { CopyLlmCallCommand, OpenArchCommand, OpenLlmCallCommand, SaveFileParams } from '../protocol';
 import { writePanelFile } from './panelFileWriter';
 
@@ -28,16 +27,16 @@ export async function copyLlmCall(builder: PanelModelBuilder | undefined, params
   vscode.window.setStatusBarMessage(`Copied the ${part === 'all' ? 'prompt and reply' : part} of LLM call ${text.callId}`, 4000);
 }
 
-/** An untitled Markdown document (nothing is written to disk until the user saves it). */
-export async function openLlmCall(builder: PanelModelBuilder | undefined, params: OpenLlmCallCommand['params']): Promise<vscode.TextDocument | undefined> {
+/** The call's prompt and reply as a named read-only Markdown document (`llambo-nas:/<study>/call-<id>.md`). */
+export async function openLlmCall(studyId: string, builder: PanelModelBuilder | undefined, params: OpenLlmCallCommand['params']): Promise<vscode.TextDocument | undefined> {
   const text = callText(builder, params?.callId);
   if (!text) return undefined;
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: llmCallMarkdown(text) });
+  const document = await vscode.workspace.openTextDocument(nasDocumentUri({ kind: 'llmCall', studyId, callId: text.callId }));
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   return document;
 }
 
-/** A cell as a Markdown page (diagram, edges, arch string), previewed beside the panel. */
+/** A cell as a named read-only Markdown page (diagram, edges, arch string), previewed beside the panel. */
 export async function openArch(params: OpenArchCommand['params']): Promise<vscode.TextDocument | undefined> {
   let cell: readonly number[];
   try {
@@ -46,25 +45,13 @@ export async function openArch(params: OpenArchCommand['params']): Promise<vscod
     void vscode.window.showWarningMessage(`Not an NB201 cell: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: cellMarkdown(String(params.arch), cell) });
+  const document = await vscode.workspace.openTextDocument(nasDocumentUri({ kind: 'cell', cell }));
   try {
     await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
   } catch {
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   }
   return document;
-}
-
-export function cellMarkdown(arch: string, cell: readonly number[]): string {
-  const svg = cellDiagramSvg(cell, { palette: LIGHT_CELL_PALETTE, width: 480, height: 250 });
-  const live = liveEdges(cell);
-  return [
-    `# NB201 cell`, '', '```text', arch, '```', '',
-    `![${describeCell(cell)}](data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')})`, '',
-    '| edge | op | on an input→output path |', '|---|---|---|',
-    ...EDGES.map(([from, to], e) => `| ${from}→${to} | ${OPS[cell[e]]} | ${live[e] ? 'yes' : 'no'} |`),
-    '',
-  ].join('\n');
 }
 
 /** Writes the panel's file into `folder` (never over an existing file); the path to show, workspace-relative when it can be. */

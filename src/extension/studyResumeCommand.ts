@@ -3,7 +3,8 @@
  * seed again from the start, in the same folder, with the reply cache in replay-or-live mode, so
  * every LLM reply recorded before the interruption replays at no cost and the simulation retraces
  * the same path. The new run rewrites events.jsonl; the interrupted log stays beside it as
- * events.interrupted-<n>.jsonl (nothing reported is ever deleted).
+ * events.interrupted-<n>.jsonl (nothing reported is ever deleted). Its progress shows in a
+ * notification with Cancel, as a fresh study's does.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,7 +14,7 @@ import type { StudySpecInput } from '../core/study/studySpec';
 import { checkEndpointBeforeStudy } from './endpointGate';
 import type { NasServices } from './nasServices';
 import { headlineShort } from '../core/study/resultFormat';
-import { followSession } from './studyLauncher';
+import { followSession, reportStudyProgress } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { LLM_CACHE_FILE, resumeSpec } from './studyLlmSettings';
 
@@ -49,5 +50,10 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   const cache = llm ? (existsSync(resolve(session.dir, cachePath)) ? `; recorded LLM replies replay from ${cachePath}` : '; no LLM replies were recorded, so every call goes to the endpoint') : '';
   services.log.info(`study ${id} resumed: same spec and seed from the start${cache}`);
   followSession(services, session, args.openPanel ?? true);
+  // Like a fresh study: progress in a notification whose Cancel stops it.
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'NAS (resumed)', cancellable: true },
+    (progress, token) => reportStudyProgress(session, progress, token),
+  );
   return id;
 }

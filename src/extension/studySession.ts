@@ -9,6 +9,9 @@ import type { StudyEvent, StudyHeadline } from '../protocol';
 import { StudyHeadlineFold, type HeadlineDefaults } from './studyHeadline';
 import type { StudyWorkerHost, WorkerOutcome } from './studyWorkerHost';
 
+/** What an interrupted study's headline says (the panel shows it in its banner beside Resume). */
+export const INTERRUPTED_MESSAGE = 'the study stopped before it finished (window closed or reloaded); Resume runs it again, replaying cached LLM replies';
+
 /** `restarted`: the event list was emptied (a resume); `newEvents` then starts the new list. */
 export type SessionListener = (session: StudySession, newEvents: readonly StudyEvent[], restarted: boolean) => void;
 
@@ -106,7 +109,7 @@ export class StudySession {
     this.addEvents(events, false);
     if (this.headline.status === 'running') {
       if (runningElsewhere) this.fold.setStatus('running', 'running in another VS Code window');
-      else this.fold.setStatus('interrupted', 'the study stopped before it finished (window closed or reloaded); Resume runs it again, replaying cached LLM replies');
+      else this.fold.setStatus('interrupted', INTERRUPTED_MESSAGE);
     }
     this.endedPromise = Promise.resolve(this.fold.current);
   }

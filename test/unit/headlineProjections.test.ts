@@ -21,7 +21,7 @@ import { comparisonText } from '../../src/cli/compareCommand';
 import { studyJson, studyText } from '../../src/cli/studyReport';
 import { comparisonMarkdown } from '../../src/extension/comparisonMarkdown';
 import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
-import { describeHeadline, statusBarText, statusBarTooltip } from '../../src/extension/studyHeadlineText';
+import { describeHeadline, statusBarText, statusBarTooltip, studyTreeLabel } from '../../src/extension/studyHeadlineText';
 import type { StudyHeadline } from '../../src/protocol';
 import { makeFakeBenchmark } from '../support/fakeBenchmark';
 
@@ -74,8 +74,9 @@ test('the status bar and the studies view show the seed mean and regret, the any
   const h = new StudyHeadlineFold('mobster-s0').addAll(events);
   assert.match(statusBarText(h), /· 5\.61% \(regret 0\.14 pp\) ·/);
   assert.doesNotMatch(statusBarText(h), /4\.65/);
-  assert.match(describeHeadline(h), /5\.61% \(regret 0\.14 pp\)/);
-  assert.doesNotMatch(describeHeadline(h), /4\.65|−/);
+  assert.equal(studyTreeLabel(h), 'mobster s0 · 5.61%', 'the tree label leads with the seed mean');
+  assert.match(describeHeadline(h), /^regret 0\.14 pp · /);
+  assert.doesNotMatch(studyTreeLabel(h) + describeHeadline(h), /4\.65|−/);
   const tooltip = statusBarTooltip(h);
   assert.match(tooltip, /Returned: trial 12 /);
   assert.match(tooltip, /Observed, one seed, at epoch 200: 5\.40%/);

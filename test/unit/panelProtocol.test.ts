@@ -21,6 +21,7 @@ test('a panel request is answered by the response with its id and method; errors
 test('the host accepts only the methods the protocol declares for the webview', () => {
   assert.ok(isWebviewToHostMessage({ method: 'webview/ready', params: {} }));
   assert.ok(isWebviewToHostMessage({ method: 'panel/saveFile', id: 3, params: {} }));
+  assert.ok(isWebviewToHostMessage({ method: 'webview/resumeStudy', params: {} }), 'the interrupted banner\'s Resume');
   assert.equal(isWebviewToHostMessage({ method: 'panel/model', params: {} }), false, 'a host-to-webview method');
   assert.equal(isWebviewToHostMessage({ method: 'toString' }), false, 'not an own key of the method table');
   assert.equal(isWebviewToHostMessage('webview/ready'), false);

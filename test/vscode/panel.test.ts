@@ -221,7 +221,7 @@ suite('study panel', () => {
       assert.deepEqual((none.result as { hits: unknown[] }).hits, []);
     });
 
-    test('copy puts the prompt or the reply on the clipboard; "open as editor tab" opens it as Markdown', async () => {
+    test('copy puts the prompt or the reply on the clipboard; "open as editor tab" opens it as a named read-only Markdown document', async () => {
       const call = firstCall();
       panel.receive({ method: 'webview/copyLlmCall', params: { callId: call.callId, part: 'reply' } });
       const reply = await pollClipboard((text) => text === call.reply);
@@ -231,11 +231,15 @@ suite('study panel', () => {
       assert.ok(call.messages.every((m) => prompt.includes(m.content)), 'every message of the prompt');
 
       panel.receive({ method: 'webview/openLlmCall', params: { callId: call.callId } });
-      const document = await waitFor('the Markdown tab', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith(`# LLM call ${call.callId}`)));
+      const path = `/${panel.session.id}/call-${call.callId}.md`;
+      const document = await waitFor('the Markdown tab', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'llambo-nas' && d.uri.path === path));
+      assert.equal(document.isUntitled, false, 'a named document, not an Untitled buffer');
       assert.equal(document.languageId, 'markdown');
+      assert.ok(document.getText().startsWith(`# LLM call ${call.callId}`));
       assert.ok(document.getText().includes(call.reply ?? '\u0000'));
-      await vscode.window.showTextDocument(document);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString());
+      assert.equal(tab?.label, `call-${call.callId}.md`, 'the tab is named after the call');
+      if (tab) await vscode.window.tabGroups.close(tab);
     });
 
     test('saved files go to nas-results/<study>/ under a fresh name, never over an existing one', async () => {
@@ -257,13 +261,15 @@ suite('study panel', () => {
       rmSync(folder, { recursive: true, force: true });
     });
 
-    test('"Open cell" shows the cell as a Markdown page with its diagram', async function () {
+    test('"Open cell" shows the cell as a named read-only Markdown page with its diagram', async function () {
       this.timeout(320_000);
       const arch = panel.session.headline.incumbent!.arch;
       panel.receive({ method: 'webview/openArch', params: { arch } });
       // A hang guard, not a speed claim: with a second test run on the same two cores the workbench page took
-      // 57 s to hand the untitled document back, so this one waits up to 150 s (mocha's limit is 180 s).
-      const document = await waitFor('the cell page', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(arch) && d.getText().startsWith('# NB201 cell')), 150_000);
+      // 57 s to hand the document back, so this one waits up to 150 s (mocha's limit is 180 s).
+      const document = await waitFor('the cell page', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'llambo-nas' && d.uri.path.startsWith('/cells/cell-') && d.getText().includes(arch)), 150_000);
+      assert.equal(document.isUntitled, false, 'a named document, not an Untitled buffer');
+      assert.ok(document.getText().startsWith('# NB201 cell'));
       assert.match(document.getText(), /!\[Cell: [^\]]*\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]{200,}\)/);
       assert.equal(document.getText().split('\n').filter((l) => /^\| \d→\d \|/.test(l)).length, 6, 'one row per edge');
       const previews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)

@@ -120,7 +120,7 @@ suite('resume an interrupted study', () => {
     assert.equal((await elsewhere.ended).status, 'interrupted');
   });
 
-  test('a baseline study resumes to the same result; its restored panel follows the new run', async () => {
+  test('a baseline study resumes from its restored panel\'s Resume button to the same result; the panel follows the new run', async () => {
     const id = await vscode.commands.executeCommand<string>('llamboNas.startStudy', { spec: { searcher: 'rea', hours: 2, seed: 4 }, openPanel: false });
     const first = api.services.registry.get(id)!;
     await first.ended;
@@ -136,7 +136,9 @@ suite('resume an interrupted study', () => {
     await waitFor('the webview/ready handshake', () => restored.isReady);
     assert.equal(restored.session.headline.status, 'interrupted');
 
-    await vscode.commands.executeCommand('llamboNas.resumeStudy', { studyId: id, openPanel: false });
+    // What the Resume button of the panel's interrupted banner sends.
+    restored.receive({ method: 'webview/resumeStudy', params: {} });
+    await waitFor('the resumed run', () => restored.session.headline.status !== 'interrupted');
     const headline = await restored.session.ended;
     assert.equal(headline.status, 'finished');
     assert.deepEqual(summary(restored.session.events), original);

@@ -22,9 +22,10 @@ suite('API key in SecretStorage', () => {
     assert.equal(stored, true);
     assert.equal(await api.services.context.secrets.get('llamboNas.llm.apiKey'), KEY, 'trimmed key in SecretStorage');
     assert.equal(await api.services.apiKeys.get(), KEY);
-    await vscode.commands.executeCommand('llamboNas.clearApiKey');
+    assert.equal(await vscode.commands.executeCommand<boolean>('llamboNas.clearApiKey'), true, 'there was a key to clear');
     assert.equal(await api.services.context.secrets.get('llamboNas.llm.apiKey'), undefined);
     assert.equal(await api.services.apiKeys.refreshContext(), false);
+    assert.equal(await vscode.commands.executeCommand<boolean>('llamboNas.clearApiKey'), false, 'a second clear finds none (and says so)');
   });
 
   test('the key is never written to settings', async () => {

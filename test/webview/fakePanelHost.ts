@@ -3,7 +3,7 @@
  * does with the panel messages of src/protocol.ts. On webview/ready it folds the study's
  * events with PanelModelBuilder and sends panel/model (then the theme); afterwards new events become
  * panel/delta; it answers the LLM text and search requests from the builder, writes saved files into
- * a temp folder, and records commands (copy, open as editor tab, open cell).
+ * a temp folder, and records commands (copy, open as editor tab, open cell, resume).
  */
 import type { Page } from 'playwright-core';
 import type { IncumbentRun } from '../../src/core/panel/incumbentSeries';
@@ -11,20 +11,22 @@ import { llmCallClipboardText, llmCallMarkdown } from '../../src/core/panel/llmC
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
-import type { HostToWebviewMessage, SaveFileParams, StudyHeadline, WebviewToHostMessage } from '../../src/protocol';
+import type { HostToWebviewMessage, SaveFileParams, StudyHeadline, StudyStatus, WebviewToHostMessage } from '../../src/protocol';
 
 export interface FakePanelHostOptions {
   readonly companions?: readonly IncumbentRun[];
   readonly isoClassOf?: (ops: readonly number[]) => number;
   /** Send panel/model as soon as the webview is ready (off: the test sends it, e.g. to time the first paint). */
   readonly autoSnapshot?: boolean;
+  /** A status no event records, set on the folded headline as the real host does (e.g. an interrupted log read from disk). */
+  readonly status?: { readonly status: StudyStatus; readonly message: string };
 }
 
 export class FakePanelHost {
   readonly received: WebviewToHostMessage[] = [];
   readonly savedFiles: SaveFileParams[] = [];
   readonly commands: WebviewToHostMessage[] = [];
-  /** What copy put on the clipboard and what "open as editor tab" opened (vscode.env.clipboard, an untitled Markdown document). */
+  /** What copy put on the clipboard and what "open as editor tab" opened (vscode.env.clipboard, a read-only llambo-nas: Markdown document). */
   readonly clipboard: string[] = [];
   readonly openedDocuments: string[] = [];
   builder: PanelModelBuilder;
@@ -57,6 +59,7 @@ export class FakePanelHost {
     this.builder.add(this.events);
     this.headlineFold = new StudyHeadlineFold(studyIdOf(this.events));
     this.headlineFold.addAll(this.events);
+    if (this.options.status) this.headlineFold.setStatus(this.options.status.status, this.options.status.message);
     const model = this.builder.snapshot();
     this.lastSnapshotMs = performance.now() - started;
     return { method: 'panel/model', params: { headline: this.headline, model } };

@@ -2,7 +2,7 @@
  * Chromium tests of the study panel on recorded studies: every tab renders (DOM and painted canvas
  * pixels), selection shows "why this cell" with the right LLM calls, markup in an LLM reply stays
  * text, keyboard use, state across reload, theme switch recolours the charts, and the export
- * buttons (speed: panelPerformanceTests.ts). Every page must end without CSP
+ * buttons, the header's "LLM unhealthy" line and the interrupted banner's Resume (speed: panelPerformanceTests.ts). Every page must end without CSP
  * violations, page errors or alerts.
  */
 import { writeFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { queryTrials } from '../../src/core/panel/trialQuery';
 import { changedEdges } from '../../src/core/panel/cellPaths';
 import { TRIAL_CSV_COLUMNS } from '../../src/core/study/csvExport';
 import type { PanelModel } from '../../src/core/panel/panelModel';
+import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
+import { INTERRUPTED_MESSAGE } from '../../src/extension/studySession';
 import { MARKUP_REPLY_PREFIX, type RecordedStudies } from './recordedStudies';
 import { THEMES, type StubWindow } from './vscodeThemeStub';
 import {
@@ -76,6 +78,58 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assert(m.calibration.n > 10, `calibration has ${m.calibration.n} trials`);
       assert((await canvasPixels(page, '#chart-calibration')).painted > 2000, 'calibration painted');
       await page.screenshot({ path: shot(ctx, 'small-correlation'), fullPage: true });
+      await assertClean(panel);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  webviewTest('header: an interrupted study whose LLM failed says "LLM unhealthy: …" and its banner\'s Resume asks the host', async (ctx) => {
+    // The log a closed window leaves: everything up to (not including) studyFinished.
+    const end = studies.failingLlm.findIndex((e) => e.type === 'studyFinished');
+    const events = studies.failingLlm.slice(0, end < 0 ? studies.failingLlm.length : end);
+    const unhealthy = new StudyHeadlineFold('panel-llambo-failing').addAll(events).llmUnhealthy;
+    assert(unhealthy?.startsWith('LLM unhealthy: ') && unhealthy.includes('503'), `the host fold judges the 503s unhealthy: ${unhealthy}`);
+    const panel = await openPanel(ctx, events, { isoClassOf: studies.isoClassOf, status: { status: 'interrupted', message: INTERRUPTED_MESSAGE } });
+    const { page, host } = panel;
+    try {
+      assert(await page.isVisible('.llm-unhealthy'), 'the LLM line is shown');
+      assertEqual(await page.textContent('.llm-unhealthy'), `⚠ ${unhealthy}`, 'the header says why the LLM is unhealthy');
+      assertEqual(await page.textContent('.study-status'), 'interrupted', 'the status pill (the message is in the banner)');
+      assert(await page.isVisible('.interrupted-banner #resume-study'), 'the banner has a Resume button');
+      assertEqual(await page.textContent('.interrupted-text'), INTERRUPTED_MESSAGE, 'the banner says what happened');
+      await page.screenshot({ path: shot(ctx, 'header-interrupted-unhealthy') });
+      assertEqual(host.commands.filter((c) => c.method === 'webview/resumeStudy').length, 0, 'nothing sent before the click');
+      await page.click('#resume-study');
+      await waitFor(() => host.commands.some((c) => c.method === 'webview/resumeStudy'));
+      assertEqual(host.commands.map((c) => c.method), ['webview/resumeStudy'], 'one resume command, nothing else');
+      await page.waitForFunction(() => document.querySelector('.status-line')?.textContent === 'Resuming the study…');
+      // The resumed study starts over: the host sends a running headline, and the banner goes.
+      const model = host.modelMessage();
+      if (model.method !== 'panel/model') throw new Error('the fake host answers with panel/model');
+      await host.post({ method: 'panel/model', params: { ...model.params, headline: { ...model.params.headline, status: 'running', message: undefined } } });
+      await page.waitForSelector('.interrupted-banner', { state: 'hidden' });
+      assertEqual(await page.textContent('.study-status'), 'running', 'running again');
+      await page.setViewportSize({ width: 320, height: 800 });
+      await settle(page);
+      await host.post(model);
+      await page.waitForSelector('.interrupted-banner #resume-study', { state: 'visible' });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assertEqual(overflow, 0, 'at 320 px the header wraps instead of scrolling sideways');
+      await page.screenshot({ path: shot(ctx, 'header-interrupted-unhealthy-320px'), fullPage: true });
+      await assertClean(panel);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  webviewTest('header of a finished study whose LLM answered: no LLM warning, no Resume', async (ctx) => {
+    const panel = await openPanel(ctx, studies.small, smallOptions);
+    const { page } = panel;
+    try {
+      assertEqual(await page.textContent('.study-status'), 'finished', 'finished');
+      assert(!(await page.isVisible('.llm-unhealthy')), 'no LLM line for a healthy LLM');
+      assert(!(await page.isVisible('#resume-study')), 'no Resume for a finished study');
       await assertClean(panel);
     } finally {
       await panel.close();

@@ -1,8 +1,9 @@
 /**
  * Records the event streams the webview tests replay, by running real studies on the bundled NB201
  * table: a small LLAMBO study (scripted LLM: an oracle replier, one sampler reply wrapped in markup
- * that must stay inert), its companion runs (more seeds of LLAMBO and random, for the IQM bands) and
- * a 5,000-trial random-search study. Written as JSONL into a temp folder, never into the project.
+ * that must stay inert), its companion runs (more seeds of LLAMBO and random, for the IQM bands), a
+ * short LLAMBO study whose endpoint fails with HTTP 503 after its first two calls (its LLM turns
+ * unhealthy) and a 5,000-trial random-search study. Written as JSONL into a temp folder, never into the project.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { Cell } from '../../src/core/nb201/searchSpace';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { IncumbentRun } from '../../src/core/panel/incumbentSeries';
 import type { StudyEvent } from '../../src/core/events/studyEvents';
+import { LlmRequestFailed } from '../../src/core/llm/llmErrors';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { fakeChat, oracleReplier } from '../support/llmResponders';
 
@@ -21,6 +23,8 @@ export interface RecordedStudies {
   readonly small: StudyEvent[];
   readonly companions: IncumbentRun[];
   readonly large: StudyEvent[];
+  /** LLAMBO whose endpoint answers twice, then fails every request with HTTP 503. */
+  readonly failingLlm: StudyEvent[];
   readonly isoClassOf: (ops: readonly number[]) => number;
   readonly seconds: { readonly small: number; readonly large: number };
 }
@@ -35,6 +39,10 @@ export async function recordStudies(dir: string): Promise<RecordedStudies> {
   const truth = (cell: Cell, level: number) => benchmark.validError(benchmark.indexOf(cell), 0, level);
   const oracle = oracleReplier({ truth, goodCells });
 
+  const failingLlm = async (): Promise<StudyEvent[]> => {
+    const chat = fakeChat(oracle, { latencySeconds: 1.8, failWith: (i) => (i >= 2 ? new LlmRequestFailed('http', 503, 3, 'HTTP 503 Service Unavailable') : undefined) });
+    return record({ searcher: 'llambo', hours: 0.5, seed: 0, studyId: 'panel-llambo-failing', llm: LLM_SPEC }, { chat });
+  };
   const llambo = async (seed: number, markup: boolean): Promise<StudyEvent[]> => {
     let samplerReplies = 0;
     const chat = fakeChat((view, request) => {
@@ -62,11 +70,13 @@ export async function recordStudies(dir: string): Promise<RecordedStudies> {
   started = performance.now();
   const large = await record({ searcher: 'random', hours: 1000, maxTrials: 5000, seed: 7, studyId: 'panel-large-5000' });
   const largeSeconds = (performance.now() - started) / 1000;
+  writeJsonl(join(dir, 'failing-llm.events.jsonl'), await failingLlm());
   writeJsonl(join(dir, 'small.events.jsonl'), small);
   writeJsonl(join(dir, 'large.events.jsonl'), large);
   writeFileSync(join(dir, 'companions.json'), JSON.stringify(companions));
   return {
     small: readJsonl(join(dir, 'small.events.jsonl')), large: readJsonl(join(dir, 'large.events.jsonl')), companions,
+    failingLlm: readJsonl(join(dir, 'failing-llm.events.jsonl')),
     isoClassOf: (ops) => benchmark.isoClass(benchmark.indexOf(ops)),
     seconds: { small: smallSeconds, large: largeSeconds },
   };
