@@ -4,7 +4,7 @@
  */
 import { cellCode, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
-import { readTableFile } from './tableFile';
+import { readTableFile, type ReadTableOptions } from './tableFile';
 import type { DecodedTable, TableHeader, TableTypedArray } from './tableFormat';
 import { defaultTablePath } from './tablePaths';
 
@@ -142,7 +142,10 @@ export class TableBenchmark implements Benchmark {
   }
 }
 
-/** Load a table file (default: the bundled table, see defaultTablePath). Throws TableError when it is unusable. */
-export function loadTable(path: string = defaultTablePath()): TableBenchmark {
-  return new TableBenchmark(readTableFile(path), path);
+/**
+ * Load a table file (default: the bundled table, see defaultTablePath), through its uncompressed cache
+ * (tableCache.ts). Throws TableError when it is unusable.
+ */
+export function loadTable(path: string = defaultTablePath(), options: ReadTableOptions = {}): TableBenchmark {
+  return new TableBenchmark(readTableFile(path, options), path);
 }
