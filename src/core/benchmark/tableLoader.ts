@@ -43,7 +43,9 @@ export class TableBenchmark implements Benchmark {
   private readonly params: Float32Array;
   private readonly flops: Float32Array;
   private readonly runtimeReal: Uint8Array;
-  private readonly cells: readonly Cell[];
+  private readonly ops: Uint8Array;
+  /** Made on first cellAt: a study asks for a few hundred of the 15,625, and making all took most of the constructor. */
+  private readonly cells: (Cell | undefined)[];
   private readonly indexByCode: Int32Array;
 
   constructor(table: DecodedTable, path: string) {
@@ -65,15 +67,10 @@ export class TableBenchmark implements Benchmark {
     this.flops = get<Float32Array>('flops_m');
     this.runtimeReal = get<Uint8Array>('runtime_is_real');
 
-    const ops = get<Uint8Array>('arch_ops');
-    const cells: Cell[] = [];
+    this.ops = get<Uint8Array>('arch_ops');
+    this.cells = new Array<Cell | undefined>(this.numArchs);
     this.indexByCode = new Int32Array(NUM_CELLS).fill(-1);
-    for (let i = 0; i < this.numArchs; i++) {
-      const cell = Object.freeze(Array.from(ops.subarray(i * NUM_EDGES, (i + 1) * NUM_EDGES)));
-      cells.push(cell);
-      this.indexByCode[cellCode(cell)] = i;
-    }
-    this.cells = cells;
+    for (let i = 0; i < this.numArchs; i++) this.indexByCode[cellCode(this.opsOf(i))] = i;
 
     let best = 0;
     for (let i = 1; i < this.numArchs; i++) if (this.finalError[i] < this.finalError[best]) best = i;
@@ -90,9 +87,13 @@ export class TableBenchmark implements Benchmark {
   }
 
   cellAt(index: number): Cell {
-    const cell = this.cells[index];
-    if (cell === undefined) throw new RangeError(`arch index ${index} out of range 0..${this.numArchs - 1}`);
-    return cell;
+    if (!(index >>> 0 === index && index < this.numArchs)) throw new RangeError(`arch index ${index} out of range 0..${this.numArchs - 1}`);
+    return this.cells[index] ??= Object.freeze(Array.from(this.opsOf(index)));
+  }
+
+  /** The arch's row of arch_ops, viewed in place. */
+  private opsOf(index: number): Uint8Array {
+    return this.ops.subarray(index * NUM_EDGES, (index + 1) * NUM_EDGES);
   }
 
   validError(index: number, seed: number, epoch: number): number {

@@ -19,7 +19,8 @@ export const NUM_CELLS = NUM_OPS ** NUM_EDGES; // 15,625
 export type Cell = readonly number[];
 
 /** Dense integer code of a cell: sum ops[i] * 5^i. Used as a cheap map key (not the NB201 index). */
-export function cellCode(cell: Cell): number {
+/** Takes any op sequence (a Cell, or a table's arch_ops row viewed in place). */
+export function cellCode(cell: ArrayLike<number>): number {
   let code = 0;
   for (let i = NUM_EDGES - 1; i >= 0; i--) code = code * NUM_OPS + cell[i];
   return code;
