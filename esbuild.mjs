@@ -45,6 +45,7 @@ const encodingsAsSideFiles = {
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [encodingsAsSideFiles] };
 const entries = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/cli/compareWorker.ts'], outfile: 'dist/compareWorker.js' },
   ...ENCODINGS.map((name) => ({ ...node, plugins: [], sourcemap: false, entryPoints: [`gpt-tokenizer/encoding/${name}`], outfile: `dist/${encodingFile(name)}` })),
 ];
 const optional = [
