@@ -70,7 +70,7 @@ export class TableBenchmark implements Benchmark {
     this.ops = get<Uint8Array>('arch_ops');
     this.cells = new Array<Cell | undefined>(this.numArchs);
     this.indexByCode = new Int32Array(NUM_CELLS).fill(-1);
-    for (let i = 0; i < this.numArchs; i++) this.indexByCode[cellCode(this.opsOf(i))] = i;
+    for (let i = 0; i < this.numArchs; i++) this.indexByCode[cellCode(this.ops, i * NUM_EDGES)] = i;
 
     let best = 0;
     for (let i = 1; i < this.numArchs; i++) if (this.finalError[i] < this.finalError[best]) best = i;
@@ -88,12 +88,7 @@ export class TableBenchmark implements Benchmark {
 
   cellAt(index: number): Cell {
     if (!(index >>> 0 === index && index < this.numArchs)) throw new RangeError(`arch index ${index} out of range 0..${this.numArchs - 1}`);
-    return this.cells[index] ??= Object.freeze(Array.from(this.opsOf(index)));
-  }
-
-  /** The arch's row of arch_ops, viewed in place. */
-  private opsOf(index: number): Uint8Array {
-    return this.ops.subarray(index * NUM_EDGES, (index + 1) * NUM_EDGES);
+    return this.cells[index] ??= Object.freeze(Array.from(this.ops.subarray(index * NUM_EDGES, (index + 1) * NUM_EDGES)));
   }
 
   validError(index: number, seed: number, epoch: number): number {
