@@ -28,9 +28,25 @@ function copyPrompts() {
   cpSync(join(root, 'src', 'core', 'llambo', 'prompts'), join(root, 'dist', 'prompts'), { recursive: true });
 }
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// gpt-tokenizer's BPE rank tables are ~3 MB of source each: bundled into cli.js / worker.js every process
+// parsed them, even studies that never count a prompt. They are built as side files next to the bundles and
+// `require`d from there only when tokenCounter.ts first counts with one (running from source, tsx resolves the
+// package itself).
+const ENCODINGS = ['o200k_base', 'cl100k_base'];
+const encodingFile = (name) => `gpt-tokenizer-${name}.js`;
+const encodingsAsSideFiles = {
+  name: 'encodings-as-side-files',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/(o200k_base|cl100k_base)$/ }, (args) =>
+      ({ path: `./${encodingFile(args.path.split('/').pop())}`, external: true }));
+  },
+};
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [encodingsAsSideFiles] };
 const entries = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/cli/compareWorker.ts'], outfile: 'dist/compareWorker.js' },
+  ...ENCODINGS.map((name) => ({ ...node, plugins: [], sourcemap: false, entryPoints: [`gpt-tokenizer/encoding/${name}`], outfile: `dist/${encodingFile(name)}` })),
 ];
 const optional = [
   { ...node, entryPoints: ['src/worker/studyWorker.ts'], outfile: 'dist/worker.js' },

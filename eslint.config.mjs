@@ -14,8 +14,8 @@ const WEBVIEW_CORE_MODULES = [
 
 const NODE_ONLY = [
   { name: 'vscode', message: 'only src/extension talks to VS Code' },
-  { name: 'worker_threads', message: 'only src/worker and the extension host use worker threads' },
-  { name: 'node:worker_threads', message: 'only src/worker and the extension host use worker threads' },
+  { name: 'worker_threads', message: 'only src/worker, the extension host and the CLI\'s compare threads use worker threads' },
+  { name: 'node:worker_threads', message: 'only src/worker, the extension host and the CLI\'s compare threads use worker threads' },
 ];
 
 /** `no-restricted-imports` with the given names and path patterns (regexes over the import string). */
@@ -84,6 +84,11 @@ export default tseslint.config(
   {
     files: ['src/cli/**/*.ts'],
     rules: restrict(NODE_ONLY, [[layerUp(['extension', 'worker']), 'the CLI runs on core alone'], ['(^|/)webview(/|$)', 'the CLI runs on core alone']]),
+  },
+  {
+    // `compare` on several cores (issue 13): the thread pool and its worker entry, nothing else in the CLI.
+    files: ['src/cli/compareThreads.ts', 'src/cli/compareWorker.ts'],
+    rules: restrict([NODE_ONLY[0]], [[layerUp(['extension', 'worker']), 'the CLI runs on core alone'], ['(^|/)webview(/|$)', 'the CLI runs on core alone']]),
   },
   {
     files: ['src/worker/**/*.ts'],

@@ -96,7 +96,12 @@ async function defaultStudyAndReload(page) {
   await runCommand(page, 'NAS: Start NAS study');
   // The first item runs at once with the defaults (5 h, 4 workers, random, sync Hyperband).
   await answerPick(page, 'Start NAS study', /· \d+ workers ·/);
+  const accepted = Date.now();
   const frame = panelFrame(page);
+  // Issue 13's figure (target <= 1 s, printed, not asserted): the pick accepted to the first result drawn in the panel.
+  await frame.locator('[data-results]:not([data-results="0"])').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  timings.startToFirstResultMs = Date.now() - accepted;
+  console.log(`first result in the panel ${timings.startToFirstResultMs} ms after "Start NAS study" was accepted (target <= 1000 ms)`);
   await frame.locator('[data-status="finished"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
   timings.studyToPanelMs = Date.now() - started;
   const studyId = await frame.locator('h1.study-id').textContent();

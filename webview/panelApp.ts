@@ -165,6 +165,8 @@ export class PanelApp implements PanelActions {
     performance.measure(`panel:render:${tab}`, { start: started });
     this.root.dataset.tab = tab;
     this.root.dataset.trials = String(this.model.trials.length);
+    // Results the panel has shown: the UI smoke times "Start NAS study" to the first one.
+    this.root.dataset.results = String(this.headline?.resultsReported ?? 0);
     this.root.dataset.renders = String(Number(this.root.dataset.renders ?? 0) + 1);
     if (!this.firstPaintMarked) {
       this.announce('');

@@ -10,6 +10,7 @@ import type { CommandOutput } from './commandOutput';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
 import { applyLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
+import { autoCompareThreads, runComparisonOnThreads } from './compareThreads';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
 import { latencyText } from './studyReport';
@@ -34,6 +35,9 @@ mean trials and wall time. Error = 1 − CIFAR-10 test accuracy after e epochs (
                            are charged --decision-seconds, default 0, when --llm-latency-mode is modelled)
   --seeds N                seeds 0..N-1 (default 10)
   --first-seed S           start the seeds at S instead of 0
+  --worker-threads N       run the studies on N worker threads (0: in this thread); default one per
+                           core (none on one core, or with an LLM searcher, whose access stays here);
+                           the numbers are the same for any N
 ${STUDY_FLAGS_HELP}
 
 ${LLM_FLAGS_HELP}
@@ -45,6 +49,7 @@ study ran without its LLM.`;
 export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('compare', args, {
     ...STUDY_FLAGS, ...LLM_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
+    'worker-threads': { type: 'string' },
   });
   if (values.help) { out.stdout(COMPARE_HELP); return 0; }
   const input = specInputFromFlags(values);
@@ -52,6 +57,8 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   const first = intFlag(values, 'first-seed', 0) ?? 0;
   const entries = compareEntries(stringFlag(values, 'searchers'), (input.scheduler as SchedulerKind | undefined) ?? 'sync-hyperband');
   const searchers = entries.map((e) => e.searcher);
+  const threads = intFlag(values, 'worker-threads', 0) ?? autoCompareThreads(entries.length * count, usesLlm(searchers));
+  if (threads > 0 && usesLlm(searchers)) throw new UsageError('--worker-threads: LLM searchers run in the main thread; leave the option out or give 0');
   const llm = applyLlmFlags(input, values, { searchers, env, defaultSecondsPerSuggestion: 0 });
   const spec = specFromFlags(input);
   // LLM settings errors before any study runs
@@ -69,7 +76,7 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   };
   let result: ComparisonResult;
   try {
-    result = await runComparison(options);
+    result = threads > 0 ? await runComparisonOnThreads(options, threads) : await runComparison(options);
   } finally {
     bar.finish();
   }

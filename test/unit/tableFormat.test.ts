@@ -6,38 +6,14 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TableError } from '../../src/core/benchmark/tableError';
 import { writeTableFile } from '../../src/core/benchmark/tableFile';
-import { decodeTable, encodeTable, TABLE_MAGIC, type TableArrayInput } from '../../src/core/benchmark/tableFormat';
+import { decodeTable, encodeTable, TABLE_MAGIC } from '../../src/core/benchmark/tableFormat';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
 import { REQUIRED_ARRAYS } from '../../src/core/benchmark/tableSchema';
-import { cellFromCode, EDGES, OPS } from '../../src/core/nb201/searchSpace';
+import { cellFromCode, OPS } from '../../src/core/nb201/searchSpace';
+import { smallTable } from '../support/smallTable';
 
 const dir = mkdtempSync(join(tmpdir(), 'nb201-table-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A complete small table: N archs (cells with codes 0..N-1), S seeds, E epochs. */
-function smallTable(n = 7, seeds = 2, epochs = 5) {
-  const header = { format: 'nb201-c10-mf', version: 1, numArchs: n, numSeeds: seeds, numEpochs: epochs, ops: [...OPS], edges: EDGES.map((e) => [...e]) };
-  const perArch = (name: string, data: Float32Array | Uint8Array | Uint32Array): TableArrayInput => ({
-    name, dtype: data instanceof Float32Array ? 'float32' : data instanceof Uint8Array ? 'uint8' : 'uint32', scale: 1, shape: [n], data,
-  });
-  const archOps = new Uint8Array(n * 6);
-  for (let i = 0; i < n; i++) archOps.set(cellFromCode(i), i * 6);
-  const errors = Uint16Array.from({ length: n * seeds * epochs }, (_, k) => 1000 + k);
-  const arrays: TableArrayInput[] = [
-    { name: 'arch_ops', dtype: 'uint8', scale: 1, shape: [n, 6], data: archOps },
-    { name: 'valid_error', dtype: 'uint16', scale: 1e-4, shape: [n, seeds, epochs], data: errors },
-    perArch('runtime_s', Float32Array.from({ length: n }, (_, i) => 10 + i)),
-    perArch('latency_s', new Float32Array(n).fill(0.01)),
-    perArch('runtime_is_real', new Uint8Array(n).fill(1)),
-    perArch('final_error_mean', Float32Array.from({ length: n }, (_, i) => 0.5 - i * 0.01)),
-    perArch('params_mb', new Float32Array(n).fill(0.1)),
-    perArch('flops_m', new Float32Array(n).fill(8)),
-    perArch('iso_class', Uint32Array.from({ length: n }, (_, i) => i)),
-    perArch('acc12_valid', new Float32Array(n).fill(80)),
-    perArch('acc12_test', new Float32Array(n).fill(81)),
-  ];
-  return { header, arrays };
-}
 
 function write(name: string, bytes: Uint8Array): string {
   const path = join(dir, name);

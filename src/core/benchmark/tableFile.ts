@@ -2,6 +2,7 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { readTableCache, tableSourceOf, writeTableCache } from './tableCache';
 import { TableError } from './tableError';
 import { decodeTable, encodeTable, TABLE_MAGIC, type DecodedTable, type TableArrayInput, type TableHeader } from './tableFormat';
 import { tableHelp } from './tablePaths';
@@ -9,11 +10,30 @@ import { checkTableSchema } from './tableSchema';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Read, decompress, decode and validate a table file. Any failure is one TableError naming the file and the fix. */
-export function readTableFile(path: string): DecodedTable {
+export interface ReadTableOptions {
+  /** Where the uncompressed cache of a gzip table lives (default: beside the table; see tableCache.ts). */
+  readonly cacheDir?: string;
+}
+
+/**
+ * Read, decompress, decode and validate a table file. A gzip table is read from its uncompressed cache
+ * when that is trusted, else inflated and cached. Any failure is one TableError naming the file and the fix.
+ */
+export function readTableFile(path: string, options: ReadTableOptions = {}): DecodedTable {
   const fail = (problem: string, reason: TableError['reason']): never => {
     throw new TableError(`NB201 table ${path}: ${problem}. ${tableHelp(basename(path), path)}`, reason);
   };
+  const cached = readTableCache(path, options.cacheDir);
+  if (cached) return decodeChecked(cached, fail);
+  const { file, raw } = readAndInflate(path, fail);
+  const table = decodeChecked(raw, fail);
+  // Cached only once it decoded and passed the schema check, so a cache never holds a table the loader refuses.
+  if (raw !== file) writeTableCache(path, tableSourceOf(file), raw, options.cacheDir);
+  return table;
+}
+
+/** The file's bytes and its uncompressed container (the same bytes for a raw container). */
+function readAndInflate(path: string, fail: (problem: string, reason: TableError['reason']) => never): { file: Buffer; raw: Uint8Array } {
   let file: Buffer;
   try {
     file = readFileSync(path);
@@ -32,6 +52,10 @@ export function readTableFile(path: string): DecodedTable {
   } else if (file.subarray(0, 8).toString('latin1') !== TABLE_MAGIC) {
     fail(`not a gzip file (starts with ${JSON.stringify(file.subarray(0, 8).toString('latin1'))}, ${file.length} bytes)`, 'not-gzip');
   }
+  return { file, raw };
+}
+
+function decodeChecked(raw: Uint8Array, fail: (problem: string, reason: TableError['reason']) => never): DecodedTable {
   try {
     const table = decodeTable(raw);
     checkTableSchema(table);

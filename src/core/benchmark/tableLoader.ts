@@ -4,7 +4,7 @@
  */
 import { cellCode, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
-import { readTableFile } from './tableFile';
+import { readTableFile, type ReadTableOptions } from './tableFile';
 import type { DecodedTable, TableHeader, TableTypedArray } from './tableFormat';
 import { defaultTablePath } from './tablePaths';
 
@@ -43,7 +43,9 @@ export class TableBenchmark implements Benchmark {
   private readonly params: Float32Array;
   private readonly flops: Float32Array;
   private readonly runtimeReal: Uint8Array;
-  private readonly cells: readonly Cell[];
+  private readonly ops: Uint8Array;
+  /** Made on first cellAt: a study asks for a few hundred of the 15,625, and making all took most of the constructor. */
+  private readonly cells: (Cell | undefined)[];
   private readonly indexByCode: Int32Array;
 
   constructor(table: DecodedTable, path: string) {
@@ -65,15 +67,10 @@ export class TableBenchmark implements Benchmark {
     this.flops = get<Float32Array>('flops_m');
     this.runtimeReal = get<Uint8Array>('runtime_is_real');
 
-    const ops = get<Uint8Array>('arch_ops');
-    const cells: Cell[] = [];
+    this.ops = get<Uint8Array>('arch_ops');
+    this.cells = new Array<Cell | undefined>(this.numArchs);
     this.indexByCode = new Int32Array(NUM_CELLS).fill(-1);
-    for (let i = 0; i < this.numArchs; i++) {
-      const cell = Object.freeze(Array.from(ops.subarray(i * NUM_EDGES, (i + 1) * NUM_EDGES)));
-      cells.push(cell);
-      this.indexByCode[cellCode(cell)] = i;
-    }
-    this.cells = cells;
+    for (let i = 0; i < this.numArchs; i++) this.indexByCode[cellCode(this.ops, i * NUM_EDGES)] = i;
 
     let best = 0;
     for (let i = 1; i < this.numArchs; i++) if (this.finalError[i] < this.finalError[best]) best = i;
@@ -90,9 +87,8 @@ export class TableBenchmark implements Benchmark {
   }
 
   cellAt(index: number): Cell {
-    const cell = this.cells[index];
-    if (cell === undefined) throw new RangeError(`arch index ${index} out of range 0..${this.numArchs - 1}`);
-    return cell;
+    if (!(index >>> 0 === index && index < this.numArchs)) throw new RangeError(`arch index ${index} out of range 0..${this.numArchs - 1}`);
+    return this.cells[index] ??= Object.freeze(Array.from(this.ops.subarray(index * NUM_EDGES, (index + 1) * NUM_EDGES)));
   }
 
   validError(index: number, seed: number, epoch: number): number {
@@ -142,7 +138,10 @@ export class TableBenchmark implements Benchmark {
   }
 }
 
-/** Load a table file (default: the bundled table, see defaultTablePath). Throws TableError when it is unusable. */
-export function loadTable(path: string = defaultTablePath()): TableBenchmark {
-  return new TableBenchmark(readTableFile(path), path);
+/**
+ * Load a table file (default: the bundled table, see defaultTablePath), through its uncompressed cache
+ * (tableCache.ts). Throws TableError when it is unusable.
+ */
+export function loadTable(path: string = defaultTablePath(), options: ReadTableOptions = {}): TableBenchmark {
+  return new TableBenchmark(readTableFile(path, options), path);
 }

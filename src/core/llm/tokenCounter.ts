@@ -7,7 +7,9 @@
  * builds on it), and on LLAMBO's prompts it counts more tokens than o200k (see the test and README).
  *
  * The encodings are loaded on first use, not at import: each costs 0.1-0.6 s and several MB of rank
- * tables, which studies without an LLM must not pay.
+ * tables, which studies without an LLM must not pay. The build keeps them out of the bundles too
+ * (esbuild.mjs writes them to side files the `require` below then loads), so a process that never
+ * counts a prompt does not even parse them.
  */
 import type { ChatMessage } from './llmTypes';
 
@@ -38,7 +40,7 @@ const loaded = new Map<EncodingName, Encode>();
 function encoding(name: EncodingName): Encode {
   let count = loaded.get(name);
   if (!count) {
-    // Lazy on purpose (see the file comment); esbuild still bundles both modules.
+    // Lazy on purpose (see the file comment); in the bundles these resolve to dist/gpt-tokenizer-*.js.
     /* eslint-disable @typescript-eslint/no-require-imports -- a lazy load of a 2 MB encoding only when it is used */
     const module = name === 'o200k_base'
       ? (require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base'))

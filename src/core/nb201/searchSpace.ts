@@ -19,9 +19,10 @@ export const NUM_CELLS = NUM_OPS ** NUM_EDGES; // 15,625
 export type Cell = readonly number[];
 
 /** Dense integer code of a cell: sum ops[i] * 5^i. Used as a cheap map key (not the NB201 index). */
-export function cellCode(cell: Cell): number {
+/** Takes any op sequence: a Cell, or (with `offset`) a row of a table's flat arch_ops, read in place. */
+export function cellCode(cell: ArrayLike<number>, offset = 0): number {
   let code = 0;
-  for (let i = NUM_EDGES - 1; i >= 0; i--) code = code * NUM_OPS + cell[i];
+  for (let i = NUM_EDGES - 1; i >= 0; i--) code = code * NUM_OPS + cell[offset + i];
   return code;
 }
 

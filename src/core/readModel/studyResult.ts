@@ -6,7 +6,7 @@
  * it; the best error at any epoch (Syne Tune's plotting rule) is a secondary figure only, because on
  * the bundled table epochs 1-199 are model-generated and noisy. Constant work per event.
  */
-import type { StudyEvent } from '../events/studyEvents';
+import type { StudyEventDraft } from '../events/studyEvents';
 
 /**
  * Seed-mean error at the table's last epoch of a cell (Benchmark.finalErrorMean), or null when unknown:
@@ -81,7 +81,8 @@ export class StudyResultFold {
 
   constructor(private readonly finalError?: FinalErrorLookup) {}
 
-  add(event: StudyEvent): void {
+  /** Takes numbered events or drafts: nothing here reads seq. */
+  add(event: StudyEventDraft): void {
     switch (event.type) {
       case 'studyStarted': {
         const rMax = (event.spec as { rMax?: unknown } | null)?.rMax;

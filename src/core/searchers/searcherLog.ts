@@ -1,7 +1,8 @@
 /**
  * The ordered record of everything a baseline searcher was told and chose. A searcher's state is a
  * pure function of this log, so saving the log saves the searcher and replaying it restores it.
- * Stored flat (five numbers per entry) so recording a result allocates nothing.
+ * Stored flat (five numbers per entry) in a Float64Array that doubles when full, so recording a result
+ * allocates nothing and never turns a JS array of mixed small integers and doubles into a slower kind.
  */
 
 export const LOG_STRIDE = 5;
@@ -19,36 +20,51 @@ export type SearcherLogEntry =
   | { readonly kind: 'result'; readonly trialId: number; readonly code: number; readonly epoch: number; readonly error: number }
   | { readonly kind: 'failure'; readonly trialId: number; readonly code: number };
 
+const INITIAL_CAPACITY = 1024 * LOG_STRIDE;
+
 export class SearcherLog {
-  private values: number[] = [];
+  private values = new Float64Array(INITIAL_CAPACITY);
+  private size = 0;
 
   get length(): number {
-    return this.values.length / LOG_STRIDE;
+    return this.size / LOG_STRIDE;
   }
 
   clear(): void {
-    this.values = [];
+    this.size = 0;
   }
 
   suggested(code: number, memo: number): void {
-    this.values.push(SUGGESTED, code, memo, 0, 0);
+    this.append(SUGGESTED, code, memo, 0, 0);
   }
 
   pending(trialId: number, code: number): void {
-    this.values.push(PENDING, trialId, code, 0, 0);
+    this.append(PENDING, trialId, code, 0, 0);
   }
 
   result(trialId: number, code: number, epoch: number, error: number): void {
-    this.values.push(RESULT, trialId, code, epoch, error);
+    this.append(RESULT, trialId, code, epoch, error);
   }
 
   failure(trialId: number, code: number): void {
-    this.values.push(FAILURE, trialId, code, 0, 0);
+    this.append(FAILURE, trialId, code, 0, 0);
+  }
+
+  private append(kind: number, a: number, b: number, c: number, d: number): void {
+    if (this.size + LOG_STRIDE > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const v = this.values;
+    const i = this.size;
+    v[i] = kind; v[i + 1] = a; v[i + 2] = b; v[i + 3] = c; v[i + 4] = d;
+    this.size = i + LOG_STRIDE;
   }
 
   *entries(): IterableIterator<SearcherLogEntry> {
     const v = this.values;
-    for (let i = 0; i < v.length; i += LOG_STRIDE) {
+    for (let i = 0; i < this.size; i += LOG_STRIDE) {
       switch (v[i]) {
         case SUGGESTED: yield { kind: 'suggested', code: v[i + 1], memo: v[i + 2] }; break;
         case PENDING: yield { kind: 'pending', trialId: v[i + 1], code: v[i + 2] }; break;
@@ -60,7 +76,7 @@ export class SearcherLog {
 
   /** JSON-safe copy: NaN (a failed evaluation) becomes null. */
   toJSON(): (number | null)[] {
-    return this.values.map((x) => (Number.isNaN(x) ? null : x));
+    return Array.from(this.values.subarray(0, this.size), (x) => (Number.isNaN(x) ? null : x));
   }
 
   /** Inverse of `toJSON`; throws on anything that is not a well-formed log. */
@@ -80,7 +96,9 @@ export class SearcherLog {
       }
     }
     const log = new SearcherLog();
-    log.values = data.map((x) => (x === null ? NaN : x));
+    log.values = new Float64Array(Math.max(INITIAL_CAPACITY, data.length * 2));
+    log.values.set(data.map((x) => (x === null ? NaN : x)));
+    log.size = data.length;
     return log;
   }
 }

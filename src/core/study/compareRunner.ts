@@ -8,7 +8,7 @@ import type { Benchmark } from '../benchmark/benchmark';
 import type { LlmHealth } from '../llambo/llmHealthMonitor';
 import type { ResultHeadline } from '../readModel/studyResult';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
-import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
+import { runStudy, type RunStudyOptions } from './studyRunner';
 import { studyIdPart } from './studyId';
 import { WarmStartReplyMemo } from './warmStartReplyMemo';
 import {
@@ -115,41 +115,74 @@ export interface ComparisonResult {
 
 export const IQM_METHOD = 'IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean 0.25); 95% percentile bootstrap CI, 2000 resamples, seeded';
 
-export async function runComparison(options: CompareOptions): Promise<ComparisonResult> {
-  const { benchmark, entries, seeds } = options;
-  const started = performance.now();
-  const shared = parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
-  const total = entries.length * seeds.length;
+/** One study of a comparison: an entry under one seed. Its outcome depends on nothing else, so jobs can run anywhere, in any order. */
+export interface CompareJob {
+  readonly entry: CompareEntry;
+  readonly seed: number;
+}
+
+/** What every job of a comparison shares. */
+export type CompareJobOptions = Pick<CompareOptions, 'benchmark' | 'baseSpec' | 'signal' | 'llm' | 'onLlmHealthProblem'>;
+
+/** The jobs of a comparison in result order: entry by entry, seeds in the given order. */
+export function compareJobs(entries: readonly CompareEntry[], seeds: readonly number[]): CompareJob[] {
+  return entries.flatMap((entry) => seeds.map((seed) => ({ entry, seed })));
+}
+
+/**
+ * Runs `jobs` one after the other and returns their outcomes in job order; `onRun` hears each as it
+ * ends. Callers may split a comparison's jobs across threads: the outcomes are the same.
+ */
+export async function runCompareJobs(
+  jobs: readonly CompareJob[], options: CompareJobOptions, onRun?: (run: CompareRun, index: number) => void,
+): Promise<CompareRun[]> {
   const runs: CompareRun[] = [];
-  const rows: Omit<CompareRow, 'rank'>[] = [];
-  // One warm start per endpoint and seed, however many entries start from it.
+  // One warm start per endpoint and seed, however many entries start from it (jobs needing an LLM all run in one thread).
   const warmStartReplies = new WarmStartReplyMemo();
-  for (const entry of entries) {
-    const entryRuns: StudySummary[] = [];
-    for (const seed of seeds) {
-      if (options.signal?.aborted) throw new Error('comparison cancelled');
-      const summary = await runStudy(
-        { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}` },
-        {
-          benchmark, signal: options.signal, llm: options.llm, warmStartReplies,
-          ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
-        },
-      );
-      entryRuns.push(summary);
-      runs.push({
-        label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
-        bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
-        headline: summary.headline, wallMs: summary.wallMs,
-        ...(summary.llm ? { llmHealth: summary.llm.health } : {}),
-      });
-      options.onProgress?.({ done: runs.length, total, label: entry.label, seed });
-    }
-    rows.push(aggregate(entry, entryRuns, benchmark.optimumError));
+  for (const { entry, seed } of jobs) {
+    if (options.signal?.aborted) throw new Error('comparison cancelled');
+    const summary = await runStudy(
+      { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}` },
+      {
+        benchmark: options.benchmark, signal: options.signal, llm: options.llm, warmStartReplies,
+        ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
+      },
+    );
+    const run: CompareRun = {
+      label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
+      bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
+      headline: summary.headline, wallMs: summary.wallMs,
+      ...(summary.llm ? { llmHealth: summary.llm.health } : {}),
+    };
+    runs.push(run);
+    onRun?.(run, runs.length - 1);
   }
+  return runs;
+}
+
+/** Runs a comparison's studies in this thread, in order. */
+export async function runComparison(options: CompareOptions): Promise<ComparisonResult> {
+  const started = performance.now();
+  // A bad shared spec fails before the first study, not after all of them.
+  parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
+  const jobs = compareJobs(options.entries, options.seeds);
+  const runs = await runCompareJobs(jobs, options, (run, index) =>
+    options.onProgress?.({ done: index + 1, total: jobs.length, label: run.label, seed: run.seed }));
+  return summarizeComparison(options, runs, performance.now() - started);
+}
+
+/** The comparison of `runs` (the outcomes of compareJobs(entries, seeds), in that order): rows ranked by the headline IQM. */
+export function summarizeComparison(
+  options: Pick<CompareOptions, 'benchmark' | 'entries' | 'seeds' | 'baseSpec'>, runs: readonly CompareRun[], wallMs: number,
+): ComparisonResult {
+  const { benchmark, entries, seeds } = options;
+  const shared = parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
+  if (runs.length !== entries.length * seeds.length) throw new Error(`summarizeComparison: ${runs.length} runs for ${entries.length} entries x ${seeds.length} seeds`);
+  const rows = entries.map((entry, e) => aggregate(entry, runs.slice(e * seeds.length, (e + 1) * seeds.length), benchmark.optimumError));
   const { searcher: _searcher, seed: _seed, studyId: _studyId, ...spec } = shared;
   return {
     table: benchmark.info.label, provenanceNote: benchmark.info.provenanceNote, optimumError: benchmark.optimumError,
-    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, wallMs: performance.now() - started,
+    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, wallMs,
   };
 }
 
@@ -161,7 +194,7 @@ function ranked(rows: readonly Omit<CompareRow, 'rank'>[]): CompareRow[] {
   return rows.map((row, index) => ({ ...row, rank: rankOf.get(index) as number }));
 }
 
-function aggregate(entry: CompareEntry, runs: readonly StudySummary[], optimumError: number): Omit<CompareRow, 'rank'> {
+function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumError: number): Omit<CompareRow, 'rank'> {
   const atMax = runs.map((r) => r.bestErrorAtMax);
   let trials = 0, results = 0, wall = 0;
   for (const r of runs) { trials += r.trialsStarted; results += r.resultsReported; wall += r.wallMs; }

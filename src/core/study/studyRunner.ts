@@ -85,12 +85,13 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const tally = usesLlm ? new LlmTally() : undefined;
   // Every sink (the CLI's and the worker's events.jsonl, the host, the tally, the health monitor) sees events
   // with the key cut out; without sinks the stream only counts (headless comparisons).
-  // The result fold reads only trial and result events, so it needs none of the key redaction.
+  // The result fold reads only trial and result events, so it needs neither the key redaction nor the seq:
+  // it observes the drafts, and a study without sinks makes no event objects at all.
   const result = new StudyResultFold();
   const health = usesLlm ? new LlmHealthMonitor(options.onLlmHealthProblem) : undefined;
   const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : []), ...(health ? [health.sink] : [])];
   const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
-  stream.addSink((event) => result.add(event));
+  stream.observeDrafts((draft) => result.add(draft));
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
   const llmSpec = spec.llm;

@@ -1,0 +1,43 @@
+/**
+ * The bench's fresh-process figures: a user's `study --json` starts a new process, so its table load and
+ * study run cold. Runs that command in N fresh processes, one after the other, and collects each one's
+ * wall time (spawn to exit), peak RSS, table load and study time (the first study of a process).
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FRESH_STUDY_ARGS = ['study', '--searcher', 'random', '--scheduler', 'sync-hyperband', '--workers', '4', '--hours', '5', '--json'];
+const RSS_MARK = 'llambo-nas-bench-max-rss-kib';
+
+export interface FreshProcessTimes {
+  readonly processWallMs: number[];
+  readonly peakRssMiB: number[];
+  readonly tableLoadMs: number[];
+  readonly coldStudyMs: number[];
+}
+
+/**
+ * Runs `node <cli> study ... --seed i --json` for i < runs. The peak RSS comes from the process itself: a
+ * one-line preload (written to `scratch`) prints process.resourceUsage().maxRSS on exit, so no
+ * platform tool is needed.
+ */
+export function timeFreshStudies(cli: string, runs: number, scratch: string): FreshProcessTimes {
+  const preload = join(scratch, 'max-rss.cjs');
+  writeFileSync(preload, `process.on('exit', () => process.stderr.write('\\n${RSS_MARK} ' + process.resourceUsage().maxRSS + '\\n'));\n`);
+  const times: FreshProcessTimes = { processWallMs: [], peakRssMiB: [], tableLoadMs: [], coldStudyMs: [] };
+  for (let seed = 0; seed < runs; seed++) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--require', preload, cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)], { encoding: 'utf8' });
+    const wallMs = performance.now() - started;
+    if (child.status !== 0) throw new Error(`bench: ${FRESH_STUDY_ARGS.join(' ')} --seed ${seed} exited with ${child.status}: ${child.stderr}`);
+    const summary = JSON.parse(child.stdout) as { wallMs: number; tableLoadMs: number };
+    const rss = new RegExp(`${RSS_MARK} (\\d+)`).exec(child.stderr);
+    if (!rss) throw new Error('bench: the fresh study process did not report its peak RSS');
+    times.processWallMs.push(wallMs);
+    times.peakRssMiB.push(Number(rss[1]) / 1024);
+    times.tableLoadMs.push(summary.tableLoadMs);
+    times.coldStudyMs.push(summary.wallMs);
+  }
+  return times;
+}

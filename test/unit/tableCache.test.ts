@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { tableCachePath, TABLE_CACHE_VERSION } from '../../src/core/benchmark/tableCache';
+import { TableError } from '../../src/core/benchmark/tableError';
+import { readTableFile, writeTableFile } from '../../src/core/benchmark/tableFile';
+import { encodeTable } from '../../src/core/benchmark/tableFormat';
+import { loadTable } from '../../src/core/benchmark/tableLoader';
+import { smallTable } from '../support/smallTable';
+
+const dir = mkdtempSync(join(tmpdir(), 'nb201-cache-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** A fresh gzip table in its own folder; `shift` changes every stored error so two tables differ in content. */
+function gzipTable(shift = 0): string {
+  const folder = join(dir, `t${fileCount++}`);
+  const path = join(folder, 'small.bin.gz');
+  const { header, arrays } = smallTable();
+  writeTableFile(path, header, arrays.map((a) => a.name === 'valid_error' ? { ...a, data: (a.data as Uint16Array).map((v) => v + shift) } : a));
+  return path;
+}
+
+/** Whether the last read came from the cache: its arrays are then views on the whole cache file's buffer. */
+function readFromCache(path: string, cacheDir?: string): boolean {
+  const errors = readTableFile(path, { cacheDir }).arrays.get('valid_error')!;
+  return errors.buffer.byteLength === statSync(tableCachePath(path, cacheDir)).size;
+}
+
+/** valid_error(3, 1, 4) of smallTable with every stored value raised by `shift`. */
+const stored = (shift = 0) => (1000 + (3 * 2 + 1) * 5 + 3 + shift) / 1e4;
+const STORED = stored();
+
+test('the first load writes a versioned cache beside the gzip table; later loads are views on that one buffer', () => {
+  const path = gzipTable();
+  const cache = tableCachePath(path);
+  assert.equal(cache, join(dir, 't0', `small.bin.cache-v${TABLE_CACHE_VERSION}`));
+  assert.equal(loadTable(path).validError(3, 1, 4), STORED);
+  assert.ok(statSync(cache).size > 40);
+  const decoded = readTableFile(path);
+  const buffers = new Set([...decoded.arrays.values()].map((a) => a.buffer));
+  assert.equal(buffers.size, 1, 'every array is a view on one buffer');
+  assert.equal([...buffers][0].byteLength, statSync(cache).size, 'that buffer is the cache file, read whole');
+  assert.equal(loadTable(path).validError(3, 1, 4), STORED);
+});
+
+test('a stale cache (the gzip table was replaced) is rebuilt, not trusted', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const { header, arrays } = smallTable();
+  // Same layout and size class, different errors: only the source check can tell the cache is stale.
+  writeFileSync(path, gzipSync(encodeTable(header, arrays.map((a) => a.name === 'valid_error' ? { ...a, data: (a.data as Uint16Array).map((v) => v + 7) } : a))));
+  assert.equal(loadTable(path).validError(3, 1, 4), stored(7));
+  assert.ok(readFromCache(path), 'the rebuilt cache is used by the next load');
+  assert.equal(loadTable(path).validError(3, 1, 4), stored(7));
+});
+
+test('a torn cache (cut short) is rebuilt', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const cache = tableCachePath(path);
+  const whole = readFileSync(cache);
+  for (const length of [0, 20, whole.length - 1]) {
+    writeFileSync(cache, whole.subarray(0, length));
+    assert.equal(loadTable(path).validError(3, 1, 4), STORED, `cut to ${length} bytes`);
+    assert.equal(statSync(cache).size, whole.length, 'rewritten whole');
+    assert.ok(readFromCache(path));
+  }
+});
+
+test('a tampered cache (payload or header bytes changed) is rebuilt, and its values never reach the table', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const cache = tableCachePath(path);
+  const whole = readFileSync(cache);
+  const errorsAt = readTableFile(path).arrays.get('valid_error')!.byteOffset;
+  // One byte of the stored errors, the CRC field, the version field, the magic.
+  for (const offset of [errorsAt + ((3 * 2 + 1) * 5 + 3) * 2, 12, 8, 0]) {
+    const bad = Buffer.from(whole);
+    bad[offset] ^= 0x55;
+    writeFileSync(cache, bad);
+    assert.equal(loadTable(path).validError(3, 1, 4), STORED, `byte ${offset} changed`);
+    assert.deepEqual(readFileSync(cache), whole, 'rewritten from the gzip table');
+  }
+});
+
+test('a damaged gzip table gets its usual error even with a cache of the good one beside it', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const gz = readFileSync(path);
+  writeFileSync(path, gz.subarray(0, Math.floor(gz.length / 2)));
+  assert.throws(() => loadTable(path), (err: unknown) => err instanceof TableError && err.reason === 'truncated' && /gzip data is damaged/.test(err.message));
+  rmSync(path);
+  assert.throws(() => loadTable(path), (err: unknown) => err instanceof TableError && err.reason === 'missing-file');
+});
+
+test('cacheDir puts the cache elsewhere under a name unique to the table path; an unwritable one only costs time', () => {
+  const first = gzipTable();
+  const second = gzipTable(3);
+  const cacheDir = join(dir, 'user-cache');
+  assert.notEqual(tableCachePath(first, cacheDir), tableCachePath(second, cacheDir));
+  assert.equal(loadTable(first, { cacheDir }).validError(3, 1, 4), STORED);
+  assert.equal(loadTable(second, { cacheDir }).validError(3, 1, 4), stored(3));
+  assert.ok(readFromCache(first, cacheDir) && readFromCache(second, cacheDir));
+  // A cache folder under a plain file cannot be created (ENOTDIR, for root too): the table still loads.
+  const blocker = join(dir, 'not-a-folder');
+  writeFileSync(blocker, 'x');
+  assert.equal(loadTable(first, { cacheDir: join(blocker, 'cache') }).validError(3, 1, 4), STORED);
+});
