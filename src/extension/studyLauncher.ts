@@ -5,34 +5,51 @@
  * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
-import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
+import { findLlmProfile, type LlmProfile } from '../core/llm/llmProfile';
+import { impliedScheduler, type SearcherName, type StudySpecInput } from '../core/study/studySpec';
 import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
 import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
-import type { LlmSettings } from './nasSettings';
-import { decisionTimeFromSettings, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
+import type { LlmSettings, NasSettings } from './nasSettings';
+import { decisionTimeFromSettings, profileLlmSpec, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
  * each one's panel draws the others beside it (IQM bands over seeds) and exports name the experiment.
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
-  const { scheduler, llm } = services.settings();
-  const group = plan.searchers.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
+  const settings = services.settings();
+  const { scheduler, llm } = settings;
+  const entries = planEntries(plan, settings);
+  const group = entries.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
   const specs: StudySpecInput[] = [];
-  for (const searcher of plan.searchers) {
+  for (const { searcher, profile } of entries) {
     for (let seed = 0; seed < plan.seeds; seed++) {
       specs.push({
         searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
         ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm) : {}),
+        ...(profile ? { llm: profileLlmSpec(profile, llm) } : {}),
       });
     }
   }
   return specs;
+}
+
+/** The plan's contenders: each LLM searcher once per picked profile (or once on the default endpoint), each other searcher once. */
+export function planEntries(plan: StudyPlan, settings: Pick<NasSettings, 'llmProfiles'>): { searcher: SearcherName; profile?: LlmProfile }[] {
+  const profiles = (plan.profiles ?? []).map((name) => findLlmProfile(settings.llmProfiles, name, 'llamboNas.llm.profiles'));
+  return plan.searchers.flatMap((searcher) =>
+    isLlmSearcher(searcher) && profiles.length > 0 ? profiles.map((profile) => ({ searcher, profile })) : [{ searcher }]);
+}
+
+/** How a study is named in a comparison: its searcher, and the profile it ran on (`llambo:gpt4omini`, as in the CLI). */
+export function entryLabel(spec: Pick<StudySpecInput, 'searcher' | 'llm'>): string {
+  const searcher = spec.searcher ?? 'random';
+  return spec.llm?.profile === undefined ? searcher : `${searcher}:${spec.llm.profile}`;
 }
 
 /** The plan's latency mode and context level, for an LLM searcher's spec (the settings fill the rest). */
@@ -58,8 +75,8 @@ export async function startOneStudy(services: NasServices, requested: StudySpecI
   const spec = withStudySettings(requested, settings, services.workspaceDir);
   const llm = isLlmSearcher(spec.searcher);
   if (llm) warnAboutCredentialHeaders(services);
-  // Only an LLM searcher gets the key; baselines never see it.
-  const apiKey = llm ? await services.apiKeys.get() : undefined;
+  // Only an LLM searcher gets the key (its profile's, else the default endpoint's); baselines never see it.
+  const apiKey = llm ? await services.apiKeys.keyForProfile(spec.llm?.profile) : undefined;
   if (llm && !endpointChecked) await checkEndpointBeforeStudy(services, spec, apiKey);
   const tablePath = services.tablePath();
   const session = services.registry.start(spec, { tablePath, apiKey });
@@ -112,12 +129,12 @@ export async function runStudies(
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
     async (progress, token) => {
-      // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
-      const firstLlm = specs.find((spec) => isLlmSearcher(spec.searcher));
-      if (firstLlm) {
-        progress.report({ message: 'checking the LLM endpoint' });
+      // One check per endpoint (the default one, or each profile) before the plan's first study.
+      const endpoints = new Map(specs.filter((spec) => isLlmSearcher(spec.searcher)).map((spec) => [spec.llm?.profile, spec] as const));
+      for (const [profile, first] of endpoints) {
+        progress.report({ message: profile === undefined ? 'checking the LLM endpoint' : `checking LLM profile ${profile}` });
         try {
-          await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
+          await checkEndpointBeforeStudy(services, withStudySettings(first, services.settings(), services.workspaceDir), await services.apiKeys.keyForProfile(profile));
         } catch (error) {
           if (!showEndpointProblem(services, error)) {
             const message = error instanceof Error ? error.message : String(error);

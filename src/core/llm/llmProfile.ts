@@ -93,6 +93,7 @@ export function llmSpecOfProfile(profile: LlmProfile): NonNullable<StudySpecInpu
   return {
     baseUrl: profile.baseUrl,
     model: profile.model,
+    profile: profile.name,
     ...(profile.headers ? { headers: profile.headers } : {}),
     ...(prices ? {
       prices: {
