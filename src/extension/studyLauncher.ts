@@ -5,15 +5,15 @@
  * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
-import { findLlmProfile, type LlmProfile } from '../core/llm/llmProfile';
-import { impliedScheduler, type SearcherName, type StudySpecInput } from '../core/study/studySpec';
+import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
 import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
 import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
-import type { LlmSettings, NasSettings } from './nasSettings';
+import type { LlmSettings } from './nasSettings';
+import { planEntries } from './planEntries';
 import { decisionTimeFromSettings, profileLlmSpec, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 
 /**
@@ -37,19 +37,6 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
     }
   }
   return specs;
-}
-
-/** The plan's contenders: each LLM searcher once per picked profile (or once on the default endpoint), each other searcher once. */
-export function planEntries(plan: StudyPlan, settings: Pick<NasSettings, 'llmProfiles'>): { searcher: SearcherName; profile?: LlmProfile }[] {
-  const profiles = (plan.profiles ?? []).map((name) => findLlmProfile(settings.llmProfiles, name, 'llamboNas.llm.profiles'));
-  return plan.searchers.flatMap((searcher) =>
-    isLlmSearcher(searcher) && profiles.length > 0 ? profiles.map((profile) => ({ searcher, profile })) : [{ searcher }]);
-}
-
-/** How a study is named in a comparison: its searcher, and the profile it ran on (`llambo:gpt4omini`, as in the CLI). */
-export function entryLabel(spec: Pick<StudySpecInput, 'searcher' | 'llm'>): string {
-  const searcher = spec.searcher ?? 'random';
-  return spec.llm?.profile === undefined ? searcher : `${searcher}:${spec.llm.profile}`;
 }
 
 /** The plan's latency mode and context level, for an LLM searcher's spec (the settings fill the rest). */

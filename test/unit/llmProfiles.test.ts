@@ -227,7 +227,7 @@ test('profiles: duplicate names are refused; a profile maps onto the spec\'s llm
     limits: { requestsPerMinute: 60, concurrency: 3, tokensPerMinute: 1000 }, contextWindow: 32768, apiKeyEnv: 'MY_KEY',
   }], 'profiles');
   assert.deepEqual(llmSpecOfProfile(profile), {
-    ...base, headers: { 'x-team': 'nas' }, prices: { 'llama3.1': { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 } },
+    ...base, profile: 'a', headers: { 'x-team': 'nas' }, prices: { 'llama3.1': { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 } },
     concurrency: 3, requestsPerMinute: 60, tokensPerMinute: 1000, contextWindow: 32768,
   });
 });
