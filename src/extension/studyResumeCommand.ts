@@ -6,7 +6,7 @@
  * events.interrupted-<n>.jsonl (nothing reported is ever deleted).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { readEventLog } from '../core/study/eventLog';
 import type { StudySpecInput } from '../core/study/studySpec';
@@ -38,13 +38,15 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   const { record } = readEventLog(session.dir);
   const spec = resumeSpec(record.spec as StudySpecInput);
   const llm = isLlmSearcher(spec.searcher);
-  const apiKey = llm ? await services.apiKeys.get() : undefined;
+  // A study on an LLM profile resumes with that profile's key, never the default endpoint's.
+  const apiKey = llm ? await services.apiKeys.keyForProfile(spec.llm?.profile) : undefined;
   const recordedTable = record.table.path;
   const tablePath = recordedTable !== undefined && existsSync(recordedTable) ? recordedTable : services.tablePath();
   if (tablePath !== recordedTable) services.log.warn(`study ${id}: its table ${recordedTable ?? '(not recorded)'} is gone; resuming on ${tablePath}`);
   if (llm) await checkEndpointBeforeStudy(services, spec, apiKey);
   services.registry.resume(id, spec, { tablePath, apiKey, created: record.created });
-  const cache = llm ? (existsSync(join(session.dir, LLM_CACHE_FILE)) ? '; recorded LLM replies replay from llm-cache.jsonl' : '; no LLM replies were recorded, so every call goes to the endpoint') : '';
+  const cacheFile = spec.llm?.cachePath ?? LLM_CACHE_FILE;
+  const cache = llm ? (existsSync(resolve(session.dir, cacheFile)) ? `; recorded LLM replies replay from ${cacheFile}` : '; no LLM replies were recorded, so every call goes to the endpoint') : '';
   services.log.info(`study ${id} resumed: same spec and seed from the start${cache}`);
   followSession(services, session, args.openPanel ?? true);
   return id;
