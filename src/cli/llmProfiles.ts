@@ -34,8 +34,9 @@ export const LLM_PROFILES_HELP = `LLM profiles (compare several models in one ru
                            "headers": {...}}, ...]; apiKeyEnv names the variable holding the key (never the
                            key itself; leave it out for a local server). Limit flags (--llm-concurrency, ...)
                            override a profile's. Each profile's replies go to its own cache,
-                           $LLAMBO_NAS_CACHE/${PROFILE_CACHE_DIR}/NAME.jsonl (${PROFILE_CACHE_MODE} unless --llm-cache-mode),
-                           so running the same comparison again replays it without requests or cost.`;
+                           ${PROFILE_CACHE_DIR}/NAME.jsonl in the user cache folder (~/.cache/llambo-nas, or
+                           $LLAMBO_NAS_CACHE), ${PROFILE_CACHE_MODE} unless --llm-cache-mode says otherwise:
+                           running the same comparison again replays it without requests or cost.`;
 
 /** Reads and validates the profiles file; errors name the file, the field and the fix. */
 export function readLlmProfiles(path: string): LlmProfile[] {
