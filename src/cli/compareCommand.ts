@@ -1,15 +1,16 @@
 /** `compare`: runs searchers x seeds on one loaded table and prints IQM/CI, median and quartiles. */
 import {
-  parseCompareEntries, runComparison, type CompareEntry, type CompareOptions, type ComparisonResult, type CompareRow,
+  parseCompareEntries, runComparison, specWithProfile, type CompareEntry, type CompareOptions, type ComparisonResult, type CompareRow,
 } from '../core/study/compareRunner';
 import type { DistributionSummary } from '../core/study/compareStats';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
-import { intFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
+import { intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
-import { applyLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
+import { applyLlmFlags, applyRunLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
+import { LLM_PROFILES_FLAGS, LLM_PROFILES_HELP, profileNamed, profilesFromFlags, profileSetup, refuseEndpointFlags } from './llmProfiles';
 import { autoCompareThreads, runComparisonOnThreads } from './compareThreads';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
@@ -27,12 +28,13 @@ that with a 95% bootstrap CI, median and quartiles, regret against the table's o
 negative), then the observed single-seed error at r_max and the best error at any epoch (secondary),
 mean trials and wall time. Error = 1 − CIFAR-10 test accuracy after e epochs (metric_valid_error).
 
-  --searchers LIST         comma-separated; an entry may name its scheduler: random,bohb,rea@asha;
+  --searchers LIST         comma-separated entries searcher[:profile][@scheduler], e.g. random,bohb,rea@asha;
                            NAME+warm starts a baseline from LLAMBO's warm-start cells instead of
                            random designs (random|bohb|rea|local|mobster|dehb+warm, e.g. rea+warm@asha;
                            bohb-llambo = bohb+warm); the warm start is asked once per seed and shared
                            by every entry; llambo and NAME+warm use the LLM flags below (baselines
-                           are charged --decision-seconds, default 0, when --llm-latency-mode is modelled)
+                           are charged --decision-seconds, default 0, when --llm-latency-mode is modelled);
+                           llambo:gpt4omini,llambo:llama31@asha runs LLAMBO on two profiles of --llm-profiles
   --seeds N                seeds 0..N-1 (default 10)
   --first-seed S           start the seeds at S instead of 0
   --worker-threads N       run the studies on N worker threads (0: in this thread); default one per
@@ -42,30 +44,43 @@ ${STUDY_FLAGS_HELP}
 
 ${LLM_FLAGS_HELP}
 
+${LLM_PROFILES_HELP}
+
+Entries of LLM searchers also report their LLM's work over all seeds: requests (HTTP requests, cache
+hits), prompt and completion tokens, dollars per study, LLM seconds per study, parse failures,
+fallback share (fallback configs / new configs) and proposal yield (accepted / proposed cells);
+with --json in rows[].llm (and per study in runs[].llm).
+
 IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean(x, 0.25), as rliable).
 The LLM endpoint is checked once before the first study (see study --help); exit code 3 when an LLM
 study ran without its LLM.`;
 
 export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('compare', args, {
-    ...STUDY_FLAGS, ...LLM_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
+    ...STUDY_FLAGS, ...LLM_FLAGS, ...LLM_PROFILES_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
     'worker-threads': { type: 'string' },
   });
   if (values.help) { out.stdout(COMPARE_HELP); return 0; }
   const input = specInputFromFlags(values);
   const count = intFlag(values, 'seeds', 1) ?? 10;
   const first = intFlag(values, 'first-seed', 0) ?? 0;
-  const entries = compareEntries(stringFlag(values, 'searchers'), (input.scheduler as SchedulerKind | undefined) ?? 'sync-hyperband');
+  const profiles = profilesFromFlags(values);
+  const entries = compareEntries(stringFlag(values, 'searchers'), (input.scheduler as SchedulerKind | undefined) ?? 'sync-hyperband', profiles.map((p) => p.name));
   const searchers = entries.map((e) => e.searcher);
   const threads = intFlag(values, 'worker-threads', 0) ?? autoCompareThreads(entries.length * count, usesLlm(searchers));
   if (threads > 0 && usesLlm(searchers)) throw new UsageError('--worker-threads: LLM searchers run in the main thread; leave the option out or give 0');
-  const llm = applyLlmFlags(input, values, { searchers, env, defaultSecondsPerSuggestion: 0 });
+  const llm = applyCompareLlmFlags(input, values, entries, env);
+  const profileSetups = new Map([...new Set(entries.flatMap((e) => (e.profile === undefined ? [] : [e.profile])))]
+    .map((name) => [name, profileSetup(profileNamed(profiles, name, '--searchers'), values, env)] as const));
   const spec = specFromFlags(input);
   // LLM settings errors before any study runs
-  const llmSpec = usesLlm(searchers) ? specFromFlags({ ...input, searcher: 'llambo' }) : undefined;
+  const llmSpec = llm ? specFromFlags({ ...input, searcher: 'llambo' }) : undefined;
+  const profileSpecs = [...profileSetups].map(([name, p]) => ({ name, setup: p.setup, spec: specFromFlags({ ...specWithProfile(input, p.run), searcher: 'llambo' }) }));
   const { benchmark, loadMs } = loadTableTimed(spec.table);
   if (llm && !values.json) out.stderr(`LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); Ctrl-C cancels`);
+  for (const p of profileSpecs) if (!values.json) out.stderr(profileNote(p.name, p.setup));
   if (llm && llmSpec) await preflightLlm(llmSpec, llm, out, values.json === true);
+  for (const p of profileSpecs) if (p.setup.cacheMode !== 'replay-strict') await preflightLlm(p.spec, p.setup, out, values.json === true);
   const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
   // The key reaches LLM studies through `llm` (runComparison forwards it to runStudy); it is never in the spec.
   const options: CompareOptions = {
@@ -73,6 +88,7 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
     onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
     onLlmHealthProblem: (label, seed, problem) => { bar.finish(); out.stderr(healthWarning(problem, `${label} seed ${seed}`)); },
     ...(llm ? { llm: llm.access } : {}),
+    profileRuns: new Map([...profileSetups].map(([name, p]) => [name, p.run])),
   };
   let result: ComparisonResult;
   try {
@@ -82,24 +98,71 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   }
   const without = ranWithoutLlm(result.runs.flatMap((r) => (r.llmHealth ? [{ who: `${r.label} seed ${r.seed}`, health: r.llmHealth }] : [])));
   if (values.json) {
-    out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs }));
+    out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs, profiles: profileSpecs.map((p) => ({ name: p.name, ...publicSetup(p.setup) })) }));
   } else {
     for (const line of comparisonText(result, loadMs)) out.stdout(line);
+    for (const line of entryLlmText(result.rows)) out.stdout(line);
     if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
+    for (const p of profileSpecs) out.stdout(`Profile ${p.name}: ${p.setup.model} at ${p.setup.baseUrl}; ${latencyText(p.spec)}`);
     for (const line of tableNotice(benchmark)) out.stdout(line);
   }
   if (without) out.stderr(without.line);
   return without?.code ?? 0;
 }
 
-function compareEntries(list: string | undefined, defaultScheduler: SchedulerKind): CompareEntry[] {
+function compareEntries(list: string | undefined, defaultScheduler: SchedulerKind, profiles: readonly string[]): CompareEntry[] {
   try {
-    return parseCompareEntries(list ?? DEFAULT_COMPARE_SEARCHERS, defaultScheduler);
+    return parseCompareEntries(list ?? DEFAULT_COMPARE_SEARCHERS, defaultScheduler, profiles);
   } catch (error) {
     if (error instanceof StudySpecError) throw new UsageError(`--${error.message}`);
     throw error;
   }
 }
+
+/**
+ * The LLM flags of a comparison: the default endpoint's when an LLM entry names no profile; when every
+ * LLM entry names one, only the flags about the run (latency, LLAMBO options), and no endpoint flags.
+ */
+function applyCompareLlmFlags(input: Record<string, unknown>, values: FlagValues, entries: readonly CompareEntry[], env: NodeJS.ProcessEnv): LlmSetup | undefined {
+  const plain = entries.filter((e) => e.profile === undefined).map((e) => e.searcher);
+  const profiled = entries.length - plain.length;
+  if (profiled === 0 || usesLlm(plain)) return applyLlmFlags(input, values, { searchers: plain, env, defaultSecondsPerSuggestion: 0 });
+  refuseEndpointFlags(values, 'every LLM entry naming a profile');
+  applyRunLlmFlags(input, values, { defaultSecondsPerSuggestion: 0 });
+  return undefined;
+}
+
+function profileNote(name: string, setup: LlmSetup): string {
+  const cache = setup.cachePath === undefined ? 'no reply cache' : `replies ${setup.cacheMode} ${setup.cachePath}`;
+  return `LLM profile ${name}: ${setup.model} at ${setup.baseUrl} (key: ${setup.keyFrom ?? 'none sent'}); ${cache}`;
+}
+
+function publicSetup(setup: LlmSetup): Omit<LlmSetup, 'access'> {
+  const { access: _access, ...rest } = setup;
+  return rest;
+}
+
+/** One line per LLM entry: what its LLM did over all seeds (entryLlmTotals.ts). */
+export function entryLlmText(rows: readonly CompareRow[]): string[] {
+  const withLlm = rows.filter((row) => row.llm !== undefined);
+  if (withLlm.length === 0) return [];
+  const lines = [
+    'LLM per entry (sums over its seeds unless "/study"):',
+    [pad('searcher', 18), padL('requests', 9), padL('HTTP', 6), padL('cached', 7), padL('prompt tok', 11), padL('compl tok', 10),
+      padL('$/study', 9), padL('LLM s/study', 12), padL('parse fail', 11), padL('fallback', 9), padL('yield', 7)].join(' '),
+  ];
+  for (const row of withLlm) {
+    const t = row.llm!;
+    lines.push([pad(row.label, 18), padL(String(t.requests), 9), padL(String(t.httpRequests), 6), padL(String(t.cacheHits), 7),
+      padL(String(t.promptTokens), 11), padL(String(t.completionTokens), 10), padL(t.usdPerStudy.toFixed(4), 9),
+      padL(t.llmSecondsPerStudy.toFixed(1), 12), padL(String(t.parseFailures), 11), padL(share(t.fallbackShare), 9),
+      padL(share(t.proposalYieldShare), 7)].join(' '));
+  }
+  lines.push("fallback = fallback configs / new configs; yield = accepted / proposed cells; a reply replayed from a cache costs $0.", '');
+  return lines;
+}
+
+const share = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
 
 function llmCompareLines(llm: LlmSetup, input: Record<string, unknown>): string[] {
   const spec = specFromFlags({ ...input, searcher: 'llambo' });

@@ -120,7 +120,6 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   }
   const fromSpec = objectField(input, 'llm');
   const llm: Record<string, unknown> = { ...fromSpec };
-  const set = (field: string, value: unknown) => { if (value !== undefined) llm[field] = value; };
 
   const baseUrl = stringFlag(values, 'llm-base-url') ?? stringOf(fromSpec.baseUrl) ?? baseUrlFromEnv(context.env) ?? OPENAI_BASE_URL;
   const model = stringFlag(values, 'model') ?? stringOf(fromSpec.model) ?? modelFromEnv(context.env) ?? (isOpenAiUrl(baseUrl) ? OPENAI_DEFAULT_MODEL : undefined);
@@ -129,27 +128,14 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   }
   llm.baseUrl = baseUrl;
   llm.model = model;
-
-  set('concurrency', intFlag(values, 'llm-concurrency', 1));
-  set('requestsPerMinute', intFlag(values, 'llm-rpm', 1));
-  set('tokensPerMinute', intFlag(values, 'llm-tpm', 1));
-  set('timeoutMs', intFlag(values, 'llm-timeout-ms', 1));
-  set('responseFormat', choiceFlag(values, 'llm-response-format', RESPONSE_FORMAT_MODES));
-  set('contextWindow', intFlag(values, 'llm-context-window', 256));
-  set('maxRequests', intFlag(values, 'max-llm-requests', 0));
-  const maxUsd = numberFlag(values, 'max-llm-usd');
-  if (maxUsd !== undefined && maxUsd < 0) throw new UsageError(`--max-llm-usd: must be >= 0 (got ${maxUsd}); 0 means no limit`);
-  if (maxUsd === 0) delete llm.maxUsd;
-  else if (maxUsd !== undefined) llm.maxUsd = maxUsd;
-  else if (fromSpec.maxUsd === undefined) llm.maxUsd = DEFAULT_MAX_USD;
+  applyLimitFlags(llm, values);
 
   const cache = resolveCache(values, fromSpec, context.outDir);
   llm.cacheMode = cache.mode;
   if (cache.path !== undefined) llm.cachePath = cache.path; else delete llm.cachePath;
   input.llm = llm;
 
-  applyLatencyFlags(input, values, context.defaultSecondsPerSuggestion);
-  applyLlamboOptions(input, values, typeof llm.concurrency === 'number' ? llm.concurrency : 4);
+  applyRunLlmFlags(input, values, context);
 
   const apiKey = apiKeyFromEnv(context.env);
   if (isOpenAiUrl(baseUrl) && apiKey === undefined && cache.mode !== 'replay-strict') {
@@ -163,6 +149,36 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
     ...(cache.path !== undefined ? { cachePath: resolve(baseDir, cache.path) } : {}),
     keyFrom: apiKey === undefined ? null : API_KEY_ENV,
   };
+}
+
+/**
+ * The limit and budget flags into a spec `llm` section (mutating it): flags win over what it holds;
+ * without --max-llm-usd and without a budget there, the default dollar budget applies.
+ */
+export function applyLimitFlags(llm: Record<string, unknown>, values: FlagValues): void {
+  const set = (field: string, value: unknown) => { if (value !== undefined) llm[field] = value; };
+  set('concurrency', intFlag(values, 'llm-concurrency', 1));
+  set('requestsPerMinute', intFlag(values, 'llm-rpm', 1));
+  set('tokensPerMinute', intFlag(values, 'llm-tpm', 1));
+  set('timeoutMs', intFlag(values, 'llm-timeout-ms', 1));
+  set('responseFormat', choiceFlag(values, 'llm-response-format', RESPONSE_FORMAT_MODES));
+  set('contextWindow', intFlag(values, 'llm-context-window', 256));
+  set('maxRequests', intFlag(values, 'max-llm-requests', 0));
+  const maxUsd = numberFlag(values, 'max-llm-usd');
+  if (maxUsd !== undefined && maxUsd < 0) throw new UsageError(`--max-llm-usd: must be >= 0 (got ${maxUsd}); 0 means no limit`);
+  if (maxUsd === 0) delete llm.maxUsd;
+  else if (maxUsd !== undefined) llm.maxUsd = maxUsd;
+  else if (llm.maxUsd === undefined) llm.maxUsd = DEFAULT_MAX_USD;
+}
+
+/** The flags of an LLM run that are not about its endpoint: how LLM time counts, and LLAMBO's options. */
+export function applyRunLlmFlags(input: Record<string, unknown>, values: FlagValues, context: Pick<LlmFlagContext, 'defaultSecondsPerSuggestion'>): void {
+  applyLatencyFlags(input, values, context.defaultSecondsPerSuggestion);
+  applyLlamboOptions(input, values, intFlag(values, 'llm-concurrency', 1) ?? concurrencyOf(objectField(input, 'llm')));
+}
+
+function concurrencyOf(llm: Record<string, unknown>): number {
+  return typeof llm.concurrency === 'number' ? llm.concurrency : 4;
 }
 
 function resolveCache(values: FlagValues, fromSpec: Record<string, unknown>, outDir: string | undefined): { mode: string; path?: string } {

@@ -15,6 +15,7 @@ import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
 import { withWaitProgress } from './llmWaitProgress';
 import { applyLlmFlags, ENDPOINT_FLAGS, givenLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, type LlmSetup } from './llmFlags';
+import { applyStudyProfile, LLM_PROFILE_FLAG, LLM_PROFILES_FLAGS, LLM_PROFILES_HELP } from './llmProfiles';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
 import { studyJson, studyText } from './studyReport';
@@ -38,6 +39,9 @@ ${STUDY_FLAGS_HELP}
 
 ${LLM_FLAGS_HELP}
 
+${LLM_PROFILES_HELP}
+  --llm-profile NAME       run the LLM searcher (default llambo) on that profile of --llm-profiles
+
 With --json one JSON line is printed: searcher, scheduler, seed, table, trialsStarted,
 resultsReported, headline: {arch, trialId, finalError, regret, observedErrorAtMax, observedEpoch,
 reachedMaxEpoch, bestAnyEpoch} (the returned architecture and its seed-mean error at the table's
@@ -58,7 +62,7 @@ a row or a 401/403 the endpoint is no longer called (fallbacks, marked). Exit co
 export async function studyCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('study', args, {
     ...STUDY_FLAGS, ...LLM_FLAGS, searcher: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-    force: { type: 'boolean' }, 'study-id': { type: 'string' },
+    force: { type: 'boolean' }, 'study-id': { type: 'string' }, ...LLM_PROFILES_FLAGS, ...LLM_PROFILE_FLAG,
   });
   if (values.help) { out.stdout(STUDY_HELP); return 0; }
   const input = specInputFromFlags(values);
@@ -80,7 +84,9 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   input.searcher = searcher;
   const studyId = stringFlag(values, 'study-id');
   if (studyId !== undefined) input.studyId = studyId;
-  const llm = applyLlmFlags(input, values, { searchers: [searcher], env, outDir });
+  const llm = values['llm-profile'] !== undefined
+    ? applyStudyProfile(input, values, searcher, env)
+    : applyLlmFlags(input, values, { searchers: [searcher], env, outDir });
   const spec = specFromFlags(input);
   const { benchmark, loadMs } = loadTableTimed(spec.table);
   if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
@@ -123,6 +129,7 @@ function chooseSearcher(values: FlagValues, input: Record<string, unknown>, env:
   const flag = choiceFlag(values, 'searcher', SEARCHER_NAMES);
   if (flag !== undefined) return flag;
   if (input.searcher !== undefined) return input.searcher as SearcherName; // validated with the rest of the spec
+  if (values['llm-profile'] !== undefined) return 'llambo';
   if (ENDPOINT_FLAGS.some((name) => values[name] !== undefined) || endpointConfiguredByEnv(env)) return 'llambo';
   return 'baselines';
 }

@@ -12,6 +12,7 @@ export const COMMAND_IDS = {
   exportResults: 'llamboNas.exportResults',
   setApiKey: 'llamboNas.setApiKey',
   clearApiKey: 'llamboNas.clearApiKey',
+  setProfileApiKey: 'llamboNas.setProfileApiKey',
   importTable: 'llamboNas.importTable',
   openPromptTemplates: 'llamboNas.openPromptTemplates',
   refreshStudies: 'llamboNas.refreshStudies',

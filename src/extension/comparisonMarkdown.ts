@@ -8,9 +8,12 @@ import type { StudyPlan } from './startStudyFlow';
 /**
  * The comparison, ranked by the headline (DESIGN.md section 10): per searcher the median over seeds of
  * the returned cell's seed-mean error at the table's last epoch, and its regret; the best error at
- * any epoch only as the last, labelled column.
+ * any epoch only as the last, labelled column. `searchers` are entry labels (`llambo:gpt4omini` for a
+ * study on a profile), matched against each headline's searcher.
  */
-export function comparisonMarkdown(plan: Pick<StudyPlan, 'scheduler' | 'hours' | 'workers' | 'seeds' | 'searchers'>, headlines: readonly StudyHeadline[]): string {
+export function comparisonMarkdown(
+  plan: Pick<StudyPlan, 'scheduler' | 'hours' | 'workers' | 'seeds'> & { readonly searchers: readonly string[] }, headlines: readonly StudyHeadline[],
+): string {
   const lines = [
     `# Searcher comparison`, '',
     `${plan.scheduler}, ${plan.hours} h simulated, ${plan.workers} workers, seeds 0-${plan.seeds - 1}. Table: ${headlines[0]?.table ?? '—'}.`, '',

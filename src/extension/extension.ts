@@ -19,7 +19,8 @@ import { STUDY_PANEL_VIEW_TYPE } from './studyPanel';
 import { StudyPanels } from './studyPanels';
 import { StudiesTreeProvider, STUDIES_VIEW_ID } from './studiesTreeView';
 import {
-  askAndStoreApiKey, clearApiKeyCommand, compareSearchersCommand, openStudyCommand, startStudyCommand, stopStudyCommand, type StartStudyArgs, type StopStudyArgs,
+  askAndStoreApiKey, clearApiKeyCommand, compareSearchersCommand, openStudyCommand, setProfileApiKeyCommand, startStudyCommand, stopStudyCommand,
+  type StartStudyArgs, type StopStudyArgs,
 } from './studyCommands';
 import { STUDIES_FOLDER, StudyRegistry } from './studyRegistry';
 import { resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
@@ -84,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     command(COMMAND_IDS.compareSearchers, () => compareSearchersCommand(services)),
     command(COMMAND_IDS.exportResults, (args?: ExportArgs | string) => exportResultsCommand(services, exportArgs(args))),
     command(COMMAND_IDS.setApiKey, () => askAndStoreApiKey(services)),
+    command(COMMAND_IDS.setProfileApiKey, (name?: string) => setProfileApiKeyCommand(services, name)),
     command(COMMAND_IDS.clearApiKey, () => clearApiKeyCommand(services)),
     command(COMMAND_IDS.importTable, () => importTableCommand(services)),
     command(COMMAND_IDS.openPromptTemplates, () => openPromptTemplatesCommand(services)),

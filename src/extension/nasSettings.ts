@@ -3,6 +3,7 @@
  * into one typed object. Reading goes through a `get` function so the domain code and tests never
  * touch `vscode.workspace.getConfiguration`. The API key is deliberately not a setting.
  */
+import { LlmProfileError, parseLlmProfiles, type LlmProfile } from '../core/llm/llmProfile';
 import { RESPONSE_FORMAT_MODES, type ModelPrice, type ReplyCacheMode, type ResponseFormatMode } from '../core/llm/llmTypes';
 
 export const SETTINGS_SECTION = 'llamboNas';
@@ -40,6 +41,10 @@ export interface NasSettings {
   readonly promptsFolder: string;
   /** Table file to run on; empty = the imported exact table if any, else the bundled one. */
   readonly tablePath: string;
+  /** `llm.profiles`: named endpoints to compare (keys in SecretStorage); empty when the setting is invalid. */
+  readonly llmProfiles: readonly LlmProfile[];
+  /** What is wrong with `llm.profiles`, field by field, when it does not validate. */
+  readonly llmProfilesProblem?: string;
 }
 
 /** Reads one key below `llamboNas.`; undefined when unset (package.json supplies the defaults). */
@@ -78,7 +83,18 @@ export function readNasSettings(get: SettingReader): NasSettings {
     seeds: positiveInt(get('seeds'), 1),
     promptsFolder: text(get('promptsFolder'), ''),
     tablePath: text(get('tablePath'), ''),
+    ...profilesSetting(get('llm.profiles')),
   };
+}
+
+function profilesSetting(value: unknown): Pick<NasSettings, 'llmProfiles' | 'llmProfilesProblem'> {
+  if (value === undefined) return { llmProfiles: [] };
+  try {
+    return { llmProfiles: parseLlmProfiles(value, `${SETTINGS_SECTION}.llm.profiles`) };
+  } catch (error) {
+    if (error instanceof LlmProfileError) return { llmProfiles: [], llmProfilesProblem: error.message };
+    throw error;
+  }
 }
 
 function text(value: unknown, fallback: string): string {

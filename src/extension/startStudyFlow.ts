@@ -72,6 +72,8 @@ export interface StudyPlan {
   readonly latencyMode?: LatencyMode;
   /** Context of LLAMBO's prompts; absent: full. */
   readonly contextLevel?: ContextLevel;
+  /** LLM profiles (llamboNas.llm.profiles) each LLM searcher runs on, once per profile; absent or empty: the default endpoint. */
+  readonly profiles?: readonly string[];
 }
 
 /** The first run's plan: LLAMBO beside random search when an endpoint is there, else random search. */
@@ -85,8 +87,20 @@ export function defaultPlan(settings: NasSettings, hasEndpoint = false): StudyPl
 /** `settingsLatency`: the setting that applies when the plan names no latency mode. */
 export function describePlan(plan: StudyPlan, settingsLatency: LatencyMode = 'ignore'): string {
   const seeds = plan.seeds === 1 ? '1 seed' : `${plan.seeds} seeds`;
-  const llm = plan.searchers.some(isLlmSearcher) ? ` · LLM time ${plan.latencyMode ?? settingsLatency} · context ${plan.contextLevel ?? 'full'}` : '';
+  const llm = plan.searchers.some(isLlmSearcher)
+    ? `${profilesText(plan)} · LLM time ${plan.latencyMode ?? settingsLatency} · context ${plan.contextLevel ?? 'full'}` : '';
   return `${plan.searchers.join(', ')} · ${plan.scheduler} · ${plan.hours} h · ${plan.workers} workers · ${seeds}${llm}`;
+}
+
+function profilesText(plan: StudyPlan): string {
+  return plan.profiles && plan.profiles.length > 0 ? ` · on ${plan.profiles.join(', ')}` : '';
+}
+
+/** A profile as the pick offers it. */
+export interface ProfileChoice {
+  readonly name: string;
+  readonly model: string;
+  readonly baseUrl: string;
 }
 
 export interface PlanQuestionOptions {
@@ -94,6 +108,8 @@ export interface PlanQuestionOptions {
   readonly settingsLatency?: LatencyMode;
   /** No endpoint is configured: offer its setup first. */
   readonly offerEndpointSetup?: boolean;
+  /** The LLM profiles of the settings; when there are any, LLM searchers are asked which to run on. */
+  readonly profiles?: readonly ProfileChoice[];
 }
 
 /** The user asked for the LLM endpoint setup instead of a plan. */
@@ -121,10 +137,22 @@ export async function askStudyPlan(
     if (choice === 'run') return last;
     if (choice === SET_UP_ENDPOINT) return SET_UP_ENDPOINT;
   }
-  return customizePlan(prompter, last, minSearchers, options.settingsLatency ?? 'ignore');
+  return customizePlan(prompter, last, minSearchers, options.settingsLatency ?? 'ignore', options.profiles ?? []);
 }
 
-async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: number, settingsLatency: LatencyMode): Promise<StudyPlan | undefined> {
+/** The title of the profile pick (tests answer it by title). */
+export const PROFILE_PICK_TITLE = 'LLM profiles (each LLM searcher runs once on each; none picked: the default endpoint)';
+
+/** Asks which profiles the LLM searchers run on; [] means the default endpoint, undefined a cancel. */
+export async function askProfiles(prompter: Prompter, profiles: readonly ProfileChoice[], last: readonly string[] = []): Promise<string[] | undefined> {
+  return prompter.pickMany(PROFILE_PICK_TITLE, profiles.map((p) => ({
+    label: p.name, description: p.model, detail: p.baseUrl, value: p.name, picked: last.includes(p.name),
+  })));
+}
+
+async function customizePlan(
+  prompter: Prompter, last: StudyPlan, minSearchers: number, settingsLatency: LatencyMode, profileChoices: readonly ProfileChoice[],
+): Promise<StudyPlan | undefined> {
   const searcherItems: PickItem<SearcherName>[] = SEARCHER_CHOICES.map((s) => ({ label: s.label, detail: s.detail, value: s.name, picked: last.searchers.includes(s.name) }));
   let searchers: SearcherName[] | undefined;
   do {
@@ -144,6 +172,8 @@ async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: 
   if (seeds === undefined) return undefined;
   const plan = { searchers, scheduler, hours, workers, seeds };
   if (!searchers.some(isLlmSearcher)) return plan;
+  const profiles = profileChoices.length > 0 ? await askProfiles(prompter, profileChoices, last.profiles) : [];
+  if (profiles === undefined) return undefined;
   const current = last.latencyMode ?? settingsLatency;
   const latencyMode = await prompter.pickOne('How LLM time counts on the simulated clock', LATENCY_MODES.map((mode) => ({
     label: mode, detail: LATENCY_DETAIL[mode], value: mode, description: mode === current ? 'current' : undefined,
@@ -154,7 +184,7 @@ async function customizePlan(prompter: Prompter, last: StudyPlan, minSearchers: 
     label: level, detail: CONTEXT_DETAIL[level], value: level, description: level === currentContext ? 'current' : undefined,
   })));
   if (contextLevel === undefined) return undefined;
-  return { ...plan, latencyMode, contextLevel };
+  return { ...plan, latencyMode, contextLevel, ...(profiles.length > 0 ? { profiles } : {}) };
 }
 
 async function askNumber(prompter: Prompter, title: string, value: number, integer: boolean): Promise<number | undefined> {
@@ -173,7 +203,7 @@ export function parsePositive(text: string, integer: boolean): number | undefine
 }
 
 /** Restores a stored plan, falling back field by field to the defaults when it is malformed. */
-export function restorePlan(stored: unknown, defaults: StudyPlan): StudyPlan {
+export function restorePlan(stored: unknown, defaults: StudyPlan, knownProfiles: readonly string[] = []): StudyPlan {
   const s = (typeof stored === 'object' && stored !== null ? stored : {}) as Partial<Record<keyof StudyPlan, unknown>>;
   const known: ReadonlySet<unknown> = new Set(SEARCHER_CHOICES.map((c) => c.name));
   // A plan stored before bohb-llambo was renamed bohb+warm keeps its pick.
@@ -189,5 +219,12 @@ export function restorePlan(stored: unknown, defaults: StudyPlan): StudyPlan {
     seeds: num(s.seeds, defaults.seeds, true),
     ...((LATENCY_MODES as readonly unknown[]).includes(s.latencyMode) ? { latencyMode: s.latencyMode as LatencyMode } : {}),
     ...((CONTEXT_LEVELS as readonly unknown[]).includes(s.contextLevel) ? { contextLevel: s.contextLevel as ContextLevel } : {}),
+    ...restoredProfiles(s.profiles, knownProfiles),
   };
+}
+
+/** The stored profiles that the settings still define (a renamed or removed profile drops out). */
+function restoredProfiles(stored: unknown, known: readonly string[]): Pick<StudyPlan, 'profiles'> {
+  const profiles = Array.isArray(stored) ? stored.filter((name): name is string => typeof name === 'string' && known.includes(name)) : [];
+  return profiles.length > 0 ? { profiles } : {};
 }

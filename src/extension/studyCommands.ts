@@ -11,11 +11,13 @@ import type { NasServices } from './nasServices';
 import { askStudyPlan, defaultPlan, restorePlan, SET_UP_ENDPOINT, type StudyPlan } from './startStudyFlow';
 import { headlineShort } from '../core/study/resultFormat';
 import { comparisonMarkdown } from './comparisonMarkdown';
+import { entryLabel } from './planEntries';
 import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { COMMAND_IDS } from './commandIds';
 import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
 import { planPositionText, type StudyPlanRun } from './studyPlanRun';
+import { findLlmProfile } from '../core/llm/llmProfile';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -39,9 +41,13 @@ export async function startStudyCommand(services: NasServices, args?: StartStudy
 export async function compareSearchersCommand(services: NasServices): Promise<void> {
   const plan = await askPlan(services, 2);
   if (!plan) return;
-  const sessions = await runStudies(services, planSpecs(plan, services), false);
+  const specs = planSpecs(plan, services);
+  const sessions = await runStudies(services, specs, false);
   if (sessions.length === 0) return;
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: comparisonMarkdown(plan, sessions.map((s) => s.headline)) });
+  // Studies are told apart by entry (`llambo:gpt4omini`), so two profiles of one searcher are two rows.
+  const entries = [...new Set(specs.map(entryLabel))];
+  const headlines = sessions.map((s, i) => ({ ...s.headline, searcher: entryLabel(specs[i]) }));
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: comparisonMarkdown({ ...plan, searchers: entries }, headlines) });
   await vscode.window.showTextDocument(document, { preview: false });
 }
 
@@ -122,19 +128,25 @@ async function offerResume(id: string): Promise<void> {
 async function askPlan(services: NasServices, minSearchers: number): Promise<StudyPlan | undefined> {
   const state = services.context.workspaceState;
   const stored = state.get(LAST_PLAN_KEY);
-  const settingsLatency = services.settings().llm.latencyMode;
+  const settings = services.settings();
+  const settingsLatency = settings.llm.latencyMode;
+  if (settings.llmProfilesProblem) warn(services, settings.llmProfilesProblem);
+  const profiles = settings.llmProfiles.map((p) => ({ name: p.name, model: p.model, baseUrl: p.baseUrl }));
+  const known = profiles.map((p) => p.name);
   let endpoint = await endpointConfigured(services);
-  const initial = restorePlan(stored, defaultPlan(services.settings(), endpoint));
-  let answer = await askStudyPlan(services.prompter, initial, minSearchers, { settingsLatency, offerEndpointSetup: !endpoint });
+  const initial = restorePlan(stored, defaultPlan(settings, endpoint || profiles.length > 0), known);
+  let answer = await askStudyPlan(services.prompter, initial, minSearchers, { settingsLatency, offerEndpointSetup: !endpoint && profiles.length === 0, profiles });
   if (answer === SET_UP_ENDPOINT) {
     if ((await setUpEndpoint(services)) === undefined) return undefined;
     endpoint = await endpointConfigured(services);
-    answer = await askStudyPlan(services.prompter, restorePlan(stored, defaultPlan(services.settings(), endpoint)), minSearchers, { settingsLatency });
+    answer = await askStudyPlan(services.prompter, restorePlan(stored, defaultPlan(services.settings(), endpoint), known), minSearchers, { settingsLatency, profiles });
   }
   if (answer === undefined || answer === SET_UP_ENDPOINT) return undefined;
   let plan: StudyPlan = answer;
   await state.update(LAST_PLAN_KEY, plan);
-  if (plan.searchers.some(isLlmSearcher) && !(await endpointConfigured(services))) {
+  // Studies on profiles reach their own endpoints; only the default endpoint may need setting up.
+  const onDefault = (plan.profiles ?? []).length === 0;
+  if (onDefault && plan.searchers.some(isLlmSearcher) && !(await endpointConfigured(services))) {
     const setup = await setUpEndpoint(services);
     if (setup === undefined) return undefined;
     if (setup === 'baselinesOnly') plan = { ...plan, searchers: plan.searchers.filter((s) => !isLlmSearcher(s)) };
@@ -185,4 +197,38 @@ export async function clearApiKeyCommand(services: NasServices): Promise<boolean
   services.log.info(message);
   void vscode.window.showInformationMessage(message);
   return had;
+}
+
+function warn(services: NasServices, message: string): void {
+  services.log.warn(message);
+  void vscode.window.showWarningMessage(message);
+}
+
+/** "NAS: Set LLM profile API key": stores the key of one profile of llamboNas.llm.profiles in SecretStorage. */
+export async function setProfileApiKeyCommand(services: NasServices, profileName?: string): Promise<boolean> {
+  const settings = services.settings();
+  if (settings.llmProfilesProblem) {
+    warn(services, settings.llmProfilesProblem);
+    return false;
+  }
+  if (settings.llmProfiles.length === 0) {
+    void vscode.window.showInformationMessage('No LLM profiles: add some to the setting llamboNas.llm.profiles first.');
+    return false;
+  }
+  const name = profileName ?? await services.prompter.pickOne('Set the API key of which LLM profile?', settings.llmProfiles.map((p) => ({
+    label: p.name, description: p.model, detail: p.baseUrl, value: p.name,
+  })));
+  if (name === undefined) return false;
+  const profile = findLlmProfile(settings.llmProfiles, name, 'llamboNas.llm.profiles');
+  const key = await services.prompter.input({
+    title: `API key of LLM profile ${profile.name}`, password: true,
+    prompt: 'Stored in VS Code\'s secret storage for this profile only; never written to settings, logs or exports.',
+    validate: (text) => text.trim() === '' ? 'Enter a key' : undefined,
+  });
+  if (key === undefined) return false;
+  await services.apiKeys.setForProfile(profile.name, key);
+  const message = `API key of LLM profile ${profile.name} stored in VS Code's secret storage; its studies send it to ${profile.baseUrl}. It is never written to settings, logs or exports.`;
+  services.log.info(message);
+  void vscode.window.showInformationMessage(message);
+  return true;
 }

@@ -13,26 +13,30 @@ import type { StudySession } from './studySession';
 import { headlineShort } from '../core/study/resultFormat';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import type { LlmSettings } from './nasSettings';
-import { decisionTimeFromSettings, planWarmStartCache, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
+import { decisionTimeFromSettings, planWarmStartCache, profileLlmSpec, splitCredentialHeaders, withStudySettings } from './studyLlmSettings';
 import type { StudyHeadline } from '../protocol';
 import { progressLine } from './studyHeadlineText';
 import { StudyPlanRun, type PlanPosition } from './studyPlanRun';
+import { planEntries } from './planEntries';
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
  * each one's panel draws the others beside it (IQM bands over seeds) and exports name the experiment.
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
-  const { scheduler, llm } = services.settings();
-  const tag = plan.searchers.length * plan.seeds > 1 ? planTag(now) : undefined;
+  const settings = services.settings();
+  const { scheduler, llm } = settings;
+  const entries = planEntries(plan, settings);
+  const tag = entries.length * plan.seeds > 1 ? planTag(now) : undefined;
   const specs: StudySpecInput[] = [];
-  for (const searcher of plan.searchers) {
+  for (const { searcher, profile } of entries) {
     for (let seed = 0; seed < plan.seeds; seed++) {
       specs.push({
         searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...(tag !== undefined ? { tag } : {}),
         ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm) : {}),
-        ...planWarmStartCache(searcher, tag, llm),
+        // A profile's studies share the profile's own cache; other warm-started ones the plan's (planWarmStartCache).
+        ...(profile ? { llm: profileLlmSpec(profile, llm) } : planWarmStartCache(searcher, tag, llm)),
       });
     }
   }
@@ -62,8 +66,8 @@ export async function startOneStudy(services: NasServices, requested: StudySpecI
   const spec = withStudySettings(requested, settings, services.workspaceDir);
   const llm = isLlmSearcher(spec.searcher);
   if (llm) warnAboutCredentialHeaders(services);
-  // Only an LLM searcher gets the key; baselines never see it.
-  const apiKey = llm ? await services.apiKeys.get() : undefined;
+  // Only an LLM searcher gets the key (its profile's, else the default endpoint's); baselines never see it.
+  const apiKey = llm ? await services.apiKeys.keyForProfile(spec.llm?.profile) : undefined;
   if (llm && !endpointChecked) await checkEndpointBeforeStudy(services, spec, apiKey);
   const tablePath = services.tablePath();
   const session = services.registry.start(spec, { tablePath, apiKey });
@@ -125,7 +129,7 @@ export async function runStudies(
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => plan.stopRemaining());
         try {
-          // One check for the whole plan, before its first study: all its LLM studies share the endpoint.
+          // One check per endpoint (the default one, or each profile), before the plan's first study.
           if (!(await planEndpointUsable(services, specs, progress))) return;
           for (const spec of specs) {
             if (!plan.mayStartNext) break;
@@ -154,18 +158,22 @@ export async function runStudies(
   return sessions;
 }
 
-/** True when the plan has no LLM study or its endpoint answered the check; otherwise says why and returns false. */
+/**
+ * True when the plan has no LLM study or every endpoint it uses (the default one, or each profile's)
+ * answered the check; otherwise says why and returns false.
+ */
 async function planEndpointUsable(services: NasServices, specs: readonly StudySpecInput[], progress: vscode.Progress<{ message?: string }>): Promise<boolean> {
-  const firstLlm = specs.find((spec) => isLlmSearcher(spec.searcher));
-  if (!firstLlm) return true;
-  progress.report({ message: 'checking the LLM endpoint' });
-  try {
-    await checkEndpointBeforeStudy(services, withStudySettings(firstLlm, services.settings(), services.workspaceDir), await services.apiKeys.get());
-    return true;
-  } catch (error) {
-    if (!showEndpointProblem(services, error)) reportNotStarted(services, error);
-    return false;
+  const endpoints = new Map(specs.filter((spec) => isLlmSearcher(spec.searcher)).map((spec) => [spec.llm?.profile, spec] as const));
+  for (const [profile, first] of endpoints) {
+    progress.report({ message: profile === undefined ? 'checking the LLM endpoint' : `checking LLM profile ${profile}` });
+    try {
+      await checkEndpointBeforeStudy(services, withStudySettings(first, services.settings(), services.workspaceDir), await services.apiKeys.keyForProfile(profile));
+    } catch (error) {
+      if (!showEndpointProblem(services, error)) reportNotStarted(services, error);
+      return false;
+    }
   }
+  return true;
 }
 
 /** Starts one study of a plan whose endpoint was checked; undefined (after saying why) when it could not start. */

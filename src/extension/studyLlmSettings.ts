@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { warmStartBase } from '../core/searchers/warmStartNames';
+import { llmSpecOfProfile, profileCacheFileName, type LlmProfile } from '../core/llm/llmProfile';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { LlmSettings, NasSettings } from './nasSettings';
 
@@ -61,6 +62,32 @@ export function llmSpecFromSettings(llm: LlmSettings): LlmSpecInput {
 export function planWarmStartCache(searcher: string, planTag: string | undefined, llm: LlmSettings): Pick<StudySpecInput, 'llm'> {
   if (planTag === undefined || warmStartBase(searcher) === undefined) return {};
   return { llm: { ...llmSpecFromSettings(llm), cachePath: `../${planTag}-warmstart.jsonl` } };
+}
+
+/**
+ * A profile's reply cache, relative to a study's folder: one file per profile beside the studies
+ * (`.nas-studies/llm-replies/<name>.jsonl`), so every study on the profile, in any comparison, replays
+ * what an earlier one recorded, and no other profile's replies answer its requests.
+ */
+export function profileCachePath(profile: Pick<LlmProfile, 'name'>): string {
+  return `../${PROFILE_REPLIES_DIR}/${profileCacheFileName(profile)}`;
+}
+
+/** Folder of the per-profile reply caches under `.nas-studies/` (not a study: it has no study.json). */
+export const PROFILE_REPLIES_DIR = 'llm-replies';
+
+/**
+ * The `llm` section of a study on a profile: the profile's endpoint, headers, prices, limits and
+ * window; from the settings only what is about the run (dollar budget, cache mode, response format).
+ */
+export function profileLlmSpec(profile: LlmProfile, llm: LlmSettings): LlmSpecInput {
+  return {
+    ...llmSpecOfProfile(profile),
+    ...(llm.maxUsd > 0 ? { maxUsd: llm.maxUsd } : {}),
+    cachePath: profileCachePath(profile),
+    cacheMode: llm.cacheMode,
+    responseFormat: llm.responseFormat,
+  };
 }
 
 export function decisionTimeFromSettings(llm: LlmSettings): DecisionTimeInput {

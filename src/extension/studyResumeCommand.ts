@@ -39,7 +39,8 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   const { record } = readEventLog(session.dir);
   const spec = resumeSpec(record.spec as StudySpecInput);
   const llm = isLlmSearcher(spec.searcher);
-  const apiKey = llm ? await services.apiKeys.get() : undefined;
+  // A study on an LLM profile resumes with that profile's key, never the default endpoint's.
+  const apiKey = llm ? await services.apiKeys.keyForProfile(spec.llm?.profile) : undefined;
   const recordedTable = record.table.path;
   const tablePath = recordedTable !== undefined && existsSync(recordedTable) ? recordedTable : services.tablePath();
   if (tablePath !== recordedTable) services.log.warn(`study ${id}: its table ${recordedTable ?? '(not recorded)'} is gone; resuming on ${tablePath}`);

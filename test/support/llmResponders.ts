@@ -168,15 +168,18 @@ export function fakeChat(replier: Replier, options: FakeChatOptions = {}): LlmCh
   return Object.assign(chat, { requests });
 }
 
+/** Token usage a server reports for a reply (default: the fixed 10 + 5 of chatCompletion). */
+export type ReplyUsage = (messages: readonly ChatMessage[], texts: readonly string[]) => { promptTokens: number; completionTokens: number };
+
 /** The same replier behind the fake OpenAI-compatible HTTP server. */
-export function serverResponder(replier: Replier): FakeResponder {
+export function serverResponder(replier: Replier, usage?: ReplyUsage): FakeResponder {
   return (body) => {
     const messages: ChatMessage[] = Array.isArray(body?.messages) ? body.messages : [];
     const view = readLlamboRequest(messages, body?.seed);
     const n = Number(body?.n ?? 1);
     const request: LlmChatRequest = { messages };
     const texts = Array.from({ length: n }, (_, i) => replier(i === 0 ? view : { ...view, hash: `${view.hash}#${i}` }, request));
-    return { json: chatCompletion({ texts }) };
+    return { json: chatCompletion({ texts, ...usage?.(messages, texts) }) };
   };
 }
 

@@ -7,8 +7,10 @@
 import type { Benchmark } from '../benchmark/benchmark';
 import type { LlmHealth } from '../llambo/llmHealthMonitor';
 import type { ResultHeadline } from '../readModel/studyResult';
+import { isLlmSearcher, LLM_SEARCHERS } from '../searchers/llmSearchers';
+import { entryLlmTotals, type EntryLlmTotals, type StudyLlmCounts } from './entryLlmTotals';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
-import { runStudy, type RunStudyOptions } from './studyRunner';
+import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import { studyIdPart } from './studyId';
 import { WarmStartReplyMemo } from './warmStartReplyMemo';
 import {
@@ -16,32 +18,57 @@ import {
   type SchedulerKind, type SearcherName, type StudySpec, type StudySpecInput,
 } from './studySpec';
 
-/** One contender: a searcher under a scheduler; written `searcher` or `searcher@scheduler` (searcher e.g. `rea` or `rea+warm`). */
+/** One contender: a searcher (e.g. `rea` or `rea+warm`) under a scheduler, LLM searchers optionally on a named LLM profile. */
 export interface CompareEntry {
   readonly label: string;
   readonly searcher: SearcherName;
   readonly scheduler: SchedulerKind;
+  /** The LLM profile the entry's LLM searcher talks to; absent: the run's default endpoint. */
+  readonly profile?: string;
 }
 
-/** Parses `random,bohb,rea+warm@asha`; entries without `@` use the default scheduler. */
-export function parseCompareEntries(list: string, defaultScheduler: SchedulerKind): CompareEntry[] {
+/**
+ * Parses `random,bohb,rea+warm@asha,llambo:gpt4omini,llambo:llama31@asha`: `searcher[:profile][@scheduler]`.
+ * Entries without `@` use the default scheduler; `:profile` names one of `profiles` (LLM searchers only).
+ */
+export function parseCompareEntries(list: string, defaultScheduler: SchedulerKind, profiles: readonly string[] = []): CompareEntry[] {
   const entries = list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((text) => {
-    const [searcher, given, extra] = text.split('@');
-    if (extra !== undefined || !(SEARCHER_NAMES as readonly string[]).includes(searcher)) {
-      throw new StudySpecError([`searchers: ${JSON.stringify(text)} is not one of ${SEARCHER_NAMES.join(', ')} (optionally @scheduler, e.g. rea+warm@asha)`]);
+    const [head, given, extra] = text.split('@');
+    const [searcher, profile, extraProfile] = head.split(':');
+    if (extra !== undefined || extraProfile !== undefined || !(SEARCHER_NAMES as readonly string[]).includes(searcher)) {
+      throw new StudySpecError([`searchers: ${JSON.stringify(text)} is not one of ${SEARCHER_NAMES.join(', ')} (optionally :profile, then @scheduler, e.g. rea+warm@asha or llambo:gpt4omini@asha)`]);
     }
+    if (profile !== undefined) checkProfile(text, searcher, profile, profiles);
     const implied = impliedScheduler(searcher as SearcherName);
     const scheduler = given ?? implied ?? defaultScheduler;
     if (!(SCHEDULER_KINDS as readonly string[]).includes(scheduler)) {
       throw new StudySpecError([`searchers: scheduler ${JSON.stringify(scheduler)} in ${JSON.stringify(text)} is not one of ${SCHEDULER_KINDS.join(', ')}`]);
     }
-    const label = scheduler === defaultScheduler || scheduler === implied ? searcher : `${searcher}@${scheduler}`;
-    return { label, searcher: searcher as SearcherName, scheduler: scheduler as SchedulerKind };
+    const name = profile === undefined ? searcher : `${searcher}:${profile}`;
+    const label = scheduler === defaultScheduler || scheduler === implied ? name : `${name}@${scheduler}`;
+    return { label, searcher: searcher as SearcherName, scheduler: scheduler as SchedulerKind, ...(profile !== undefined ? { profile } : {}) };
   });
   if (entries.length === 0) throw new StudySpecError(['searchers: give at least one searcher']);
   const labels = new Set(entries.map((e) => e.label));
   if (labels.size !== entries.length) throw new StudySpecError([`searchers: duplicate entries in ${JSON.stringify(list)}`]);
   return entries;
+}
+
+function checkProfile(text: string, searcher: string, profile: string, profiles: readonly string[]): void {
+  if (!isLlmSearcher(searcher)) {
+    throw new StudySpecError([`searchers: ${JSON.stringify(text)} names an LLM profile, but ${searcher} uses no LLM (profiles go with ${LLM_SEARCHERS.join(', ')})`]);
+  }
+  if (!profiles.includes(profile)) {
+    const known = profiles.length === 0 ? 'no profiles are defined: give --llm-profiles FILE' : `known profiles: ${profiles.join(', ')}`;
+    throw new StudySpecError([`searchers: LLM profile ${JSON.stringify(profile)} in ${JSON.stringify(text)} is not defined (${known})`]);
+  }
+}
+
+/** How the studies of a profile entry reach their LLM: the spec fields the profile sets, and its key. */
+export interface ProfileRun {
+  readonly llm: NonNullable<StudySpecInput['llm']>;
+  readonly searcherOptions?: StudySpecInput['searcherOptions'];
+  readonly access: NonNullable<RunStudyOptions['llm']>;
 }
 
 export interface CompareProgress {
@@ -61,6 +88,8 @@ export interface CompareOptions {
   readonly onProgress?: (progress: CompareProgress) => void;
   /** LLM access for searchers that need it (the key never enters a spec). */
   readonly llm?: RunStudyOptions['llm'];
+  /** Entries naming a profile run with its endpoint, limits, prices, cache and key instead of the default's. */
+  readonly profileRuns?: ReadonlyMap<string, ProfileRun>;
   /** Hears each LLM health problem of a run, as it appears. */
   readonly onLlmHealthProblem?: (label: string, seed: number, problem: string) => void;
 }
@@ -79,12 +108,15 @@ export interface CompareRun {
   readonly wallMs: number;
   /** LLM searchers: whether the LLM did its job (see LlmHealthMonitor). */
   readonly llmHealth?: LlmHealth;
+  /** LLM searchers: what the study's LLM did (requests, tokens, dollars, seconds, ...). */
+  readonly llm?: StudyLlmCounts;
 }
 
 export interface CompareRow {
   readonly label: string;
   readonly searcher: SearcherName;
   readonly scheduler: SchedulerKind;
+  readonly profile?: string;
   readonly runs: number;
   /** 1 for the lowest headline IQM (ties and searchers without a headline keep the entry order). */
   readonly rank: number;
@@ -98,6 +130,8 @@ export interface CompareRow {
   readonly meanTrials: number;
   readonly meanResults: number;
   readonly totalWallMs: number;
+  /** LLM searchers: their LLM's work summed over the seeds (entryLlmTotals.ts). */
+  readonly llm?: EntryLlmTotals;
 }
 
 export interface ComparisonResult {
@@ -122,7 +156,7 @@ export interface CompareJob {
 }
 
 /** What every job of a comparison shares. */
-export type CompareJobOptions = Pick<CompareOptions, 'benchmark' | 'baseSpec' | 'signal' | 'llm' | 'onLlmHealthProblem'>;
+export type CompareJobOptions = Pick<CompareOptions, 'benchmark' | 'baseSpec' | 'signal' | 'llm' | 'profileRuns' | 'onLlmHealthProblem'>;
 
 /** The jobs of a comparison in result order: entry by entry, seeds in the given order. */
 export function compareJobs(entries: readonly CompareEntry[], seeds: readonly number[]): CompareJob[] {
@@ -141,10 +175,15 @@ export async function runCompareJobs(
   const warmStartReplies = new WarmStartReplyMemo();
   for (const { entry, seed } of jobs) {
     if (options.signal?.aborted) throw new Error('comparison cancelled');
+    const profileRun = entry.profile === undefined ? undefined : options.profileRuns?.get(entry.profile);
+    if (entry.profile !== undefined && !profileRun) throw new Error(`compare: no set-up for LLM profile ${JSON.stringify(entry.profile)}`);
     const summary = await runStudy(
-      { ...options.baseSpec, searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}` },
       {
-        benchmark: options.benchmark, signal: options.signal, llm: options.llm, warmStartReplies,
+        ...specWithProfile(options.baseSpec, profileRun),
+        searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}`,
+      },
+      {
+        benchmark: options.benchmark, signal: options.signal, llm: profileRun?.access ?? options.llm, warmStartReplies,
         ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
       },
     );
@@ -152,7 +191,7 @@ export async function runCompareJobs(
       label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
       bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
       headline: summary.headline, wallMs: summary.wallMs,
-      ...(summary.llm ? { llmHealth: summary.llm.health } : {}),
+      ...(summary.llm ? { llmHealth: summary.llm.health, llm: studyLlmCounts(summary.llm) } : {}),
     };
     runs.push(run);
     onRun?.(run, runs.length - 1);
@@ -186,6 +225,21 @@ export function summarizeComparison(
   };
 }
 
+/**
+ * The shared spec with a profile's LLM section in place of the default endpoint's (nothing of that
+ * endpoint, e.g. its headers, may reach another server) and the profile's searcher options on top.
+ */
+export function specWithProfile(base: StudySpecInput, run: ProfileRun | undefined): StudySpecInput {
+  if (!run) return base;
+  return { ...base, llm: run.llm, ...(run.searcherOptions ? { searcherOptions: { ...base.searcherOptions, ...run.searcherOptions } } : {}) };
+}
+
+/** The counts of a study's LLM, without the health report and endpoint notes (kept apart). */
+function studyLlmCounts(llm: NonNullable<StudySummary['llm']>): StudyLlmCounts {
+  const { health: _health, endpointAdaptations: _adaptations, retries: _retries, refusedRequests: _refused, ...counts } = llm;
+  return counts;
+}
+
 /** The rows in entry order, each with its rank by the headline IQM (lower error first; none last). */
 function ranked(rows: readonly Omit<CompareRow, 'rank'>[]): CompareRow[] {
   const order = rows.map((row, index) => ({ index, iqm: row.headline.finalError.iqm ?? Infinity }))
@@ -200,6 +254,7 @@ function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumErro
   for (const r of runs) { trials += r.trialsStarted; results += r.resultsReported; wall += r.wallMs; }
   return {
     label: entry.label, searcher: entry.searcher, scheduler: entry.scheduler, runs: runs.length,
+    ...(entry.profile !== undefined ? { profile: entry.profile } : {}),
     headline: {
       finalError: summarizeDistribution(runs.map((r) => r.headline?.finalError ?? null)),
       regret: summarizeDistribution(runs.map((r) => r.headline?.regret ?? null)),
@@ -210,5 +265,10 @@ function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumErro
     meanTrials: trials / Math.max(1, runs.length),
     meanResults: results / Math.max(1, runs.length),
     totalWallMs: wall,
+    ...optionalLlm(entryLlmTotals(runs.map((r) => r.llm))),
   };
+}
+
+function optionalLlm(llm: EntryLlmTotals | undefined): { llm?: EntryLlmTotals } {
+  return llm ? { llm } : {};
 }

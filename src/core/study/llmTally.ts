@@ -12,6 +12,8 @@ export interface LlmStudyTotals {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** Seconds the requests took (a cache hit counts the latency recorded with its reply). */
+  llmSeconds: number;
   cacheHits: number;
   /**
    * Requests whose reply could not be read as asked, in whole or part (no JSON, malformed items, wrong
@@ -33,7 +35,7 @@ export interface LlmStudyTotals {
 
 export class LlmTally {
   readonly totals: LlmStudyTotals = {
-    requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, cacheHits: 0,
+    requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, llmSeconds: 0, cacheHits: 0,
     parseFailures: 0, droppedCells: 0, failedCalls: 0, fallbacks: 0, newConfigs: 0, proposalYield: emptyYield(),
   };
 
@@ -49,6 +51,7 @@ export class LlmTally {
         t.completionTokens += event.usage.completionTokens;
       }
       t.costUsd += event.costUsd ?? 0;
+      t.llmSeconds += event.latencySeconds ?? 0;
       if (event.cacheHit) t.cacheHits++;
       const dropped = droppedCount(event.parsed);
       if ((event.parseFailures?.length ?? 0) > dropped) t.parseFailures++;

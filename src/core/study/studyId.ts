@@ -6,7 +6,7 @@ export function makeStudyId(spec: { searcher: string; scheduler: string; seed: n
   return `${studyIdPart(spec.searcher)}-${spec.scheduler}-s${spec.seed}-${stamp}`;
 }
 
-/** A searcher name or compare label as part of a study id: `+` (rea+warm) and `@` (rea@asha) become `-`. */
+/** A searcher name or compare label as part of a study id: `+` (rea+warm), `:` (llambo:gpt4omini) and `@` (rea@asha) become `-`. */
 export function studyIdPart(name: string): string {
-  return name.replace(/[+@]/g, '-');
+  return name.replace(/[+:@]/g, '-');
 }

@@ -50,6 +50,8 @@ const decisionTimeSchema = z.strictObject({
 const llmSchema = z.strictObject({
   baseUrl: z.url({ error: 'must be a URL such as http://127.0.0.1:11434/v1' }).default('https://api.openai.com/v1'),
   model: z.string({ error: 'must be a model name' }).min(1, { error: 'must not be empty' }),
+  /** The LLM profile (llmProfile.ts) this endpoint came from, so results can be told apart by profile. */
+  profile: z.string({ error: 'must be a profile name' }).min(1, { error: 'must not be empty' }).optional(),
   headers: z.record(z.string(), z.string(), { error: 'must map header names to strings' }).optional(),
   azureApiVersion: z.string({ error: 'must be a string' }).optional(),
   concurrency: intAtLeast(1).default(4),
