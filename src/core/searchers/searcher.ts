@@ -51,6 +51,12 @@ export interface Suggestion {
   readonly info?: Record<string, unknown>;
   /** Simulated seconds of decision time this suggestion cost (for measured/modelled modes). */
   readonly decisionSeconds?: number;
+  /**
+   * Decision seconds of the work done while making this suggestion, charged or not (default: the charged
+   * seconds). Differs when work runs ahead of time: a batch prefetched now and charged later only for
+   * what a worker still waits.
+   */
+  readonly spentSeconds?: number;
 }
 
 /** One reported result of a trial at one epoch. */
