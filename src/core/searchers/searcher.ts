@@ -15,6 +15,8 @@ export interface SearcherContext {
   /** Rung levels (epochs) the scheduler uses, ascending, last = maxEpoch. */
   readonly rungLevels: readonly number[];
   readonly maxEpoch: number;
+  /** The scheduler's first rung of bracket `bracket` (level, new configs), when its brackets have a fixed shape. */
+  firstRungOf?(bracket: number): { readonly level: number; readonly slots: number };
   /** Isomorphism class of a cell (from the table), for de-duplication. */
   isoClassOf(cell: Cell): number;
   /** Emit a searcher-level event (fallback notices, info). */
