@@ -40,6 +40,8 @@ export interface NasSettings {
   readonly promptsFolder: string;
   /** Table file to run on; empty = the imported exact table if any, else the bundled one. */
   readonly tablePath: string;
+  /** LLAMBO prepares the next bracket's batch while the current one trains (`study.prefetch`; measured/modelled only). */
+  readonly prefetch: boolean;
 }
 
 /** Reads one key below `llamboNas.`; undefined when unset (package.json supplies the defaults). */
@@ -78,6 +80,7 @@ export function readNasSettings(get: SettingReader): NasSettings {
     seeds: positiveInt(get('seeds'), 1),
     promptsFolder: text(get('promptsFolder'), ''),
     tablePath: text(get('tablePath'), ''),
+    prefetch: get('study.prefetch') !== false,
   };
 }
 

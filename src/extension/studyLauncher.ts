@@ -20,7 +20,7 @@ import { decisionTimeFromSettings, splitCredentialHeaders, withStudySettings } f
  * each one's panel draws the others beside it (IQM bands over seeds) and exports name the experiment.
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
-  const { scheduler, llm } = services.settings();
+  const { scheduler, llm, prefetch } = services.settings();
   const group = plan.searchers.length * plan.seeds > 1 ? { tag: planTag(now) } : {};
   const specs: StudySpecInput[] = [];
   for (const searcher of plan.searchers) {
@@ -28,7 +28,7 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
       specs.push({
         searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...group,
-        ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm) : {}),
+        ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm, prefetch) : {}),
       });
     }
   }
@@ -36,9 +36,9 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
 }
 
 /** The plan's latency mode and context level, for an LLM searcher's spec (the settings fill the rest). */
-function planLlmChoices(plan: StudyPlan, llm: LlmSettings): Pick<StudySpecInput, 'decisionTime' | 'searcherOptions'> {
+function planLlmChoices(plan: StudyPlan, llm: LlmSettings, prefetch: boolean): Pick<StudySpecInput, 'decisionTime' | 'searcherOptions'> {
   return {
-    ...(plan.latencyMode !== undefined ? { decisionTime: decisionTimeFromSettings({ ...llm, latencyMode: plan.latencyMode }) } : {}),
+    ...(plan.latencyMode !== undefined ? { decisionTime: decisionTimeFromSettings({ ...llm, latencyMode: plan.latencyMode }, prefetch) } : {}),
     ...(plan.contextLevel !== undefined ? { searcherOptions: { contextLevel: plan.contextLevel } } : {}),
   };
 }

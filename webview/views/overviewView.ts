@@ -11,6 +11,7 @@ import { errorAxisRange } from '../../src/core/panel/errorAxisRange';
 import type { IncumbentSeries, OverviewModel } from '../../src/core/panel/panelModel';
 import { seriesStyle } from '../../src/core/panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../../src/core/readModel/errorMetric';
+import { describeDelay } from '../../src/core/study/delayText';
 import { headlineChoice } from '../../src/core/study/resultFormat';
 import type { ChartColours } from '../chartTheme';
 import { el, factList } from '../elementBuilder';
@@ -80,6 +81,7 @@ export class OverviewView implements PanelView {
         ['Parse failures', `${formatCount(o.llm.parseFailures)} replies · ${formatCount(o.llm.droppedCells)} cells refused`],
       );
     }
+    if (o.delay) rows.push(['LLM delay', describeDelay(o.delay)]);
     return rows;
   }
 
