@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
+import { studyEventSchema } from '../../src/core/events/studyEventSchema';
 import { cellFromCode, NUM_CELLS } from '../../src/core/nb201/searchSpace';
 import { LlamboSearcher } from '../../src/core/searchers/llamboSearcher';
 import type { SuggestRequest } from '../../src/core/searchers/searcher';
@@ -101,4 +102,5 @@ test('prefetch off: a modelled LLAMBO study gives exactly the trial starts and r
   assert.equal(summary.delay?.chargedSeconds, summary.delay?.llmSeconds, 'nothing hidden without prefetch');
   const finished = events.find((e) => e.type === 'studyFinished');
   assert.deepEqual(finished?.type === 'studyFinished' ? finished.delay : null, summary.delay);
+  assert.deepEqual(studyEventSchema.parse(JSON.parse(JSON.stringify(finished))), finished, 'the log reader accepts the delay fields');
 });
