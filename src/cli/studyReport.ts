@@ -9,7 +9,7 @@ import { describeYield } from '../core/llambo/proposalYield';
 import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import type { StudyDelay } from '../core/events/studyEvents';
-import { describeDelay } from '../core/study/delayText';
+import { describeDelay } from '../core/study/resultFormat';
 import type { StudySummary } from '../core/study/studyRunner';
 import type { StudySpec } from '../core/study/studySpec';
 import type { LlmSetup } from './llmFlags';

@@ -130,7 +130,7 @@ test('study without --searcher runs LLAMBO when LLAMBO_BASE_URL and LLAMBO_MODEL
 
     const off = await cli(env, 'study', '--hours', '1', '--llm-latency-mode', 'modelled', '--llm-seconds-per-call', '0.8', '--no-prefetch');
     assert.equal(off.code, 0, off.stderr);
-    assert.match(off.stdout, /LLM delay +\d+ s LLM, \d+ s charged to the clock; \d+ worker-seconds idle waiting for configs \([\d.]+% of workers x budget\); modelled, prefetch off/);
+    assert.match(off.stdout, /LLM delay +[\d.]+ s LLM, [\d.]+ s charged to the clock; \d+ worker-seconds idle waiting for configs \([\d.]+% of workers x budget\); modelled, prefetch off/);
   } finally {
     await server.close();
   }
