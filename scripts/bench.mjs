@@ -4,7 +4,7 @@
 // LLM), then the panel under live load in headless Chromium (scripts/test-webview.mjs --bench: render
 // p95, frame gaps, first paint). Every figure is printed next to its target; targets never fail the bench.
 // Flags: --json (CLI and LLM benches), --no-llm (skip the LLM bench), --no-panel (skip the panel bench),
-// --no-latency and --llm-seeds N (LLM bench only); anything else goes to `node dist/cli.js bench`
+// --no-latency, --llm-seeds N, --no-delay and --delay-seeds N (LLM bench only); anything else goes to `node dist/cli.js bench`
 // (--seeds, --compare-seeds, --table).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,8 +23,8 @@ const llmArgs = [];
 const cliArgs = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--no-llm' || args[i] === '--no-panel') continue;
-  if (args[i] === '--no-latency') llmArgs.push(args[i]);
-  else if (args[i] === '--llm-seeds') llmArgs.push(args[i], args[++i] ?? '');
+  if (args[i] === '--no-latency' || args[i] === '--no-delay') llmArgs.push(args[i]);
+  else if (args[i] === '--llm-seeds' || args[i] === '--delay-seeds') llmArgs.push(args[i], args[++i] ?? '');
   else cliArgs.push(args[i]);
 }
 if (args.includes('--json')) llmArgs.push('--json');

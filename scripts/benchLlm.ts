@@ -16,7 +16,13 @@
  * duplicate share of the first (bracket-0) sampler stage, prompt tokens counted with gpt-tokenizer
  * against an 8,192-token local-server window, and requests per new config.
  *
- * Flags: --json (one JSON line), --llm-seeds N (default 3), --no-latency (skip the ~1 min latency run).
+ * The "delay" section (test/support/prefetchTrial, shared with test/stats/llamboPrefetch.test.ts) runs the
+ * study in-process with the oracle double and 10 modelled seconds per request at concurrency 4, each seed
+ * with and without prefetch: idle worker-seconds waiting for configs, LLM seconds charged and hidden, and
+ * the error, with one-sided rank-sum tests (simulated clock, so the figures do not depend on the machine).
+ *
+ * Flags: --json (one JSON line), --llm-seeds N (default 3), --no-latency (skip the ~1 min latency run),
+ * --delay-seeds N (default 10), --no-delay (skip the prefetch measurement, ~1 min).
  */
 import { costOf, DEFAULT_PRICES } from '../src/core/llm/priceTable';
 import type { TableBenchmark } from '../src/core/benchmark/tableLoader';
@@ -34,6 +40,7 @@ import { noiseReplier, oracleReplier, serverResponder, type OracleSpec, type Rep
 import { narrowPriorOracleResponder, NARROW_PRIOR_SHARE } from '../test/support/realisticResponder';
 import { measureRealisticRun, runRealisticStudy, share, totalMeasures } from '../test/support/realisticStudy';
 import { narrowPriorReplier } from '../test/support/narrowPriorResponder';
+import { describePrefetch, measurePrefetch } from '../test/support/prefetchTrial';
 
 const GOOD_CELLS = 2500;
 const LATENCY_MS = 800;
@@ -271,9 +278,12 @@ async function main(): Promise<void> {
   const timing = args.includes('--no-latency') ? null : await latency(benchmark, oracle);
   const clock = await modelled(benchmark, oracle);
   const drift = await realistic(benchmark, seeds);
+  const delaySeedsAt = args.indexOf('--delay-seeds');
+  const delaySeeds = delaySeedsAt >= 0 ? Math.max(1, Number.parseInt(args[delaySeedsAt + 1] ?? '10', 10) || 10) : 10;
+  const delay = args.includes('--no-delay') ? null : await measurePrefetch(benchmark, Array.from({ length: delaySeeds }, (_, i) => i));
   const report = {
     table: benchmark.info.label, testDouble: true, oracle: oracleTraffic, noise: noiseTraffic, narrow: narrowTraffic,
-    latency: timing, modelled: clock, realistic: drift,
+    latency: timing, modelled: clock, realistic: drift, delay,
   };
   if (json) { console.log(JSON.stringify(report)); return; }
 
@@ -304,6 +314,8 @@ async function main(): Promise<void> {
   console.log(`Modelled decision time (${clock.secondsPerLlmCall} s per LLM request charged to the simulated clock, ${CONCURRENCY} at a time, seed 0): ` +
     `${clock.trialsModelled} trials started vs ${clock.trialsIgnored} with LLM time ignored; best error @200 ${clock.bestErrorAtMaxModelled} vs ${clock.bestErrorAtMaxIgnored}.`);
   printRealistic(drift);
+  if (delay) for (const line of describePrefetch(delay)) console.log(line);
+  else console.log('LLM delay / prefetch measurement skipped (--no-delay).');
 }
 
 function printRealistic(d: RealisticReport): void {

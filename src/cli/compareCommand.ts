@@ -176,7 +176,8 @@ export function comparisonText(result: ComparisonResult, loadMs: number): string
   const seedText = seeds.length === 0 ? 'no seeds' : `${seeds.length} seeds (${seeds[0]}-${seeds[seeds.length - 1]})`;
   const lines = [
     `Comparison: ${seedText}, ${spec.scheduler} scheduler unless named, ${spec.workers} workers, ` +
-      `${(spec.budgetSeconds / 3600).toFixed(2)} h simulated, clock ${spec.clock}, decision time ${spec.decisionTime.mode}`,
+      `${(spec.budgetSeconds / 3600).toFixed(2)} h simulated, clock ${spec.clock}, decision time ${spec.decisionTime.mode}` +
+      (spec.decisionTime.mode === 'ignore' ? '' : `, LLAMBO prefetch ${spec.decisionTime.prefetch === false ? 'off' : 'on'}`),
     `Error = ${ERROR_METRIC}; lower is better. Ranked by the returned architecture's seed-mean error at the table's last epoch; ` +
       `optimum ${result.optimumError.toFixed(4)}`,
     '',

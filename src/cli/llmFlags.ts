@@ -26,6 +26,7 @@ export const LLM_FLAGS: OptionSpecs = {
   'llm-cache-mode': { type: 'string' },
   'llm-latency-mode': { type: 'string' },
   'llm-seconds-per-call': { type: 'string' },
+  'no-prefetch': { type: 'boolean' },
   'max-llm-usd': { type: 'string' },
   'max-llm-requests': { type: 'string' },
   'llm-concurrency': { type: 'string' },
@@ -52,6 +53,8 @@ export const LLM_FLAGS_HELP = `LLM (searchers llambo and NAME+warm; the key is r
   --llm-latency-mode MODE  ignore (default; flatters LLAMBO) | measured (recorded latency on the
                            simulated clock, as Syne Tune) | modelled (--llm-seconds-per-call per request)
   --llm-seconds-per-call X simulated seconds per LLM request, required with --llm-latency-mode modelled
+  --no-prefetch            measured/modelled: LLAMBO makes each batch only when a worker asks (default: it
+                           prepares the next bracket's batch while the current one trains; only real waits are charged)
   --max-llm-usd X          dollar budget per study (default ${DEFAULT_MAX_USD}; 0 = no limit); then LLAMBO falls back
   --max-llm-requests N     request budget per study
   --llm-concurrency N      requests in flight (default 4)   --llm-rpm N / --llm-tpm N   rate limits
@@ -71,7 +74,7 @@ export const LLM_FLAG_OF_FIELD: Record<string, string> = {
   'llm.maxUsd': '--max-llm-usd', 'llm.maxRequests': '--max-llm-requests', 'llm.concurrency': '--llm-concurrency',
   'llm.requestsPerMinute': '--llm-rpm', 'llm.tokensPerMinute': '--llm-tpm', 'llm.timeoutMs': '--llm-timeout-ms',
   'llm.responseFormat': '--llm-response-format', 'llm.contextWindow': '--llm-context-window',
-  'decisionTime.secondsPerLlmCall': '--llm-seconds-per-call',
+  'decisionTime.secondsPerLlmCall': '--llm-seconds-per-call', 'decisionTime.prefetch': '--no-prefetch',
 };
 
 /** Where the study's LLM is and how the client reaches it (key and cache folder); nothing here is printed but the public parts. */
@@ -206,6 +209,7 @@ function applyLatencyFlags(input: Record<string, unknown>, values: FlagValues, d
     if (seconds < 0) throw new UsageError(`--llm-seconds-per-call: must be >= 0 (got ${seconds})`);
     decision.secondsPerLlmCall = seconds;
   }
+  if (values['no-prefetch'] === true) decision.prefetch = false;
   const effective = decision.mode ?? 'ignore';
   if (effective === 'modelled' && decision.secondsPerLlmCall === undefined) {
     throw new UsageError('--llm-latency-mode modelled: needs --llm-seconds-per-call X (simulated seconds charged per LLM request, e.g. 0.8)');

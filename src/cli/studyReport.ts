@@ -8,6 +8,8 @@
 import { describeYield } from '../core/llambo/proposalYield';
 import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
+import type { StudyDelay } from '../core/events/studyEvents';
+import { describeDelay } from '../core/study/resultFormat';
 import type { StudySummary } from '../core/study/studyRunner';
 import type { StudySpec } from '../core/study/studySpec';
 import type { LlmSetup } from './llmFlags';
@@ -38,6 +40,7 @@ export function studyJson(summary: StudySummary, ctx: StudyReportContext): Recor
     simulatedSeconds: summary.simulatedSeconds, stopReason: summary.stopReason,
     wallMs: round(summary.wallMs, 2), tableLoadMs: round(ctx.loadMs, 1), events: summary.eventCount,
     ...(summary.llm ? { llm: { ...summary.llm, costUsd: round(summary.llm.costUsd, 6) } } : {}),
+    ...(summary.delay ? { delay: delayJson(summary.delay) } : {}),
     ...(ctx.llm ? { llmEndpoint: endpointJson(ctx.llm) } : {}),
     ...(ctx.outDir ? { out: ctx.outDir } : {}),
   };
@@ -51,6 +54,14 @@ function headlineJson(summary: StudySummary): Record<string, unknown> | null {
     arch: h.arch, trialId: h.trialId, finalError: h.finalError, regret: h.regret,
     observedErrorAtMax: h.observedErrorAtMax, observedEpoch: h.observedEpoch, reachedMaxEpoch: h.reachedMaxEpoch,
     bestAnyEpoch: h.bestAnyEpoch,
+  };
+}
+
+/** Seconds to 0.01 s, the share to 6 digits: the figures, not float noise. */
+function delayJson(delay: StudyDelay): Record<string, unknown> {
+  return {
+    mode: delay.mode, prefetch: delay.prefetch, llmSeconds: round(delay.llmSeconds, 2), chargedSeconds: round(delay.chargedSeconds, 2),
+    idleWorkerSeconds: round(delay.idleWorkerSeconds, 2), idleShare: round(delay.idleShare, 6),
   };
 }
 
@@ -75,6 +86,7 @@ export function studyText(summary: StudySummary, ctx: StudyReportContext): strin
     `  wall time          ${summary.wallMs.toFixed(1)} ms  (table load ${ctx.loadMs.toFixed(0)} ms)`,
   ];
   if (summary.llm) lines.push(...llmLines(summary.llm, spec, ctx.llm));
+  if (summary.delay) lines.push(`  LLM delay          ${describeDelay(summary.delay)}`);
   if (ctx.outDir) {
     const cache = ctx.llm?.cachePath !== undefined && ctx.llm.cachePath.startsWith(ctx.outDir) ? ', llm-cache.jsonl' : '';
     lines.push(`  saved              ${ctx.outDir} (study.json, events.jsonl${cache})`);

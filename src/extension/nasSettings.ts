@@ -45,6 +45,8 @@ export interface NasSettings {
   readonly llmProfiles: readonly LlmProfile[];
   /** What is wrong with `llm.profiles`, field by field, when it does not validate. */
   readonly llmProfilesProblem?: string;
+  /** LLAMBO prepares the next bracket's batch while the current one trains (`study.prefetch`; measured/modelled only). */
+  readonly prefetch: boolean;
 }
 
 /** Reads one key below `llamboNas.`; undefined when unset (package.json supplies the defaults). */
@@ -84,6 +86,7 @@ export function readNasSettings(get: SettingReader): NasSettings {
     promptsFolder: text(get('promptsFolder'), ''),
     tablePath: text(get('tablePath'), ''),
     ...profilesSetting(get('llm.profiles')),
+    prefetch: get('study.prefetch') !== false,
   };
 }
 

@@ -25,7 +25,7 @@ import { planEntries } from './planEntries';
  */
 export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings'>, now = new Date()): StudySpecInput[] {
   const settings = services.settings();
-  const { scheduler, llm } = settings;
+  const { scheduler, llm, prefetch } = settings;
   const entries = planEntries(plan, settings);
   const tag = entries.length * plan.seeds > 1 ? planTag(now) : undefined;
   const specs: StudySpecInput[] = [];
@@ -34,7 +34,7 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
       specs.push({
         searcher, scheduler: impliedScheduler(searcher) ?? plan.scheduler, hours: plan.hours, workers: plan.workers, seed,
         rMin: scheduler.rMin, eta: scheduler.eta, rMax: scheduler.rMax, ...(tag !== undefined ? { tag } : {}),
-        ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm) : {}),
+        ...(isLlmSearcher(searcher) ? planLlmChoices(plan, llm, prefetch) : {}),
         // A profile's studies share the profile's own cache; other warm-started ones the plan's (planWarmStartCache).
         ...(profile ? { llm: profileLlmSpec(profile, llm) } : planWarmStartCache(searcher, tag, llm)),
       });
@@ -44,9 +44,9 @@ export function planSpecs(plan: StudyPlan, services: Pick<NasServices, 'settings
 }
 
 /** The plan's latency mode and context level, for an LLM searcher's spec (the settings fill the rest). */
-function planLlmChoices(plan: StudyPlan, llm: LlmSettings): Pick<StudySpecInput, 'decisionTime' | 'searcherOptions'> {
+function planLlmChoices(plan: StudyPlan, llm: LlmSettings, prefetch: boolean): Pick<StudySpecInput, 'decisionTime' | 'searcherOptions'> {
   return {
-    ...(plan.latencyMode !== undefined ? { decisionTime: decisionTimeFromSettings({ ...llm, latencyMode: plan.latencyMode }) } : {}),
+    ...(plan.latencyMode !== undefined ? { decisionTime: decisionTimeFromSettings({ ...llm, latencyMode: plan.latencyMode }, prefetch) } : {}),
     ...(plan.contextLevel !== undefined ? { searcherOptions: { contextLevel: plan.contextLevel } } : {}),
   };
 }

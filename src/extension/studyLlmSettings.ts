@@ -90,9 +90,11 @@ export function profileLlmSpec(profile: LlmProfile, llm: LlmSettings): LlmSpecIn
   };
 }
 
-export function decisionTimeFromSettings(llm: LlmSettings): DecisionTimeInput {
-  if (llm.latencyMode === 'modelled') return { mode: 'modelled', secondsPerLlmCall: llm.modelledSecondsPerCall };
-  return { mode: llm.latencyMode };
+/** The latency mode; prefetch is named only when turned off (the spec's default is on). */
+export function decisionTimeFromSettings(llm: LlmSettings, prefetch = true): DecisionTimeInput {
+  const off = prefetch ? {} : { prefetch: false };
+  if (llm.latencyMode === 'modelled') return { mode: 'modelled', secondsPerLlmCall: llm.modelledSecondsPerCall, ...off };
+  return { mode: llm.latencyMode, ...off };
 }
 
 /**
@@ -108,7 +110,7 @@ export function withStudySettings(spec: StudySpecInput, settings: NasSettings, w
   return {
     ...spec,
     llm: spec.llm ?? llmSpecFromSettings(settings.llm),
-    decisionTime: spec.decisionTime ?? decisionTimeFromSettings(settings.llm),
+    decisionTime: spec.decisionTime ?? decisionTimeFromSettings(settings.llm, settings.prefetch),
     ...(withPrompts ? { searcherOptions: { ...options, promptOverridesDir: promptsDir } } : {}),
   };
 }

@@ -123,6 +123,14 @@ test('study without --searcher runs LLAMBO when LLAMBO_BASE_URL and LLAMBO_MODEL
     assert.equal(summary.searcher, 'llambo');
     assert.equal(summary.decisionTime, 'modelled');
     assert.equal(summary.secondsPerLlmCall, 0.8);
+    assert.equal(summary.delay.mode, 'modelled');
+    assert.equal(summary.delay.prefetch, true, 'prefetch is on by default');
+    assert.ok(summary.delay.chargedSeconds < summary.delay.llmSeconds, JSON.stringify(summary.delay));
+    assert.ok(summary.delay.idleWorkerSeconds > 0 && Math.abs(summary.delay.idleShare - summary.delay.idleWorkerSeconds / (4 * 3600)) < 1e-5, 'idle share of 4 workers x 1 h');
+
+    const off = await cli(env, 'study', '--hours', '1', '--llm-latency-mode', 'modelled', '--llm-seconds-per-call', '0.8', '--no-prefetch');
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stdout, /LLM delay +[\d.]+ s LLM, [\d.]+ s charged to the clock; \d+ worker-seconds idle waiting for configs \([\d.]+% of workers x budget\); modelled, prefetch off/);
   } finally {
     await server.close();
   }

@@ -87,6 +87,8 @@ test('limits, budget, latency mode and LLAMBO options land in the spec', () => {
   assert.equal(translate(['--llm-base-url', LOCAL, '--model', 'm'], {}).spec.llm?.maxUsd, 1, 'a dollar budget by default');
   assert.equal(translate(['--llm-base-url', LOCAL, '--model', 'm', '--max-llm-usd', '0'], {}).spec.llm?.maxUsd, undefined, '0 = no limit');
   assert.equal(translate(['--llm-base-url', LOCAL, '--model', 'm', '--llm-latency-mode', 'measured'], {}).spec.decisionTime.mode, 'measured');
+  assert.deepEqual(translate(['--llm-base-url', LOCAL, '--model', 'm', '--llm-latency-mode', 'measured', '--no-prefetch'], {}).spec.decisionTime,
+    { mode: 'measured', prefetch: false }, '--no-prefetch turns LLAMBO prefetch off');
 });
 
 test('reply cache: live by default; --llm-cache implies replay-or-live; with --out the cache lives in the study folder', () => {

@@ -49,6 +49,9 @@ test('the modelled latency mode charges seconds per LLM call', () => {
   const spec = parseStudySpec(withStudySettings({ searcher: 'llambo' }, settings));
   assert.equal(spec.decisionTime.secondsPerLlmCall, 7.5);
   assert.equal(settingsFrom({ 'llm.latencyMode': 'modelled' }).llm.modelledSecondsPerCall, 10, 'default when unset');
+  assert.equal(settingsFrom({}).prefetch, true, 'prefetch is on by default');
+  const off = parseStudySpec(withStudySettings({ searcher: 'llambo' }, settingsFrom({ 'llm.latencyMode': 'modelled', 'study.prefetch': false })));
+  assert.deepEqual(off.decisionTime, { mode: 'modelled', secondsPerLlmCall: 10, prefetch: false });
 });
 
 test('the prompt folder becomes promptOverridesDir (relative to the workspace); explicit spec fields win', () => {

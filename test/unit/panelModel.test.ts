@@ -229,3 +229,15 @@ test('deltas carry only the trials that changed, and rung analysis at most every
   }
   assert.equal(withAnalysis, 1);
 });
+
+test('the overview carries the delay figures of a finished study with charged decision time, none otherwise', async () => {
+  const events = await studyEvents({ searcher: 'random' });
+  const builder = new PanelModelBuilder();
+  builder.add(events.filter((e) => e.type !== 'studyFinished'));
+  assert.equal(builder.snapshot().overview.delay, null);
+  const finished = events.find((e) => e.type === 'studyFinished');
+  assert.ok(finished?.type === 'studyFinished' && finished.delay === undefined, 'a random study ignoring decision time reports no delay');
+  const delay = { mode: 'modelled', prefetch: true, llmSeconds: 370, chargedSeconds: 52, idleWorkerSeconds: 190, idleShare: 0.00264 } as const;
+  builder.add([{ ...finished, delay }]);
+  assert.deepEqual(builder.snapshot().overview.delay, delay);
+});

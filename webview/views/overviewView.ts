@@ -11,7 +11,7 @@ import { errorAxisRange } from '../../src/core/panel/errorAxisRange';
 import type { IncumbentSeries, OverviewModel } from '../../src/core/panel/panelModel';
 import { seriesStyle } from '../../src/core/panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../../src/core/readModel/errorMetric';
-import { headlineChoice } from '../../src/core/study/resultFormat';
+import { describeDelay, headlineChoice } from '../../src/core/study/resultFormat';
 import type { ChartColours } from '../chartTheme';
 import { el, factList } from '../elementBuilder';
 import { formatCount, formatError, formatHours, formatPoints, formatRegret, formatTokens, formatUsd } from '../numberFormat';
@@ -80,6 +80,7 @@ export class OverviewView implements PanelView {
         ['Parse failures', `${formatCount(o.llm.parseFailures)} replies · ${formatCount(o.llm.droppedCells)} cells refused`],
       );
     }
+    if (o.delay) rows.push(['LLM delay', describeDelay(o.delay)]);
     return rows;
   }
 

@@ -78,6 +78,10 @@ const studyFinished = z.object({
   ...base, type: z.literal('studyFinished'), reason: z.enum(['budget', 'maxTrials', 'llmBudget', 'cancelled']),
   trialsStarted: count, resultsReported: count, bestError: errorOrNull, bestErrorAtMax: errorOrNull,
   incumbentArch: z.string().nullable(),
+  delay: z.object({
+    mode: z.enum(['measured', 'modelled']), prefetch: z.boolean(),
+    llmSeconds: z.number().min(0), chargedSeconds: z.number().min(0), idleWorkerSeconds: z.number().min(0), idleShare: z.number().min(0),
+  }).optional(),
 });
 
 const studyError = z.object({ ...base, type: z.literal('studyError'), message: z.string() });

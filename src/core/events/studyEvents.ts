@@ -159,6 +159,21 @@ export interface ProgressEvent extends EventBase {
   readonly bestError: number | null;
 }
 
+/**
+ * What the LLM's delay cost a study whose decision time was charged (issue 12 section 2): LLM seconds
+ * spent on the searcher's critical path (prefetched batches included), the part charged to the clock,
+ * and worker-seconds idle while the tuner waited for configs, also as a share of workers x budget.
+ */
+export interface StudyDelay {
+  readonly mode: 'measured' | 'modelled';
+  /** Whether the searcher prepared the next first-rung batch while the current one trained. */
+  readonly prefetch: boolean;
+  readonly llmSeconds: number;
+  readonly chargedSeconds: number;
+  readonly idleWorkerSeconds: number;
+  readonly idleShare: number;
+}
+
 export interface StudyFinishedEvent extends EventBase {
   readonly type: 'studyFinished';
   readonly reason: 'budget' | 'maxTrials' | 'llmBudget' | 'cancelled';
@@ -167,6 +182,8 @@ export interface StudyFinishedEvent extends EventBase {
   readonly bestError: number | null;
   readonly bestErrorAtMax: number | null;
   readonly incumbentArch: string | null;
+  /** Present for LLM searchers in the measured and modelled decision-time modes. */
+  readonly delay?: StudyDelay;
 }
 
 export interface StudyErrorEvent extends EventBase {

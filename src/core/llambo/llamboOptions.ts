@@ -70,6 +70,12 @@ export interface LlamboOptions {
   readonly samplesAsChoices: boolean;
   /** Concurrent requests assumed when charging a stage's LLM time (the client's limit); 0 = unlimited. */
   readonly timingConcurrency: number;
+  /**
+   * Prepare the next first-rung batch while the current one trains (issue 12 section 2), so only the
+   * time a worker still waits is charged. Off unless asked: it gains nothing when LLM time is ignored,
+   * and the study runner turns it on for charged decision time unless the spec says otherwise.
+   */
+  readonly prefetch: boolean;
   /** Modelled decision time: each LLM request counts this many simulated seconds instead of its latency. */
   readonly secondsPerCall?: number;
   /** Folder with the shipped prompt files; default: next to the bundle, else the source folder. */
@@ -112,6 +118,7 @@ export const DEFAULT_LLAMBO_OPTIONS: LlamboOptions = {
   warmStartMaxTokens: 1200,
   samplesAsChoices: false,
   timingConcurrency: 0,
+  prefetch: false,
 };
 
 const INTEGER_AT_LEAST: Partial<Record<keyof LlamboOptions, number>> = {

@@ -4,6 +4,7 @@
  * strings, arrays) so it crosses postMessage unchanged; long arrays are flat (x[], y[]) rather than
  * arrays of objects, which keeps 5,000-trial studies small to send and quick to clone.
  */
+import type { StudyDelay } from '../events/studyEvents';
 import type { IncumbentStep } from '../readModel/incumbentPath';
 import type { ResultHeadline } from '../readModel/studyResult';
 import type { LlmCallSummary, LlmCallText, LlmSearchHit } from '../readModel/llmCallIndex';
@@ -51,6 +52,8 @@ export interface OverviewModel {
   /** The study's result (DESIGN.md section 10), the overview's headline. */
   readonly result: ResultHeadline | null;
   readonly llm: LlmTotalsView | null;
+  /** What the LLM's delay cost, once a study with charged decision time has finished. */
+  readonly delay: StudyDelay | null;
   readonly series: readonly IncumbentSeries[];
 }
 

@@ -132,6 +132,7 @@ export class PanelModelBuilder {
       result: this.model.result.headline,
       trials: trials.size, results: this.model.results, epochs: trials.epochsTrained, fallbacks: trials.fallbacks,
       llm: llmCalls.size > 0 ? { ...this.model.llmTally.totals } : null,
+      delay: this.model.finished?.delay ?? null,
       series: this.series(),
     };
   }

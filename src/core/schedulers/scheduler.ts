@@ -79,4 +79,9 @@ export interface Scheduler {
   onResult(trialId: number, epoch: number, error: number): TrialDecision;
   /** Ledger entries since the previous call, oldest first. */
   takeLedger(): readonly LedgerEntry[];
+  /**
+   * The first rung of bracket `bracket` (opened or not): its level and how many new configs it takes.
+   * Schedulers whose brackets have a fixed shape offer it, so a searcher can prepare configs ahead.
+   */
+  firstRungOf?(bracket: number): RungSpec;
 }

@@ -1,6 +1,6 @@
 import type { SlotInRung } from './bracket';
 import { BracketManager } from './bracketManager';
-import { geometricBrackets, levelsOfBrackets, type BracketShape } from './rungSystem';
+import { geometricBrackets, levelsOfBrackets, type BracketShape, type RungSpec } from './rungSystem';
 import type { Job, LedgerEntry, Scheduler, SchedulerKind, SchedulerOptions, TrialDecision } from './scheduler';
 
 /**
@@ -52,6 +52,11 @@ export class SyncHyperbandScheduler implements Scheduler {
     for (const entry of bracket.onResult(slot, error)) this.ledger.push(entry);
     if (failed) return 'stop';
     return slot.rung === bracket.rungs.length - 1 ? 'stop' : 'pause';
+  }
+
+  /** Bracket types cycle as brackets open (BracketManager), so bracket b has shape b mod the number of types. */
+  firstRungOf(bracket: number): RungSpec {
+    return this.shapes[bracket % this.shapes.length][0];
   }
 
   takeLedger(): readonly LedgerEntry[] {

@@ -2,11 +2,15 @@
  * LLAMBO inside synchronous Hyperband (DESIGN.md section 6). The first suggestions are the warm-start
  * cells; after that, when its queue is empty the searcher builds one batch of k = slotsRemaining cells
  * for the rung being filled (concurrent sampler and surrogate requests) and hands them out one per
- * call. The batch's LLM time is charged once, on its first suggestion. Any LLM failure ends in
+ * call. The batch's LLM time is charged once, on its first suggestion. With `prefetch`, each time it
+ * hands out a pick and nothing is prefetched yet, it makes the batch the next first-rung demand will
+ * need (the rest of this rung, else the next bracket's first rung) with the history it has then; that
+ * batch is ready on the simulated clock at its issue time plus its LLM seconds, and its first pick is
+ * charged only the part of that a worker still waits. Any LLM failure ends in
  * mutation/random fallbacks that are marked and announced; suggest() throws only on cancellation and
  * on a replay-strict cache miss (the study stops with an error naming the request).
  */
-import { planBatch } from '../llambo/batchPlanner';
+import { planBatch, type BatchResult } from '../llambo/batchPlanner';
 import { CellHistory, type CellHistoryState } from '../llambo/cellHistory';
 import { BatchSeen, CellRegistry } from '../llambo/cellRegistry';
 import { randomPicks } from '../llambo/fallbackCells';
@@ -53,12 +57,23 @@ interface QueuedPick {
   readonly target?: number;
 }
 
+/** A batch made ahead of its demand: for `bracket`, ready at simulated time `readyAt`. */
+interface PrefetchedBatch {
+  readonly bracket: number;
+  readonly readyAt: number;
+  readonly picks: QueuedPick[];
+}
+
+type QueuedPickState = { code: number; pick: Omit<CellPick, 'cell'>; batch: number; seconds: number; level?: number; target?: number };
+
 interface LlamboState {
   readonly version: 1;
   readonly history: CellHistoryState;
   readonly registered: number[];
-  readonly queue: { code: number; pick: Omit<CellPick, 'cell'>; batch: number; seconds: number; level?: number; target?: number }[];
+  readonly queue: QueuedPickState[];
   readonly queueBracket: number | null;
+  readonly prefetched?: { bracket: number; readyAt: number; picks: QueuedPickState[] };
+  readonly spentSeconds?: number;
   readonly warmStartDone: boolean;
   readonly batchNo: number;
   readonly callsIssued: number;
@@ -76,6 +91,9 @@ export class LlamboSearcher implements Searcher {
   private queue: QueuedPick[] = [];
   /** Bracket the queued batch was made for; null for warm-start cells (valid for any bracket). */
   private queueBracket: number | null = null;
+  private prefetched: PrefetchedBatch | null = null;
+  /** LLM seconds of the work done since the last pick was handed out (reported as its spentSeconds). */
+  private spentSeconds = 0;
   private warmStartDone = false;
   private batchNo = 0;
   private emergencies = 0;
@@ -123,14 +141,10 @@ export class LlamboSearcher implements Searcher {
       version: 1,
       history: history.state(),
       registered: registry.codeList(),
-      queue: this.queue.map((q) => {
-        const { cell, ...pick } = q.pick;
-        return {
-          code: cellCode(cell), pick, batch: q.batch, seconds: q.seconds,
-          ...(q.level !== undefined ? { level: q.level } : {}), ...(q.target !== undefined ? { target: q.target } : {}),
-        };
-      }),
+      queue: this.queue.map(pickState),
       queueBracket: this.queueBracket,
+      ...(this.prefetched ? { prefetched: { ...this.prefetched, picks: this.prefetched.picks.map(pickState) } } : {}),
+      ...(this.spentSeconds > 0 ? { spentSeconds: this.spentSeconds } : {}),
       warmStartDone: this.warmStartDone,
       batchNo: this.batchNo,
       callsIssued: this.recorder.callsIssued,
@@ -147,8 +161,10 @@ export class LlamboSearcher implements Searcher {
       if (history.hasCell(code)) registry.addEvaluated(cellFromCode(code));
       else registry.add(cellFromCode(code));
     }
-    this.queue = s.queue.map((q) => ({ ...q, pick: { ...q.pick, cell: cellFromCode(q.code) } }));
+    this.queue = s.queue.map(pickFromState);
     this.queueBracket = s.queueBracket;
+    this.prefetched = s.prefetched ? { ...s.prefetched, picks: s.prefetched.picks.map(pickFromState) } : null;
+    this.spentSeconds = s.spentSeconds ?? 0;
     this.warmStartDone = s.warmStartDone;
     this.batchNo = s.batchNo;
     this.recorder.callsIssued = s.callsIssued;
@@ -164,8 +180,11 @@ export class LlamboSearcher implements Searcher {
     try {
       if (!this.warmStartDone) await this.warmStart();
       if (this.queue.length > 0 && this.queueBracket !== null && this.queueBracket !== request.bracket) this.discardQueue(request.bracket);
+      const wait = this.queue.length === 0 ? this.takePrefetched(request) : undefined;
       if (this.queue.length === 0) await this.buildBatch(request);
-      return this.handOut();
+      const suggestion = this.handOut(wait);
+      if (this.options.prefetch) await this.prefetchNext(request, request.time + (suggestion.decisionSeconds ?? 0));
+      return this.withSpentSeconds(suggestion);
     } catch (error) {
       // A replay-strict miss stops the study: falling back would pass off a divergent run as a replay.
       if (isCancellation(error, this.config.signal) || isReplayMiss(error) || isPromptTooLong(error)) throw error;
@@ -180,27 +199,93 @@ export class LlamboSearcher implements Searcher {
       rng: context.rng.derive('warmstart'), randomRng: context.initialDesignRng,
     }, this.options.nInit);
     this.warmStartDone = true;
+    this.spentSeconds += result.seconds;
     if (result.fallbackReason) this.notify({ kind: 'fallback', message: result.fallbackReason });
     for (const pick of result.picks) registry.add(pick.cell);
     this.enqueue(result.picks, result.seconds, null);
   }
 
   private async buildBatch(request: SuggestRequest): Promise<void> {
+    const made = await this.makeBatch(Math.max(1, Math.floor(request.slotsRemaining) || 1), request.trialId, false);
+    this.enqueue(made.picks, made.seconds, request.bracket, made.level, made.target);
+  }
+
+  /** Plans one batch of k cells with the history as it is now; its LLM seconds count as spent now. */
+  private async makeBatch(k: number, trialId: number, prefetch: boolean): Promise<BatchResult> {
     const { context, history, registry } = this.ready();
-    const k = Math.max(1, Math.floor(request.slotsRemaining) || 1);
     const batchNo = ++this.batchNo;
     const result = await planBatch(
       { recorder: this.recorder, prompts: this.prompts, registry, options: this.options, rungLevels: context.rungLevels },
       history, k, context.rng.derive(`batch/${batchNo}`),
     );
-    for (const notice of result.notices) this.notify({ ...notice, detail: { ...(notice.detail as object | undefined), batch: batchNo, trialId: request.trialId } });
-    this.enqueue(result.picks, result.seconds, request.bracket, result.level, result.target);
+    const where = prefetch ? { batch: batchNo, trialId, prefetch: true } : { batch: batchNo, trialId };
+    for (const notice of result.notices) this.notify({ ...notice, detail: { ...(notice.detail as object | undefined), ...where } });
+    this.spentSeconds += result.seconds;
+    return result;
+  }
+
+  /**
+   * Makes the batch the next first-rung demand after this pick will need, unless one is made already:
+   * the rest of this bracket's first rung, else the next bracket's whole first rung (less leftover
+   * warm-start cells, which serve any bracket). Brackets fill their first rung before the next one opens,
+   * so the next demand is for bracket + 1; without the scheduler's bracket shapes nothing is prefetched.
+   */
+  private async prefetchNext(request: SuggestRequest, issuedAt: number): Promise<void> {
+    if (this.prefetched) return;
+    const stillNeeded = Math.max(0, Math.floor(request.slotsRemaining) - 1);
+    let bracket = request.bracket, k = stillNeeded - this.queue.length;
+    if (k <= 0) {
+      const next = this.context?.firstRungOf?.(request.bracket + 1);
+      if (!next) return;
+      const leftover = this.queueBracket === null ? this.queue.length - stillNeeded : 0;
+      bracket = request.bracket + 1;
+      k = next.slots - leftover;
+      if (k <= 0) return;
+    }
+    try {
+      const made = await this.makeBatch(k, request.trialId, true);
+      const picks = this.queuedPicks(made.picks, 0, this.batchNo, made.level, made.target);
+      if (picks.length > 0) this.prefetched = { bracket, readyAt: issuedAt + made.seconds, picks };
+    } catch (error) {
+      if (isCancellation(error, this.config.signal) || isReplayMiss(error) || isPromptTooLong(error)) throw error;
+      this.notify({ kind: 'info', message: `LLAMBO prefetch failed, the next batch is made when it is needed: ${describeError(error)}` });
+    }
+  }
+
+  /**
+   * Moves the prefetched batch into the queue when it is for the asking bracket and returns the seconds
+   * the worker still waits for it; a batch for another bracket goes back to the pool of proposable cells.
+   */
+  private takePrefetched(request: SuggestRequest): number | undefined {
+    const prefetched = this.prefetched;
+    if (!prefetched) return undefined;
+    this.prefetched = null;
+    if (prefetched.bracket !== request.bracket) {
+      const { registry } = this.ready();
+      for (const q of prefetched.picks) registry.remove(q.pick.cell);
+      this.notify({ kind: 'info', message: `${prefetched.picks.length} prefetched picks of batch ${prefetched.picks[0].batch} dropped: bracket ${request.bracket} asks, not ${prefetched.bracket}` });
+      return undefined;
+    }
+    this.queue = prefetched.picks;
+    this.queueBracket = prefetched.bracket;
+    return Math.max(0, prefetched.readyAt - request.time);
   }
 
   private enqueue(picks: readonly CellPick[], seconds: number, bracket: number | null, level?: number, target?: number): void {
-    const batch = bracket === null ? 0 : this.batchNo;
-    picks.forEach((pick, i) => this.queue.push({ pick, batch, seconds: i === 0 ? seconds : 0, level, target }));
+    this.queue.push(...this.queuedPicks(picks, seconds, bracket === null ? 0 : this.batchNo, level, target));
     if (picks.length > 0) this.queueBracket = bracket;
+  }
+
+  /** The batch's picks in hand-out order; its LLM seconds ride on the first. */
+  private queuedPicks(picks: readonly CellPick[], seconds: number, batch: number, level?: number, target?: number): QueuedPick[] {
+    return picks.map((pick, i) => ({ pick, batch, seconds: i === 0 ? seconds : 0, level, target }));
+  }
+
+  /** The suggestion reports the LLM work done since the previous one, which may run ahead of its charge. */
+  private withSpentSeconds(suggestion: Suggestion): Suggestion {
+    const spentSeconds = this.spentSeconds;
+    this.spentSeconds = 0;
+    return { ...suggestion, spentSeconds };
   }
 
   /** Leftover picks of a batch made for another bracket go back to the pool of proposable cells. */
@@ -211,14 +296,15 @@ export class LlamboSearcher implements Searcher {
     this.queue = [];
   }
 
-  private handOut(): Suggestion {
+  /** The next queued pick; `wait` (a prefetched batch not yet ready) replaces the seconds it carries. */
+  private handOut(wait?: number): Suggestion {
     const next = this.queue.shift();
     if (!next) throw new Error('LLAMBO batch came back empty');
     const { pick } = next;
     return {
       cell: pick.cell,
       ...(isFallbackSource(pick.source) ? { fallback: true } : {}),
-      decisionSeconds: next.seconds,
+      decisionSeconds: wait ?? next.seconds,
       info: {
         source: pick.source,
         callIds: pick.callIds,
@@ -241,7 +327,7 @@ export class LlamboSearcher implements Searcher {
     const [pick] = randomPicks(1, registry, new BatchSeen(), context.rng.derive(`emergency/${++this.emergencies}`), 'fallback-random');
     registry.add(pick.cell);
     this.notify({ kind: 'fallback', message: `LLAMBO error, random cell used: ${describeError(error)}` });
-    return { cell: pick.cell, fallback: true, decisionSeconds: 0, info: { source: pick.source, callIds: [] } };
+    return this.withSpentSeconds({ cell: pick.cell, fallback: true, decisionSeconds: 0, info: { source: pick.source, callIds: [] } });
   }
 
   private emitLlmCall(event: LlmCallEventDraft): void {
@@ -252,4 +338,16 @@ export class LlamboSearcher implements Searcher {
   private notify(notice: SearcherNotice): void {
     this.context?.emit?.(notice);
   }
+}
+
+function pickState(q: QueuedPick): QueuedPickState {
+  const { cell, ...pick } = q.pick;
+  return {
+    code: cellCode(cell), pick, batch: q.batch, seconds: q.seconds,
+    ...(q.level !== undefined ? { level: q.level } : {}), ...(q.target !== undefined ? { target: q.target } : {}),
+  };
+}
+
+function pickFromState(q: QueuedPickState): QueuedPick {
+  return { ...q, pick: { ...q.pick, cell: cellFromCode(q.code) } };
 }

@@ -15,6 +15,8 @@ export interface SearcherContext {
   /** Rung levels (epochs) the scheduler uses, ascending, last = maxEpoch. */
   readonly rungLevels: readonly number[];
   readonly maxEpoch: number;
+  /** The scheduler's first rung of bracket `bracket` (level, new configs), when its brackets have a fixed shape. */
+  firstRungOf?(bracket: number): { readonly level: number; readonly slots: number };
   /** Isomorphism class of a cell (from the table), for de-duplication. */
   isoClassOf(cell: Cell): number;
   /** Emit a searcher-level event (fallback notices, info). */
@@ -51,6 +53,12 @@ export interface Suggestion {
   readonly info?: Record<string, unknown>;
   /** Simulated seconds of decision time this suggestion cost (for measured/modelled modes). */
   readonly decisionSeconds?: number;
+  /**
+   * Decision seconds of the work done while making this suggestion, charged or not (default: the charged
+   * seconds). Differs when work runs ahead of time: a batch prefetched now and charged later only for
+   * what a worker still waits.
+   */
+  readonly spentSeconds?: number;
 }
 
 /** One reported result of a trial at one epoch. */

@@ -22,6 +22,18 @@ export function chargedDecisionSeconds(settings: DecisionTimeSettings, suggestio
   return settings.mode === 'measured' ? measuredSeconds : settings.secondsPerSuggestion ?? 0;
 }
 
+/**
+ * Decision seconds one suggestion's work took, whether charged or not: a Suggestion's own spentSeconds
+ * (work done ahead of time and partly hidden, e.g. a prefetched LLM batch), else what was charged.
+ */
+export function spentDecisionSeconds(settings: DecisionTimeSettings, suggestion: Suggestion, charged: number): number {
+  if (settings.mode === 'ignore') return 0;
+  const own = suggestion.spentSeconds;
+  if (own === undefined) return charged;
+  if (!(Number.isFinite(own) && own >= 0)) throw new RangeError(`Suggestion.spentSeconds must be a finite number >= 0, got ${own}`);
+  return own;
+}
+
 export function assertDecisionTimeSettings(settings: DecisionTimeSettings): void {
   if (!['ignore', 'measured', 'modelled'].includes(settings.mode)) throw new RangeError(`unknown decision time mode: ${settings.mode}`);
   const perSuggestion = settings.secondsPerSuggestion;

@@ -8,6 +8,7 @@ import type { Scheduler } from '../schedulers/scheduler';
 import type { Searcher } from '../searchers/searcher';
 import type { StudyEventDraft } from '../events/studyEvents';
 import type { ClockKind } from './clockModel';
+import type { DecisionTotals } from './decisionLedger';
 import type { DecisionTimeSettings } from './decisionTime';
 
 /** Everything one simulated study needs. The searcher must be configured already. */
@@ -45,4 +46,6 @@ export interface SimulationSummary {
   incumbentArch: string | null;
   simulatedSeconds: number;
   stopReason: StopReason;
+  /** What decision time cost: all zero when it is ignored. */
+  decision: DecisionTotals;
 }

@@ -4,7 +4,8 @@ import type { Job, NewTrialJob, ResumeJob } from '../schedulers/scheduler';
 import type { Suggestion } from '../searchers/searcher';
 import { ArrivalQueue } from './arrivalQueue';
 import { clockModelFor, type ClockModel } from './clockModel';
-import { assertDecisionTimeSettings, chargedDecisionSeconds } from './decisionTime';
+import { DecisionLedger } from './decisionLedger';
+import { assertDecisionTimeSettings, chargedDecisionSeconds, spentDecisionSeconds } from './decisionTime';
 import { IncumbentTracker } from './incumbentTracker';
 import { ProgressMeter } from './progressMeter';
 import type { SimulationOptions, SimulationSummary, StopReason } from './simulationOptions';
@@ -26,6 +27,7 @@ export class StudySimulation {
   private resultsReported = 0;
   private stopReason: StopReason | null = null;
   private readonly queue = new ArrivalQueue();
+  private readonly decisions = new DecisionLedger();
   private readonly trials = new TrialTable();
   private readonly clock: ClockModel;
   private readonly seedRng: SeededRandom;
@@ -123,25 +125,29 @@ export class StudySimulation {
     if (arrival > this.budget) { this.stopReason = 'budget'; return; }
     const decision = o.scheduler.onResult(trialId, epoch, error);
     if (failed) {
-      this.release(trialId, WorkerState.Stopped);
+      this.release(trialId, WorkerState.Stopped, arrival);
       o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason: 'failed' });
       o.searcher.onFailure(trialId, trials.cells[trialId]);
     } else if (decision === 'continue') {
       this.queue.push(trials.nextEpochEnd(trialId) + this.clock.resultDelay, trialId);
     } else if (decision === 'pause') {
-      this.release(trialId, WorkerState.Paused);
+      this.release(trialId, WorkerState.Paused, arrival);
       o.emit({ type: 'trialPaused', time: this.now, trialId, epoch });
     } else {
-      this.release(trialId, WorkerState.Stopped);
+      this.release(trialId, WorkerState.Stopped, arrival);
       o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason: epoch >= this.rMax ? 'completed' : 'notPromoted' });
     }
     this.flushLedger();
   }
 
-  /** The trial leaves its worker; Syne Tune's tuner spends time on the pause/stop round trip. */
-  private release(trialId: number, state: WorkerState): void {
+  /**
+   * The trial leaves its worker, which has been free since its result arrived at `freedAt`; Syne Tune's
+   * tuner spends time on the pause/stop round trip.
+   */
+  private release(trialId: number, state: WorkerState, freedAt: number): void {
     this.trials.state[trialId] = state;
     this.freeWorkers++;
+    this.decisions.workerFreed(freedAt);
     this.now += this.clock.releaseCost;
   }
 
@@ -179,7 +185,9 @@ export class StudySimulation {
       throw new Error(`searcher ${o.searcher.name} suggested no valid cell for trial ${trialId}: ${JSON.stringify(suggestion?.cell)}`);
     }
     const measured = o.decisionTime.mode === 'measured' ? (this.wallClockMs() - wallStart) / 1000 : 0;
-    this.now += chargedDecisionSeconds(o.decisionTime, suggestion, measured);
+    const charged = chargedDecisionSeconds(o.decisionTime, suggestion, measured);
+    this.decisions.charge(this.now, charged, spentDecisionSeconds(o.decisionTime, suggestion, charged));
+    this.now += charged;
     const cell = suggestion.cell.slice();
     const arch = toArchString(cell);
     const tableIndex = o.benchmark.indexOf(cell);
@@ -214,6 +222,7 @@ export class StudySimulation {
 
   private beginRun(trialId: number): void {
     this.freeWorkers--;
+    this.decisions.workerStarted(this.now);
     const firstEpochEnd = this.trials.beginRun(trialId, this.now + this.clock.startDelay);
     this.queue.push(firstEpochEnd + this.clock.resultDelay, trialId);
   }
@@ -290,6 +299,7 @@ export class StudySimulation {
       incumbentArch: this.incumbent.incumbentTrial >= 0 ? trials.archs[this.incumbent.incumbentTrial] : null,
       simulatedSeconds: this.now,
       stopReason: this.stopReason ?? 'cancelled',
+      decision: this.decisions.totals(this.now, this.freeWorkers, o.workers, Number.isFinite(this.budget) ? this.budget : this.now),
     };
     const fraction = this.progress.fraction(this.now, this.nextTrialId);
     o.emit({ type: 'progress', time: this.now, fraction, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported, bestError: summary.bestError });

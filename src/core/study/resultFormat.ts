@@ -1,4 +1,5 @@
 /** How study results read in text (report.md, the status bar, the studies tree, Compare, the CLI). */
+import type { StudyDelay } from '../events/studyEvents';
 import type { ResultHeadline } from '../readModel/studyResult';
 
 /** "6.12%" style text for an error rate; "—" when there is none yet. */
@@ -46,4 +47,13 @@ export function headlineLines(h: ResultHeadline): string[] {
 export function bestAnyEpochText(h: ResultHeadline): string {
   const any = h.bestAnyEpoch;
   return any ? `${formatError(any.error)} (trial ${any.trialId}, epoch ${any.epoch})` : '—';
+}
+
+/** What the LLM's delay cost a study, one sentence (the CLI summary and the panel's overview fact). */
+export function describeDelay(delay: StudyDelay): string {
+  const seconds = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} s`;
+  const share = `${(delay.idleShare * 100).toFixed(delay.idleShare < 0.001 ? 3 : 2)}%`;
+  return `${seconds(delay.llmSeconds)} LLM, ${seconds(delay.chargedSeconds)} charged to the clock; ` +
+    `${delay.idleWorkerSeconds.toFixed(0)} worker-seconds idle waiting for configs (${share} of workers x budget); ` +
+    `${delay.mode}, prefetch ${delay.prefetch ? 'on' : 'off'}`;
 }

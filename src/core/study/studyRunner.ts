@@ -13,7 +13,8 @@ import type { Searcher, SearcherNotice } from '../searchers/searcher';
 import { isLlmSearcher } from '../searchers/llmSearchers';
 import { createSearcher, type SearcherOptions } from '../searchers/searcherFactory';
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
-import type { EventSink } from '../events/studyEvents';
+import type { EventSink, StudyDelay } from '../events/studyEvents';
+import { LlamboSearcher } from '../searchers/llamboSearcher';
 import { StudyResultFold, type ResultHeadline } from '../readModel/studyResult';
 import { redactingSink } from './eventRedaction';
 import { EventStream } from './eventStream';
@@ -64,6 +65,8 @@ export interface StudySummary extends SimulationSummary {
    * table's last epoch and regret; bestError and bestErrorAtMax stay for compatibility.
    */
   readonly headline: ResultHeadline | null;
+  /** Present for searchers that use an LLM when decision time is measured or modelled. */
+  readonly delay?: StudyDelay;
   /** Present for searchers that use an LLM. */
   readonly llm?: LlmStudyTotals & {
     readonly httpRequests: number;
@@ -103,6 +106,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const ownChat: LlmChat | undefined = options.llm?.chat ?? (client ? (request) => client.chat(request) : undefined);
   const rawChat = ownChat && llmSpec && options.warmStartReplies ? options.warmStartReplies.chatFor(llmSpec, ownChat) : ownChat;
   const chat = rawChat ? breaker.wrap(rawChat) : undefined;
+  const firstRungOf = scheduler.firstRungOf?.bind(scheduler);
   const searcher = options.searcher ?? createSearcher(spec.searcher, searcherOptionsOf(spec), { chat, signal: options.signal });
 
   const { info } = benchmark;
@@ -120,6 +124,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
       initialDesignRng: master.derive('initialDesign'),
       rungLevels: scheduler.rungLevels,
       maxEpoch: spec.rMax,
+      ...(firstRungOf ? { firstRungOf } : {}),
       isoClassOf: (cell) => benchmark.isoClass(benchmark.indexOf(cell)),
       emit: (notice) => emitNotice(stream, notice),
       emitLlmCall: (call) => stream.emit({ ...call, time: stream.time }),
@@ -140,14 +145,16 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
     throw error;
   }
   const wallMs = performance.now() - started;
+  const delay = usesLlm ? studyDelay(spec.decisionTime.mode, summary, searcher) : undefined;
   stream.emit({
     type: 'studyFinished', time: summary.simulatedSeconds,
     reason: summary.stopReason,
     trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
     bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
+    ...(delay ? { delay } : {}),
   });
   return {
-    ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
+    ...summary, ...(delay ? { delay } : {}), studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count, headline: result.headline,
     ...(tally && health ? {
       llm: {
@@ -161,15 +168,25 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
 
 /**
  * The searcher's options: the model and context window LLAMBO budgets its prompts with (from the
- * spec's llm section), the spec's searcherOptions, and LLAMBO's modelled seconds per LLM call.
+ * spec's llm section), the spec's searcherOptions, LLAMBO's modelled seconds per LLM call, and its
+ * prefetch: on when decision time is charged unless the spec turns it off (ignored time gains nothing).
  */
 function searcherOptionsOf(spec: StudySpec): SearcherOptions {
-  const { mode, secondsPerLlmCall } = spec.decisionTime;
+  const { mode, secondsPerLlmCall, prefetch } = spec.decisionTime;
   return {
     ...(spec.llm ? { model: spec.llm.model, contextWindow: studyContextWindow(spec.llm) } : {}),
     ...spec.searcherOptions,
     ...(mode === 'modelled' && secondsPerLlmCall !== undefined ? { secondsPerCall: secondsPerLlmCall } : {}),
+    ...(spec.searcher === 'llambo' ? { prefetch: mode !== 'ignore' && prefetch !== false } : {}),
   };
+}
+
+/** The delay figures of an LLM study whose decision time was charged; undefined when it was ignored. */
+function studyDelay(mode: StudySpec['decisionTime']['mode'], summary: SimulationSummary, searcher: Searcher): StudyDelay | undefined {
+  if (mode === 'ignore') return undefined;
+  const { spentSeconds, chargedSeconds, idleWorkerSeconds, idleShare } = summary.decision;
+  const prefetch = searcher instanceof LlamboSearcher && searcher.options.prefetch;
+  return { mode, prefetch, llmSeconds: spentSeconds, chargedSeconds, idleWorkerSeconds, idleShare };
 }
 
 function httpCounts(totals: LlmTotals | undefined): { httpRequests: number; retries: number; refusedRequests: number } {

@@ -44,6 +44,11 @@ const decisionTimeSchema = z.strictObject({
   secondsPerSuggestion: numberAbove(0, true).optional(),
   /** Simulated seconds charged per LLM request in 'modelled' mode (on the batch's critical path). */
   secondsPerLlmCall: numberAbove(0, true).optional(),
+  /**
+   * LLAMBO prepares the next first-rung batch while the current one trains, so only the time a worker
+   * still waits is charged (measured and modelled modes). Absent = on; false turns it off.
+   */
+  prefetch: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 /** The LLM endpoint and its limits. The API key is never part of a spec: it comes from the environment or SecretStorage. */
