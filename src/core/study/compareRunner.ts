@@ -6,8 +6,9 @@
  */
 import type { Benchmark } from '../benchmark/benchmark';
 import type { LlmHealth } from '../llambo/llmHealthMonitor';
-import type { ResultHeadline } from '../readModel/studyResult';
+import type { IncumbentAtMaxPath, ResultHeadline } from '../readModel/studyResult';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
+import { rankByIqm, summarizeComparison, type ComparisonSummary } from './comparisonSummary';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import {
   impliedScheduler, parseStudySpec, SCHEDULER_KINDS, SEARCHER_NAMES, StudySpecError,
@@ -74,6 +75,9 @@ export interface CompareRun {
   readonly incumbentArch: string | null;
   /** The run's result: returned architecture, its seed-mean error at the last epoch and regret. */
   readonly headline: ResultHeadline | null;
+  /** The incumbent at r_max over simulated time, and when the run ended: the comparison summary's curves. */
+  readonly incumbentAtMax: IncumbentAtMaxPath;
+  readonly simulatedSeconds: number;
   readonly wallMs: number;
   /** LLM searchers: whether the LLM did its job (see LlmHealthMonitor). */
   readonly llmHealth?: LlmHealth;
@@ -108,6 +112,8 @@ export interface ComparisonResult {
   readonly statistic: string;
   readonly rows: readonly CompareRow[];
   readonly runs: readonly CompareRun[];
+  /** What the text, the panel and the report print: curves over time, average rank, final IQM/CI, per-seed points. */
+  readonly summary: ComparisonSummary;
   readonly wallMs: number;
 }
 
@@ -135,7 +141,7 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
       runs.push({
         label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
         bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
-        headline: summary.headline, wallMs: summary.wallMs,
+        headline: summary.headline, incumbentAtMax: summary.incumbentAtMax, simulatedSeconds: summary.simulatedSeconds, wallMs: summary.wallMs,
         ...(summary.llm ? { llmHealth: summary.llm.health } : {}),
       });
       options.onProgress?.({ done: runs.length, total, label: entry.label, seed });
@@ -143,18 +149,21 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
     rows.push(aggregate(entry, entryRuns, benchmark.optimumError));
   }
   const { searcher: _searcher, seed: _seed, studyId: _studyId, ...spec } = shared;
+  const { info } = benchmark;
+  const summary = summarizeComparison(runs, {
+    optimumError: benchmark.optimumError, labels: entries.map((e) => e.label),
+    table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
+  });
   return {
-    table: benchmark.info.label, provenanceNote: benchmark.info.provenanceNote, optimumError: benchmark.optimumError,
-    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, wallMs: performance.now() - started,
+    table: info.label, provenanceNote: info.provenanceNote, optimumError: benchmark.optimumError,
+    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, summary, wallMs: performance.now() - started,
   };
 }
 
 /** The rows in entry order, each with its rank by the headline IQM (lower error first; none last). */
 function ranked(rows: readonly Omit<CompareRow, 'rank'>[]): CompareRow[] {
-  const order = rows.map((row, index) => ({ index, iqm: row.headline.finalError.iqm ?? Infinity }))
-    .sort((a, b) => a.iqm - b.iqm || a.index - b.index);
-  const rankOf = new Map(order.map((o, i) => [o.index, i + 1]));
-  return rows.map((row, index) => ({ ...row, rank: rankOf.get(index) as number }));
+  const ranks = rankByIqm(rows.map((row) => row.headline.finalError.iqm));
+  return rows.map((row, index) => ({ ...row, rank: ranks[index] }));
 }
 
 function aggregate(entry: CompareEntry, runs: readonly StudySummary[], optimumError: number): Omit<CompareRow, 'rank'> {

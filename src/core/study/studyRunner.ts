@@ -14,7 +14,7 @@ import { isLlmSearcher } from '../searchers/llmSearchers';
 import { createSearcher, type SearcherOptions } from '../searchers/searcherFactory';
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink } from '../events/studyEvents';
-import { StudyResultFold, type ResultHeadline } from '../readModel/studyResult';
+import { StudyResultFold, type IncumbentAtMaxPath, type ResultHeadline } from '../readModel/studyResult';
 import { redactingSink } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
@@ -61,6 +61,8 @@ export interface StudySummary extends SimulationSummary {
    * table's last epoch and regret; bestError and bestErrorAtMax stay for compatibility.
    */
   readonly headline: ResultHeadline | null;
+  /** The incumbent at r_max over simulated time (a step per new best at r_max): what comparisons plot. */
+  readonly incumbentAtMax: IncumbentAtMaxPath;
   /** Present for searchers that use an LLM. */
   readonly llm?: LlmStudyTotals & {
     readonly httpRequests: number;
@@ -144,6 +146,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count, headline: result.headline,
+    incumbentAtMax: result.incumbentAtMax,
     ...(tally && health ? {
       llm: {
         ...tally.totals, ...httpCounts(client?.totals),
