@@ -54,6 +54,8 @@ export interface ComparisonEntrySummary {
 export interface ComparisonSummary {
   readonly optimumError: number;
   readonly table: ComparisonTable | null;
+  /** What the numbers rest on: which figures are real table values and which model-generated. */
+  readonly tableNote: string;
   /** Every seed any entry ran, ascending. */
   readonly seeds: readonly number[];
   /** The fewest seeds any entry has. */
@@ -104,12 +106,20 @@ export function summarizeComparison(runs: readonly ComparisonRunInput[], options
   const minSeeds = groups.length === 0 ? 0 : Math.min(...groups.map(([, g]) => g.length));
   const fewSeeds = minSeeds < FEW_SEEDS;
   return {
-    optimumError: options.optimumError, table: options.table ?? null,
+    optimumError: options.optimumError, table: options.table ?? null, tableNote: tableNote(options.table ?? null),
     seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
     minSeeds, fewSeeds, fewSeedsNote: fewSeeds ? fewSeedsNote(minSeeds) : null,
     timeGrid, columns: metrics.map(({ key, label, unit, secondary }) => ({ key, label, unit, ...(secondary ? { secondary } : {}) })),
     entries: entries.map((e, i) => ({ ...e, rank: order[i] })), statistic: COMPARISON_STATISTIC,
   };
+}
+
+/** The honesty note under the comparison table (the study panel's table badge says the same of one study). */
+export function tableNote(table: ComparisonTable | null): string {
+  const basis = 'Final error and regret are the returned architecture\'s error after all epochs as the table\'s seed mean.';
+  if (table?.kind !== 'bundled-model-calibrated') return basis;
+  return `${basis} On the bundled table only that value is a real NAS-Bench-201 figure: the errors after epochs 1–199 are ` +
+    'model-generated, so the observed errors below r_max, the rung decisions and the best at any epoch are approximate.';
 }
 
 export function fewSeedsNote(seeds: number): string {
