@@ -167,9 +167,10 @@ function endHours(summary: ComparisonSummary | undefined): number {
 function finalTable(summary: ComparisonSummary, colours: ChartColours): HTMLTableElement {
   const finals = summary.entries.flatMap((e) => e.perSeed.map((p) => p.values[FINAL_ERROR_KEY])).filter((v): v is number => v !== null);
   const scale: [number, number] = [Math.min(...finals), Math.max(...finals)];
-  const headers = ['rank', 'searcher', 'seeds', ...summary.columns.map((c) => `${c.label}${c.secondary ? ' (secondary)' : ''}: IQM [95% CI]`),
-    'average rank at the end', 'final error per seed'];
+  const headers = ['rank', 'searcher', 'seeds', ...summary.columns.map((c) => `${c.label}${c.secondary ? ' (secondary)' : ''}`),
+    'avg rank at the end', 'final error per seed (| = IQM)'];
   const table = el('table', { className: 'small-table comparison-table', attrs: { id: 'comparison-table' } });
+  table.append(el('caption', { text: 'Each figure: IQM over seeds [95% bootstrap CI]; each dot one seed\'s final error.' }));
   table.append(el('thead', {}, [el('tr', {}, headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]));
   const order = summary.entries.map((e, index) => ({ e, index })).sort((a, b) => a.e.rank - b.e.rank);
   table.append(el('tbody', {}, order.map(({ e, index }) => {
