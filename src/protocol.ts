@@ -17,6 +17,7 @@ import type { StudySpecInput } from './core/study/studySpec';
 
 export type { StudyEvent, StudyEventType } from './core/events/studyEvents';
 export type { StudySummary } from './core/study/studyRunner';
+export type { ComparisonEntrySummary, ComparisonSummary } from './core/study/comparisonSummary';
 
 /** A message with a method name and its parameters. */
 export interface IpcMessage<Method extends string, Params> {

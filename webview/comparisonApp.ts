@@ -9,11 +9,10 @@
 import { errorAxisRange } from '../src/core/panel/errorAxisRange';
 import { seriesStyle } from '../src/core/panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../src/core/readModel/errorMetric';
-import { formatMetric, FINAL_ERROR_KEY } from '../src/core/study/comparisonMetrics';
-import { intervalText } from '../src/core/study/comparisonReport';
-import type { ComparisonEntrySummary, ComparisonSummary } from '../src/core/study/comparisonSummary';
+import { formatMetric, FINAL_ERROR_KEY, intervalText } from '../src/core/study/comparisonMetrics';
 import {
-  hasMethod, type ComparisonModelNotification, type ComparisonView, type PanelThemeNotification, type SaveFileParams,
+  hasMethod, type ComparisonEntrySummary, type ComparisonModelNotification, type ComparisonSummary, type ComparisonView,
+  type PanelThemeNotification, type SaveFileParams,
 } from '../src/protocol';
 import { readChartColours, watchTheme, type ChartColours } from './chartTheme';
 import { el } from './elementBuilder';

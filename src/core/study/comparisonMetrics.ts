@@ -4,7 +4,8 @@
  * so a new figure (LLM requests, tokens, dollars, LLM seconds per entry) is one more entry here, read
  * off a field of ComparisonRunInput, and shows up everywhere. The first column is what entries rank by.
  */
-import type { ComparisonRunInput } from './comparisonSummary';
+import type { DistributionSummary } from './compareStats';
+import type { ComparisonRunInput } from './comparisonRun';
 import { formatError, formatRegret } from './resultFormat';
 
 /** How a column's values read: an error rate in %, a difference in pp, a plain number. */
@@ -43,4 +44,11 @@ export function formatMetric(unit: ComparisonMetricUnit, value: number | null | 
   if (unit === 'error') return formatError(value);
   if (unit === 'pp') return formatRegret(value);
   return value.toFixed(1);
+}
+
+/** "6.12% [5.90%, 6.40%]": IQM [95% CI], with "(n of m seeds)" when some seeds have no value. */
+export function intervalText(unit: ComparisonMetricUnit, d: DistributionSummary | undefined): string {
+  if (!d || d.iqm === null) return '—';
+  const missing = d.missing > 0 ? ` (${d.n} of ${d.n + d.missing} seeds)` : '';
+  return `${formatMetric(unit, d.iqm)} [${formatMetric(unit, d.ciLow)}, ${formatMetric(unit, d.ciHigh)}]${missing}`;
 }

@@ -8,9 +8,8 @@
 import { chartSvg, type ChartSvgSpec } from '../panel/chartSvg';
 import { seriesStyle } from '../panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../readModel/errorMetric';
-import { formatMetric, type ComparisonMetricUnit } from './comparisonMetrics';
+import { formatMetric, intervalText } from './comparisonMetrics';
 import type { ComparisonSummary } from './comparisonSummary';
-import type { DistributionSummary } from './compareStats';
 import { formatError } from './resultFormat';
 
 export const COMPARISON_REPORT_FILE = 'comparison.md';
@@ -67,13 +66,6 @@ export function comparisonMarkdown(summary: ComparisonSummary, context: Comparis
   }
   lines.push('', `Statistics: ${summary.statistic}. Optimum of the table: ${formatError(summary.optimumError)}.`, '');
   return lines.join('\n');
-}
-
-/** "6.12% [5.90%, 6.40%]", with "(n of m seeds)" when some seeds have no value. */
-export function intervalText(unit: ComparisonMetricUnit, d: DistributionSummary | undefined): string {
-  if (!d || d.iqm === null) return '—';
-  const missing = d.missing > 0 ? ` (${d.n} of ${d.n + d.missing} seeds)` : '';
-  return `${formatMetric(unit, d.iqm)} [${formatMetric(unit, d.ciLow)}, ${formatMetric(unit, d.ciHigh)}]${missing}`;
 }
 
 function iqmChart(summary: ComparisonSummary): ChartSvgSpec {

@@ -6,24 +6,17 @@
  * the ranks are averaged over seeds), the final figures over seeds with IQM and CI, and every seed's
  * own final point. Fewer than FEW_SEEDS seeds make the intervals weak, and the summary says so.
  */
-import type { IncumbentAtMaxPath, ResultHeadline } from '../readModel/studyResult';
+import type { IncumbentAtMaxPath } from '../readModel/studyResult';
 import { bootstrapIqmCi, iqm, summarizeDistribution, type DistributionSummary } from './compareStats';
 import { COMPARISON_METRICS, type ComparisonMetric, type ComparisonMetricColumn } from './comparisonMetrics';
+import type { ComparisonRunInput } from './comparisonRun';
+
+export type { ComparisonRunInput } from './comparisonRun';
 
 /** Below this many seeds per entry a 95% bootstrap interval says little (rliable's advice: at least 5). */
 export const FEW_SEEDS = 5;
 /** Points of the shared time grid, evenly spaced from 0 to the longest run's end. */
 export const COMPARISON_GRID_POINTS = 101;
-
-/** What the summary needs of one run (a CompareRun of the CLI, or a study the extension folded). */
-export interface ComparisonRunInput {
-  readonly label: string;
-  readonly seed: number;
-  readonly headline: ResultHeadline | null;
-  readonly incumbentAtMax: IncumbentAtMaxPath;
-  /** Simulated seconds the run reached. */
-  readonly simulatedSeconds: number;
-}
 
 /** The table the runs came from, for the honesty note (the bundled table's epochs 1-199 are model-generated). */
 export interface ComparisonTable {
