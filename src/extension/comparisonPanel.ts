@@ -20,8 +20,6 @@ export const COMPARISON_PANEL_VIEW_TYPE = 'llamboNas.comparisonPanel';
 export class ComparisonPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
-  /** Where the report went, once exported. */
-  reportPath: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -80,8 +78,7 @@ export class ComparisonPanel {
   exportReport(): string {
     mkdirSync(this.folder, { recursive: true });
     for (const [name, text] of Object.entries(comparisonReportFiles(this.view.summary, this.view))) writeFileSync(join(this.folder, name), text);
-    this.reportPath = join(this.folder, COMPARISON_REPORT_FILE);
-    return vscode.workspace.asRelativePath(this.reportPath, false);
+    return vscode.workspace.asRelativePath(join(this.folder, COMPARISON_REPORT_FILE), false);
   }
 
   private answer<M extends keyof PanelRequests>(method: M, id: number, work: () => PanelRequests[M]['result']): void {
