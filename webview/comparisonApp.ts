@@ -93,6 +93,7 @@ export class ComparisonApp {
       ...(summary.fewSeedsNote ? [el('p', { className: 'few-seeds-note', text: summary.fewSeedsNote, attrs: { id: 'comparison-few-seeds', role: 'note' } })] : []),
       ...(summary.table ? [el('div', { className: 'overview-badge' }, [tableBadge(summary.table, 'comparison-table-badge')])] : []),
       el('p', { className: 'table-note', text: summary.tableNote, attrs: { id: 'comparison-table-note' } }),
+      ...(summary.curveNote ? [el('p', { className: 'table-note', text: summary.curveNote, attrs: { id: 'comparison-curve-note' } })] : []),
     );
     this.table.replaceChildren(finalTable(summary, readChartColours()));
     this.refreshCharts();

@@ -85,6 +85,9 @@ test('ranks split unevenly when one entry leads on every seed; IQM trims a quart
   assert.deepEqual([good.rank, bad.rank], [1, 2]);
   assert.equal(summary.fewSeeds, false);
   assert.equal(summary.fewSeedsNote, null);
+  assert.equal(summary.curveNote, null);
+  const late = summarizeComparison([run('a', 0, [10], [0.1]), run('b', 0, [], [])], { optimumError: OPTIMUM, gridPoints: 2 });
+  assert.match(late.curveNote ?? '', /^No line over time for b: /);
   assert.deepEqual(rankByIqm([0.3, null, 0.1, 0.3]), [2, 4, 1, 3]);
 });
 

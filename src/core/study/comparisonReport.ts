@@ -44,6 +44,7 @@ export function comparisonMarkdown(summary: ComparisonSummary, context: Comparis
     ...(summary.table ? [`Table: ${summary.table.label}.`, ''] : []),
     `> ${summary.tableNote}`, '',
     ...(summary.fewSeedsNote ? [`> **Note:** ${summary.fewSeedsNote}`, ''] : []),
+    ...(summary.curveNote ? [`> ${summary.curveNote}`, ''] : []),
     `| rank | searcher | seeds | ${columns.map((c) => `${cell(c.label)}${c.secondary ? ' (secondary)' : ''}: IQM [95% CI]`).join(' | ')} | average rank at the end |`,
     `|---:|---|---:|${columns.map(() => '---:|').join('')}---:|`,
   ];

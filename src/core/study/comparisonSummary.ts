@@ -56,6 +56,8 @@ export interface ComparisonSummary {
   readonly fewSeeds: boolean;
   /** Said wherever the comparison is shown when fewSeeds. */
   readonly fewSeedsNote: string | null;
+  /** Names the entries without a line over time (some seed never had a trial at r_max); null when every entry has one. */
+  readonly curveNote: string | null;
   /** Simulated seconds of the shared grid (overTime and averageRank). */
   readonly timeGrid: readonly number[];
   /** The table's columns in order; each entry has a metrics value and each seed a value per key. */
@@ -101,7 +103,7 @@ export function summarizeComparison(runs: readonly ComparisonRunInput[], options
   return {
     optimumError: options.optimumError, table: options.table ?? null, tableNote: tableNote(options.table ?? null),
     seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
-    minSeeds, fewSeeds, fewSeedsNote: fewSeeds ? fewSeedsNote(minSeeds) : null,
+    minSeeds, fewSeeds, fewSeedsNote: fewSeeds ? fewSeedsNote(minSeeds) : null, curveNote: curveNote(entries),
     timeGrid, columns: metrics.map(({ key, label, unit, secondary }) => ({ key, label, unit, ...(secondary ? { secondary } : {}) })),
     entries: entries.map((e, i) => ({ ...e, rank: order[i] })), statistic: COMPARISON_STATISTIC,
   };
@@ -113,6 +115,13 @@ export function tableNote(table: ComparisonTable | null): string {
   if (table?.kind !== 'bundled-model-calibrated') return basis;
   return `${basis} On the bundled table only that value is a real NAS-Bench-201 figure: the errors after epochs 1–199 are ` +
     'model-generated, so the observed errors below r_max, the rung decisions and the best at any epoch are approximate.';
+}
+
+function curveNote(entries: readonly Pick<ComparisonEntrySummary, 'label' | 'overTime'>[]): string | null {
+  const without = entries.filter((e) => e.overTime.time.length === 0).map((e) => e.label);
+  if (without.length === 0) return null;
+  return `No line over time for ${without.join(', ')}: some seed had no trial reach r_max within the budget ` +
+    '(the final figures then use the best at the highest rung reached).';
 }
 
 export function fewSeedsNote(seeds: number): string {
