@@ -9,7 +9,7 @@ const WEBVIEW_CORE_MODULES = [
   'core/panel/panelModel', 'core/panel/panelDelta', 'core/panel/cellDiagramSvg', 'core/panel/cellPaths',
   'core/panel/chartSvg', 'core/panel/trialQuery', 'core/study/csvExport', 'core/readModel/trialRows',
   'core/llambo/proposalYield', 'core/nb201/searchSpace', 'core/readModel/errorMetric', 'core/study/resultFormat',
-  'core/panel/seriesStyles', 'core/panel/errorAxisRange', 'core/panel/rungCorrelation',
+  'core/panel/seriesStyles', 'core/panel/errorAxisRange', 'core/panel/rungCorrelation', 'core/study/comparisonMetrics',
 ];
 
 const NODE_ONLY = [

@@ -10,11 +10,14 @@ import type { TrialSortKey } from './core/panel/trialQuery';
 import type { ResultHeadline } from './core/readModel/studyResult';
 import type { TrialStatus } from './core/readModel/trialRows';
 import type { StudyEvent } from './core/events/studyEvents';
+import type { ComparisonContext } from './core/study/comparisonReport';
+import type { ComparisonSummary } from './core/study/comparisonSummary';
 import type { StudySummary } from './core/study/studyRunner';
 import type { StudySpecInput } from './core/study/studySpec';
 
 export type { StudyEvent, StudyEventType } from './core/events/studyEvents';
 export type { StudySummary } from './core/study/studyRunner';
+export type { ComparisonEntrySummary, ComparisonSummary } from './core/study/comparisonSummary';
 
 /** A message with a method name and its parameters. */
 export interface IpcMessage<Method extends string, Params> {
@@ -129,6 +132,14 @@ export type PanelDeltaNotification = IpcMessage<'panel/delta', { readonly headli
 /** The colour theme kind changed (charts redraw with the new CSS variables). */
 export type PanelThemeNotification = IpcMessage<'panel/theme', { readonly kind: 'light' | 'dark' | 'highContrast' | 'highContrastLight' }>;
 
+/** What the comparison panel shows (the same bundle as the study panel, mounted on `#app[data-view="comparison"]`). */
+export interface ComparisonView extends ComparisonContext {
+  readonly summary: ComparisonSummary;
+}
+
+/** Sent after webview/ready in a comparison panel: everything it draws. */
+export type ComparisonModelNotification = IpcMessage<'comparison/model', ComparisonView>;
+
 // ---------------------------------------------------------------------------------------------
 // Webview -> extension host (commands)
 
@@ -172,13 +183,16 @@ export interface PanelRequests {
   'panel/searchLlmCalls': { params: { readonly query: string; readonly skipSystem?: boolean }; result: { readonly hits: readonly LlmSearchHit[] } };
   /** `path` is workspace-relative (absolute without a workspace), for the panel to show. */
   'panel/saveFile': { params: SaveFileParams; result: { readonly path: string } };
+  /** Comparison panel: write the Markdown report with its SVG charts; `path` of the report as for panel/saveFile. */
+  'comparison/exportReport': { params: Record<string, never>; result: { readonly path: string } };
 }
 
 export type PanelRequestMethod = keyof PanelRequests;
 export type PanelRequest<M extends PanelRequestMethod = PanelRequestMethod> = { [K in M]: IpcRequest<K, PanelRequests[K]['params']> }[M];
 export type PanelResponse<M extends PanelRequestMethod = PanelRequestMethod> = { [K in M]: IpcResponse<K, PanelRequests[K]['result']> }[M];
 
-export type HostToWebviewMessage = PanelModelNotification | PanelDeltaNotification | PanelThemeNotification | PanelResponse;
+export type HostToWebviewMessage =
+  | PanelModelNotification | PanelDeltaNotification | PanelThemeNotification | ComparisonModelNotification | PanelResponse;
 
 export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenLlmCallCommand | CopyLlmCallCommand | ResumeStudyCommand | PanelRequest;
 
@@ -186,6 +200,7 @@ export type WebviewToHostMessage = WebviewReadyCommand | OpenArchCommand | OpenL
 const WEBVIEW_TO_HOST_METHODS: Readonly<Record<WebviewToHostMessage['method'], true>> = {
   'webview/ready': true, 'webview/openArch': true, 'webview/openLlmCall': true, 'webview/copyLlmCall': true, 'webview/resumeStudy': true,
   'panel/export': true, 'panel/llmCallText': true, 'panel/trialCurve': true, 'panel/searchLlmCalls': true, 'panel/saveFile': true,
+  'comparison/exportReport': true,
 };
 
 /** True for a message the webview may send (by method; the handler checks the params it reads). */

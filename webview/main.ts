@@ -1,10 +1,11 @@
 /**
- * Entry of the study panel's bundle (dist/webview.js): mounts the panel (webview/panelApp.ts) on #app,
- * talking to the extension host through the VS Code webview API.
+ * Entry of the panels' bundle (dist/webview.js): mounts the study panel (webview/panelApp.ts) or, in
+ * a comparison panel (`#app[data-view="comparison"]`), the comparison (webview/comparisonApp.ts) on
+ * #app, talking to the extension host through the VS Code webview API.
  */
-import { mountPanel } from './panelApp';
+import { mountPanelApp } from './mountApp';
 import { vsCodeHostPort, type VsCodeWebviewApi } from './panelHostPort';
 
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
-mountPanel(document.getElementById('app') as HTMLElement, vsCodeHostPort(acquireVsCodeApi()));
+mountPanelApp(document.getElementById('app') as HTMLElement, vsCodeHostPort(acquireVsCodeApi()));

@@ -3,6 +3,8 @@ import {
   parseCompareEntries, runComparison, specWithProfile, type CompareEntry, type CompareOptions, type ComparisonResult, type CompareRow,
 } from '../core/study/compareRunner';
 import type { DistributionSummary } from '../core/study/compareStats';
+import { FINAL_ERROR_KEY, REGRET_KEY } from '../core/study/comparisonMetrics';
+import type { ComparisonEntrySummary } from '../core/study/comparisonSummary';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
 import { intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
@@ -171,8 +173,12 @@ function llmCompareLines(llm: LlmSetup, input: Record<string, unknown>): string[
   ];
 }
 
+/**
+ * The comparison as text. Every statistic comes from result.summary (what --json, the panel and the
+ * report show); trials, results and wall time are the runs' own bookkeeping (result.rows).
+ */
 export function comparisonText(result: ComparisonResult, loadMs: number): string[] {
-  const { spec, seeds } = result;
+  const { spec, seeds, summary } = result;
   const seedText = seeds.length === 0 ? 'no seeds' : `${seeds.length} seeds (${seeds[0]}-${seeds[seeds.length - 1]})`;
   const lines = [
     `Comparison: ${seedText}, ${spec.scheduler} scheduler unless named, ${spec.workers} workers, ` +
@@ -182,17 +188,29 @@ export function comparisonText(result: ComparisonResult, loadMs: number): string
       `optimum ${result.optimumError.toFixed(4)}`,
     '',
     [padL('#', 2), pad('searcher', 18), padL('n', 4), padL('IQM', 8), padL('95% CI', 18), padL('median', 8), padL('q1-q3', 16),
-      padL('regret IQM', 11), padL(`1 seed @${spec.rMax}`, 11), padL('best any', 9), padL('trials', 7), padL('results', 8), padL('wall s', 7)].join(' '),
+      padL('regret IQM', 11), padL('regret 95% CI', 18), padL('avg rank', 8), padL(`1 seed @${spec.rMax}`, 11), padL('best any', 9),
+      padL('trials', 7), padL('results', 8), padL('wall s', 7)].join(' '),
   ];
-  for (const row of [...result.rows].sort((a, b) => a.rank - b.rank)) lines.push(rowText(row));
+  const rows = new Map(result.rows.map((row) => [row.label, row]));
+  for (const entry of [...summary.entries].sort((a, b) => a.rank - b.rank)) lines.push(entryText(entry, rows.get(entry.label)));
   lines.push('');
-  if (result.rows.some((row) => row.headline.finalError.missing > 0)) {
+  if (summary.fewSeedsNote) lines.push(`Note: ${summary.fewSeedsNote}`);
+  lines.push('Final error per seed (seed mean at the last epoch):');
+  for (const entry of summary.entries) {
+    lines.push(`  ${pad(entry.label, 18)} ${entry.perSeed.map((p) => `s${p.seed} ${f4(p.values[FINAL_ERROR_KEY])}`).join('  ')}`);
+  }
+  lines.push('');
+  if (summary.entries.some((e) => e.metrics[FINAL_ERROR_KEY].missing > 0)) {
     lines.push(`* some seeds have no headline (no trial reported a result); n counts only those that have one.`);
   }
-  if (result.rows.some((row) => row.bestErrorAtMax.missing > 0)) {
+  if (summary.entries.some((e) => e.metrics.observedAtMax.missing > 0)) {
     lines.push(`Some seeds had no trial reach epoch ${spec.rMax}: their returned architecture is the best at the highest rung reached.`);
   }
   lines.push(`IQM: mean of the middle 50% (floor(n/4) dropped each end); CI: 95% percentile bootstrap, 2,000 resamples, seeded.`);
+  lines.push(
+    `'avg rank' = rank among the searchers on each seed by the incumbent at epoch ${spec.rMax} at the end of the budget, averaged over seeds ` +
+      `(a seed with no trial at epoch ${spec.rMax} yet ranks last).`,
+  );
   lines.push(
     `'1 seed @${spec.rMax}' = IQM of the observed single-seed best error at epoch ${spec.rMax}; 'best any' = IQM of the best error at any epoch ` +
       '(secondary: epochs 1–199 of the bundled table are model-generated, so it can fall below the optimum).',
@@ -201,16 +219,20 @@ export function comparisonText(result: ComparisonResult, loadMs: number): string
   return lines;
 }
 
-function rowText(row: CompareRow): string {
-  const d: DistributionSummary = row.headline.finalError;
-  const ci = d.ciLow === null ? 'n/a' : `[${f4(d.ciLow)}, ${f4(d.ciHigh)}]`;
+function entryText(entry: ComparisonEntrySummary, row: CompareRow | undefined): string {
+  const d: DistributionSummary = entry.metrics[FINAL_ERROR_KEY];
+  const regret = entry.metrics[REGRET_KEY];
   const quartiles = d.q1 === null ? 'n/a' : `${f4(d.q1)}-${f4(d.q3)}`;
   const n = d.missing > 0 ? `${d.n}*` : String(d.n);
-  return [padL(String(row.rank), 2), pad(row.label, 18), padL(n, 4), padL(f4(d.iqm), 8), padL(ci, 18), padL(f4(d.median), 8), padL(quartiles, 16),
-    padL(f4(row.headline.regret.iqm), 11), padL(f4(row.bestErrorAtMax.iqm), 11), padL(f4(row.bestError.iqm), 9), padL(row.meanTrials.toFixed(1), 7),
-    padL(row.meanResults.toFixed(0), 8), padL((row.totalWallMs / 1000).toFixed(2), 7)].join(' ');
+  const rank = entry.averageRank[entry.averageRank.length - 1];
+  return [padL(String(entry.rank), 2), pad(entry.label, 18), padL(n, 4), padL(f4(d.iqm), 8), padL(ciText(d), 18), padL(f4(d.median), 8),
+    padL(quartiles, 16), padL(f4(regret.iqm), 11), padL(ciText(regret), 18), padL(rank === undefined ? 'n/a' : rank.toFixed(2), 8),
+    padL(f4(entry.metrics.observedAtMax.iqm), 11), padL(f4(entry.metrics.bestAnyEpoch.iqm), 9),
+    padL(row ? row.meanTrials.toFixed(1) : 'n/a', 7), padL(row ? row.meanResults.toFixed(0) : 'n/a', 8),
+    padL(row ? (row.totalWallMs / 1000).toFixed(2) : 'n/a', 7)].join(' ');
 }
 
-const f4 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
+const ciText = (d: DistributionSummary) => (d.ciLow === null ? 'n/a' : `[${f4(d.ciLow)}, ${f4(d.ciHigh)}]`);
+const f4 = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(4));
 const pad = (s: string, w: number) => s.padEnd(w);
 const padL = (s: string, w: number) => s.padStart(w);

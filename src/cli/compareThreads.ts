@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  compareJobs, summarizeComparison, type CompareJob, type CompareOptions, type CompareRun, type ComparisonResult,
+  comparisonOfRuns, compareJobs, type CompareJob, type CompareOptions, type CompareRun, type ComparisonResult,
 } from '../core/study/compareRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
 
@@ -79,7 +79,7 @@ export function runComparisonOnThreads(options: CompareOptions, threads: number)
         if (++finishedThreads < dealt.length) return;
         settled = true;
         options.signal?.removeEventListener('abort', cancel);
-        resolve(summarizeComparison(options, runs as CompareRun[], performance.now() - started));
+        resolve(comparisonOfRuns(options, runs as CompareRun[], performance.now() - started));
       });
     }
   });

@@ -3,6 +3,7 @@
  * searchers, Set and Clear API key. Each accepts optional arguments that skip the questions
  * (keybindings, scripts, tests).
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StudySpecInput } from '../core/study/studySpec';
 import type { StudyHeadline } from '../protocol';
@@ -10,9 +11,10 @@ import { hasLlmEndpoint, setUpLlmEndpoint, type EndpointSetupResult, type Settin
 import type { NasServices } from './nasServices';
 import { askStudyPlan, defaultPlan, restorePlan, SET_UP_ENDPOINT, type StudyPlan } from './startStudyFlow';
 import { headlineShort } from '../core/study/resultFormat';
-import { comparisonMarkdown } from './comparisonMarkdown';
+import { comparisonOfStudies } from '../core/study/comparisonOfStudies';
+import { openComparisonPanel, type ComparisonPanel } from './comparisonPanel';
+import { planSpecs, planTag, runStudies, startOneStudy } from './studyLauncher';
 import { entryLabel } from './planEntries';
-import { planSpecs, runStudies, startOneStudy } from './studyLauncher';
 import { isLlmSearcher } from '../core/searchers/llmSearchers';
 import { COMMAND_IDS } from './commandIds';
 import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
@@ -38,17 +40,30 @@ export async function startStudyCommand(services: NasServices, args?: StartStudy
   });
 }
 
-export async function compareSearchersCommand(services: NasServices): Promise<void> {
+/**
+ * Runs the plan's searchers x seeds (progress with Cancel) and opens the comparison panel over the
+ * studies that ran; resolves with the panel (undefined when nothing ran).
+ */
+export async function compareSearchersCommand(services: NasServices): Promise<ComparisonPanel | undefined> {
   const plan = await askPlan(services, 2);
-  if (!plan) return;
+  if (!plan) return undefined;
   const specs = planSpecs(plan, services);
   const sessions = await runStudies(services, specs, false);
-  if (sessions.length === 0) return;
-  // Studies are told apart by entry (`llambo:gpt4omini`), so two profiles of one searcher are two rows.
+  if (sessions.length === 0) return undefined;
+  // Studies are told apart by entry (`llambo:gpt4omini`), so two profiles of one searcher are two entries.
   const entries = [...new Set(specs.map(entryLabel))];
-  const headlines = sessions.map((s, i) => ({ ...s.headline, searcher: entryLabel(specs[i]) }));
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: comparisonMarkdown({ ...plan, searchers: entries }, headlines) });
-  await vscode.window.showTextDocument(document, { preview: false });
+  const summary = comparisonOfStudies(sessions.map((s, i) => ({ label: entryLabel(specs[i]), events: s.events })), entries);
+  // The plan's tag names the comparison, so its report sits beside the exports of its studies.
+  const id = typeof specs[0]?.tag === 'string' ? specs[0].tag : planTag(new Date());
+  const cancelled = sessions.length < specs.length ? ` Cancelled after ${sessions.length} of ${specs.length} studies.` : '';
+  const view = {
+    title: `Searcher comparison ${id}`,
+    setup: `${entries.join(', ')} · ${plan.scheduler} scheduler unless implied · ${plan.hours} h simulated · ${plan.workers} workers · ` +
+      `seeds 0-${plan.seeds - 1} (the same seeds for every searcher).${cancelled}`,
+    summary,
+  };
+  services.log.info(`comparison ${id}: ${summary.entries.map((e) => `${e.label} rank ${e.rank}`).join(', ')}`);
+  return openComparisonPanel(view, join(services.resultsRoot, id), services.context.extensionUri);
 }
 
 export interface StopStudyArgs {

@@ -10,10 +10,10 @@
 import * as vscode from 'vscode';
 import { PanelModelBuilder } from '../core/panel/panelModelBuilder';
 import {
-  isWebviewToHostMessage, type HostToWebviewMessage, type PanelRequestMethod, type PanelRequests, type PanelResponse, type PanelThemeNotification, type StudyEvent,
+  isWebviewToHostMessage, type HostToWebviewMessage, type PanelRequestMethod, type PanelRequests, type PanelResponse, type StudyEvent,
 } from '../protocol';
 import type { StudyCompanions } from './studyCompanions';
-import { copyLlmCall, openArch, openLlmCall, savePanelFile } from './studyPanelCommands';
+import { copyLlmCall, openArch, openLlmCall, savePanelFile, themeMessage } from './studyPanelCommands';
 import type { StudySession } from './studySession';
 import { makeNonce, panelHtml } from './webviewHtml';
 
@@ -233,14 +233,4 @@ export class StudyPanel {
 /** A command from the panel has no one to answer: its failure goes to the user. */
 function reportFailure(work: Promise<unknown>): void {
   work.catch((error: unknown) => void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error)));
-}
-
-function themeMessage(kind: vscode.ColorThemeKind): PanelThemeNotification {
-  const names: Record<vscode.ColorThemeKind, PanelThemeNotification['params']['kind']> = {
-    [vscode.ColorThemeKind.Light]: 'light',
-    [vscode.ColorThemeKind.Dark]: 'dark',
-    [vscode.ColorThemeKind.HighContrast]: 'highContrast',
-    [vscode.ColorThemeKind.HighContrastLight]: 'highContrastLight',
-  };
-  return { method: 'panel/theme', params: { kind: names[kind] } };
 }

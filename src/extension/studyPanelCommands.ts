@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { llmCallClipboardText } from '../core/panel/llmCallMarkdown';
 import type { PanelModelBuilder } from '../core/panel/panelModelBuilder';
 import { parseArchString } from '../core/nb201/searchSpace';
+import type { CopyLlmCallCommand, OpenArchCommand, OpenLlmCallCommand, PanelThemeNotification, SaveFileParams } from '../protocol';
 import { nasDocumentUri } from './nasDocumentProvider';
-import type { CopyLlmCallCommand, OpenArchCommand, OpenLlmCallCommand, SaveFileParams } from '../protocol';
 import { writePanelFile } from './panelFileWriter';
 
 const PARTS: readonly CopyLlmCallCommand['params']['part'][] = ['prompt', 'reply', 'all'];
@@ -58,4 +58,15 @@ export async function openArch(params: OpenArchCommand['params']): Promise<vscod
 export function savePanelFile(folder: string, params: SaveFileParams): string {
   const path = writePanelFile(folder, params);
   return vscode.workspace.asRelativePath(path, false);
+}
+
+/** The theme kind as the panels' webviews name it (charts redraw with the new CSS variables). */
+export function themeMessage(kind: vscode.ColorThemeKind): PanelThemeNotification {
+  const names: Record<vscode.ColorThemeKind, PanelThemeNotification['params']['kind']> = {
+    [vscode.ColorThemeKind.Light]: 'light',
+    [vscode.ColorThemeKind.Dark]: 'dark',
+    [vscode.ColorThemeKind.HighContrast]: 'highContrast',
+    [vscode.ColorThemeKind.HighContrastLight]: 'highContrastLight',
+  };
+  return { method: 'panel/theme', params: { kind: names[kind] } };
 }

@@ -17,6 +17,8 @@ export interface PanelHtmlParts {
   readonly scriptUri: string;
   readonly styleUri: string;
   readonly title: string;
+  /** Which app the bundle mounts: the study panel (default) or the comparison panel. */
+  readonly view?: 'study' | 'comparison';
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -42,7 +44,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
 <title>${escapeText(parts.title)}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p>Loading study…</p></main>
+<main id="app" aria-live="polite" data-view="${parts.view ?? 'study'}"><p>Loading${parts.view === 'comparison' ? ' comparison' : ' study'}…</p></main>
 <script nonce="${nonce}" src="${escapeAttribute(parts.scriptUri)}"></script>
 </body>
 </html>`;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { parseStudySpec } from '../../src/core/study/studySpec';
 import { ApiKeyStore, API_KEY_SECRET, profileKeySecret } from '../../src/extension/apiKeyStore';
-import { comparisonMarkdown } from '../../src/extension/comparisonMarkdown';
+import { comparisonMarkdown } from '../../src/core/study/comparisonReport';
+import { summarizeComparison } from '../../src/core/study/comparisonSummary';
 import { readNasSettings } from '../../src/extension/nasSettings';
 import { entryLabel, planEntries } from '../../src/extension/planEntries';
 import type { InputOptions, PickItem, Prompter } from '../../src/extension/prompter';
@@ -95,14 +96,21 @@ test('Customize: LLM searchers ask which profiles; the plan runs each LLM search
   assert.ok(noProfiles && noProfiles !== SET_UP_ENDPOINT && noProfiles.profiles === undefined, 'no profile question without profiles');
 });
 
-test('the comparison table has one row per entry: two profiles of one searcher are two rows', () => {
-  const headline = (searcher: string, finalError: number) => ({ searcher, table: 't', studyId: `${searcher}-x`, result: { finalError, regret: finalError - 0.05 } });
-  const markdown = comparisonMarkdown(
-    { scheduler: 'sync-hyperband', hours: 1, workers: 4, seeds: 1, searchers: ['llambo:gpt4omini', 'llambo:llama31'] },
-    [headline('llambo:gpt4omini', 0.08), headline('llambo:llama31', 0.07)] as never,
-  );
-  assert.match(markdown, /\| 1 \| llambo:llama31 \| 1 \|/);
-  assert.match(markdown, /\| 2 \| llambo:gpt4omini \| 1 \|/);
+test('the comparison has one entry per profile: two profiles of one searcher are two ranked rows', () => {
+  const run = (label: string, finalError: number) => ({
+    label, seed: 0, simulatedSeconds: 3600, incumbentAtMax: { time: [100], error: [finalError] },
+    headline: {
+      trialId: 1, arch: 'a', finalError, regret: finalError - 0.05, observedErrorAtMax: finalError, observedEpoch: 200, reachedMaxEpoch: true,
+      bestAnyEpoch: { trialId: 1, arch: 'a', epoch: 200, error: finalError },
+    },
+  });
+  const summary = summarizeComparison([run('llambo:gpt4omini', 0.08), run('llambo:llama31', 0.07)], {
+    optimumError: 0.05, labels: ['llambo:gpt4omini', 'llambo:llama31'],
+  });
+  assert.deepEqual(summary.entries.map((e) => [e.label, e.rank]), [['llambo:gpt4omini', 2], ['llambo:llama31', 1]]);
+  const markdown = comparisonMarkdown(summary, { title: 'Searcher comparison', setup: 'one seed' });
+  assert.match(markdown, /llambo:llama31/);
+  assert.match(markdown, /llambo:gpt4omini/);
 });
 
 test('ApiKeyStore keeps one key per profile beside the default endpoint\'s', async () => {

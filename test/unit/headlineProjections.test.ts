@@ -14,15 +14,16 @@ import { StudyReadModel } from '../../src/core/readModel/studyReadModel';
 import type { ResultHeadline } from '../../src/core/readModel/studyResult';
 import { runComparison, parseCompareEntries } from '../../src/core/study/compareRunner';
 import { iqm } from '../../src/core/study/compareStats';
+import { comparisonRunOf } from '../../src/core/study/comparisonOfStudies';
+import { comparisonMarkdown } from '../../src/core/study/comparisonReport';
+import { summarizeComparison } from '../../src/core/study/comparisonSummary';
 import { studyReportMarkdown } from '../../src/core/study/studyReport';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { parseStudySpec } from '../../src/core/study/studySpec';
 import { comparisonText } from '../../src/cli/compareCommand';
 import { studyJson, studyText } from '../../src/cli/studyReport';
-import { comparisonMarkdown } from '../../src/extension/comparisonMarkdown';
 import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
 import { describeHeadline, statusBarText, statusBarTooltip, studyTreeLabel } from '../../src/extension/studyHeadlineText';
-import type { StudyHeadline } from '../../src/protocol';
 import { makeFakeBenchmark } from '../support/fakeBenchmark';
 
 const OPTIMUM = 0.0547;
@@ -118,15 +119,16 @@ test('the CLI study text and --json carry the headline beside the old fields', a
 });
 
 test('Compare searchers ranks by the headline, not by the best error at any epoch', () => {
-  const mobster = new StudyHeadlineFold('mobster-s0').addAll(events);
+  const mobster = comparisonRunOf({ label: 'mobster', events });
   const other: ResultHeadline = {
-    ...(mobster.result as ResultHeadline), trialId: 3, finalError: 0.0555, regret: 0.0008, bestAnyEpoch: { trialId: 3, arch, epoch: 200, error: 0.0520 },
+    ...(mobster.headline as ResultHeadline), trialId: 3, finalError: 0.0555, regret: 0.0008, bestAnyEpoch: { trialId: 3, arch, epoch: 200, error: 0.0520 },
   };
-  const random: StudyHeadline = { ...mobster, studyId: 'random-s0', searcher: 'random', result: other };
-  const markdown = comparisonMarkdown({ scheduler: 'sync-hyperband', hours: 2, workers: 4, seeds: 1, searchers: ['mobster', 'random'] }, [mobster, random]);
+  const random = { ...mobster, label: 'random', headline: other };
+  const summary = summarizeComparison([mobster, random], { optimumError: OPTIMUM });
+  const markdown = comparisonMarkdown(summary, { title: 'Searcher comparison', setup: 'one seed' });
   const rows = markdown.split('\n').filter((line) => /^\| \d/.test(line));
   assert.deepEqual(rows.map((r) => r.split('|')[2].trim()), ['random', 'mobster'], 'lower seed mean first, though mobster has the lower any-epoch error');
-  assert.match(rows[1], /\| 5\.61% \| 0\.14 pp \|.*\| 4\.65% \|$/);
+  assert.match(rows[1], /\| 5\.61% \[5\.61%, 5\.61%\] \| 0\.14 pp \[0\.14 pp, 0\.14 pp\] \|.*\| 4\.65% \[4\.65%, 4\.65%\] \|/);
 });
 
 test('CLI compare: IQM over the per-seed headline, rows ranked by it', async () => {

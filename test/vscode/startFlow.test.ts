@@ -65,26 +65,3 @@ suite('Start NAS study flow', () => {
     assert.equal(headline.searcher, 'random');
   });
 });
-
-suite('Compare searchers', () => {
-  test('runs searchers x seeds on one budget and opens a comparison table', async () => {
-    const api = await activateExtension();
-    await api.services.context.workspaceState.update('llamboNas.lastStudyPlan', { searchers: ['random', 'rea'], scheduler: 'sync-hyperband', hours: 0.25, workers: 2, seeds: 2 });
-    const before = new Set(api.services.registry.list().map((s) => s.id));
-    const prompter = new ScriptedPrompter([{ pick: is('run') }]);
-    await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand('llamboNas.compareSearchers')));
-    const studies = api.services.registry.list().filter((s) => !before.has(s.id));
-    assert.equal(studies.length, 4, 'two searchers x two seeds');
-    // The plan's studies share one tag: each one's panel draws the others (IQM bands over seeds).
-    const tagOf = (events: readonly { type: string; spec?: unknown }[]) => (events[0]?.spec as { tag?: string } | undefined)?.tag;
-    const tags = new Set(studies.map((s) => tagOf(s.events)));
-    assert.equal(tags.size, 1, `one tag for the plan: ${[...tags].join(', ')}`);
-    assert.match([...tags][0] ?? '', /^plan-\d{8}-\d{6}$/);
-    const document = vscode.window.activeTextEditor?.document;
-    assert.ok(document && document.languageId === 'markdown', 'a Markdown document is open');
-    const text = document.getText();
-    assert.match(text, /# Searcher comparison/);
-    assert.match(text, /\| random \| 2 \|/);
-    assert.match(text, /\| rea \| 2 \|/);
-  });
-});

@@ -1,10 +1,10 @@
 /**
- * The browser entry of the webview tests: exactly what webview/main.ts does (mount the panel on #app
- * with the VS Code API), here with the test's stubbed acquireVsCodeApi.
+ * The browser entry of the webview tests: exactly what webview/main.ts does (mount the panel the page
+ * asks for on #app with the VS Code API), here with the test's stubbed acquireVsCodeApi.
  */
-import { mountPanel } from '../../webview/panelApp';
+import { mountPanelApp } from '../../webview/mountApp';
 import { vsCodeHostPort, type VsCodeWebviewApi } from '../../webview/panelHostPort';
 
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
-mountPanel(document.getElementById('app') as HTMLElement, vsCodeHostPort(acquireVsCodeApi()));
+mountPanelApp(document.getElementById('app') as HTMLElement, vsCodeHostPort(acquireVsCodeApi()));

@@ -12,6 +12,8 @@ import { panelHtml } from '../../src/extension/webviewHtml';
 
 export interface PanelTestServer {
   readonly url: string;
+  /** The same shell with the comparison app (`data-view="comparison"`), as ComparisonPanel serves it. */
+  readonly comparisonUrl: string;
   /** Paths requested so far. */
   readonly requests: string[];
   close(): Promise<void>;
@@ -25,10 +27,10 @@ export async function startPanelServer(options: { bundleDir: string; mediaDir: s
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     requests.push(path);
-    if (path === '/' || path === '/index.html') {
+    if (path === '/' || path === '/index.html' || path === '/comparison') {
       const nonce = randomBytes(16).toString('base64');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, nonce));
+      res.end(pageHtml(origin, nonce, path === '/comparison' ? 'comparison' : 'study'));
       return;
     }
     if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
@@ -41,7 +43,7 @@ export async function startPanelServer(options: { bundleDir: string; mediaDir: s
   const address = server.address();
   origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    url: `${origin}/`, requests,
+    url: `${origin}/`, comparisonUrl: `${origin}/comparison`, requests,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
@@ -54,6 +56,6 @@ function resolveFile(path: string, options: { bundleDir: string; mediaDir: strin
 }
 
 /** The extension's own panel shell, with the panel's stylesheet and the test bundle. */
-function pageHtml(cspSource: string, nonce: string): string {
-  return panelHtml({ cspSource, nonce, scriptUri: '/bundle/panel.js', styleUri: '/media/panel/panel.css', title: 'NAS study panel test' });
+function pageHtml(cspSource: string, nonce: string, view: 'study' | 'comparison'): string {
+  return panelHtml({ cspSource, nonce, scriptUri: '/bundle/panel.js', styleUri: '/media/panel/panel.css', title: `NAS ${view} panel test`, view });
 }

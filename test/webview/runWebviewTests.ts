@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { registerChartTests } from './chartWebviewTests';
+import { registerComparisonTests } from './comparisonWebviewTests';
 import { registerPerformanceTests, type PanelFigure } from './panelPerformanceTests';
 import { registerPanelTests } from './panelWebviewTests';
 import { startPanelServer } from './panelTestPage';
@@ -43,6 +44,7 @@ export async function runWebviewTests(options: WebviewTestOptions): Promise<{ pa
     if (!options.bench) {
       registerPanelTests(studies);
       registerChartTests(studies);
+      registerComparisonTests();
     }
     registerPerformanceTests(studies);
     const counts = await runRegistered({ browser, server, artifacts, report }, options.only);

@@ -55,6 +55,28 @@ export async function runRegistered(ctx: HarnessContext, only?: string): Promise
 type OpenPanelOptions = FakePanelHostOptions & { theme?: ThemeKind; waitReady?: boolean; viewport?: { width: number; height: number } };
 
 export async function openPanel(ctx: HarnessContext, events: StudyEvent[], options: OpenPanelOptions = {}): Promise<OpenPanel> {
+  let host: FakePanelHost | undefined;
+  const opened = await openPage(ctx, ctx.server.url, async (page) => {
+    host = new FakePanelHost(page, events, options);
+    await host.attach();
+  }, options);
+  return { ...opened, host: host as FakePanelHost };
+}
+
+export interface OpenPage {
+  readonly page: Page;
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `url` the way VS Code opens a webview: `attach` wires the fake host to the page first, then the
+ * stubbed API and theme go in before the page's scripts run. Errors, CSP reports and dialogs are collected.
+ */
+export async function openPage(
+  ctx: HarnessContext, url: string, attach: (page: Page) => Promise<void>,
+  options: { theme?: ThemeKind; waitReady?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<OpenPage> {
   const context = await ctx.browser.newContext({ viewport: options.viewport ?? { width: 1500, height: 950 } });
   // Every Playwright wait on this page (selectors, functions, clicks) gets the hang guard, not its 30 s default.
   context.setDefaultTimeout(HANG_GUARD_MS);
@@ -66,12 +88,11 @@ export async function openPanel(ctx: HarnessContext, events: StudyEvent[], optio
     else if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
   });
   page.on('dialog', (dialog) => { errors.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
-  const host = new FakePanelHost(page, events, options);
-  await host.attach();
+  await attach(page);
   await page.addInitScript(installVsCodeStub, { themes: THEMES, initial: options.theme ?? 'dark' });
-  await page.goto(ctx.server.url);
+  await page.goto(url);
   if (options.waitReady !== false) await waitReady(page);
-  return { page, host, errors, close: () => context.close() };
+  return { page, errors, close: () => context.close() };
 }
 
 export async function waitReady(page: Page): Promise<void> {
@@ -79,7 +100,7 @@ export async function waitReady(page: Page): Promise<void> {
 }
 
 /** No CSP violation (event or console), page error, console error or alert happened on this page. */
-export async function assertClean(panel: OpenPanel): Promise<void> {
+export async function assertClean(panel: OpenPage): Promise<void> {
   const { violations, alerts } = await panel.page.evaluate(() => {
     const w = window as unknown as StubWindow;
     return { violations: w.__cspViolations, alerts: w.__alerts };

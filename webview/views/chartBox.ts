@@ -11,7 +11,7 @@ import { ThemedChart, type ChartSpec } from '../themedChart';
 import { button } from '../toolkit';
 
 export function chartBox(
-  actions: PanelActions, id: string, title: string, build: (colours: ChartColours) => ChartSpec, onPick?: (trialId: number) => void,
+  actions: Pick<PanelActions, 'saveFile' | 'studyId'>, id: string, title: string, build: (colours: ChartColours) => ChartSpec, onPick?: (trialId: number) => void,
 ): { element: HTMLElement; chart: ThemedChart } {
   const canvas = el('canvas', { attrs: { id: `chart-${id}`, role: 'img', 'aria-label': title } });
   const chart = new ThemedChart(canvas, build, onPick);

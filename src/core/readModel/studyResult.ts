@@ -65,6 +65,17 @@ export interface StudyResult {
   readonly bestAtAnyEpoch: BestAtAnyEpoch | null;
 }
 
+/**
+ * The incumbent at r_max over simulated time, as a step function: one step each time a trial reports a
+ * new best error at r_max, valued at that trial's seed-mean error at the table's last epoch (the
+ * headline's quantity, so the line ends at the headline once a trial reached r_max). Steps whose seed
+ * mean is unknown (older logs without a lookup) are left out.
+ */
+export interface IncumbentAtMaxPath {
+  readonly time: readonly number[];
+  readonly error: readonly number[];
+}
+
 interface Candidate {
   readonly trialId: number;
   readonly error: number;
@@ -78,6 +89,8 @@ export class StudyResultFold {
   private readonly bestAtLevel = new Map<number, Candidate>();
   private readonly bestAtEpoch = new Map<number, Candidate>();
   private bestAny: Candidate & { epoch: number } | null = null;
+  private readonly pathTime: number[] = [];
+  private readonly pathError: number[] = [];
 
   constructor(private readonly finalError?: FinalErrorLookup) {}
 
@@ -104,6 +117,9 @@ export class StudyResultFold {
         const trial = this.trials.get(event.trialId);
         if (!trial || event.error === null) return;
         const candidate = { trialId: event.trialId, error: event.error };
+        if (event.epoch === this.maxEpoch && !(event.error >= (this.bestAtLevel.get(event.epoch)?.error ?? Infinity))) {
+          this.extendPath(event.time, event.trialId);
+        }
         keepBest(this.bestAtEpoch, event.epoch, candidate);
         if (event.epoch === trial.untilEpoch || event.epoch === this.maxEpoch) keepBest(this.bestAtLevel, event.epoch, candidate);
         if (this.bestAny === null || event.error < this.bestAny.error) this.bestAny = { ...candidate, epoch: event.epoch };
@@ -133,6 +149,17 @@ export class StudyResultFold {
       observedErrorAtMax: returned.observedError, observedEpoch: returned.epoch, reachedMaxEpoch: returned.reachedMaxEpoch,
       bestAnyEpoch: bestAtAnyEpoch,
     };
+  }
+
+  get incumbentAtMax(): IncumbentAtMaxPath {
+    return { time: this.pathTime.slice(), error: this.pathError.slice() };
+  }
+
+  private extendPath(time: number, trialId: number): void {
+    const error = this.seedMeanOf(trialId);
+    if (error === null) return;
+    this.pathTime.push(time);
+    this.pathError.push(error);
   }
 
   /** What the trial's trialStarted recorded, else the lookup (older logs), else unknown. */

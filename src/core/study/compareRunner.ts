@@ -6,10 +6,11 @@
  */
 import type { Benchmark } from '../benchmark/benchmark';
 import type { LlmHealth } from '../llambo/llmHealthMonitor';
-import type { ResultHeadline } from '../readModel/studyResult';
+import type { IncumbentAtMaxPath, ResultHeadline } from '../readModel/studyResult';
 import { isLlmSearcher, LLM_SEARCHERS } from '../searchers/llmSearchers';
 import { entryLlmTotals, type EntryLlmTotals, type StudyLlmCounts } from './entryLlmTotals';
 import { summarizeDistribution, type DistributionSummary } from './compareStats';
+import { rankByIqm, summarizeComparison, type ComparisonSummary } from './comparisonSummary';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import { studyIdPart } from './studyId';
 import { WarmStartReplyMemo } from './warmStartReplyMemo';
@@ -105,6 +106,9 @@ export interface CompareRun {
   readonly incumbentArch: string | null;
   /** The run's result: returned architecture, its seed-mean error at the last epoch and regret. */
   readonly headline: ResultHeadline | null;
+  /** The incumbent at r_max over simulated time, and when the run ended: the comparison summary's curves. */
+  readonly incumbentAtMax: IncumbentAtMaxPath;
+  readonly simulatedSeconds: number;
   readonly wallMs: number;
   /** LLM searchers: whether the LLM did its job (see LlmHealthMonitor). */
   readonly llmHealth?: LlmHealth;
@@ -144,6 +148,8 @@ export interface ComparisonResult {
   readonly statistic: string;
   readonly rows: readonly CompareRow[];
   readonly runs: readonly CompareRun[];
+  /** What the text, the panel and the report print: curves over time, average rank, final IQM/CI, per-seed points. */
+  readonly summary: ComparisonSummary;
   readonly wallMs: number;
 }
 
@@ -190,7 +196,7 @@ export async function runCompareJobs(
     const run: CompareRun = {
       label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
       bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
-      headline: summary.headline, wallMs: summary.wallMs,
+      headline: summary.headline, incumbentAtMax: summary.incumbentAtMax, simulatedSeconds: summary.simulatedSeconds, wallMs: summary.wallMs,
       ...(summary.llm ? { llmHealth: summary.llm.health, llm: studyLlmCounts(summary.llm) } : {}),
     };
     runs.push(run);
@@ -207,11 +213,11 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
   const jobs = compareJobs(options.entries, options.seeds);
   const runs = await runCompareJobs(jobs, options, (run, index) =>
     options.onProgress?.({ done: index + 1, total: jobs.length, label: run.label, seed: run.seed }));
-  return summarizeComparison(options, runs, performance.now() - started);
+  return comparisonOfRuns(options, runs, performance.now() - started);
 }
 
 /** The comparison of `runs` (the outcomes of compareJobs(entries, seeds), in that order): rows ranked by the headline IQM. */
-export function summarizeComparison(
+export function comparisonOfRuns(
   options: Pick<CompareOptions, 'benchmark' | 'entries' | 'seeds' | 'baseSpec'>, runs: readonly CompareRun[], wallMs: number,
 ): ComparisonResult {
   const { benchmark, entries, seeds } = options;
@@ -219,9 +225,14 @@ export function summarizeComparison(
   if (runs.length !== entries.length * seeds.length) throw new Error(`summarizeComparison: ${runs.length} runs for ${entries.length} entries x ${seeds.length} seeds`);
   const rows = entries.map((entry, e) => aggregate(entry, runs.slice(e * seeds.length, (e + 1) * seeds.length), benchmark.optimumError));
   const { searcher: _searcher, seed: _seed, studyId: _studyId, ...spec } = shared;
+  const { info } = benchmark;
+  const summary = summarizeComparison(runs, {
+    optimumError: benchmark.optimumError, labels: entries.map((e) => e.label),
+    table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
+  });
   return {
-    table: benchmark.info.label, provenanceNote: benchmark.info.provenanceNote, optimumError: benchmark.optimumError,
-    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, wallMs,
+    table: info.label, provenanceNote: info.provenanceNote, optimumError: benchmark.optimumError,
+    seeds, spec, statistic: IQM_METHOD, rows: ranked(rows), runs, summary, wallMs,
   };
 }
 
@@ -242,10 +253,8 @@ function studyLlmCounts(llm: NonNullable<StudySummary['llm']>): StudyLlmCounts {
 
 /** The rows in entry order, each with its rank by the headline IQM (lower error first; none last). */
 function ranked(rows: readonly Omit<CompareRow, 'rank'>[]): CompareRow[] {
-  const order = rows.map((row, index) => ({ index, iqm: row.headline.finalError.iqm ?? Infinity }))
-    .sort((a, b) => a.iqm - b.iqm || a.index - b.index);
-  const rankOf = new Map(order.map((o, i) => [o.index, i + 1]));
-  return rows.map((row, index) => ({ ...row, rank: rankOf.get(index) as number }));
+  const ranks = rankByIqm(rows.map((row) => row.headline.finalError.iqm));
+  return rows.map((row, index) => ({ ...row, rank: ranks[index] }));
 }
 
 function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumError: number): Omit<CompareRow, 'rank'> {

@@ -15,7 +15,7 @@ import { createSearcher, type SearcherOptions } from '../searchers/searcherFacto
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink, StudyDelay } from '../events/studyEvents';
 import { LlamboSearcher } from '../searchers/llamboSearcher';
-import { StudyResultFold, type ResultHeadline } from '../readModel/studyResult';
+import { StudyResultFold, type IncumbentAtMaxPath, type ResultHeadline } from '../readModel/studyResult';
 import { redactingSink } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
@@ -67,6 +67,8 @@ export interface StudySummary extends SimulationSummary {
   readonly headline: ResultHeadline | null;
   /** Present for searchers that use an LLM when decision time is measured or modelled. */
   readonly delay?: StudyDelay;
+  /** The incumbent at r_max over simulated time (a step per new best at r_max): what comparisons plot. */
+  readonly incumbentAtMax: IncumbentAtMaxPath;
   /** Present for searchers that use an LLM. */
   readonly llm?: LlmStudyTotals & {
     readonly httpRequests: number;
@@ -156,6 +158,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   return {
     ...summary, ...(delay ? { delay } : {}), studyId, searcher: searcher.name, scheduler: spec.scheduler, seed: spec.seed,
     table: info.label, optimumError: benchmark.optimumError, wallMs, eventCount: stream.count, headline: result.headline,
+    incumbentAtMax: result.incumbentAtMax,
     ...(tally && health ? {
       llm: {
         ...tally.totals, ...httpCounts(client?.totals),
