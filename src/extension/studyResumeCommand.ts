@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { readEventLog } from '../core/study/eventLog';
+import { openEventLog } from '../core/study/eventLog';
 import type { StudySpecInput } from '../core/study/studySpec';
 import { checkEndpointBeforeStudy } from './endpointGate';
 import type { NasServices } from './nasServices';
@@ -35,7 +35,8 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   }
   const session = services.registry.get(id);
   if (!session) throw new Error(`Study ${id} was not found in ${services.registry.root}.`);
-  const { record } = readEventLog(session.dir);
+  // Only study.json is needed: the run starts again from the start, the interrupted log is kept aside.
+  const { record } = openEventLog(session.dir);
   const spec = resumeSpec(record.spec as StudySpecInput);
   const llm = isLlmSearcher(spec.searcher);
   const apiKey = llm ? await services.apiKeys.get() : undefined;

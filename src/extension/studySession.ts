@@ -100,13 +100,15 @@ export class StudySession {
   }
 
   private load(runningElsewhere: boolean): void {
-    const { events } = readEventLog(this.dir);
+    const { events, truncatedTail } = readEventLog(this.dir);
     this.events.length = 0;
     this.fold = new StudyHeadlineFold(this.id);
     this.addEvents(events, false);
     if (this.headline.status === 'running') {
-      if (runningElsewhere) this.fold.setStatus('running', 'running in another VS Code window');
-      else this.fold.setStatus('interrupted', 'the study stopped before it finished (window closed or reloaded); Resume runs it again, replaying cached LLM replies');
+      // A cut-off last line (the writer died mid-line) was dropped by the reader: said here, not an error.
+      const cut = truncatedTail ? '; the cut-off last line of events.jsonl was skipped' : '';
+      if (runningElsewhere) this.fold.setStatus('running', 'running in another VS Code window or process');
+      else this.fold.setStatus('interrupted', `the study stopped before it finished (window closed or reloaded, or a write failed)${cut}; Resume runs it again, replaying cached LLM replies`);
     }
     this.endedPromise = Promise.resolve(this.fold.current);
   }
