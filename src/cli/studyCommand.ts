@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { EventLogWriter } from '../core/study/eventLog';
+import { acquireStudyLock } from '../core/study/studyLock';
 import type { EventSink } from '../core/events/studyEvents';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
 import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
@@ -16,7 +17,7 @@ import { preflightLlm } from './llmPreflight';
 import { withWaitProgress } from './llmWaitProgress';
 import { applyLlmFlags, ENDPOINT_FLAGS, givenLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, type LlmSetup } from './llmFlags';
 import { ProgressBar } from './progressBar';
-import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
+import { checkFlagsRunnable, specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
 import { studyJson, studyText } from './studyReport';
 import { loadTableTimed, tableNotice } from './tableSource';
 
@@ -72,6 +73,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     if (given.length > 0) throw new UsageError(`--${given[0]}: no LLM endpoint is configured, so study runs the baselines. ${ENABLE_LLAMBO_LINE}`);
     const spec = specFromFlags({ ...input, searcher: 'random' });
     const { benchmark, loadMs } = loadTableTimed(spec.table);
+    checkFlagsRunnable(spec, benchmark);
     return runBaselineStudies({ spec, benchmark, loadMs, json: values.json === true, env, outDir, force: values.force === true, signal }, out);
   }
 
@@ -81,10 +83,19 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   const llm = applyLlmFlags(input, values, { searchers: [searcher], env, outDir });
   const spec = specFromFlags(input);
   const { benchmark, loadMs } = loadTableTimed(spec.table);
+  checkFlagsRunnable(spec, benchmark);
   if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
   if (llm) await preflightLlm(spec, llm, out, values.json === true);
 
-  const log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
+  // Locked before the writer opens (and, with --force, truncates) events.jsonl: a second process is refused first.
+  const lock = outDir === undefined ? undefined : acquireStudyLock(outDir);
+  let log: EventLogWriter | undefined;
+  try {
+    log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const sinks: EventSink[] = log ? [log.sink] : [];
   const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
   let progress = { fraction: 0, text: '' };
@@ -101,7 +112,11 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     });
   } finally {
     bar.finish();
-    log?.close();
+    try {
+      log?.close();
+    } finally {
+      lock?.release();
+    }
   }
   const ctx = { spec, loadMs, tablePath: benchmark.info.path, tableKind: benchmark.info.kind, outDir: log?.dir, llm };
   if (values.json) {
