@@ -17,7 +17,10 @@ import { fileLines, LINE_CHUNK_BYTES, type FileLine } from './jsonlLines';
 export const STUDY_FILE = 'study.json';
 export const EVENTS_FILE = 'events.jsonl';
 const FORMAT_VERSION = 1;
-const FLUSH_CHARS = 1 << 18;
+/** Bytes buffered before a write; the buffer has room for one more line of up to (BUFFER_BYTES - FLUSH_BYTES) / 3 characters. */
+const FLUSH_BYTES = 1 << 18;
+const BUFFER_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
 const FLUSH_MS = 500;
 /** Appends between two looks at the clock (Date.now is cheap, but not free at 10k events). */
 const CLOCK_CHECK_EVERY = 256;
@@ -75,8 +78,10 @@ export class EventLogWriter {
   readonly studyPath: string;
   private readonly files: EventLogFiles;
   private readonly fd: number;
-  private buffer: string[] = [];
-  private bufferedChars = 0;
+  /** Encoded lines not yet written: bytes [0, bufferedBytes) of one reused buffer (no join, no copy per flush). */
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private bufferedBytes = 0;
+  private bufferedEvents = 0;
   private sinceClockCheck = 0;
   private lastFlush = Date.now();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -105,15 +110,24 @@ export class EventLogWriter {
     if (this.failure) return this.reportFailure();
     if (event.type === 'studyStarted') this.writeStudyRecord(event);
     const line = JSON.stringify(event);
-    this.buffer.push(line);
-    this.bufferedChars += line.length + 1;
-    if (this.bufferedChars >= FLUSH_CHARS) this.flush();
+    // A UTF-16 unit is at most 3 UTF-8 bytes: a line that might not fit is preceded by a write.
+    if (this.bufferedBytes + 3 * line.length + 1 > BUFFER_BYTES) this.flush();
+    if (this.failure) return;
+    if (3 * line.length + 1 > BUFFER_BYTES) {
+      this.writeBytes(Buffer.from(line + '\n'), 1);
+      this.reportFailure();
+    } else {
+      this.bufferedBytes += this.buffer.write(line, this.bufferedBytes);
+      this.buffer[this.bufferedBytes++] = NEWLINE;
+      this.bufferedEvents++;
+    }
+    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
     else if (++this.sinceClockCheck >= CLOCK_CHECK_EVERY) {
       this.sinceClockCheck = 0;
       if (Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
     }
     // Slow studies (LLM calls between events) still reach the disk within FLUSH_MS.
-    if (this.buffer.length > 0 && this.timer === undefined) {
+    if (this.bufferedEvents > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => { this.timer = undefined; if (!this.closed) this.writeBuffer(); }, FLUSH_MS);
       this.timer.unref?.();
     }
@@ -141,11 +155,16 @@ export class EventLogWriter {
   private writeBuffer(): void {
     if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
     this.lastFlush = Date.now();
-    if (this.buffer.length === 0 || this.failure) return;
-    const bytes = Buffer.from(this.buffer.join('\n') + '\n');
-    const events = this.buffer.length;
-    this.buffer = [];
-    this.bufferedChars = 0;
+    if (this.bufferedEvents === 0 || this.failure) return;
+    const events = this.bufferedEvents;
+    const bytes = this.buffer.subarray(0, this.bufferedBytes);
+    this.bufferedBytes = 0;
+    this.bufferedEvents = 0;
+    this.writeBytes(bytes, events);
+  }
+
+  private writeBytes(bytes: Uint8Array, events: number): void {
+    if (this.failure) return;
     try {
       for (let offset = 0; offset < bytes.length;) offset += this.files.writeSync(this.fd, bytes, offset, bytes.length - offset);
     } catch (error) {
@@ -163,8 +182,8 @@ export class EventLogWriter {
     } catch {
       // The reader drops a cut-off last line, and nothing follows it: the log is still a valid prefix.
     }
-    this.buffer = [];
-    this.bufferedChars = 0;
+    this.bufferedBytes = 0;
+    this.bufferedEvents = 0;
     this.failure = new EventLogError(`cannot write ${path}: ${writeErrorText(error)}. The study stopped; ` +
       `${this.eventsPath} keeps its first ${this.writtenEvents} events (whole lines), which export and resume read. ` +
       'Free space (or fix the folder) and run the study again.');
