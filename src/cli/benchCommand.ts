@@ -3,18 +3,15 @@
  * same with the JSONL event log on, the table load and 1e6 reads, BOHB's suggestion time with thousands of
  * results, a 5 x 100 comparison, and the peak RSS; each next to its target where it has one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseCompareEntries, runComparison } from '../core/study/compareRunner';
 import { quantileSorted } from '../core/study/compareStats';
-import { EventLogWriter } from '../core/study/eventLog';
 import { runStudy } from '../core/study/studyRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
 import { intFlag, parseCommandArgs, stringFlag } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import {
-  KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeKdeSuggestions, timeTableLookups,
+  EVENT_LOG_TARGET_RATIO, KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeEventLogCost, timeKdeSuggestions,
+  timeTableLookups,
 } from './benchWorkloads';
 import { loadTableTimed } from './tableSource';
 
@@ -26,7 +23,7 @@ export const BENCH_COMPARE_ENTRIES = 'random,bohb,rea,local,random@asha';
 export const BENCH_HELP = `Usage: node dist/cli.js bench [--seeds 20] [--compare-seeds 100] [--table PATH] [--json]
 
 Times a 5 h / 4-worker synchronous Hyperband + random study over --seeds seeds (median wall time and
-mean CPU time; target <= ${STUDY_TARGET_MS} ms), the same with events.jsonl written, the table load
+mean CPU time; target <= ${STUDY_TARGET_MS} ms), the same with events.jsonl written (target <= ${EVENT_LOG_TARGET_RATIO}x), the table load
 (target <= ${TABLE_LOAD_TARGET_MS} ms) and ${LOOKUPS} reads (target <= ${LOOKUPS_TARGET_MS} ms), BOHB's suggestions with about
 3,500 results (target <= ${KDE_TARGET_MS_PER_SUGGESTION} ms each), and \`compare\` of ${BENCH_COMPARE_ENTRIES} x --compare-seeds
 seeds (target <= ${COMPARE_TARGET_S} s); then the peak RSS. Targets are printed, never enforced.`;
@@ -66,19 +63,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   };
   const dehbMs = await timed('dehb');
   const mobsterMs = await timed('mobster');
-  const logged: number[] = [];
-  const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
-  try {
-    for (let seed = 0; seed < seeds; seed++) {
-      const log = new EventLogWriter(join(scratch, `s${seed}`));
-      const started = performance.now();
-      await runStudy({ ...spec, seed, studyId: `bench-s${seed}` }, { benchmark, sinks: [log.sink] });
-      log.close();
-      logged.push(performance.now() - started);
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const logCost = await timeEventLogCost(benchmark, spec, seeds);
+  const logRatio = median(logCost.loggedMs) / median(logCost.plainMs);
 
   const entries = parseCompareEntries(BENCH_COMPARE_ENTRIES, 'sync-hyperband');
   const comparison = await runComparison({
@@ -99,7 +85,10 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     studyMedianMs: round(median(plain)),
     studyMaxMs: round(Math.max(...plain)),
     studyCpuMeanMs: round(studyCpuMeanMs),
-    studyWithEventLogMedianMs: round(median(logged)),
+    studyWithEventLogMedianMs: round(median(logCost.loggedMs)),
+    studyWithoutEventLogMedianMs: round(median(logCost.plainMs)),
+    eventLogRatio: round(logRatio),
+    eventLogTargetRatio: EVENT_LOG_TARGET_RATIO,
     meanTrials: round(trials.reduce((a, b) => a + b, 0) / trials.length),
     dehbStudyMedianMs: round(median(dehbMs)),
     mobsterStudyMedianMs: round(median(mobsterMs)),
@@ -124,7 +113,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   out.stdout(`Study (random + sync-hyperband, 4 workers, 5 h): median ${report.studyMedianMs} ms over ${seeds} seeds ` +
     `(max ${report.studyMaxMs} ms, ${report.meanTrials} trials on average)  target <= ${STUDY_TARGET_MS} ms: ${ok(report.studyWithinTarget)}`);
   out.stdout(`  CPU time per study: mean ${report.studyCpuMeanMs} ms  target <= ${STUDY_TARGET_MS} ms: ${ok(studyCpuMeanMs <= STUDY_TARGET_MS)}`);
-  out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms`);
+  out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms against ${report.studyWithoutEventLogMedianMs} ms ` +
+    `without it (same seeds, alternating): ${report.eventLogRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logRatio <= EVENT_LOG_TARGET_RATIO)}`);
   out.stdout(`DEHB study (own brackets): median ${report.dehbStudyMedianMs} ms; SyncMOBSTER study (GP per rung level): ` +
     `median ${report.mobsterStudyMedianMs} ms (over ${modelSeeds} seeds)`);
   out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies): ${report.compareWallS} s  ` +
