@@ -31,8 +31,10 @@ LLAMBO when an LLM endpoint is configured (OPENAI_API_KEY, or LLAMBO_BASE_URL an
   --seed N                 master seed (default 0): same seed, same study, event for event
 ${STUDY_FLAGS_HELP}
   --out DIR                save study.json + events.jsonl in DIR (refuses a folder holding a study;
-                           the baselines go to DIR/<searcher>)
-  --force                  with --out: replace a study already in DIR
+                           the baselines go to DIR/<searcher>); DIR/running.lock keeps out a second
+                           process while the study writes, and a full disk stops the study with the
+                           log kept as whole lines
+  --force                  with --out: replace a finished study in DIR (never one being written)
   --study-id ID            id recorded in the events (default <searcher>-<scheduler>-s<seed>-<time>)
 
 ${LLM_FLAGS_HELP}
