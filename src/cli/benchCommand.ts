@@ -65,6 +65,7 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   const mobsterMs = await timed('mobster');
   const logCost = await timeEventLogCost(benchmark, spec, seeds);
   const logRatio = median(logCost.loggedMs) / median(logCost.plainMs);
+  const logCpuRatio = median(logCost.loggedCpuMs) / median(logCost.plainCpuMs);
 
   const entries = parseCompareEntries(BENCH_COMPARE_ENTRIES, 'sync-hyperband');
   const comparison = await runComparison({
@@ -88,6 +89,9 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     studyWithEventLogMedianMs: round(median(logCost.loggedMs)),
     studyWithoutEventLogMedianMs: round(median(logCost.plainMs)),
     eventLogRatio: round(logRatio),
+    studyWithEventLogCpuMedianMs: round(median(logCost.loggedCpuMs)),
+    studyWithoutEventLogCpuMedianMs: round(median(logCost.plainCpuMs)),
+    eventLogCpuRatio: round(logCpuRatio),
     eventLogTargetRatio: EVENT_LOG_TARGET_RATIO,
     meanTrials: round(trials.reduce((a, b) => a + b, 0) / trials.length),
     dehbStudyMedianMs: round(median(dehbMs)),
@@ -115,6 +119,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   out.stdout(`  CPU time per study: mean ${report.studyCpuMeanMs} ms  target <= ${STUDY_TARGET_MS} ms: ${ok(studyCpuMeanMs <= STUDY_TARGET_MS)}`);
   out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms against ${report.studyWithoutEventLogMedianMs} ms ` +
     `without it (same seeds, alternating): ${report.eventLogRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logRatio <= EVENT_LOG_TARGET_RATIO)}`);
+  out.stdout(`  CPU time: median ${report.studyWithEventLogCpuMedianMs} ms against ${report.studyWithoutEventLogCpuMedianMs} ms: ` +
+    `${report.eventLogCpuRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logCpuRatio <= EVENT_LOG_TARGET_RATIO)}`);
   out.stdout(`DEHB study (own brackets): median ${report.dehbStudyMedianMs} ms; SyncMOBSTER study (GP per rung level): ` +
     `median ${report.mobsterStudyMedianMs} ms (over ${modelSeeds} seeds)`);
   out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies): ${report.compareWallS} s  ` +

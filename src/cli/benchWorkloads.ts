@@ -26,6 +26,9 @@ export interface EventLogCost {
   /** Wall ms per study without sinks, and the same seeds writing events.jsonl (open to close). */
   readonly plainMs: number[];
   readonly loggedMs: number[];
+  /** The same in process CPU ms: what other processes on a busy machine do not stretch. */
+  readonly plainCpuMs: number[];
+  readonly loggedCpuMs: number[];
 }
 
 /**
@@ -33,25 +36,31 @@ export interface EventLogCost {
  * scratch folder, alternating so that a busy machine slows both alike.
  */
 export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpecInput, seeds: number): Promise<EventLogCost> {
-  const plainMs: number[] = [];
-  const loggedMs: number[] = [];
+  const cost: EventLogCost = { plainMs: [], loggedMs: [], plainCpuMs: [], loggedCpuMs: [] };
   const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
   try {
     for (let seed = 0; seed < seeds; seed++) {
       const studySpec = { ...spec, seed, studyId: `bench-s${seed}` };
-      const plainStarted = performance.now();
-      await runStudy(studySpec, { benchmark });
-      plainMs.push(performance.now() - plainStarted);
-      const started = performance.now();
-      const log = new EventLogWriter(join(scratch, `s${seed}`));
-      await runStudy(studySpec, { benchmark, sinks: [log.sink] });
-      log.close();
-      loggedMs.push(performance.now() - started);
+      await timed(cost.plainMs, cost.plainCpuMs, () => runStudy(studySpec, { benchmark }));
+      await timed(cost.loggedMs, cost.loggedCpuMs, async () => {
+        const log = new EventLogWriter(join(scratch, `s${seed}`));
+        await runStudy(studySpec, { benchmark, sinks: [log.sink] });
+        log.close();
+      });
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { plainMs, loggedMs };
+  return cost;
+}
+
+async function timed(wallMs: number[], cpuMs: number[], body: () => Promise<unknown>): Promise<void> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await body();
+  wallMs.push(performance.now() - started);
+  const used = process.cpuUsage(cpu);
+  cpuMs.push((used.user + used.system) / 1000);
 }
 
 /** Milliseconds for LOOKUPS validError + epochSeconds reads spread over cells, seeds and epochs. */
