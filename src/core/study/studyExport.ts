@@ -59,7 +59,9 @@ export function studyExportOptions(record: StudyRecord): Pick<StudyExportOptions
  * whole: the read model keeps what the files need, the transcript its llmCall lines).
  */
 export function studyExportFiles(events: Iterable<StudyEvent>, options: StudyExportOptions): Record<string, Uint8Array> {
-  const model = new StudyReadModel({ keepResults: true, finalErrorOf: options.finalErrorOf });
+  const format = options.format ?? 'all';
+  // Only the Syne Tune files list every result; trials CSV/JSONL need one row per trial.
+  const model = new StudyReadModel({ keepResults: format === 'all' || format === 'synetune', finalErrorOf: options.finalErrorOf });
   // The transcript holds exactly the llmCall events: prompts, replies, usage (the key was cut out before any sink).
   const transcript: string[] = [];
   for (const event of events) {
@@ -68,7 +70,6 @@ export function studyExportFiles(events: Iterable<StudyEvent>, options: StudyExp
   }
   const { study } = model;
   if (!study) throw new Error('the events hold no studyStarted event: this is not a study log (events.jsonl starts with one)');
-  const format = options.format ?? 'all';
   const context = { table: study.table.label, studyId: study.studyId };
   const files: Record<string, Uint8Array> = {};
   if (format === 'all' || format === 'synetune') Object.assign(files, syneTuneExportFiles(model, study, options.created));
