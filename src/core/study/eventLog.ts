@@ -304,8 +304,9 @@ function parseEventLine(line: FileLine, source: string): StudyEvent | null | und
     raw = JSON.parse(line.text);
   } catch (error) {
     if (!line.terminated) return undefined;
+    // Only the last line can be cut by a crash (a failed write is cut back to whole lines): this is damage.
     throw new EventLogError(`${source}:${line.number}: not a JSON event (${(error as Error).message}); ` +
-      `the log is damaged from this line on: export or resume a copy cut before it, or run the study again`);
+      'the log was changed after it was written (a crash cuts only the last line): run the study again');
   }
   return checkedEvent(raw, `${source}:${line.number}`);
 }
