@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { TableBenchmark } from '../core/benchmark/tableLoader';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import { EventLogWriter } from '../core/study/eventLog';
+import { acquireStudyLock, type StudyLock } from '../core/study/studyLock';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
 import type { SearcherName, StudySpec } from '../core/study/studySpec';
 import type { CommandOutput } from './commandOutput';
@@ -33,10 +34,17 @@ export interface BaselineRun {
 export async function runBaselineStudies(run: BaselineRun, out: CommandOutput): Promise<number> {
   const { benchmark, spec } = run;
   const summaries: StudySummary[] = [];
+  const dirOf = (searcher: SearcherName) => (run.outDir === undefined ? undefined : join(resolve(run.outDir), searcher));
+  // All four folders are locked before the first study writes, so a second process on the same --out is refused at once.
+  const locks: StudyLock[] = [];
   const bar = new ProgressBar('baselines', out.progressStream, run.json ? false : undefined);
   try {
+    for (const searcher of BASELINE_SEARCHERS) {
+      const dir = dirOf(searcher);
+      if (dir !== undefined) locks.push(acquireStudyLock(dir));
+    }
     for (const [i, searcher] of BASELINE_SEARCHERS.entries()) {
-      const dir = run.outDir === undefined ? undefined : join(resolve(run.outDir), searcher);
+      const dir = dirOf(searcher);
       const log = dir === undefined ? undefined : new EventLogWriter(dir, { table: benchmark.info, overwrite: run.force });
       try {
         const summary = await runStudy({ ...spec, searcher, studyId: undefined }, {
@@ -51,6 +59,7 @@ export async function runBaselineStudies(run: BaselineRun, out: CommandOutput): 
     }
   } finally {
     bar.finish();
+    for (const lock of locks) lock.release();
   }
   const hint = partialEnvHint(run.env);
   if (run.json) {

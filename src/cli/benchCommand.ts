@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseCompareEntries, runComparison } from '../core/study/compareRunner';
 import { quantileSorted } from '../core/study/compareStats';
-import { EventLogWriter } from '../core/study/eventLog';
 import { runStudy } from '../core/study/studyRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
 import { intFlag, parseCommandArgs, stringFlag } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import {
-  KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeKdeSuggestions, timeTableLookups,
+  EVENT_LOG_TARGET_RATIO, KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeEventLogCost, timeKdeSuggestions,
+  timeTableLookups,
 } from './benchWorkloads';
 import { timeFreshStudies, type FreshProcessTimes } from './benchProcesses';
 import { autoCompareThreads, runComparisonOnThreads } from './compareThreads';
@@ -35,7 +35,7 @@ export const BENCH_HELP = `Usage: node dist/cli.js bench [--seeds 20] [--process
 Times a 5 h / 4-worker synchronous Hyperband + random study over --seeds seeds in this process (warm:
 median wall time and mean CPU time; target <= ${STUDY_TARGET_MS} ms), then \`study --json\` of it in --processes
 fresh processes (median and range of the cold study, target <= ${COLD_STUDY_TARGET_MS} ms; of the process wall time,
-target <= ${PROCESS_WALL_TARGET_MS} ms; of its peak RSS, target <= ${PROCESS_RSS_TARGET_MIB} MiB), the same study with events.jsonl written,
+target <= ${PROCESS_WALL_TARGET_MS} ms; of its peak RSS, target <= ${PROCESS_RSS_TARGET_MIB} MiB), the same study with events.jsonl written (target <= ${EVENT_LOG_TARGET_RATIO}x),
 the table load (target <= ${TABLE_LOAD_TARGET_MS} ms) and ${LOOKUPS} reads (target <= ${LOOKUPS_TARGET_MS} ms), BOHB's suggestions with about
 3,500 results (target <= ${KDE_TARGET_MS_PER_SUGGESTION} ms each), and \`compare\` of ${BENCH_COMPARE_ENTRIES} x --compare-seeds
 seeds on worker threads (target <= ${COMPARE_TARGET_S} s) and in one thread; then the peak RSS. Targets are
@@ -77,17 +77,12 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   };
   const dehbMs = await timed('dehb');
   const mobsterMs = await timed('mobster');
-  const logged: number[] = [];
+  const logCost = await timeEventLogCost(benchmark, spec, seeds);
+  const logRatio = median(logCost.loggedMs) / median(logCost.plainMs);
+  const logCpuRatio = median(logCost.loggedCpuMs) / median(logCost.plainCpuMs);
   const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
   let fresh: FreshProcessTimes;
   try {
-    for (let seed = 0; seed < seeds; seed++) {
-      const log = new EventLogWriter(join(scratch, `s${seed}`));
-      const started = performance.now();
-      await runStudy({ ...spec, seed, studyId: `bench-s${seed}` }, { benchmark, sinks: [log.sink] });
-      log.close();
-      logged.push(performance.now() - started);
-    }
     fresh = timeFreshStudies(process.argv[1], processes, scratch); // argv[1]: this bundle, dist/cli.js
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -116,7 +111,13 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     studyMedianMs: round(median(plain)),
     studyMaxMs: round(Math.max(...plain)),
     studyCpuMeanMs: round(studyCpuMeanMs),
-    studyWithEventLogMedianMs: round(median(logged)),
+    studyWithEventLogMedianMs: round(median(logCost.loggedMs)),
+    studyWithoutEventLogMedianMs: round(median(logCost.plainMs)),
+    eventLogRatio: round(logRatio),
+    studyWithEventLogCpuMedianMs: round(median(logCost.loggedCpuMs)),
+    studyWithoutEventLogCpuMedianMs: round(median(logCost.plainCpuMs)),
+    eventLogCpuRatio: round(logCpuRatio),
+    eventLogTargetRatio: EVENT_LOG_TARGET_RATIO,
     meanTrials: round(trials.reduce((a, b) => a + b, 0) / trials.length),
     dehbStudyMedianMs: round(median(dehbMs)),
     mobsterStudyMedianMs: round(median(mobsterMs)),
@@ -162,7 +163,10 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     `${ok(report.processWallMs.median <= PROCESS_WALL_TARGET_MS)}`);
   out.stdout(`  peak RSS: ${spread(report.processPeakRssMiB, 'MiB')}  target <= ${PROCESS_RSS_TARGET_MIB} MiB: ` +
     `${ok(report.processPeakRssMiB.median <= PROCESS_RSS_TARGET_MIB)}`);
-  out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms`);
+  out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms against ${report.studyWithoutEventLogMedianMs} ms ` +
+    `without it (same seeds, alternating): ${report.eventLogRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logRatio <= EVENT_LOG_TARGET_RATIO)}`);
+  out.stdout(`  CPU time: median ${report.studyWithEventLogCpuMedianMs} ms against ${report.studyWithoutEventLogCpuMedianMs} ms: ` +
+    `${report.eventLogCpuRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logCpuRatio <= EVENT_LOG_TARGET_RATIO)}`);
   out.stdout(`DEHB study (own brackets): median ${report.dehbStudyMedianMs} ms; SyncMOBSTER study (GP per rung level): ` +
     `median ${report.mobsterStudyMedianMs} ms (over ${modelSeeds} seeds)`);
   out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies) on ${threads} worker threads ` +

@@ -3,7 +3,13 @@
  * of results. Their speed used to be asserted in unit tests, where a busy machine made them fail; here
  * they are measured and printed next to their targets.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TableBenchmark } from '../core/benchmark/tableLoader';
+import { EventLogWriter } from '../core/study/eventLog';
+import { runStudy } from '../core/study/studyRunner';
+import type { StudySpecInput } from '../core/study/studySpec';
 import { cellCode, NUM_CELLS, type Cell } from '../core/nb201/searchSpace';
 import { SeededRandom } from '../core/random/seededRandom';
 import { KdeSearcher } from '../core/searchers/kdeSearcher';
@@ -13,6 +19,49 @@ export const LOOKUPS = 1_000_000;
 export const LOOKUPS_TARGET_MS = 1000;
 export const KDE_SUGGESTIONS = 400;
 export const KDE_TARGET_MS_PER_SUGGESTION = 1;
+/** Issue 13: the same study writing events.jsonl takes at most this many times the study without it. */
+export const EVENT_LOG_TARGET_RATIO = 2;
+
+export interface EventLogCost {
+  /** Wall ms per study without sinks, and the same seeds writing events.jsonl (open to close). */
+  readonly plainMs: number[];
+  readonly loggedMs: number[];
+  /** The same in process CPU ms: what other processes on a busy machine do not stretch. */
+  readonly plainCpuMs: number[];
+  readonly loggedCpuMs: number[];
+}
+
+/**
+ * The same study over `seeds`, each seed once without a log and once writing events.jsonl into a
+ * scratch folder, alternating so that a busy machine slows both alike.
+ */
+export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpecInput, seeds: number): Promise<EventLogCost> {
+  const cost: EventLogCost = { plainMs: [], loggedMs: [], plainCpuMs: [], loggedCpuMs: [] };
+  const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
+  try {
+    for (let seed = 0; seed < seeds; seed++) {
+      const studySpec = { ...spec, seed, studyId: `bench-s${seed}` };
+      await timed(cost.plainMs, cost.plainCpuMs, () => runStudy(studySpec, { benchmark }));
+      await timed(cost.loggedMs, cost.loggedCpuMs, async () => {
+        const log = new EventLogWriter(join(scratch, `s${seed}`));
+        await runStudy(studySpec, { benchmark, sinks: [log.sink] });
+        log.close();
+      });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return cost;
+}
+
+async function timed(wallMs: number[], cpuMs: number[], body: () => Promise<unknown>): Promise<void> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await body();
+  wallMs.push(performance.now() - started);
+  const used = process.cpuUsage(cpu);
+  cpuMs.push((used.user + used.system) / 1000);
+}
 
 /** Milliseconds for LOOKUPS validError + epochSeconds reads spread over cells, seeds and epochs. */
 export function timeTableLookups(table: TableBenchmark): number {

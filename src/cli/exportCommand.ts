@@ -1,6 +1,6 @@
 /** `export`: writes a saved study (study.json + events.jsonl) into a folder, as the extension's "Export results" does. */
 import { resolve } from 'node:path';
-import { readEventLog } from '../core/study/eventLog';
+import { openEventLog, truncatedTailNotice } from '../core/study/eventLog';
 import { EXPORT_FORMATS, ExportConflictError, studyExportOptions, writeStudyExport } from '../core/study/studyExport';
 import { choiceFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
@@ -26,12 +26,16 @@ export function exportCommand(args: readonly string[], out: CommandOutput): numb
   const format = choiceFlag(values, 'format', EXPORT_FORMATS) ?? 'all';
   if (studyDir === undefined) throw new UsageError('export: --study DIR is required');
   if (outDir === undefined) throw new UsageError('export: --out DIR is required');
-  const contents = readEventLog(resolve(studyDir));
-  if (contents.truncatedTail) out.stderr(`note: the last line of ${studyDir}/events.jsonl was cut off (the study did not finish writing); it was skipped`);
+  // The log is read as a stream, once: a study of any length exports without holding its events.
+  const log = openEventLog(resolve(studyDir));
+  let count = 0;
+  const events = function* counted() {
+    for (const event of log.events()) { count++; yield event; }
+  };
   let written: string[];
   try {
-    written = writeStudyExport(resolve(outDir), contents.events, {
-      ...studyExportOptions(contents.record), format, overwrite: values.force === true,
+    written = writeStudyExport(resolve(outDir), events(), {
+      ...studyExportOptions(log.record), format, overwrite: values.force === true,
     });
   } catch (error) {
     if (error instanceof ExportConflictError) {
@@ -40,7 +44,8 @@ export function exportCommand(args: readonly string[], out: CommandOutput): numb
     }
     throw error;
   }
+  if (log.truncatedTail) out.stderr(truncatedTailNotice(log.eventsPath));
   for (const path of written) out.stdout(path);
-  out.stderr(`Exported ${contents.events.length} events of ${contents.record.studyId} (table: ${contents.record.table.label}).`);
+  out.stderr(`Exported ${count} events of ${log.record.studyId} (table: ${log.record.table.label}).`);
   return 0;
 }

@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { TableError } from '../core/benchmark/tableError';
 import { EventLogError } from '../core/study/eventLog';
+import { StudyLockedError } from '../core/study/studyLock';
 import { StudySpecError } from '../core/study/studySpec';
 import { benchCommand } from './benchCommand';
 import { bracketsCommand } from './bracketsCommand';
@@ -69,7 +70,7 @@ function reportError(command: string, error: unknown, out: CommandOutput): numbe
     out.stderr(`(see node dist/cli.js ${command} --help)`);
     return 2;
   }
-  if (error instanceof TableError || error instanceof EventLogError) {
+  if (error instanceof TableError || error instanceof EventLogError || error instanceof StudyLockedError) {
     out.stderr(`error: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
     return 1;
   }

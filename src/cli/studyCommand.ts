@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { EventLogWriter } from '../core/study/eventLog';
+import { acquireStudyLock } from '../core/study/studyLock';
 import type { EventSink } from '../core/events/studyEvents';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
 import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
@@ -17,7 +18,7 @@ import { withWaitProgress } from './llmWaitProgress';
 import { applyLlmFlags, ENDPOINT_FLAGS, givenLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, type LlmSetup } from './llmFlags';
 import { applyStudyProfile, LLM_PROFILE_FLAG, LLM_PROFILES_FLAGS, LLM_PROFILES_HELP } from './llmProfiles';
 import { ProgressBar } from './progressBar';
-import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
+import { checkFlagsRunnable, specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
 import { studyJson, studyText } from './studyReport';
 import { loadTableTimed, tableNotice } from './tableSource';
 
@@ -33,8 +34,10 @@ LLAMBO when an LLM endpoint is configured (OPENAI_API_KEY, or LLAMBO_BASE_URL an
   --seed N                 master seed (default 0): same seed, same study, event for event
 ${STUDY_FLAGS_HELP}
   --out DIR                save study.json + events.jsonl in DIR (refuses a folder holding a study;
-                           the baselines go to DIR/<searcher>)
-  --force                  with --out: replace a study already in DIR
+                           the baselines go to DIR/<searcher>); DIR/running.lock keeps out a second
+                           process while the study writes, and a full disk stops the study with the
+                           log kept as whole lines
+  --force                  with --out: replace a finished study in DIR (never one being written)
   --study-id ID            id recorded in the events (default <searcher>-<scheduler>-s<seed>-<time>)
 
 ${LLM_FLAGS_HELP}
@@ -78,6 +81,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     if (given.length > 0) throw new UsageError(`--${given[0]}: no LLM endpoint is configured, so study runs the baselines. ${ENABLE_LLAMBO_LINE}`);
     const spec = specFromFlags({ ...input, searcher: 'random' });
     const { benchmark, loadMs } = loadTableTimed(spec.table);
+    checkFlagsRunnable(spec, benchmark);
     return runBaselineStudies({ spec, benchmark, loadMs, json: values.json === true, env, outDir, force: values.force === true, signal }, out);
   }
 
@@ -89,10 +93,19 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     : applyLlmFlags(input, values, { searchers: [searcher], env, outDir });
   const spec = specFromFlags(input);
   const { benchmark, loadMs } = loadTableTimed(spec.table);
+  checkFlagsRunnable(spec, benchmark);
   if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
   if (llm) await preflightLlm(spec, llm, out, values.json === true);
 
-  const log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
+  // Locked before the writer opens (and, with --force, truncates) events.jsonl: a second process is refused first.
+  const lock = outDir === undefined ? undefined : acquireStudyLock(outDir);
+  let log: EventLogWriter | undefined;
+  try {
+    log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const sinks: EventSink[] = log ? [log.sink] : [];
   const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
   let progress = { fraction: 0, text: '' };
@@ -109,7 +122,11 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     });
   } finally {
     bar.finish();
-    log?.close();
+    try {
+      log?.close();
+    } finally {
+      lock?.release();
+    }
   }
   const ctx = { spec, loadMs, tablePath: benchmark.info.path, tableKind: benchmark.info.kind, outDir: log?.dir, llm };
   if (values.json) {

@@ -10,6 +10,8 @@ import {
 } from '../core/study/studySpec';
 import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
 import { LLM_FLAG_OF_FIELD } from './llmFlags';
+import type { Benchmark } from '../core/benchmark/benchmark';
+import { checkStudyRunnable } from '../core/study/studyRunner';
 
 export const STUDY_FLAGS: OptionSpecs = {
   scheduler: { type: 'string' },
@@ -89,6 +91,16 @@ export function specInputFromFlags(values: FlagValues): Record<string, unknown> 
 export function specFromFlags(input: StudySpecInput | Record<string, unknown>): StudySpec {
   try {
     return parseStudySpec(input);
+  } catch (error) {
+    if (error instanceof StudySpecError) throw new UsageError(error.issues.map(flagTerms).join('\n'));
+    throw error;
+  }
+}
+
+/** The checks of a spec against its table and memory (checkStudyRunnable), reported by flag name. */
+export function checkFlagsRunnable(spec: StudySpec, benchmark: Benchmark): void {
+  try {
+    checkStudyRunnable(spec, benchmark);
   } catch (error) {
     if (error instanceof StudySpecError) throw new UsageError(error.issues.map(flagTerms).join('\n'));
     throw error;

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { readEventLog } from '../core/study/eventLog';
+import { openEventLog } from '../core/study/eventLog';
 import { ExportConflictError, REPORT_FILE, studyExportOptions, writeStudyExport } from '../core/study/studyExport';
 import type { NasServices } from './nasServices';
 
@@ -30,12 +30,13 @@ export async function exportResultsCommand(services: NasServices, args: ExportAr
   }
   let folder = args.folder ?? await askFolder(services, join(services.resultsRoot, studyId));
   if (folder === undefined) return undefined;
-  const contents = readEventLog(session.dir);
-  const options = studyExportOptions(contents.record);
+  const log = openEventLog(session.dir);
+  const options = studyExportOptions(log.record);
   let overwrite = args.overwrite ?? false;
   for (;;) {
     try {
-      const written = writeStudyExport(folder, contents.events, { ...options, overwrite });
+      // Each attempt streams the log again: the events are never held whole.
+      const written = writeStudyExport(folder, openEventLog(session.dir).events(), { ...options, overwrite });
       services.log.info(`exported ${studyId} to ${folder}: ${written.length} files`);
       break;
     } catch (error) {

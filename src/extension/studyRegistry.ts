@@ -2,15 +2,15 @@
  * The workspace's studies: `.nas-studies/<id>/` folders on disk plus the sessions in memory. Starts
  * new studies in their own worker (one worker per study, so concurrent studies never share a file),
  * resumes interrupted ones, and tells listeners when the set of studies or one study's state changes.
- * A running study's folder holds a lock naming this process (see studyLock.ts).
+ * A running study's folder holds a lock naming this process (core/study/studyLock.ts, the same lock the CLI's `study --out` takes).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENTS_FILE, STUDY_FILE } from '../core/study/eventLog';
 import { makeStudyId } from '../core/study/studyId';
+import { acquireStudyLock, isLockedElsewhere, type StudyLock } from '../core/study/studyLock';
 import { parseStudySpec, type StudySpecInput } from '../core/study/studySpec';
 import type { StudyEvent, WorkerStartParams } from '../protocol';
-import { isLockedElsewhere, removeStudyLock, writeStudyLock } from './studyLock';
 import { StudySession } from './studySession';
 import { StudyWorkerHost } from './studyWorkerHost';
 
@@ -61,15 +61,17 @@ export class StudyRegistry {
   resume(id: string, specInput: StudySpecInput, options: ResumeStudyOptions): StudySession {
     const session = this.get(id);
     if (!session) throw new StudyNotResumableError(`Study ${id} was not found in ${this.root}.`);
-    if (session.running || isLockedElsewhere(session.dir)) throw new StudyNotResumableError(`Study ${id} is still running${session.running ? '' : ' in another window'}.`);
+    if (session.running || isLockedElsewhere(session.dir)) throw new StudyNotResumableError(`Study ${id} is still running${session.running ? '' : ' in another window or process'}.`);
     if (session.headline.status !== 'interrupted') throw new StudyNotResumableError(`Study ${id} is ${session.headline.status}; only an interrupted study can be resumed.`);
     const spec = parseStudySpec(specInput);
+    // Locked before the interrupted log is moved aside: a process that took the folder meanwhile keeps it untouched.
+    const lock = acquireStudyLock(session.dir);
     const interruptedLog = join(session.dir, EVENTS_FILE);
     if (existsSync(interruptedLog)) renameSync(interruptedLog, freshName(session.dir, 'events.interrupted', '.jsonl'));
     const worker = this.startWorker(session, {
       spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: session.dir, apiKey: options.apiKey,
       resume: { created: options.created },
-    });
+    }, lock);
     session.restart(worker, { searcher: spec.searcher, scheduler: spec.scheduler, budgetSeconds: spec.budgetSeconds });
     this.emit(session, []);
     return session;
@@ -157,15 +159,13 @@ export class StudyRegistry {
   }
 
   /** A worker for the session's folder, with the folder locked for as long as it runs. */
-  private startWorker(session: StudySession, params: WorkerStartParams): StudyWorkerHost {
-    // Made here rather than by the worker, so the lock exists before the first event does.
-    mkdirSync(session.dir, { recursive: true });
-    writeStudyLock(session.dir);
+  private startWorker(session: StudySession, params: WorkerStartParams, lock: StudyLock = acquireStudyLock(session.dir)): StudyWorkerHost {
+    // Taken here rather than by the worker, so the lock exists before the first event does.
     const worker = new StudyWorkerHost(this.workerFile, params, {
       onEvents: (events) => session.addEvents(events),
       onProgress: (progress) => session.setLlmWait(progress.llmWait),
     });
-    void worker.ended.then(() => removeStudyLock(session.dir));
+    void worker.ended.then(() => lock.release());
     return worker;
   }
 

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { readEventLog } from '../core/study/eventLog';
+import { openEventLog } from '../core/study/eventLog';
 import type { StudySpecInput } from '../core/study/studySpec';
 import { checkEndpointBeforeStudy } from './endpointGate';
 import type { NasServices } from './nasServices';
@@ -36,7 +36,8 @@ export async function resumeStudyCommand(services: NasServices, args: ResumeStud
   }
   const session = services.registry.get(id);
   if (!session) throw new Error(`Study ${id} was not found in ${services.registry.root}.`);
-  const { record } = readEventLog(session.dir);
+  // Only study.json is needed: the run starts again from the start, the interrupted log is kept aside.
+  const { record } = openEventLog(session.dir);
   const spec = resumeSpec(record.spec as StudySpecInput);
   const llm = isLlmSearcher(spec.searcher);
   // A study on an LLM profile resumes with that profile's key, never the default endpoint's.

@@ -10,7 +10,7 @@ import { StudyHeadlineFold, type HeadlineDefaults } from './studyHeadline';
 import type { StudyWorkerHost, WorkerOutcome } from './studyWorkerHost';
 
 /** What an interrupted study's headline says (the panel shows it in its banner beside Resume). */
-export const INTERRUPTED_MESSAGE = 'the study stopped before it finished (window closed or reloaded); Resume runs it again, replaying cached LLM replies';
+export const INTERRUPTED_MESSAGE = 'the study stopped before it finished (window closed or reloaded, or a write failed); Resume runs it again, replaying cached LLM replies';
 
 /** `restarted`: the event list was emptied (a resume); `newEvents` then starts the new list. */
 export type SessionListener = (session: StudySession, newEvents: readonly StudyEvent[], restarted: boolean) => void;
@@ -103,13 +103,15 @@ export class StudySession {
   }
 
   private load(runningElsewhere: boolean): void {
-    const { events } = readEventLog(this.dir);
+    const { events, truncatedTail } = readEventLog(this.dir);
     this.events.length = 0;
     this.fold = new StudyHeadlineFold(this.id);
     this.addEvents(events, false);
     if (this.headline.status === 'running') {
-      if (runningElsewhere) this.fold.setStatus('running', 'running in another VS Code window');
-      else this.fold.setStatus('interrupted', INTERRUPTED_MESSAGE);
+      // A cut-off last line (the writer died mid-line) was dropped by the reader: said here, not an error.
+      const cut = truncatedTail ? '; the cut-off last line of events.jsonl was skipped' : '';
+      if (runningElsewhere) this.fold.setStatus('running', 'running in another VS Code window or process');
+      else this.fold.setStatus('interrupted', `${INTERRUPTED_MESSAGE}${cut}`);
     }
     this.endedPromise = Promise.resolve(this.fold.current);
   }

@@ -1,20 +1,26 @@
 /**
  * The persisted form of a study: a folder with `study.json` (spec, table, creation time) and
  * `events.jsonl` (one event per line, append-only). Writes are buffered so that logging does not
- * slow a 40 ms study; the reader survives a crash mid-write (a truncated last line), checks the
- * format version and validates every event, naming the file and line of the first that is wrong.
+ * slow a 40 ms study. A write that fails (a full disk) stops the study with one message and leaves
+ * the log a prefix of whole lines. The reader streams the log line by line, survives a crash
+ * mid-write (a cut-off last line, dropped with a notice), checks the format version and validates
+ * every event, naming the file and line of the first that is wrong.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { TableInfo } from '../benchmark/benchmark';
 import { KNOWN_EVENT_TYPES, studyEventSchema } from '../events/studyEventSchema';
 import type { EventSink, StudyEvent, StudyStartedEvent } from '../events/studyEvents';
+import { fileLines, LINE_CHUNK_BYTES, type FileLine } from './jsonlLines';
 
 export const STUDY_FILE = 'study.json';
 export const EVENTS_FILE = 'events.jsonl';
 const FORMAT_VERSION = 1;
-const FLUSH_CHARS = 1 << 18;
+/** Bytes buffered before a write; the buffer has room for one more line of up to (BUFFER_BYTES - FLUSH_BYTES) / 3 characters. */
+const FLUSH_BYTES = 1 << 18;
+const BUFFER_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
 const FLUSH_MS = 500;
 /** Appends between two looks at the clock (Date.now is cheap, but not free at 10k events). */
 const CLOCK_CHECK_EVERY = 256;
@@ -36,75 +42,157 @@ export class EventLogError extends Error {
   override name = 'EventLogError';
 }
 
+/** The file operations the writer uses; tests pass ones that fail like a full disk. */
+export interface EventLogFiles {
+  openSync(path: string, flags: 'w'): number;
+  /** Returns the bytes written, which may be fewer than asked (a short write). */
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  ftruncateSync(fd: number, length: number): void;
+  closeSync(fd: number): void;
+  writeFileSync(path: string, text: string): void;
+  renameSync(from: string, to: string): void;
+}
+
+const NODE_FILES: EventLogFiles = fs;
+
 export interface EventLogWriterOptions {
   /** Full table info (with its file path) to record in study.json; the event only carries the label. */
   readonly table?: TableInfo;
   /** Replace an existing study in the folder instead of refusing. */
   readonly overwrite?: boolean;
   readonly now?: () => Date;
+  readonly files?: EventLogFiles;
 }
 
 /**
  * Writes one study folder. Use `sink` as an event sink of the study; study.json is written when the
  * studyStarted event arrives; call `close()` when the study ends (also after a failure).
+ *
+ * A failed write (ENOSPC, EIO ...) cuts the file back to the last whole line written and throws an
+ * EventLogError from the next append, flush or close, whichever comes first (a failure on the
+ * flush timer cannot throw to anyone); that error stops the study. Later appends are dropped: the
+ * log ends at the failure, a valid prefix that export and resume read.
  */
 export class EventLogWriter {
   readonly eventsPath: string;
   readonly studyPath: string;
+  private readonly files: EventLogFiles;
   private readonly fd: number;
-  private buffer: string[] = [];
-  private bufferedChars = 0;
+  /** Encoded lines not yet written: bytes [0, bufferedBytes) of one reused buffer (no join, no copy per flush). */
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private bufferedBytes = 0;
+  private bufferedEvents = 0;
   private sinceClockCheck = 0;
   private lastFlush = Date.now();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Bytes and events on disk in whole lines. */
+  private writtenBytes = 0;
+  private writtenEvents = 0;
+  private failure: EventLogError | undefined;
+  private failureReported = false;
 
   constructor(readonly dir: string, private readonly options: EventLogWriterOptions = {}) {
     this.eventsPath = join(dir, EVENTS_FILE);
     this.studyPath = join(dir, STUDY_FILE);
-    mkdirSync(dir, { recursive: true });
-    if (!options.overwrite && (existsSync(this.eventsPath) || existsSync(this.studyPath))) {
+    this.files = options.files ?? NODE_FILES;
+    fs.mkdirSync(dir, { recursive: true });
+    if (!options.overwrite && (fs.existsSync(this.eventsPath) || fs.existsSync(this.studyPath))) {
       throw new EventLogError(`${dir} already holds a study (${EVENTS_FILE}/${STUDY_FILE}); choose another folder or overwrite it`);
     }
-    this.fd = openSync(this.eventsPath, 'w');
+    this.fd = this.files.openSync(this.eventsPath, 'w');
   }
 
   readonly sink: EventSink = (event) => this.append(event);
 
   append(event: StudyEvent): void {
     if (this.closed) throw new EventLogError(`event log ${this.eventsPath} is closed`);
+    if (this.failure) return this.reportFailure();
     if (event.type === 'studyStarted') this.writeStudyRecord(event);
     const line = JSON.stringify(event);
-    this.buffer.push(line);
-    this.bufferedChars += line.length + 1;
-    if (this.bufferedChars >= FLUSH_CHARS) this.flush();
+    // A UTF-16 unit is at most 3 UTF-8 bytes: a line that might not fit is preceded by a write.
+    if (this.bufferedBytes + 3 * line.length + 1 > BUFFER_BYTES) this.flush();
+    if (this.failure) return;
+    if (3 * line.length + 1 > BUFFER_BYTES) {
+      this.writeBytes(Buffer.from(line + '\n'), 1);
+      this.reportFailure();
+    } else {
+      this.bufferedBytes += this.buffer.write(line, this.bufferedBytes);
+      this.buffer[this.bufferedBytes++] = NEWLINE;
+      this.bufferedEvents++;
+    }
+    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
     else if (++this.sinceClockCheck >= CLOCK_CHECK_EVERY) {
       this.sinceClockCheck = 0;
       if (Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
     }
     // Slow studies (LLM calls between events) still reach the disk within FLUSH_MS.
-    if (this.buffer.length > 0 && this.timer === undefined) {
-      this.timer = setTimeout(() => { this.timer = undefined; if (!this.closed) this.flush(); }, FLUSH_MS);
+    if (this.bufferedEvents > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => { this.timer = undefined; if (!this.closed) this.writeBuffer(); }, FLUSH_MS);
       this.timer.unref?.();
     }
   }
 
-  /** Writes buffered events; each write ends on a line boundary. */
+  /** Writes buffered events; each write ends on a line boundary. Throws the write failure, if any. */
   flush(): void {
-    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
-    if (this.buffer.length > 0) {
-      writeSync(this.fd, this.buffer.join('\n') + '\n');
-      this.buffer = [];
-      this.bufferedChars = 0;
-    }
-    this.lastFlush = Date.now();
+    this.writeBuffer();
+    this.reportFailure();
+  }
+
+  /** Events on disk so far (whole lines). */
+  get eventsWritten(): number {
+    return this.writtenEvents;
   }
 
   close(): void {
     if (this.closed) return;
-    this.flush();
-    closeSync(this.fd);
+    this.writeBuffer();
     this.closed = true;
+    this.files.closeSync(this.fd);
+    this.reportFailure();
+  }
+
+  private writeBuffer(): void {
+    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+    this.lastFlush = Date.now();
+    if (this.bufferedEvents === 0 || this.failure) return;
+    const events = this.bufferedEvents;
+    const bytes = this.buffer.subarray(0, this.bufferedBytes);
+    this.bufferedBytes = 0;
+    this.bufferedEvents = 0;
+    this.writeBytes(bytes, events);
+  }
+
+  private writeBytes(bytes: Uint8Array, events: number): void {
+    if (this.failure) return;
+    try {
+      for (let offset = 0; offset < bytes.length;) offset += this.files.writeSync(this.fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      this.fail(this.eventsPath, error);
+      return;
+    }
+    this.writtenBytes += bytes.length;
+    this.writtenEvents += events;
+  }
+
+  /** Cuts the log back to its whole lines and keeps the error for the next caller. */
+  private fail(path: string, error: unknown): void {
+    try {
+      this.files.ftruncateSync(this.fd, this.writtenBytes);
+    } catch {
+      // The reader drops a cut-off last line, and nothing follows it: the log is still a valid prefix.
+    }
+    this.bufferedBytes = 0;
+    this.bufferedEvents = 0;
+    this.failure = new EventLogError(`cannot write ${path}: ${writeErrorText(error)}. The study stopped; ` +
+      `${this.eventsPath} keeps its first ${this.writtenEvents} events (whole lines), which export and resume read. ` +
+      'Free space (or fix the folder) and run the study again.');
+  }
+
+  private reportFailure(): void {
+    if (!this.failure || this.failureReported) return;
+    this.failureReported = true;
+    throw this.failure;
   }
 
   private writeStudyRecord(event: StudyStartedEvent): void {
@@ -117,7 +205,27 @@ export class EventLogWriter {
       table,
       optimumError: event.optimumError,
     };
-    writeFileSync(this.studyPath, JSON.stringify(record, null, 2) + '\n');
+    // Written aside and renamed, so a full disk never leaves a half-written study.json.
+    const draft = `${this.studyPath}.tmp`;
+    try {
+      this.files.writeFileSync(draft, JSON.stringify(record, null, 2) + '\n');
+      this.files.renameSync(draft, this.studyPath);
+    } catch (error) {
+      this.fail(this.studyPath, error);
+      this.reportFailure();
+    }
+  }
+}
+
+/** What went wrong with a write, in words (the errno code in brackets for searching). */
+function writeErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC': return 'the disk is full (ENOSPC)';
+    case 'EDQUOT': return 'the disk quota is used up (EDQUOT)';
+    case 'EROFS': return 'the file system is read-only (EROFS)';
+    case 'EIO': return 'an input/output error on the disk (EIO)';
+    default: return error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -128,15 +236,46 @@ export interface EventLogContents {
   readonly truncatedTail: boolean;
 }
 
-/** Reads a study folder; a malformed line other than a cut-off last line is an error. */
+/** Reads a whole study folder into memory (the panel keeps every event); see openEventLog to stream. */
 export function readEventLog(dir: string): EventLogContents {
+  const log = openEventLog(dir);
+  const events = [...log.events()];
+  return { record: log.record, events, truncatedTail: log.truncatedTail };
+}
+
+/**
+ * A study folder opened for one pass over its events, read line by line. A malformed line is an
+ * error naming it, except a cut-off last line, which is dropped (truncatedTail tells after the pass).
+ */
+export interface EventLogReading {
+  readonly record: StudyRecord;
+  readonly eventsPath: string;
+  events(): Generator<StudyEvent>;
+  readonly truncatedTail: boolean;
+}
+
+export function openEventLog(dir: string, chunkBytes = LINE_CHUNK_BYTES): EventLogReading {
   const studyPath = join(dir, STUDY_FILE);
   const eventsPath = join(dir, EVENTS_FILE);
-  if (!existsSync(studyPath)) throw new EventLogError(`not a study folder: ${studyPath} is missing`);
-  const record = parseStudyRecord(readFileSync(studyPath, 'utf8'), studyPath);
-  if (!existsSync(eventsPath)) return { record, events: [], truncatedTail: false };
-  const { events, truncatedTail } = parseEventLines(readFileSync(eventsPath, 'utf8'), eventsPath);
-  return { record, events, truncatedTail };
+  if (!fs.existsSync(studyPath)) throw new EventLogError(`not a study folder: ${studyPath} is missing`);
+  const record = parseStudyRecord(fs.readFileSync(studyPath, 'utf8'), studyPath);
+  const reading = {
+    record, eventsPath, truncatedTail: false,
+    *events(): Generator<StudyEvent> {
+      if (!fs.existsSync(eventsPath)) return;
+      for (const line of fileLines(eventsPath, chunkBytes)) {
+        const event = parseEventLine(line, eventsPath);
+        if (event === undefined) reading.truncatedTail = true;
+        else if (event !== null) yield event;
+      }
+    },
+  };
+  return reading;
+}
+
+/** The notice every reader gives for a dropped cut-off last line. */
+export function truncatedTailNotice(eventsPath: string): string {
+  return `note: the last line of ${eventsPath} was cut off (the study did not finish writing it); it was skipped`;
 }
 
 /** Parses and checks study.json: a newer format version or a missing field is an error naming the file. */
@@ -157,26 +296,19 @@ export function parseStudyRecord(text: string, source = STUDY_FILE): StudyRecord
   return parsed.data;
 }
 
-/** Parses JSONL text of events; exported for readers that hold the text already. */
-export function parseEventLines(text: string, source = EVENTS_FILE): { events: StudyEvent[]; truncatedTail: boolean } {
-  const lines = text.split('\n');
-  const complete = text.endsWith('\n');
-  if (complete || lines[lines.length - 1] === '') lines.pop();
-  const events: StudyEvent[] = [];
-  let truncatedTail = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (error) {
-      if (i === lines.length - 1 && !complete) { truncatedTail = true; break; }
-      throw new EventLogError(`${source}:${i + 1}: not a JSON event (${(error as Error).message})`);
-    }
-    events.push(checkedEvent(raw, `${source}:${i + 1}`));
+/** One line's event; null for a blank line, undefined for a cut-off last line. */
+function parseEventLine(line: FileLine, source: string): StudyEvent | null | undefined {
+  if (line.text.trim() === '') return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line.text);
+  } catch (error) {
+    if (!line.terminated) return undefined;
+    // Only the last line can be cut by a crash (a failed write is cut back to whole lines): this is damage.
+    throw new EventLogError(`${source}:${line.number}: not a JSON event (${(error as Error).message}); ` +
+      'the log was changed after it was written (a crash cuts only the last line): run the study again');
   }
-  return { events, truncatedTail };
+  return checkedEvent(raw, `${source}:${line.number}`);
 }
 
 /** The line's event as written (fields a newer writer added are kept), once it fits the schema. */

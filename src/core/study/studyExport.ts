@@ -54,28 +54,36 @@ export function studyExportOptions(record: StudyRecord): Pick<StudyExportOptions
   return { created: record.created, finalErrorOf: (ops) => table.finalErrorMean(table.indexOf(ops)) };
 }
 
-/** File name -> bytes of the export. */
-export function studyExportFiles(events: readonly StudyEvent[], options: StudyExportOptions): Record<string, Uint8Array> {
-  const model = StudyReadModel.of(events, { keepResults: true, finalErrorOf: options.finalErrorOf });
+/**
+ * File name -> bytes of the export, in one pass over the events (a log read as a stream is never held
+ * whole: the read model keeps what the files need, the transcript its llmCall lines).
+ */
+export function studyExportFiles(events: Iterable<StudyEvent>, options: StudyExportOptions): Record<string, Uint8Array> {
+  const format = options.format ?? 'all';
+  // Only the Syne Tune files list every result; trials CSV/JSONL need one row per trial.
+  const model = new StudyReadModel({ keepResults: format === 'all' || format === 'synetune', finalErrorOf: options.finalErrorOf });
+  // The transcript holds exactly the llmCall events: prompts, replies, usage (the key was cut out before any sink).
+  const transcript: string[] = [];
+  for (const event of events) {
+    model.add(event);
+    if (event.type === 'llmCall') transcript.push(JSON.stringify(event));
+  }
   const { study } = model;
   if (!study) throw new Error('the events hold no studyStarted event: this is not a study log (events.jsonl starts with one)');
-  const format = options.format ?? 'all';
   const context = { table: study.table.label, studyId: study.studyId };
   const files: Record<string, Uint8Array> = {};
   if (format === 'all' || format === 'synetune') Object.assign(files, syneTuneExportFiles(model, study, options.created));
   if (format === 'all' || format === 'csv') files['trials.csv'] = strToU8(trialsCsv(model.trials.rows(), context));
   if (format === 'all' || format === 'jsonl') files['trials.jsonl'] = strToU8(trialsJsonl(model.trials.rows(), context));
   if (format !== 'all') return files;
-  // The transcript holds exactly the llmCall events: prompts, replies, usage (the key was cut out before any sink).
-  const transcript = events.filter((e) => e.type === 'llmCall').map((e) => JSON.stringify(e)).join('\n');
-  files[TRANSCRIPT_FILE] = strToU8(transcript === '' ? '' : transcript + '\n');
+  files[TRANSCRIPT_FILE] = strToU8(transcript.length === 0 ? '' : transcript.join('\n') + '\n');
   for (const [name, svg] of Object.entries(studyChartFiles(model))) files[name] = strToU8(svg);
   files[REPORT_FILE] = strToU8(studyReportMarkdown(model, options.created, [...Object.keys(files), REPORT_FILE]));
   return files;
 }
 
 /** Writes the export into `folder` (created if missing) and returns the paths written. */
-export function writeStudyExport(folder: string, events: readonly StudyEvent[], options: StudyExportOptions): string[] {
+export function writeStudyExport(folder: string, events: Iterable<StudyEvent>, options: StudyExportOptions): string[] {
   const files = studyExportFiles(events, options);
   const paths = Object.keys(files).map((name) => join(folder, name));
   const existing = paths.filter((path) => existsSync(path));

@@ -22,6 +22,7 @@ import { LlmTally, type LlmStudyTotals } from './llmTally';
 import { adaptationMessage, createStudyLlmClient, studyContextWindow, type StudyLlmAccess } from './studyLlmClient';
 import { makeStudyId } from './studyId';
 import type { WarmStartReplyMemo } from './warmStartReplyMemo';
+import { checkStudyFits } from './studySize';
 import { checkSpecAgainstTable, parseStudySpec, type SchedulerKind, type StudySpec, type StudySpecInput } from './studySpec';
 
 export interface StudyProgress {
@@ -81,10 +82,19 @@ export interface StudySummary extends SimulationSummary {
   };
 }
 
+/**
+ * Every check a study passes before it starts (the spec against the table, the size against memory);
+ * callers that create files for a study call it first, so a refused study leaves nothing behind.
+ */
+export function checkStudyRunnable(spec: StudySpec, benchmark: Benchmark): void {
+  checkSpecAgainstTable(spec, benchmark.maxEpoch);
+  checkStudyFits(spec, benchmark);
+}
+
 export async function runStudy(specInput: StudySpecInput | StudySpec, options: RunStudyOptions): Promise<StudySummary> {
   const spec = parseStudySpec(specInput);
   const { benchmark } = options;
-  checkSpecAgainstTable(spec, benchmark.maxEpoch);
+  checkStudyRunnable(spec, benchmark);
   const studyId = spec.studyId ?? makeStudyId(spec, (options.now ?? (() => new Date()))());
   const usesLlm = isLlmSearcher(spec.searcher);
   const tally = usesLlm ? new LlmTally() : undefined;
