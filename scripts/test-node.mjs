@@ -42,6 +42,11 @@ await esbuild.build({
   outExtension: { '.js': '.cjs' },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
 });
+// compare's worker threads load compareWorker.js beside the code that starts them (src/cli/compareThreads.ts).
+await esbuild.build({
+  absWorkingDir: root, entryPoints: [join(root, 'src', 'cli', 'compareWorker.ts')], outfile: join(outDir, 'compareWorker.js'),
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
+});
 console.log(`${stage}: bundled ${files.length} test files in ${Date.now() - started} ms; running ${concurrency} at a time`);
 
 const bundles = files.map((f) => join(outDir, f.replace(/\.ts$/, '.cjs')));

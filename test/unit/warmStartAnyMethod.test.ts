@@ -40,13 +40,13 @@ test('every baseline has a NAME+warm searcher that needs an LLM endpoint; dehb+w
   assert.match(makeStudyId({ searcher: 'rea+warm', scheduler: 'asha', seed: 2 }, new Date(2025, 0, 2, 3, 4, 5)), /^rea-warm-asha-s2-20250102-030405$/);
 });
 
-test('compare entries: name[+warm][@scheduler]; a bad entry says what is allowed', () => {
+test('compare entries: name[+warm][:profile][@scheduler]; a bad entry says what is allowed', () => {
   const entries = parseCompareEntries('rea,rea+warm,rea+warm@asha,dehb+warm,bohb-llambo', 'sync-hyperband');
   assert.deepEqual(entries.map((e) => [e.label, e.searcher, e.scheduler]), [
     ['rea', 'rea', 'sync-hyperband'], ['rea+warm', 'rea+warm', 'sync-hyperband'], ['rea+warm@asha', 'rea+warm', 'asha'],
     ['dehb+warm', 'dehb+warm', 'dehb'], ['bohb-llambo', 'bohb-llambo', 'sync-hyperband'],
   ]);
-  assert.throws(() => parseCompareEntries('rea+cold', 'sync-hyperband'), /"rea\+cold" is not one of .*dehb\+warm \(optionally @scheduler, e\.g\. rea\+warm@asha\)/);
+  assert.throws(() => parseCompareEntries('rea+cold', 'sync-hyperband'), /"rea\+cold" is not one of .*dehb\+warm \(optionally :profile, then @scheduler, e\.g\. rea\+warm@asha or llambo:gpt4omini@asha\)/);
   assert.throws(() => parseCompareEntries('llambo+warm', 'sync-hyperband'), /"llambo\+warm" is not one of/);
 });
 

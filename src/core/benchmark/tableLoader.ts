@@ -2,7 +2,7 @@
  * Loads an NB201MF1 table file as a Benchmark. All accessors are plain typed-array reads: the simulator
  * calls them for every result of every trial.
  */
-import { cellCode, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
+import { cellCode, cellCodeAt, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
 import { readTableFile, type ReadTableOptions } from './tableFile';
 import type { DecodedTable, TableHeader, TableTypedArray } from './tableFormat';
@@ -70,7 +70,7 @@ export class TableBenchmark implements Benchmark {
     this.ops = get<Uint8Array>('arch_ops');
     this.cells = new Array<Cell | undefined>(this.numArchs);
     this.indexByCode = new Int32Array(NUM_CELLS).fill(-1);
-    for (let i = 0; i < this.numArchs; i++) this.indexByCode[cellCode(this.ops, i * NUM_EDGES)] = i;
+    for (let i = 0; i < this.numArchs; i++) this.indexByCode[cellCodeAt(this.ops, i * NUM_EDGES)] = i;
 
     let best = 0;
     for (let i = 1; i < this.numArchs; i++) if (this.finalError[i] < this.finalError[best]) best = i;

@@ -19,10 +19,17 @@ export const NUM_CELLS = NUM_OPS ** NUM_EDGES; // 15,625
 export type Cell = readonly number[];
 
 /** Dense integer code of a cell: sum ops[i] * 5^i. Used as a cheap map key (not the NB201 index). */
-/** Takes any op sequence: a Cell, or (with `offset`) a row of a table's flat arch_ops, read in place. */
-export function cellCode(cell: ArrayLike<number>, offset = 0): number {
+export function cellCode(cell: ArrayLike<number>): number {
+  return cellCodeAt(cell, 0);
+}
+
+/**
+ * The code of the cell whose ops start at `offset` in `ops` (a row of a table's flat arch_ops, read in
+ * place). Its own function, not an optional parameter of cellCode, so `cells.map(cellCode)` stays right.
+ */
+export function cellCodeAt(ops: ArrayLike<number>, offset: number): number {
   let code = 0;
-  for (let i = NUM_EDGES - 1; i >= 0; i--) code = code * NUM_OPS + cell[offset + i];
+  for (let i = NUM_EDGES - 1; i >= 0; i--) code = code * NUM_OPS + ops[offset + i];
   return code;
 }
 
