@@ -11,7 +11,8 @@ import { quantileSorted } from '../core/study/compareStats';
 import { EventLogWriter } from '../core/study/eventLog';
 import { runStudy } from '../core/study/studyRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
-import { intFlag, parseCommandArgs, stringFlag } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { rangedFlag, parseCommandArgs, stringFlag } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import {
   KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeKdeSuggestions, timeTableLookups,
@@ -36,8 +37,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     seeds: { type: 'string' }, 'compare-seeds': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' },
   });
   if (values.help) { out.stdout(BENCH_HELP); return 0; }
-  const seeds = intFlag(values, 'seeds', 1) ?? 20;
-  const compareSeeds = intFlag(values, 'compare-seeds', 1) ?? 100;
+  const seeds = rangedFlag(values, 'seeds', R.seeds) ?? 20;
+  const compareSeeds = rangedFlag(values, 'compare-seeds', R.seeds) ?? 100;
   const { benchmark, loadMs } = loadTableTimed(stringFlag(values, 'table'));
   const spec: StudySpecInput = { searcher: 'random', scheduler: 'sync-hyperband', workers: 4, hours: 5 };
 

@@ -5,7 +5,8 @@ import {
 import type { DistributionSummary } from '../core/study/compareStats';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
-import { intFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { rangedFlag, parseCommandArgs, stringFlag, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
@@ -45,8 +46,8 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   });
   if (values.help) { out.stdout(COMPARE_HELP); return 0; }
   const input = specInputFromFlags(values);
-  const count = intFlag(values, 'seeds', 1) ?? 10;
-  const first = intFlag(values, 'first-seed', 0) ?? 0;
+  const count = rangedFlag(values, 'seeds', R.seeds) ?? 10;
+  const first = rangedFlag(values, 'first-seed', R.seed) ?? 0;
   const entries = compareEntries(stringFlag(values, 'searchers'), (input.scheduler as SchedulerKind | undefined) ?? 'sync-hyperband');
   const searchers = entries.map((e) => e.searcher);
   const llm = applyLlmFlags(input, values, { searchers, env, defaultSecondsPerSuggestion: 0 });

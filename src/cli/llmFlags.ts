@@ -10,7 +10,8 @@ import { isLlmSearcher, LLM_SEARCHERS } from '../core/searchers/llmSearchers';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
 import { RESPONSE_FORMAT_MODES } from '../core/llm/llmTypes';
 import { LOCAL_CONTEXT_WINDOW_GUESS } from '../core/llm/contextWindow';
-import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { choiceFlag, rangedFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
 import { apiKeyFromEnv, API_KEY_ENV, baseUrlFromEnv, isOpenAiUrl, modelFromEnv, MODEL_ENV, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL } from './llmEndpoint';
 
 export const CONTEXT_LEVELS = ['none', 'partial', 'full'] as const;
@@ -130,15 +131,14 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   llm.baseUrl = baseUrl;
   llm.model = model;
 
-  set('concurrency', intFlag(values, 'llm-concurrency', 1));
-  set('requestsPerMinute', intFlag(values, 'llm-rpm', 1));
-  set('tokensPerMinute', intFlag(values, 'llm-tpm', 1));
-  set('timeoutMs', intFlag(values, 'llm-timeout-ms', 1));
+  set('concurrency', rangedFlag(values, 'llm-concurrency', R.llmConcurrency));
+  set('requestsPerMinute', rangedFlag(values, 'llm-rpm', R.requestsPerMinute));
+  set('tokensPerMinute', rangedFlag(values, 'llm-tpm', R.tokensPerMinute));
+  set('timeoutMs', rangedFlag(values, 'llm-timeout-ms', R.timeoutMs));
   set('responseFormat', choiceFlag(values, 'llm-response-format', RESPONSE_FORMAT_MODES));
-  set('contextWindow', intFlag(values, 'llm-context-window', 256));
-  set('maxRequests', intFlag(values, 'max-llm-requests', 0));
-  const maxUsd = numberFlag(values, 'max-llm-usd');
-  if (maxUsd !== undefined && maxUsd < 0) throw new UsageError(`--max-llm-usd: must be >= 0 (got ${maxUsd}); 0 means no limit`);
+  set('contextWindow', rangedFlag(values, 'llm-context-window', R.contextWindow));
+  set('maxRequests', rangedFlag(values, 'max-llm-requests', R.maxRequests));
+  const maxUsd = rangedFlag(values, 'max-llm-usd', R.maxUsd);
   if (maxUsd === 0) delete llm.maxUsd;
   else if (maxUsd !== undefined) llm.maxUsd = maxUsd;
   else if (fromSpec.maxUsd === undefined) llm.maxUsd = DEFAULT_MAX_USD;
@@ -178,7 +178,7 @@ function resolveCache(values: FlagValues, fromSpec: Record<string, unknown>, out
 
 function applyLatencyFlags(input: Record<string, unknown>, values: FlagValues, defaultSecondsPerSuggestion: number | undefined): void {
   const mode = choiceFlag(values, 'llm-latency-mode', DECISION_TIME_MODES);
-  const seconds = numberFlag(values, 'llm-seconds-per-call');
+  const seconds = rangedFlag(values, 'llm-seconds-per-call', R.secondsPerLlmCall);
   const decision: Record<string, unknown> = { ...objectField(input, 'decisionTime') };
   if (mode !== undefined) {
     if (values['decision-time'] !== undefined && decision.mode !== mode) {
@@ -187,7 +187,6 @@ function applyLatencyFlags(input: Record<string, unknown>, values: FlagValues, d
     decision.mode = mode;
   }
   if (seconds !== undefined) {
-    if (seconds < 0) throw new UsageError(`--llm-seconds-per-call: must be >= 0 (got ${seconds})`);
     decision.secondsPerLlmCall = seconds;
   }
   const effective = decision.mode ?? 'ignore';
@@ -207,7 +206,7 @@ function applyLlamboOptions(input: Record<string, unknown>, values: FlagValues, 
   const options: Record<string, unknown> = { ...objectField(input, 'searcherOptions') };
   const context = choiceFlag(values, 'context', CONTEXT_LEVELS);
   if (context !== undefined) options.contextLevel = context;
-  const nInit = intFlag(values, 'n-init', 0);
+  const nInit = rangedFlag(values, 'n-init', R.nInit);
   if (nInit !== undefined) options.nInit = nInit;
   const prompts = stringFlag(values, 'prompts');
   if (prompts !== undefined) {

@@ -8,7 +8,8 @@ import type { EventSink } from '../core/events/studyEvents';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
 import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
 import { runBaselineStudies } from './baselineStudies';
-import { choiceFlag, intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { choiceFlag, rangedFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { ENABLE_LLAMBO_LINE, endpointConfiguredByEnv } from './llmEndpoint';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
@@ -60,7 +61,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   });
   if (values.help) { out.stdout(STUDY_HELP); return 0; }
   const input = specInputFromFlags(values);
-  const seed = intFlag(values, 'seed', 0);
+  const seed = rangedFlag(values, 'seed', R.seed);
   if (seed !== undefined) input.seed = seed;
   const outFlag = stringFlag(values, 'out');
   const outDir = outFlag === undefined ? undefined : resolve(outFlag);
