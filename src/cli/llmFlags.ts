@@ -9,6 +9,7 @@ import { DECISION_TIME_MODES, REPLY_CACHE_MODES, type SearcherName } from '../co
 import { isLlmSearcher, LLM_SEARCHERS } from '../core/searchers/llmSearchers';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
 import { RESPONSE_FORMAT_MODES } from '../core/llm/llmTypes';
+import { redactUrlCredentials } from '../core/llm/secretRedactor';
 import { LOCAL_CONTEXT_WINDOW_GUESS } from '../core/llm/contextWindow';
 import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
 import { choiceFlag, rangedFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
@@ -126,7 +127,7 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   const baseUrl = stringFlag(values, 'llm-base-url') ?? stringOf(fromSpec.baseUrl) ?? baseUrlFromEnv(context.env) ?? OPENAI_BASE_URL;
   const model = stringFlag(values, 'model') ?? stringOf(fromSpec.model) ?? modelFromEnv(context.env) ?? (isOpenAiUrl(baseUrl) ? OPENAI_DEFAULT_MODEL : undefined);
   if (model === undefined || model.trim() === '') {
-    throw new UsageError(`--model: required for the endpoint ${baseUrl} (or set ${MODEL_ENV}), e.g. --model llama3.1`);
+    throw new UsageError(`--model: required for the endpoint ${redactUrlCredentials(baseUrl)} (or set ${MODEL_ENV}), e.g. --model llama3.1`);
   }
   llm.baseUrl = baseUrl;
   llm.model = model;
@@ -153,13 +154,14 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
 
   const apiKey = apiKeyFromEnv(context.env);
   if (isOpenAiUrl(baseUrl) && apiKey === undefined && cache.mode !== 'replay-strict') {
-    throw new UsageError(`LLAMBO on ${baseUrl} needs ${API_KEY_ENV} in the environment ` +
+    throw new UsageError(`LLAMBO on ${redactUrlCredentials(baseUrl)} needs ${API_KEY_ENV} in the environment ` +
       '(or --llm-base-url URL --model NAME for a local server, or --llm-cache-mode replay-strict to replay a recorded cache)');
   }
   const baseDir = context.outDir ?? process.cwd();
   return {
     access: { apiKey, baseDir },
-    baseUrl, model, cacheMode: cache.mode,
+    // Printed and written as given, minus credentials (the client gets the real one from the spec).
+    baseUrl: redactUrlCredentials(baseUrl), model, cacheMode: cache.mode,
     ...(cache.path !== undefined ? { cachePath: resolve(baseDir, cache.path) } : {}),
     keyFrom: apiKey === undefined ? null : API_KEY_ENV,
   };

@@ -39,6 +39,7 @@ export function isRetryable(failure: AttemptFailure): boolean {
     case 'empty':
       return true;
     case 'retryAfterTooLong':
+    case 'tooLarge': // the same request would bring the same oversized reply, paid again
       return false;
   }
 }

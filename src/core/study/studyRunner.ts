@@ -15,7 +15,7 @@ import { createSearcher, type SearcherOptions } from '../searchers/searcherFacto
 import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink } from '../events/studyEvents';
 import { StudyResultFold, type ResultHeadline } from '../readModel/studyResult';
-import { redactingSink } from './eventRedaction';
+import { publicSpec, redactingSink, specSecrets } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
 import { adaptationMessage, createStudyLlmClient, studyContextWindow, type StudyLlmAccess } from './studyLlmClient';
@@ -86,7 +86,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const result = new StudyResultFold();
   const health = usesLlm ? new LlmHealthMonitor(options.onLlmHealthProblem) : undefined;
   const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : []), ...(health ? [health.sink] : [])];
-  const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
+  const stream = new EventStream(sinks.length > 0 ? [redactingSink([options.llm?.apiKey, ...specSecrets(spec)], sinks)] : []);
   stream.addSink((event) => result.add(event));
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
@@ -102,7 +102,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
 
   const { info } = benchmark;
   stream.emit({
-    type: 'studyStarted', time: 0, studyId, spec,
+    type: 'studyStarted', time: 0, studyId, spec: publicSpec(spec),
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
     optimumError: benchmark.optimumError,
   });
