@@ -4,6 +4,7 @@ import type { Job, NewTrialJob, ResumeJob } from '../schedulers/scheduler';
 import type { Suggestion } from '../searchers/searcher';
 import { ArrivalQueue } from './arrivalQueue';
 import { clockModelFor, type ClockModel } from './clockModel';
+import { EventLoopYield } from './eventLoopYield';
 import { assertDecisionTimeSettings, chargedDecisionSeconds } from './decisionTime';
 import { IncumbentTracker } from './incumbentTracker';
 import { ProgressMeter } from './progressMeter';
@@ -26,6 +27,7 @@ export class StudySimulation {
   private resultsReported = 0;
   private stopReason: StopReason | null = null;
   private readonly queue = new ArrivalQueue();
+  private readonly eventLoop = new EventLoopYield();
   private readonly trials = new TrialTable();
   private readonly clock: ClockModel;
   private readonly seedRng: SeededRandom;
@@ -62,6 +64,8 @@ export class StudySimulation {
   private async runEventDriven(): Promise<void> {
     await this.fillWorkers();
     while (!this.stopReason) {
+      const turn = this.eventLoop.due();
+      if (turn) await turn;
       if (this.checkAbort()) break;
       if (this.queue.size === 0) { this.stopReason = this.exhaustedReason(); break; }
       // Everything that arrives at the same instant is seen before any worker gets a new job, so a
@@ -83,6 +87,8 @@ export class StudySimulation {
   private async runPolling(): Promise<void> {
     const poll = this.clock.pollSeconds;
     while (!this.stopReason) {
+      const turn = this.eventLoop.due();
+      if (turn) await turn;
       if (this.checkAbort()) break;
       const fetchTime = this.now;
       while (!this.stopReason && this.queue.size > 0 && this.queue.peekTime() <= fetchTime) {
