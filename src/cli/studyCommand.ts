@@ -6,8 +6,9 @@ import { resolve } from 'node:path';
 import { EventLogWriter } from '../core/study/eventLog';
 import type { EventSink } from '../core/events/studyEvents';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
-import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
+import { SEARCHER_NAMES, type SearcherName, type StudySpec } from '../core/study/studySpec';
 import { runBaselineStudies } from './baselineStudies';
+import { hasKnownPrice } from '../core/llm/priceTable';
 import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
 import { choiceFlag, rangedFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
@@ -82,7 +83,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   const llm = applyLlmFlags(input, values, { searchers: [searcher], env, outDir });
   const spec = specFromFlags(input);
   const { benchmark, loadMs } = loadTableTimed(spec.table);
-  if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
+  if (llm && !values.json) out.stderr(startNote(llm, spec.llm));
   if (llm) await preflightLlm(spec, llm, out, values.json === true);
 
   const log = outDir === undefined ? undefined : new EventLogWriter(outDir, { table: benchmark.info, overwrite: values.force === true });
@@ -126,7 +127,10 @@ function chooseSearcher(values: FlagValues, input: Record<string, unknown>, env:
   return 'baselines';
 }
 
-function startNote(llm: LlmSetup, maxUsd: number | undefined): string {
-  const budget = maxUsd === undefined ? 'no dollar budget' : `dollar budget $${maxUsd} (--max-llm-usd)`;
+function startNote(llm: LlmSetup, spec: StudySpec['llm']): string {
+  const maxUsd = spec?.maxUsd;
+  // A model without a price is never charged, so a dollar budget cannot apply to it: do not promise one.
+  const budget = !hasKnownPrice(llm.model, spec?.prices) ? `no price known for "${llm.model}", so no dollar budget applies`
+    : maxUsd === undefined ? 'no dollar budget' : `dollar budget $${maxUsd} (--max-llm-usd)`;
   return `LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); ${budget}; Ctrl-C cancels`;
 }

@@ -14,12 +14,12 @@ import { DEFAULT_PRICES, estimateCost } from './priceTable';
 import { RateLimiter } from './rateLimiter';
 import { ReplyCache, type CachedReply, type ReplyCacheEntry } from './replyCache';
 import { cachedRequestOf, replyCacheKey, type CachedRequest } from './replyCacheKey';
-import { backoffMs, DEFAULT_BACKOFF, isRetryable, type AttemptFailure, type BackoffSettings } from './retryPolicy';
+import { backoffMs, DEFAULT_BACKOFF, isRetryable, MAX_RETRY_AFTER_MS, type AttemptFailure, type BackoffSettings } from './retryPolicy';
 import { Semaphore } from './semaphore';
 import { estimateCompletionTokens, estimatePromptTokens, estimateTokens } from './tokenEstimate';
 import { SeededRandom } from '../random/seededRandom';
 
-const DEFAULTS = { concurrency: 4, timeoutMs: 60_000, maxRetries: 4, maxRetryAfterMs: 120_000 };
+const DEFAULTS = { concurrency: 4, timeoutMs: 60_000, maxRetries: 4, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
 
 interface LiveReply {
   readonly reply: CachedReply;
