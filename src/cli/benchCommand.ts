@@ -12,7 +12,8 @@ import { parseCompareEntries, runComparison } from '../core/study/compareRunner'
 import { quantileSorted } from '../core/study/compareStats';
 import { runStudy } from '../core/study/studyRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
-import { intFlag, parseCommandArgs, stringFlag } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { rangedFlag, parseCommandArgs, stringFlag } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import {
   EVENT_LOG_TARGET_RATIO, KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeEventLogCost, timeKdeSuggestions,
@@ -46,9 +47,9 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     seeds: { type: 'string' }, processes: { type: 'string' }, 'compare-seeds': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' },
   });
   if (values.help) { out.stdout(BENCH_HELP); return 0; }
-  const seeds = intFlag(values, 'seeds', 1) ?? 20;
-  const compareSeeds = intFlag(values, 'compare-seeds', 1) ?? 100;
-  const processes = intFlag(values, 'processes', 1) ?? 10;
+  const seeds = rangedFlag(values, 'seeds', R.seeds) ?? 20;
+  const compareSeeds = rangedFlag(values, 'compare-seeds', R.seeds) ?? 100;
+  const processes = rangedFlag(values, 'processes', R.benchProcesses) ?? 10;
   const { benchmark, loadMs } = loadTableTimed(stringFlag(values, 'table'));
   const spec: StudySpecInput = { searcher: 'random', scheduler: 'sync-hyperband', workers: 4, hours: 5 };
 

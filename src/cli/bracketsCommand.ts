@@ -1,6 +1,7 @@
 /** `brackets`: prints the synchronous Hyperband bracket table of a rung system. */
 import { geometricBrackets, type RungSpec } from '../core/schedulers/rungSystem';
-import { intFlag, numberFlag, parseCommandArgs, UsageError } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { rangedFlag, parseCommandArgs, UsageError } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 
 export const BRACKETS_HELP = `Usage: node dist/cli.js brackets [--r-min 1] [--eta 3] [--r-max 200] [--json]
@@ -13,9 +14,9 @@ export function bracketsCommand(args: readonly string[], out: CommandOutput): nu
     'r-min': { type: 'string' }, eta: { type: 'string' }, 'r-max': { type: 'string' }, json: { type: 'boolean' },
   });
   if (values.help) { out.stdout(BRACKETS_HELP); return 0; }
-  const rMin = intFlag(values, 'r-min', 1) ?? 1;
-  const eta = numberFlag(values, 'eta') ?? 3;
-  const rMax = intFlag(values, 'r-max', 1) ?? 200;
+  const rMin = rangedFlag(values, 'r-min', R.rMin) ?? 1;
+  const eta = rangedFlag(values, 'eta', R.eta) ?? 3;
+  const rMax = rangedFlag(values, 'r-max', R.rMax) ?? 200;
   let brackets: RungSpec[][];
   try {
     brackets = geometricBrackets(rMin, eta, rMax);

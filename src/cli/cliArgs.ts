@@ -3,6 +3,7 @@
  * (unknown flag, missing or malformed value) turned into a UsageError, which exits with code 2.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeRange, isInRange, type NumericRange } from '../core/study/numericRanges';
 
 /** Bad command line: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {
@@ -34,7 +35,7 @@ export function stringFlag(values: FlagValues, name: string): string | undefined
 }
 
 /** A numeric flag; undefined when absent, UsageError when it is not a number. */
-export function numberFlag(values: FlagValues, name: string): number | undefined {
+function numberFlag(values: FlagValues, name: string): number | undefined {
   const text = stringFlag(values, name);
   if (text === undefined) return undefined;
   const value = Number(text.trim());
@@ -42,11 +43,11 @@ export function numberFlag(values: FlagValues, name: string): number | undefined
   return value;
 }
 
-/** An integer flag with a lower bound. */
-export function intFlag(values: FlagValues, name: string, min: number): number | undefined {
+/** A numeric flag checked against its range (numericRanges.ts); the error names the flag and the range. */
+export function rangedFlag(values: FlagValues, name: string, range: NumericRange): number | undefined {
   const value = numberFlag(values, name);
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name}: must be an integer >= ${min} (got ${stringFlag(values, name)})`);
+  if (!isInRange(value, range)) throw new UsageError(`--${name}: ${describeRange(range)} (got ${stringFlag(values, name)})`);
   return value;
 }
 

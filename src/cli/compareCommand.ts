@@ -7,7 +7,8 @@ import { FINAL_ERROR_KEY, REGRET_KEY } from '../core/study/comparisonMetrics';
 import type { ComparisonEntrySummary } from '../core/study/comparisonSummary';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
-import { intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { rangedFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
@@ -64,12 +65,12 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   });
   if (values.help) { out.stdout(COMPARE_HELP); return 0; }
   const input = specInputFromFlags(values);
-  const count = intFlag(values, 'seeds', 1) ?? 10;
-  const first = intFlag(values, 'first-seed', 0) ?? 0;
+  const count = rangedFlag(values, 'seeds', R.seeds) ?? 10;
+  const first = rangedFlag(values, 'first-seed', R.seed) ?? 0;
   const profiles = profilesFromFlags(values);
   const entries = compareEntries(stringFlag(values, 'searchers'), (input.scheduler as SchedulerKind | undefined) ?? 'sync-hyperband', profiles.map((p) => p.name));
   const searchers = entries.map((e) => e.searcher);
-  const threads = intFlag(values, 'worker-threads', 0) ?? autoCompareThreads(entries.length * count, usesLlm(searchers));
+  const threads = rangedFlag(values, 'worker-threads', R.workerThreads) ?? autoCompareThreads(entries.length * count, usesLlm(searchers));
   if (threads > 0 && usesLlm(searchers)) throw new UsageError('--worker-threads: LLM searchers run in the main thread; leave the option out or give 0');
   const llm = applyCompareLlmFlags(input, values, entries, env);
   const profileSetups = new Map([...new Set(entries.flatMap((e) => (e.profile === undefined ? [] : [e.profile])))]

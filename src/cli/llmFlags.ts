@@ -9,8 +9,10 @@ import { DECISION_TIME_MODES, REPLY_CACHE_MODES, type SearcherName } from '../co
 import { isLlmSearcher, LLM_SEARCHERS_TEXT } from '../core/searchers/llmSearchers';
 import type { StudyLlmAccess } from '../core/study/studyLlmClient';
 import { RESPONSE_FORMAT_MODES } from '../core/llm/llmTypes';
+import { redactUrlCredentials } from '../core/llm/secretRedactor';
 import { LOCAL_CONTEXT_WINDOW_GUESS } from '../core/llm/contextWindow';
-import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { choiceFlag, rangedFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
 import { apiKeyFromEnv, API_KEY_ENV, baseUrlFromEnv, isOpenAiUrl, modelFromEnv, MODEL_ENV, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL } from './llmEndpoint';
 
 export const CONTEXT_LEVELS = ['none', 'partial', 'full'] as const;
@@ -127,7 +129,7 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
   const baseUrl = stringFlag(values, 'llm-base-url') ?? stringOf(fromSpec.baseUrl) ?? baseUrlFromEnv(context.env) ?? OPENAI_BASE_URL;
   const model = stringFlag(values, 'model') ?? stringOf(fromSpec.model) ?? modelFromEnv(context.env) ?? (isOpenAiUrl(baseUrl) ? OPENAI_DEFAULT_MODEL : undefined);
   if (model === undefined || model.trim() === '') {
-    throw new UsageError(`--model: required for the endpoint ${baseUrl} (or set ${MODEL_ENV}), e.g. --model llama3.1`);
+    throw new UsageError(`--model: required for the endpoint ${redactUrlCredentials(baseUrl)} (or set ${MODEL_ENV}), e.g. --model llama3.1`);
   }
   llm.baseUrl = baseUrl;
   llm.model = model;
@@ -142,13 +144,14 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
 
   const apiKey = apiKeyFromEnv(context.env);
   if (isOpenAiUrl(baseUrl) && apiKey === undefined && cache.mode !== 'replay-strict') {
-    throw new UsageError(`LLAMBO on ${baseUrl} needs ${API_KEY_ENV} in the environment ` +
+    throw new UsageError(`LLAMBO on ${redactUrlCredentials(baseUrl)} needs ${API_KEY_ENV} in the environment ` +
       '(or --llm-base-url URL --model NAME for a local server, or --llm-cache-mode replay-strict to replay a recorded cache)');
   }
   const baseDir = context.outDir ?? process.cwd();
   return {
     access: { apiKey, baseDir },
-    baseUrl, model, cacheMode: cache.mode,
+    // Printed and written as given, minus credentials (the client gets the real one from the spec).
+    baseUrl: redactUrlCredentials(baseUrl), model, cacheMode: cache.mode,
     ...(cache.path !== undefined ? { cachePath: resolve(baseDir, cache.path) } : {}),
     keyFrom: apiKey === undefined ? null : API_KEY_ENV,
   };
@@ -160,15 +163,14 @@ export function applyLlmFlags(input: Record<string, unknown>, values: FlagValues
  */
 export function applyLimitFlags(llm: Record<string, unknown>, values: FlagValues): void {
   const set = (field: string, value: unknown) => { if (value !== undefined) llm[field] = value; };
-  set('concurrency', intFlag(values, 'llm-concurrency', 1));
-  set('requestsPerMinute', intFlag(values, 'llm-rpm', 1));
-  set('tokensPerMinute', intFlag(values, 'llm-tpm', 1));
-  set('timeoutMs', intFlag(values, 'llm-timeout-ms', 1));
+  set('concurrency', rangedFlag(values, 'llm-concurrency', R.llmConcurrency));
+  set('requestsPerMinute', rangedFlag(values, 'llm-rpm', R.requestsPerMinute));
+  set('tokensPerMinute', rangedFlag(values, 'llm-tpm', R.tokensPerMinute));
+  set('timeoutMs', rangedFlag(values, 'llm-timeout-ms', R.timeoutMs));
   set('responseFormat', choiceFlag(values, 'llm-response-format', RESPONSE_FORMAT_MODES));
-  set('contextWindow', intFlag(values, 'llm-context-window', 256));
-  set('maxRequests', intFlag(values, 'max-llm-requests', 0));
-  const maxUsd = numberFlag(values, 'max-llm-usd');
-  if (maxUsd !== undefined && maxUsd < 0) throw new UsageError(`--max-llm-usd: must be >= 0 (got ${maxUsd}); 0 means no limit`);
+  set('contextWindow', rangedFlag(values, 'llm-context-window', R.contextWindow));
+  set('maxRequests', rangedFlag(values, 'max-llm-requests', R.maxRequests));
+  const maxUsd = rangedFlag(values, 'max-llm-usd', R.maxUsd);
   if (maxUsd === 0) delete llm.maxUsd;
   else if (maxUsd !== undefined) llm.maxUsd = maxUsd;
   else if (llm.maxUsd === undefined) llm.maxUsd = DEFAULT_MAX_USD;
@@ -177,7 +179,7 @@ export function applyLimitFlags(llm: Record<string, unknown>, values: FlagValues
 /** The flags of an LLM run that are not about its endpoint: how LLM time counts, and LLAMBO's options. */
 export function applyRunLlmFlags(input: Record<string, unknown>, values: FlagValues, context: Pick<LlmFlagContext, 'defaultSecondsPerSuggestion'>): void {
   applyLatencyFlags(input, values, context.defaultSecondsPerSuggestion);
-  applyLlamboOptions(input, values, intFlag(values, 'llm-concurrency', 1) ?? concurrencyOf(objectField(input, 'llm')));
+  applyLlamboOptions(input, values, rangedFlag(values, 'llm-concurrency', R.llmConcurrency) ?? concurrencyOf(objectField(input, 'llm')));
 }
 
 function concurrencyOf(llm: Record<string, unknown>): number {
@@ -197,7 +199,7 @@ function resolveCache(values: FlagValues, fromSpec: Record<string, unknown>, out
 
 function applyLatencyFlags(input: Record<string, unknown>, values: FlagValues, defaultSecondsPerSuggestion: number | undefined): void {
   const mode = choiceFlag(values, 'llm-latency-mode', DECISION_TIME_MODES);
-  const seconds = numberFlag(values, 'llm-seconds-per-call');
+  const seconds = rangedFlag(values, 'llm-seconds-per-call', R.secondsPerLlmCall);
   const decision: Record<string, unknown> = { ...objectField(input, 'decisionTime') };
   if (mode !== undefined) {
     if (values['decision-time'] !== undefined && decision.mode !== mode) {
@@ -206,7 +208,6 @@ function applyLatencyFlags(input: Record<string, unknown>, values: FlagValues, d
     decision.mode = mode;
   }
   if (seconds !== undefined) {
-    if (seconds < 0) throw new UsageError(`--llm-seconds-per-call: must be >= 0 (got ${seconds})`);
     decision.secondsPerLlmCall = seconds;
   }
   if (values['no-prefetch'] === true) decision.prefetch = false;
@@ -227,7 +228,7 @@ function applyLlamboOptions(input: Record<string, unknown>, values: FlagValues, 
   const options: Record<string, unknown> = { ...objectField(input, 'searcherOptions') };
   const context = choiceFlag(values, 'context', CONTEXT_LEVELS);
   if (context !== undefined) options.contextLevel = context;
-  const nInit = intFlag(values, 'n-init', 0);
+  const nInit = rangedFlag(values, 'n-init', R.nInit);
   if (nInit !== undefined) options.nInit = nInit;
   const prompts = stringFlag(values, 'prompts');
   if (prompts !== undefined) {

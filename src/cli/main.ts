@@ -92,12 +92,28 @@ function isMainModule(): boolean {
   return typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
 }
 
+/** Exit code when stdout was closed by the reader (`study | head -1`): what was wanted was read. */
+const STDOUT_CLOSED_EXIT = 0;
+
 if (isMainModule()) {
   const controller = new AbortController();
   // Every LLM request waiting or in flight listens on this one signal: dozens at once is normal, not a leak.
   setMaxListeners(0, controller.signal);
-  process.once('SIGINT', () => controller.abort());
-  runCli(process.argv.slice(2), processOutput, controller.signal).then((code) => {
-    process.exitCode = code;
+  // The study loop yields to the event loop (core/sim/eventLoopYield.ts), so this reaches it within a slice;
+  // it then ends as cancelled, with its log valid to that point. A second Ctrl-C does not wait for that.
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    // The reader is gone: stop the work quietly, and write nothing more to it.
+    stdoutClosed = true;
+    controller.abort();
+  });
+  const output = { ...processOutput, stdout: (line: string) => { if (!stdoutClosed) processOutput.stdout(line); } };
+  runCli(process.argv.slice(2), output, controller.signal).then((code) => {
+    process.exitCode = stdoutClosed ? STDOUT_CLOSED_EXIT : code;
   });
 }

@@ -7,9 +7,11 @@ import { EventLogWriter } from '../core/study/eventLog';
 import { acquireStudyLock } from '../core/study/studyLock';
 import type { EventSink } from '../core/events/studyEvents';
 import { runStudy, type StudySummary } from '../core/study/studyRunner';
-import { SEARCHER_NAMES, type SearcherName } from '../core/study/studySpec';
+import { SEARCHER_NAMES, type SearcherName, type StudySpec } from '../core/study/studySpec';
 import { runBaselineStudies } from './baselineStudies';
-import { choiceFlag, intFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
+import { hasKnownPrice } from '../core/llm/priceTable';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { choiceFlag, rangedFlag, parseCommandArgs, stringFlag, UsageError, type FlagValues } from './cliArgs';
 import type { CommandOutput } from './commandOutput';
 import { ENABLE_LLAMBO_LINE, endpointConfiguredByEnv } from './llmEndpoint';
 import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
@@ -69,7 +71,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   });
   if (values.help) { out.stdout(STUDY_HELP); return 0; }
   const input = specInputFromFlags(values);
-  const seed = intFlag(values, 'seed', 0);
+  const seed = rangedFlag(values, 'seed', R.seed);
   if (seed !== undefined) input.seed = seed;
   const outFlag = stringFlag(values, 'out');
   const outDir = outFlag === undefined ? undefined : resolve(outFlag);
@@ -94,7 +96,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
   const spec = specFromFlags(input);
   const { benchmark, loadMs } = loadTableTimed(spec.table);
   checkFlagsRunnable(spec, benchmark);
-  if (llm && !values.json) out.stderr(startNote(llm, spec.llm?.maxUsd));
+  if (llm && !values.json) out.stderr(startNote(llm, spec.llm));
   if (llm) await preflightLlm(spec, llm, out, values.json === true);
 
   // Locked before the writer opens (and, with --force, truncates) events.jsonl: a second process is refused first.
@@ -151,7 +153,10 @@ function chooseSearcher(values: FlagValues, input: Record<string, unknown>, env:
   return 'baselines';
 }
 
-function startNote(llm: LlmSetup, maxUsd: number | undefined): string {
-  const budget = maxUsd === undefined ? 'no dollar budget' : `dollar budget $${maxUsd} (--max-llm-usd)`;
+function startNote(llm: LlmSetup, spec: StudySpec['llm']): string {
+  const maxUsd = spec?.maxUsd;
+  // A model without a price is never charged, so a dollar budget cannot apply to it: do not promise one.
+  const budget = !hasKnownPrice(llm.model, spec?.prices) ? `no price known for "${llm.model}", so no dollar budget applies`
+    : maxUsd === undefined ? 'no dollar budget' : `dollar budget $${maxUsd} (--max-llm-usd)`;
   return `LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); ${budget}; Ctrl-C cancels`;
 }

@@ -8,7 +8,8 @@ import {
   CLOCK_MODES, DECISION_TIME_MODES, SCHEDULER_KINDS, StudySpecError, parseStudySpec,
   type StudySpec, type StudySpecInput,
 } from '../core/study/studySpec';
-import { choiceFlag, intFlag, numberFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
+import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
+import { choiceFlag, rangedFlag, stringFlag, UsageError, type FlagValues, type OptionSpecs } from './cliArgs';
 import { LLM_FLAG_OF_FIELD } from './llmFlags';
 import type { Benchmark } from '../core/benchmark/benchmark';
 import { checkStudyRunnable } from '../core/study/studyRunner';
@@ -60,19 +61,19 @@ export function specInputFromFlags(values: FlagValues): Record<string, unknown> 
   const input: Record<string, unknown> = { ...base };
   const set = (field: string, value: unknown) => { if (value !== undefined) input[field] = value; };
   set('scheduler', choiceFlag(values, 'scheduler', SCHEDULER_KINDS));
-  set('workers', intFlag(values, 'workers', 1));
-  const hours = numberFlag(values, 'hours');
-  const budgetSeconds = numberFlag(values, 'budget-seconds');
+  set('workers', rangedFlag(values, 'workers', R.workers));
+  const hours = rangedFlag(values, 'hours', R.hours);
+  const budgetSeconds = rangedFlag(values, 'budget-seconds', R.budgetSeconds);
   if (hours !== undefined && budgetSeconds !== undefined) throw new UsageError('give either --hours or --budget-seconds, not both');
   if (hours !== undefined) { input.hours = hours; delete input.budgetSeconds; }
   if (budgetSeconds !== undefined) { input.budgetSeconds = budgetSeconds; delete input.hours; }
-  set('maxTrials', intFlag(values, 'max-trials', 1));
-  set('rMin', intFlag(values, 'r-min', 1));
-  set('eta', numberFlag(values, 'eta'));
-  set('rMax', intFlag(values, 'r-max', 1));
+  set('maxTrials', rangedFlag(values, 'max-trials', R.maxTrials));
+  set('rMin', rangedFlag(values, 'r-min', R.rMin));
+  set('eta', rangedFlag(values, 'eta', R.eta));
+  set('rMax', rangedFlag(values, 'r-max', R.rMax));
   set('clock', choiceFlag(values, 'clock', CLOCK_MODES));
   const mode = choiceFlag(values, 'decision-time', DECISION_TIME_MODES);
-  const seconds = numberFlag(values, 'decision-seconds');
+  const seconds = rangedFlag(values, 'decision-seconds', R.secondsPerSuggestion);
   if (mode !== undefined || seconds !== undefined) {
     const previous = (typeof input.decisionTime === 'object' && input.decisionTime !== null ? input.decisionTime : {}) as Record<string, unknown>;
     input.decisionTime = {

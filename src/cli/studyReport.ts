@@ -6,7 +6,7 @@
  * flatters LLAMBO, as the original study's plots did).
  */
 import { describeYield } from '../core/llambo/proposalYield';
-import { DEFAULT_PRICES, findPrice } from '../core/llm/priceTable';
+import { hasKnownPrice } from '../core/llm/priceTable';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import type { StudyDelay } from '../core/events/studyEvents';
 import { describeDelay } from '../core/study/resultFormat';
@@ -150,7 +150,7 @@ function droppedText(llm: LlmCounts): string {
 function costNote(spec: StudySpec): string {
   const llm = spec.llm;
   if (!llm) return '';
-  const priced = findPrice({ ...DEFAULT_PRICES, ...llm.prices }, llm.model) !== undefined;
+  const priced = hasKnownPrice(llm.model, llm.prices);
   const budget = llm.maxUsd === undefined ? 'no dollar budget' : `budget $${llm.maxUsd}`;
   return priced ? `  (${budget})` : `  (no price known for "${llm.model}": not counted; a local server costs nothing)`;
 }

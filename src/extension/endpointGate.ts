@@ -8,6 +8,7 @@ import { EndpointUnusableError } from '../core/llm/endpointPreflight';
 import { checkStudyEndpoint } from '../core/study/studyEndpointCheck';
 import { parseStudySpec, type StudySpecInput } from '../core/study/studySpec';
 import type { NasServices } from './nasServices';
+import { redactUrlCredentials } from '../core/llm/secretRedactor';
 
 /** Throws EndpointUnusableError when `spec` (completed from the settings) names an endpoint it could not use. */
 export async function checkEndpointBeforeStudy(services: Pick<NasServices, 'log'>, spec: StudySpecInput, apiKey: string | undefined): Promise<void> {
@@ -15,7 +16,7 @@ export async function checkEndpointBeforeStudy(services: Pick<NasServices, 'log'
   if (!llm) return;
   const check = await checkStudyEndpoint(llm, { apiKey }, 'extension');
   if (!check.checked) services.log.info(`LLM endpoint not checked: ${check.why}`);
-  else services.log.info(`LLM endpoint ${llm.baseUrl} (model ${llm.model}) answered${check.note ? `: ${check.note}` : ''}`);
+  else services.log.info(`LLM endpoint ${redactUrlCredentials(llm.baseUrl)} (model ${llm.model}) answered${check.note ? `: ${check.note}` : ''}`);
 }
 
 /** Shows a failed check with the button that fixes it; true when `error` was one. */

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { checkEndpoint, EndpointUnusableError, preflightMessage, printableUrl, requireUsableEndpoint } from '../../src/core/llm/endpointPreflight';
+import { redactUrlCredentials } from '../../src/core/llm/secretRedactor';
+import { checkEndpoint, EndpointUnusableError, preflightMessage, requireUsableEndpoint } from '../../src/core/llm/endpointPreflight';
 import { chatCompletion, FakeLlmServer } from '../support/fakeLlmServer';
 
 const KEY = `sk-preflight-${process.pid}-do-not-print`;
@@ -159,7 +160,7 @@ test('DNS failure is told apart from a refused connection', async () => {
 });
 
 test('credentials in the base URL are never printed', async () => {
-  assert.equal(printableUrl('http://user:pass@127.0.0.1:9/v1'), 'http://***@127.0.0.1:9/v1');
+  assert.equal(redactUrlCredentials('http://user:pass@127.0.0.1:9/v1'), 'http://***@127.0.0.1:9/v1');
   const port = await closedPort();
   const error = await failure(requireUsableEndpoint({ baseUrl: `http://user:secret-pw@127.0.0.1:${port}/v1`, model: 'm' }, 'cli'));
   assert.ok(!error.message.includes('secret-pw'), error.message);

@@ -12,7 +12,7 @@ const KEY = 'sk-proj-abcdef123456';
 
 test('the key is cut out of text-carrying events before any sink sees them', () => {
   const seen: StudyEvent[][] = [[], []];
-  const sink = redactingSink(KEY, [(e) => seen[0].push(e), (e) => seen[1].push(e)]);
+  const sink = redactingSink([KEY], [(e) => seen[0].push(e), (e) => seen[1].push(e)]);
   const error: StudyEvent = { seq: 0, time: 1, type: 'studyError', message: `401 for key ${KEY}: invalid` };
   const result: StudyEvent = { seq: 1, time: 2, type: 'result', trialId: 0, epoch: 1, error: 0.5, seed: 0, elapsed: 10, runtime: 10 };
   sink(error);
@@ -29,7 +29,7 @@ test('without a key (or with a placeholder too short to be one) events pass thro
   const event: StudyEvent = { seq: 0, time: 0, type: 'searcherInfo', message: 'key x' };
   for (const key of [undefined, 'x']) {
     const out: StudyEvent[] = [];
-    redactingSink(key, [(e) => out.push(e)])(event);
+    redactingSink([key], [(e) => out.push(e)])(event);
     assert.equal(out[0], event);
   }
   const redactor = new SecretRedactor([KEY]);

@@ -123,8 +123,7 @@ test('LlmBudget rejects negative limits and reports the first exhausted dimensio
   assert.throws(() => new LlmBudget({ maxUsd: -1 }), /maxUsd/);
   const budget = new LlmBudget({ maxTokens: 10, maxUsd: 1 });
   assert.equal(budget.isExhausted, false);
-  budget.admit();
-  budget.charge(12, 2);
+  budget.admit().settle(12, 2);
   assert.deepEqual(budget.exhaustion(), { dimension: 'tokens', limit: 10, spent: 12 });
   assert.deepEqual(budget.spent, { requests: 1, tokens: 12, usd: 2 });
 });

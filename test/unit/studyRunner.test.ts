@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { loadTable } from '../../src/core/benchmark/tableLoader';
+import { makeFakeBenchmark } from '../support/fakeBenchmark';
 import { createSearcher } from '../../src/core/searchers/searcherFactory';
 import type { Searcher, SearcherContext } from '../../src/core/searchers/searcher';
 import { EventLogWriter, readEventLog } from '../../src/core/study/eventLog';
@@ -122,8 +123,9 @@ test('searcher notices become fallback/searcherInfo events; the searcher context
 
 test('a bad spec or an r_max beyond the table is rejected before anything runs', async () => {
   const events: StudyEvent[] = [];
-  await assert.rejects(runStudy({ workers: 0 }, { benchmark, sinks: [(e) => events.push(e)] }), /spec\.workers: must be an integer >= 1 \(got 0\)/);
-  await assert.rejects(runStudy({ rMax: 201 }, { benchmark }), /spec\.rMax: must be <= the table's largest epoch 200/);
+  await assert.rejects(runStudy({ workers: 0 }, { benchmark, sinks: [(e) => events.push(e)] }), /spec\.workers: must be an integer in \[1, 256\] \(got 0\)/);
+  await assert.rejects(runStudy({ rMax: 201 }, { benchmark }), /spec\.rMax: must be an integer in \[1, 200\] \(got 201\)/);
+  await assert.rejects(runStudy({ rMax: 150 }, { benchmark: makeFakeBenchmark({ maxEpoch: 100 }) }), /spec\.rMax: must be <= the table's largest epoch 100/);
   assert.equal(events.length, 0);
 });
 

@@ -1,14 +1,13 @@
 /** Reading and writing NB201MF1 table files (gzip on disk), with errors that say what is wrong and how to fix it. */
-import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { readTableCache, tableSourceOf, writeTableCache } from './tableCache';
 import { TableError } from './tableError';
-import { decodeTable, encodeTable, TABLE_MAGIC, type DecodedTable, type TableArrayInput, type TableHeader } from './tableFormat';
+import { inflateTable, isGzip, readTableBytes } from './tableBytes';
+import { decodeTable, encodeTable, type DecodedTable, type TableArrayInput, type TableHeader } from './tableFormat';
 import { tableHelp } from './tablePaths';
 import { checkTableSchema } from './tableSchema';
-
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 export interface ReadTableOptions {
   /** Where the uncompressed cache of a gzip table lives (default: beside the table; see tableCache.ts). */
@@ -32,27 +31,13 @@ export function readTableFile(path: string, options: ReadTableOptions = {}): Dec
   return table;
 }
 
-/** The file's bytes and its uncompressed container (the same bytes for a raw container). */
+/**
+ * The file's bytes and its uncompressed container (the same bytes for a raw container); tableBytes.ts
+ * refuses devices and wrong magic before reading and caps the inflation.
+ */
 function readAndInflate(path: string, fail: (problem: string, reason: TableError['reason']) => never): { file: Buffer; raw: Uint8Array } {
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? fail('file not found', 'missing-file') : fail(`cannot read it (${(err as Error).message})`, 'unreadable');
-  }
-  let raw: Uint8Array = file;
-  if (file[0] === GZIP_MAGIC[0] && file[1] === GZIP_MAGIC[1]) {
-    try {
-      raw = gunzipSync(file);
-    } catch (err) {
-      const message = (err as Error).message;
-      fail(`gzip data is damaged (${message})`, /unexpected end/i.test(message) ? 'truncated' : 'not-gzip');
-    }
-  } else if (file.subarray(0, 8).toString('latin1') !== TABLE_MAGIC) {
-    fail(`not a gzip file (starts with ${JSON.stringify(file.subarray(0, 8).toString('latin1'))}, ${file.length} bytes)`, 'not-gzip');
-  }
-  return { file, raw };
+  const file = readTableBytes(path, fail);
+  return { file, raw: isGzip(file) ? inflateTable(file, fail) : file };
 }
 
 function decodeChecked(raw: Uint8Array, fail: (problem: string, reason: TableError['reason']) => never): DecodedTable {

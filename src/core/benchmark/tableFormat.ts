@@ -76,6 +76,24 @@ function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * The container size its first bytes declare (prefix + header + `dataByteLength`), or undefined when
+ * `prefix` does not hold the whole header or the header declares no data length. Lets a reader cap
+ * decompression at what the file says it holds instead of trusting the compressed stream.
+ */
+export function declaredContainerBytes(prefix: Uint8Array): number | undefined {
+  if (prefix.byteLength < PREFIX_BYTES) return undefined;
+  const headerLength = new DataView(prefix.buffer, prefix.byteOffset, PREFIX_BYTES).getUint32(8, true);
+  if (PREFIX_BYTES + headerLength > prefix.byteLength) return undefined;
+  try {
+    const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(prefix.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)));
+    const declared = (header as { dataByteLength?: unknown } | null)?.dataByteLength;
+    return Number.isInteger(declared) && (declared as number) >= 0 ? align8(PREFIX_BYTES + headerLength) + (declared as number) : undefined;
+  } catch {
+    return undefined; // decodeTable reports the bad header with its reason
+  }
+}
+
 /** Decode an uncompressed container. Throws TableError (reason only; the caller adds the path and the fix). */
 export function decodeTable(raw: Uint8Array): DecodedTable {
   if (!HOST_IS_LITTLE_ENDIAN) throw new TableError('this loader needs a little-endian host', 'unreadable');

@@ -55,7 +55,10 @@ export function balancedSegments(text: string): unknown[] {
     if (c !== '{' && c !== '[') { i++; continue; }
     const end = matchingClose(text, i);
     if (end < 0) { i++; continue; }
-    const parsed = parseLenient(text.slice(i, end + 1));
+    const segment = text.slice(i, end + 1);
+    // Skipped whole: the values nested inside a too-deep one are fragments of it, not answers.
+    if (nestingDepthExceeds(segment, MAX_JSON_DEPTH)) { i = end + 1; continue; }
+    const parsed = parseLenient(segment);
     if (parsed.ok) {
       values.push(parsed.value);
       i = end + 1;
@@ -100,6 +103,7 @@ const REPAIRS: readonly ((text: string) => string)[] = [
 
 /** JSON.parse, then again after each cumulative repair. */
 export function parseLenient(text: string): Parsed {
+  if (nestingDepthExceeds(text, MAX_JSON_DEPTH)) return { ok: false };
   const first = tryParse(text);
   if (first.ok || !/^[[{]/.test(text)) return first;
   let repaired = text;
@@ -111,10 +115,34 @@ export function parseLenient(text: string): Parsed {
   return { ok: false };
 }
 
+/**
+ * Deepest nesting a reply's JSON may have: LLAMBO's answers are three levels deep. A deeper value (a
+ * reply nested 6,000 levels) is no answer, and would overflow the stack of every recursive reader after
+ * it (the parsers, JSON.stringify of the logged event), so it is not parsed at all.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 function tryParse(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false };
   }
+}
+
+/** Whether brackets outside strings nest deeper than `limit` anywhere in `text` (a linear scan, no recursion). */
+function nestingDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') {
+      if (++depth > limit) return true;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return false;
 }

@@ -15,6 +15,7 @@ import {
   type ChatMessage, type LlamboComponent, type LlmChat, type LlmChatRequest, type LlmChatResult,
 } from './llmChat';
 import type { PromptBudget } from './promptBudget';
+import { clipReplyForLog } from './replyLogClip';
 
 /** An `llmCall` event before the stream numbers and times it. */
 export type LlmCallEventDraft = Omit<LlmCallEvent, 'seq' | 'time'>;
@@ -106,7 +107,7 @@ export class LlmCallRecorder {
       component: spec.component,
       template: spec.template,
       messages: spec.messages.map((m) => ({ role: m.role, content: m.content })),
-      reply: result ? joinChoices(result.texts) : null,
+      reply: result ? clipReplyForLog(joinChoices(result.texts)) : null,
       ...(report.parsed !== undefined ? { parsed: report.parsed } : {}),
       ...(report.parseFailures && report.parseFailures.length > 0 ? { parseFailures: report.parseFailures } : {}),
       ...(result ? {

@@ -10,7 +10,10 @@ import type { TokenLimitName } from './endpointCapabilities';
 import type { CachedRequest } from './replyCacheKey';
 import type { EndpointKind, TokenLogprob } from './llmTypes';
 import { parseRetryAfter, type AttemptFailure } from './retryPolicy';
+import { replyTooLargeIn, sizeLimitedFetch } from './replySizeLimit';
 import { SecretRedactor } from './secretRedactor';
+import { urlCredentials, withoutUrlCredentials } from './urlCredentials';
+import { estimateCompletionTokens, estimatePromptTokens } from './tokenEstimate';
 
 /** Sent to servers that need no key; the openai package refuses to run without one. */
 const PLACEHOLDER_KEY = 'not-needed';
@@ -39,7 +42,7 @@ export class ChatTransport {
   readonly redactor: SecretRedactor;
 
   constructor(private readonly opts: ChatTransportOptions) {
-    this.redactor = new SecretRedactor([opts.apiKey, ...Object.values(opts.headers ?? {})]);
+    this.redactor = new SecretRedactor([opts.apiKey, ...Object.values(opts.headers ?? {}), ...urlCredentials(opts.baseUrl)]);
     this.client = createClient(opts);
   }
 
@@ -61,7 +64,7 @@ export class ChatTransport {
         timeout: this.opts.timeoutMs + 1000,
         maxRetries: 0,
       });
-      return parseCompletion(completion);
+      return parseCompletion(completion, request);
     } catch (error) {
       if (signal?.aborted) return { kind: 'cancelled' };
       if (timedOut) return failure('timeout', `no reply within ${this.opts.timeoutMs} ms`);
@@ -74,6 +77,8 @@ export class ChatTransport {
 
   private classify(error: unknown): AttemptFailure {
     const redact = (text: string) => this.redactor.redact(text);
+    const tooLarge = replyTooLargeIn(error);
+    if (tooLarge) return { reason: 'tooLarge', detail: tooLarge.message };
     if (error instanceof APIConnectionTimeoutError) {
       return { reason: 'timeout', detail: `no reply within ${this.opts.timeoutMs} ms` };
     }
@@ -113,18 +118,21 @@ function failure(reason: AttemptFailure['reason'], detail: string): AttemptOutco
 }
 
 function createClient(opts: ChatTransportOptions): OpenAI {
+  const { url, basicAuthorization } = withoutUrlCredentials(opts.baseUrl);
+  // Without a key, credentials in the URL are the authorization (a key, when given, wins as Bearer).
+  const authorization = !opts.apiKey && basicAuthorization ? { Authorization: basicAuthorization } : {};
   const common = {
-    baseURL: opts.baseUrl,
-    defaultHeaders: opts.headers,
+    baseURL: url,
+    defaultHeaders: { ...authorization, ...opts.headers },
     maxRetries: 0,
     timeout: opts.timeoutMs + 1000,
     // Never read OPENAI_ORG_ID / OPENAI_LOG from the environment; never log.
     organization: null,
     project: null,
     logLevel: 'off' as const,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    fetch: sizeLimitedFetch(opts.fetch ?? globalThis.fetch),
   };
-  if (opts.kind === 'azure' && !/\/openai\/v1\/?$/.test(opts.baseUrl)) {
+  if (opts.kind === 'azure' && !/\/openai\/v1\/?$/.test(url)) {
     if (!opts.apiKey) throw new LlmConfigError('Azure OpenAI needs an API key');
     return new AzureOpenAI({
       ...common,
@@ -162,7 +170,7 @@ function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return out;
 }
 
-function parseCompletion(completion: unknown): AttemptOutcome {
+function parseCompletion(completion: unknown, request: CachedRequest): AttemptOutcome {
   if (!isRecord(completion) || !Array.isArray(completion.choices)) {
     return failure('malformed', 'reply has no choices array');
   }
@@ -181,9 +189,10 @@ function parseCompletion(completion: unknown): AttemptOutcome {
       finishReasons: choices.map((c) => (typeof c.finish_reason === 'string' ? c.finish_reason : 'unknown')),
       ...(logprobs.some((l) => l !== null) ? { logprobs } : {}),
       usage: {
-        promptTokens: count(usage.prompt_tokens),
-        completionTokens: count(usage.completion_tokens),
-        cachedTokens: count(details.cached_tokens),
+        promptTokens: tokenCount(usage.prompt_tokens) ?? estimatePromptTokens(request),
+        completionTokens: tokenCount(usage.completion_tokens) ?? estimateCompletionTokens(request),
+        // Unknown cached tokens count as none: cached input is the cheaper kind, so this never under-charges.
+        cachedTokens: tokenCount(details.cached_tokens) ?? 0,
       },
     },
   };
@@ -215,8 +224,12 @@ function hasLogprob(value: unknown): value is Record<string, unknown> & { logpro
   return isRecord(value) && typeof value.logprob === 'number' && Number.isFinite(value.logprob);
 }
 
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+/**
+ * A reported token count, or undefined when it cannot be trusted (absent, a string, negative, 1e309):
+ * counting those as 0 would let a priced model spend without the dollar budget ever applying.
+ */
+function tokenCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

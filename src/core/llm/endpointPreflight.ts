@@ -8,6 +8,8 @@
  */
 import { LlmClient } from './llmClient';
 import { inferEndpointKind } from './endpointKind';
+import { redactUrlCredentials } from './secretRedactor';
+import { urlCredentials, withoutUrlCredentials } from './urlCredentials';
 import type { EndpointKind } from './llmTypes';
 
 /** Short on purpose: a server that is up answers `GET /models` in milliseconds. */
@@ -93,12 +95,9 @@ async function listModels(target: PreflightTarget, timeoutMs: number, fetchFn: t
   let response: Response;
   let text: string;
   try {
-    // fetch refuses a URL with credentials in it: they travel as Basic auth, as a browser would send them.
-    const url = new URL(`${target.baseUrl.replace(/\/+$/, '')}/models`);
-    const basic = url.username || url.password ? Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64') : undefined;
-    url.username = '';
-    url.password = '';
-    const authorization = target.apiKey ? `Bearer ${target.apiKey}` : basic ? `Basic ${basic}` : undefined;
+    const { url: base, basicAuthorization } = withoutUrlCredentials(target.baseUrl);
+    const url = new URL(`${base.replace(/\/+$/, '')}/models`);
+    const authorization = target.apiKey ? `Bearer ${target.apiKey}` : basicAuthorization;
     response = await fetchFn(url, {
       headers: { ...target.headers, ...(authorization ? { authorization } : {}) },
       signal: AbortSignal.timeout(timeoutMs),
@@ -216,38 +215,16 @@ function redactOutcome(outcome: PreflightOutcome, target: PreflightTarget): Pref
   if (outcome.ok) return outcome;
   const secrets = [target.apiKey, ...Object.values(target.headers ?? {}), ...urlCredentials(target.baseUrl)]
     .filter((s): s is string => typeof s === 'string' && s.length >= 3);
-  let detail = outcome.detail.split(target.baseUrl).join(printableUrl(target.baseUrl));
+  let detail = outcome.detail.split(target.baseUrl).join(redactUrlCredentials(target.baseUrl));
   for (const secret of secrets) detail = detail.split(secret).join('***');
   return { ...outcome, detail };
-}
-
-function urlCredentials(baseUrl: string): string[] {
-  try {
-    const url = new URL(baseUrl);
-    return [url.password, decodeURIComponent(url.password)].filter((s) => s !== '');
-  } catch {
-    return [];
-  }
-}
-
-/** The base URL as it may be printed: credentials in it become `***`. */
-export function printableUrl(baseUrl: string): string {
-  try {
-    const url = new URL(baseUrl);
-    if (!url.username && !url.password) return baseUrl;
-    url.username = '***';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return baseUrl;
-  }
 }
 
 /** What is wrong, at which URL and model, and what to do about it. */
 export function preflightMessage(
   target: PreflightTarget, outcome: PreflightFailure, surface: PreflightSurface, timeoutMs = PREFLIGHT_TIMEOUT_MS,
 ): string {
-  const url = printableUrl(target.baseUrl);
+  const url = redactUrlCredentials(target.baseUrl);
   const where = `${url} (model "${target.model}")`;
   const cli = surface === 'cli';
   const baseUrlSetting = cli ? '--llm-base-url (or LLAMBO_BASE_URL)' : 'the setting llamboNas.llm.baseUrl';

@@ -7,18 +7,19 @@ import { abortableSleep, type Sleep } from './abortableSleep';
 import { ChatTransport } from './chatTransport';
 import { EndpointCapabilities } from './endpointCapabilities';
 import { inferEndpointKind } from './endpointKind';
-import { LlmBudget } from './llmBudget';
+import { LlmBudget, type BudgetEstimate, type BudgetReservation } from './llmBudget';
 import { LlmCancelled, LlmError, LlmRequestFailed, ReplyCacheMiss } from './llmErrors';
 import type { ChatRequest, ChatResult, EndpointAdaptation, EndpointKind, LlmClientOptions, LlmTotals, PriceTable, ReplyCacheMode } from './llmTypes';
 import { DEFAULT_PRICES, estimateCost } from './priceTable';
 import { RateLimiter } from './rateLimiter';
 import { ReplyCache, type CachedReply, type ReplyCacheEntry } from './replyCache';
 import { cachedRequestOf, replyCacheKey, type CachedRequest } from './replyCacheKey';
-import { backoffMs, DEFAULT_BACKOFF, isRetryable, type AttemptFailure, type BackoffSettings } from './retryPolicy';
+import { backoffMs, DEFAULT_BACKOFF, isRetryable, MAX_RETRY_AFTER_MS, type AttemptFailure, type BackoffSettings } from './retryPolicy';
 import { Semaphore } from './semaphore';
+import { estimateCompletionTokens, estimatePromptTokens, estimateTokens } from './tokenEstimate';
 import { SeededRandom } from '../random/seededRandom';
 
-const DEFAULTS = { concurrency: 4, timeoutMs: 60_000, maxRetries: 4, maxRetryAfterMs: 120_000 };
+const DEFAULTS = { concurrency: 4, timeoutMs: 60_000, maxRetries: 4, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
 
 interface LiveReply {
   readonly reply: CachedReply;
@@ -146,14 +147,21 @@ export class LlmClient {
       }
     }
 
-    this.budget.admit();
+    const shaped = this.capabilities.shape(asked);
+    const reservation = this.budget.admit(this.estimateSpend(shaped));
     this.counts.requests++;
-    // Numbered now, in call order, so concurrent identical requests replay in the order they were made.
-    const live = await this.callLive(asked, this.reserve(this.capabilities.shape(asked)), req.signal);
+    let live: LiveReply;
+    try {
+      // Numbered now, in call order, so concurrent identical requests replay in the order they were made.
+      live = await this.callLive(asked, this.reserve(shaped), req.signal, reservation);
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
     const cost = estimateCost(this.prices, this.model, this.endpointKind, live.reply.usage);
     this.addUsage(live.reply);
     this.counts.costUsd += cost.usd;
-    this.budget.charge(live.reply.usage.promptTokens + live.reply.usage.completionTokens, cost.usd);
+    reservation.settle(live.reply.usage.promptTokens + live.reply.usage.completionTokens, cost.usd);
     if (this.cache) {
       this.cache.append(cacheEntry(live.slot, req, live, cost.usd, cost.known, this.now()));
     }
@@ -169,6 +177,14 @@ export class LlmClient {
       cacheKey: live.slot.key,
       cacheOccurrence: live.slot.occurrence,
     };
+  }
+
+  /** Tokens and dollars a request is expected to spend, reserved from the budget while it is in flight. */
+  private estimateSpend(request: CachedRequest): BudgetEstimate {
+    const promptTokens = estimatePromptTokens(request);
+    const completionTokens = estimateCompletionTokens(request);
+    const cost = estimateCost(this.prices, this.model, this.endpointKind, { promptTokens, completionTokens, cachedTokens: 0 });
+    return { tokens: promptTokens + completionTokens, usd: cost.usd };
   }
 
   private reserve(sent: CachedRequest): RequestSlot {
@@ -201,8 +217,7 @@ export class LlmClient {
 
   private replay(entry: ReplyCacheEntry, slot: RequestSlot, adaptations: readonly EndpointAdaptation[]): ChatResult {
     // Charged like the recording was, so a replay meets the budget limit at the same call.
-    this.budget.admit();
-    this.budget.charge(entry.reply.usage.promptTokens + entry.reply.usage.completionTokens, entry.recordedCostUsd);
+    this.budget.admit().settle(entry.reply.usage.promptTokens + entry.reply.usage.completionTokens, entry.recordedCostUsd);
     this.counts.requests++;
     this.counts.cacheHits++;
     this.counts.recordedCostUsd += entry.recordedCostUsd;
@@ -227,7 +242,7 @@ export class LlmClient {
     this.counts.cachedTokens += reply.usage.cachedTokens;
   }
 
-  private async callLive(asked: CachedRequest, reserved: RequestSlot, signal: AbortSignal | undefined): Promise<LiveReply> {
+  private async callLive(asked: CachedRequest, reserved: RequestSlot, signal: AbortSignal | undefined, budget: BudgetReservation): Promise<LiveReply> {
     let attempts = 0;
     let slot = reserved;
     const adaptations: EndpointAdaptation[] = [];
@@ -248,7 +263,7 @@ export class LlmClient {
         }
         slot = this.reshaped(asked, slot);
         release ??= await this.semaphore.acquire(signal);
-        const outcome = await this.attemptWithRetries(slot.sent, signal, attempts);
+        const outcome = await this.attemptWithRetries(slot.sent, signal, attempts, budget);
         attempts = outcome.attempts;
         if (outcome.kind === 'reply') {
           this.capabilities.confirm(slot.sent);
@@ -282,7 +297,7 @@ export class LlmClient {
    * retrying (returned, so a refusal can be read), or a failure that ends the call (thrown).
    */
   private async attemptWithRetries(
-    sent: CachedRequest, signal: AbortSignal | undefined, attemptsBefore: number,
+    sent: CachedRequest, signal: AbortSignal | undefined, attemptsBefore: number, budget: BudgetReservation,
   ): Promise<{ kind: 'reply'; reply: CachedReply; attempts: number; latencySeconds: number } | { kind: 'failure'; failure: AttemptFailure; attempts: number }> {
     const estimate = estimateTokens(sent);
     let attempts = attemptsBefore;
@@ -290,6 +305,7 @@ export class LlmClient {
     let emptyRetried = false;
     for (let tries = 0; ; tries++) {
       const permit = this.rateLimiter.isLimited ? await this.rateLimiter.acquire(estimate, signal) : undefined;
+      budget.checkBeforeSend();
       if (tries === 0) start = this.now();
       else this.counts.retries++;
       attempts++;
@@ -345,13 +361,6 @@ function cacheEntry(
 function cacheMiss(req: ChatRequest, key: string, occurrence: number): ReplyCacheMiss {
   const last = req.messages[req.messages.length - 1].content;
   return new ReplyCacheMiss(key, occurrence, req.tag?.component, req.tag?.template, last.slice(0, 200));
-}
-
-/** chars/4 for the prompt plus the completion tokens the request may use. */
-function estimateTokens(request: CachedRequest): number {
-  let chars = 0;
-  for (const m of request.messages) chars += m.content.length;
-  return Math.ceil(chars / 4) + (request.max_tokens ?? 0) * (request.n ?? 1);
 }
 
 function seededJitter(): () => number {

@@ -51,7 +51,7 @@ export class ReplyCacheMiss extends LlmError {
   }
 }
 
-export type RequestFailureReason = 'http' | 'timeout' | 'connection' | 'malformed' | 'empty' | 'retryAfterTooLong';
+export type RequestFailureReason = 'http' | 'timeout' | 'connection' | 'malformed' | 'empty' | 'retryAfterTooLong' | 'tooLarge';
 
 /** The request failed for good (after the retries it was allowed). */
 export class LlmRequestFailed extends LlmError {

@@ -32,6 +32,11 @@ export function findPrice(table: PriceTable, model: string): ModelPrice | undefi
   return Object.hasOwn(table, undated) ? table[undated] : undefined;
 }
 
+/** Whether a model has a price (built-in table merged with `extra`): without one no dollar budget can apply. */
+export function hasKnownPrice(model: string, extra: PriceTable | undefined): boolean {
+  return findPrice({ ...DEFAULT_PRICES, ...extra }, model) !== undefined;
+}
+
 export function costOf(usage: ChatUsage, price: ModelPrice): number {
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
   const uncached = usage.promptTokens - cached;

@@ -12,6 +12,12 @@ export interface BackoffSettings {
   readonly jitter: number;
 }
 
+/**
+ * Longest server-asked wait (Retry-After) a request sits through: a 429 with Retry-After: 100 would
+ * otherwise hold every call 4 x 100 s. Longer asks fail the call at once, saying what the server asked.
+ */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
 export const DEFAULT_BACKOFF: BackoffSettings = { initialBackoffMs: 1000, maxBackoffMs: 30_000, jitter: 0.25 };
 
 /** A failed attempt, already classified; `detail` is redacted. */
@@ -39,6 +45,7 @@ export function isRetryable(failure: AttemptFailure): boolean {
     case 'empty':
       return true;
     case 'retryAfterTooLong':
+    case 'tooLarge': // the same request would bring the same oversized reply, paid again
       return false;
   }
 }

@@ -6,6 +6,7 @@ import { ArrivalQueue } from './arrivalQueue';
 import { clockModelFor, type ClockModel } from './clockModel';
 import { DecisionLedger } from './decisionLedger';
 import { assertDecisionTimeSettings, chargedDecisionSeconds, spentDecisionSeconds } from './decisionTime';
+import { EventLoopYield } from './eventLoopYield';
 import { IncumbentTracker } from './incumbentTracker';
 import { ProgressMeter } from './progressMeter';
 import type { SimulationOptions, SimulationSummary, StopReason } from './simulationOptions';
@@ -28,6 +29,7 @@ export class StudySimulation {
   private stopReason: StopReason | null = null;
   private readonly queue = new ArrivalQueue();
   private readonly decisions = new DecisionLedger();
+  private readonly eventLoop = new EventLoopYield();
   private readonly trials = new TrialTable();
   private readonly clock: ClockModel;
   private readonly seedRng: SeededRandom;
@@ -64,6 +66,8 @@ export class StudySimulation {
   private async runEventDriven(): Promise<void> {
     await this.fillWorkers();
     while (!this.stopReason) {
+      const turn = this.eventLoop.due();
+      if (turn) await turn;
       if (this.checkAbort()) break;
       if (this.queue.size === 0) { this.stopReason = this.exhaustedReason(); break; }
       // Everything that arrives at the same instant is seen before any worker gets a new job, so a
@@ -85,6 +89,8 @@ export class StudySimulation {
   private async runPolling(): Promise<void> {
     const poll = this.clock.pollSeconds;
     while (!this.stopReason) {
+      const turn = this.eventLoop.due();
+      if (turn) await turn;
       if (this.checkAbort()) break;
       const fetchTime = this.now;
       while (!this.stopReason && this.queue.size > 0 && this.queue.peekTime() <= fetchTime) {

@@ -6,18 +6,23 @@
  * per-result hot path costs one set lookup.
  */
 import type { EventSink, StudyEvent } from '../events/studyEvents';
-import { SecretRedactor } from '../llm/secretRedactor';
+import { redactHeaderValues, redactUrlCredentials, SecretRedactor } from '../llm/secretRedactor';
+import { urlCredentials } from '../llm/urlCredentials';
+import type { StudySpec } from './studySpec';
 
 const TEXT_EVENTS: ReadonlySet<StudyEvent['type']> = new Set(['studyError', 'llmCall', 'fallback', 'searcherInfo']);
 
-/** One sink that redacts the key from text-carrying events, then hands each event to every target. */
-export function redactingSink(key: string | undefined, targets: readonly EventSink[]): EventSink {
+/**
+ * One sink that redacts the secrets (the key, header values, base URL credentials) from text-carrying
+ * events, then hands each event to every target.
+ */
+export function redactingSink(secrets: readonly (string | undefined)[], targets: readonly EventSink[]): EventSink {
   const deliver = (event: StudyEvent): void => {
     for (const target of targets) target(event);
   };
-  const redactor = new SecretRedactor([key]);
-  // A key the redactor leaves alone (none, or a placeholder too short to be one) costs nothing per event.
-  if (key === undefined || redactor.redact(key) === key) return deliver;
+  const redactor = new SecretRedactor(secrets);
+  // No secret the redactor would cut (none, or placeholders too short to be one) costs nothing per event.
+  if (secrets.every((secret) => secret === undefined || redactor.redact(secret) === secret)) return deliver;
   return (event) => {
     if (!TEXT_EVENTS.has(event.type)) {
       deliver(event);
@@ -26,5 +31,21 @@ export function redactingSink(key: string | undefined, targets: readonly EventSi
     const json = JSON.stringify(event);
     const redacted = redactor.redact(json);
     deliver(redacted === json ? event : (JSON.parse(redacted) as StudyEvent));
+  };
+}
+
+/** The secrets of a spec's endpoint: header values and base URL credentials. */
+export function specSecrets(spec: StudySpec): string[] {
+  if (!spec.llm) return [];
+  return [...Object.values(spec.llm.headers ?? {}), ...urlCredentials(spec.llm.baseUrl)];
+}
+
+/** The spec as it may be written (study.json, the studyStarted event) or shown: base URL credentials and header values hidden. */
+export function publicSpec(spec: StudySpec): StudySpec {
+  if (!spec.llm) return spec;
+  const { headers, ...llm } = spec.llm;
+  return {
+    ...spec,
+    llm: { ...llm, baseUrl: redactUrlCredentials(llm.baseUrl), ...(headers ? { headers: redactHeaderValues(headers) } : {}) },
   };
 }

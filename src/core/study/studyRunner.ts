@@ -16,7 +16,7 @@ import { simulateStudy, type SimulationSummary } from '../sim/simulateStudy';
 import type { EventSink, StudyDelay } from '../events/studyEvents';
 import { LlamboSearcher } from '../searchers/llamboSearcher';
 import { StudyResultFold, type IncumbentAtMaxPath, type ResultHeadline } from '../readModel/studyResult';
-import { redactingSink } from './eventRedaction';
+import { publicSpec, redactingSink, specSecrets } from './eventRedaction';
 import { EventStream } from './eventStream';
 import { LlmTally, type LlmStudyTotals } from './llmTally';
 import { adaptationMessage, createStudyLlmClient, studyContextWindow, type StudyLlmAccess } from './studyLlmClient';
@@ -105,7 +105,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
   const result = new StudyResultFold();
   const health = usesLlm ? new LlmHealthMonitor(options.onLlmHealthProblem) : undefined;
   const sinks = [...(options.sinks ?? []), ...(tally ? [tally.sink] : []), ...(health ? [health.sink] : [])];
-  const stream = new EventStream(sinks.length > 0 ? [redactingSink(options.llm?.apiKey, sinks)] : []);
+  const stream = new EventStream(sinks.length > 0 ? [redactingSink([options.llm?.apiKey, ...specSecrets(spec)], sinks)] : []);
   stream.observeDrafts((draft) => result.add(draft));
   const master = new SeededRandom(spec.seed);
   const scheduler = createScheduler(spec.scheduler, { rMin: spec.rMin, eta: spec.eta, rMax: spec.rMax });
@@ -123,7 +123,7 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
 
   const { info } = benchmark;
   stream.emit({
-    type: 'studyStarted', time: 0, studyId, spec,
+    type: 'studyStarted', time: 0, studyId, spec: publicSpec(spec),
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
     optimumError: benchmark.optimumError,
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RESPONSE_FORMAT_MODES } from '../llm/llmTypes';
+import { describeRange, isInRange, NUMERIC_RANGES, type RangeName } from './numericRanges';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
 import { isLlmSearcher } from '../searchers/llmSearchers';
 import { WARM_STARTED_SEARCHERS, warmStartBase } from '../searchers/warmStartNames';
@@ -26,14 +27,11 @@ export function impliedScheduler(searcher: SearcherName): SchedulerKind | undefi
 
 const DEFAULT_HOURS = 5;
 
-const intAtLeast = (min: number) => {
-  const error = `must be an integer >= ${min}`;
-  return z.int({ error }).min(min, { error });
-};
-const numberAbove = (min: number, inclusive: boolean) => {
-  const error = `must be a number ${inclusive ? '>=' : '>'} ${min}`;
-  const base = z.number({ error }).refine(Number.isFinite, { error });
-  return inclusive ? base.refine((v) => v >= min, { error }) : base.refine((v) => v > min, { error });
+/** A number field checked against its range in numericRanges.ts (the CLI and the settings use the same). */
+const ranged = (name: RangeName) => {
+  const range = NUMERIC_RANGES[name];
+  const error = describeRange(range);
+  return z.number({ error }).refine((value) => isInRange(value, range), { error });
 };
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
@@ -41,9 +39,9 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
 const decisionTimeSchema = z.strictObject({
   mode: oneOf(DECISION_TIME_MODES).default('ignore'),
   /** Simulated seconds charged per suggestion in 'modelled' mode. */
-  secondsPerSuggestion: numberAbove(0, true).optional(),
+  secondsPerSuggestion: ranged('secondsPerSuggestion').optional(),
   /** Simulated seconds charged per LLM request in 'modelled' mode (on the batch's critical path). */
-  secondsPerLlmCall: numberAbove(0, true).optional(),
+  secondsPerLlmCall: ranged('secondsPerLlmCall').optional(),
   /**
    * LLAMBO prepares the next first-rung batch while the current one trains, so only the time a worker
    * still waits is charged (measured and modelled modes). Absent = on; false turns it off.
@@ -59,18 +57,18 @@ const llmSchema = z.strictObject({
   profile: z.string({ error: 'must be a profile name' }).min(1, { error: 'must not be empty' }).optional(),
   headers: z.record(z.string(), z.string(), { error: 'must map header names to strings' }).optional(),
   azureApiVersion: z.string({ error: 'must be a string' }).optional(),
-  concurrency: intAtLeast(1).default(4),
-  requestsPerMinute: intAtLeast(1).optional(),
-  tokensPerMinute: intAtLeast(1).optional(),
-  timeoutMs: intAtLeast(1).optional(),
-  maxRetries: intAtLeast(0).optional(),
-  maxRequests: intAtLeast(0).optional(),
-  maxTokens: intAtLeast(0).optional(),
-  maxUsd: numberAbove(0, true).optional(),
+  concurrency: ranged('llmConcurrency').default(4),
+  requestsPerMinute: ranged('requestsPerMinute').optional(),
+  tokensPerMinute: ranged('tokensPerMinute').optional(),
+  timeoutMs: ranged('timeoutMs').optional(),
+  maxRetries: ranged('maxRetries').optional(),
+  maxRequests: ranged('maxRequests').optional(),
+  maxTokens: ranged('maxTokens').optional(),
+  maxUsd: ranged('maxUsd').optional(),
   prices: z.record(z.string(), z.strictObject({
-    inputPerMTok: numberAbove(0, true),
-    cachedInputPerMTok: numberAbove(0, true).optional(),
-    outputPerMTok: numberAbove(0, true),
+    inputPerMTok: ranged('pricePerMTok'),
+    cachedInputPerMTok: ranged('pricePerMTok').optional(),
+    outputPerMTok: ranged('pricePerMTok'),
   }), { error: 'must map model names to prices' }).optional(),
   /** JSONL reply cache; relative paths are resolved against the study folder (or the working directory). */
   cachePath: z.string({ error: 'must be a file path (string)' }).min(1).optional(),
@@ -78,7 +76,7 @@ const llmSchema = z.strictObject({
   /** How structured output is asked for: auto starts at a JSON schema and steps down when the endpoint refuses. */
   responseFormat: oneOf(RESPONSE_FORMAT_MODES).default('auto'),
   /** Tokens the model's context holds (prompt + reply); default by endpoint kind (contextWindow.ts). */
-  contextWindow: intAtLeast(256).optional(),
+  contextWindow: ranged('contextWindow').optional(),
 });
 
 export type LlmSpec = z.output<typeof llmSchema>;
@@ -87,15 +85,15 @@ const rawSpecSchema = z.strictObject({
   searcher: oneOf(SEARCHER_NAMES).default('random'),
   /** Absent: the searcher's own scheduler (dehb), else 'sync-hyperband'. */
   scheduler: oneOf(SCHEDULER_KINDS).optional(),
-  workers: intAtLeast(1).default(4),
+  workers: ranged('workers').default(4),
   /** Simulated wall-clock budget; `budgetSeconds` wins when both are given and agree. */
-  hours: numberAbove(0, false).optional(),
-  budgetSeconds: numberAbove(0, false).optional(),
-  maxTrials: intAtLeast(1).optional(),
-  seed: intAtLeast(0).max(0xffffffff, { error: 'must be an integer in [0, 4294967295]' }).default(0),
-  rMin: intAtLeast(1).default(1),
-  eta: numberAbove(2, true).default(3),
-  rMax: intAtLeast(1).default(200),
+  hours: ranged('hours').optional(),
+  budgetSeconds: ranged('budgetSeconds').optional(),
+  maxTrials: ranged('maxTrials').optional(),
+  seed: ranged('seed').default(0),
+  rMin: ranged('rMin').default(1),
+  eta: ranged('eta').default(3),
+  rMax: ranged('rMax').default(200),
   clock: oneOf(CLOCK_MODES).default('event'),
   decisionTime: decisionTimeSchema.default({ mode: 'ignore' }),
   /** Path of the table file; absent = the bundled table. */

@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+/**
+ * Issue 14's reliability campaign as real CLI runs: every case starts `node dist/cli.js` (build first)
+ * against temporary files and loopback fake servers (127.0.0.1 only; no other network), each with a
+ * hard time limit, and prints one row per case: case | expected | observed | ok. Exit code 1 when a case
+ * fails. The fake servers are test doubles of an OpenAI-compatible endpoint and of a download host;
+ * nothing they send is a model's output.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const CLI = resolve(import.meta.dirname, '..', 'dist', 'cli.js');
+if (!existsSync(CLI)) { console.error(`campaign: ${CLI} is missing; run npm run build first`); process.exit(2); }
+const WORK = mkdtempSync(join(tmpdir(), 'llambo-campaign-'));
+const CASE_TIMEOUT_MS = 60_000;
+/** A case that can exhaust memory runs with a small heap, so it fails fast instead of taking the machine's RAM. */
+const SMALL_HEAP = ['--max-old-space-size=768'];
+
+/** Runs the CLI; `onSpawn` may signal the child. Resolves with what happened (never rejects). */
+function cli(args, { timeoutMs = CASE_TIMEOUT_MS, nodeArgs = [], onSpawn, env = {}, closeStdoutAfterFirstChunk = false } = {}) {
+  return new Promise((done) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+      cwd: WORK, env: { PATH: process.env.PATH, HOME: WORK, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '', stderr = '', timedOut = false, signalledAt;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (closeStdoutAfterFirstChunk) child.stdout.destroy();
+    });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    onSpawn?.(child, () => { signalledAt = Date.now(); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started, afterSignalMs: signalledAt ? Date.now() - signalledAt : undefined });
+    });
+  });
+}
+
+/** A loopback OpenAI-compatible endpoint whose chat replies come from `reply(requestIndex)`. */
+async function fakeLlm(reply) {
+  const state = { requests: 0 };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      if (req.method === 'GET' && req.url.endsWith('/models')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ object: 'list', data: [{ id: 'campaign-model', object: 'model' }] }));
+        return;
+      }
+      const index = state.requests++;
+      const r = reply(index);
+      if (r.hang) return;
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
+      res.end(r.raw ?? JSON.stringify(completion(r)));
+    });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/v1`, state, close: () => { server.closeAllConnections(); return new Promise((ok) => server.close(ok)); } };
+}
+
+function completion({ text = '{"cells": []}', usage = { prompt_tokens: 10, completion_tokens: 5 } }) {
+  return { id: 'c', object: 'chat.completion', created: 0, model: 'campaign-model', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage };
+}
+
+const noStack = (r) => !/\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr) && !/node:internal/.test(r.stderr);
+const describe = (r) => r.timedOut ? `killed after ${r.ms} ms (timeout)` : `exit ${r.code ?? r.signal}${noStack(r) ? '' : ', stack trace'}: ${firstLine(r.stderr)}`;
+const firstLine = (text) => (text.split('\n').find((l) => l.startsWith('error')) ?? text.split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 110);
+const llmArgs = (url, extra = []) => ['study', '--searcher', 'llambo', '--llm-base-url', url, '--model', 'campaign-model', '--hours', '0.2', ...extra];
+/** The event log is a valid prefix: every line parses, except possibly a torn last one. */
+function logValid(dir) {
+  const path = join(dir, 'events.jsonl');
+  if (!existsSync(path)) return false;
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  try { lines.forEach((l) => JSON.parse(l)); return lines.length > 0; } catch { return false; }
+}
+const refused = (pattern) => (r) => !r.timedOut && r.code !== 0 && r.code !== null && noStack(r) && pattern.test(r.stderr);
+
+const cases = [];
+const add = (name, expected, run) => cases.push({ name, expected, run });
+
+// --- limits and hostile input (this branch) ---
+add('--eta 1e9', 'exit 2, range named', async () => { const r = await cli(['study', '--eta', '1e9'], { nodeArgs: SMALL_HEAP }); return [refused(/--eta: must be a number in \[2, 100\]/)(r) && r.code === 2, describe(r)]; });
+add('compare --seeds 1e9', 'exit 2, range named', async () => { const r = await cli(['compare', '--seeds', '1e9'], { nodeArgs: SMALL_HEAP }); return [refused(/--seeds: must be an integer in \[1, 1000\]/)(r), describe(r)]; });
+add('--llm-timeout-ms 2^31', 'exit 2, range with 2147483647', async () => { const r = await cli(llmArgs('http://127.0.0.1:9/v1', ['--llm-timeout-ms', String(2 ** 31)])); return [refused(/2147483647/)(r), describe(r)]; });
+add('--workers 256 --hours 500', 'refused before starting, limit named (or finishes), no V8 abort', async () => {
+  const r = await cli(['study', '--workers', '256', '--hours', '500', '--out', join(WORK, 'big')], { nodeArgs: SMALL_HEAP, timeoutMs: 45_000 });
+  return [!r.timedOut && r.code !== 133 && r.signal === null && noStack(r) && (r.code === 0 || /limit|too large|at most/i.test(r.stderr)), describe(r)];
+});
+add('gzip-bomb table', 'exit 1 early: inflates beyond its header', async () => {
+  const path = join(WORK, 'bomb.bin.gz');
+  const header = Buffer.from(JSON.stringify({ format: 'NB201MF1', version: 1, numArchs: 1, numSeeds: 1, numEpochs: 1, arrays: [], dataByteLength: 8 }));
+  const prefix = Buffer.alloc(12); prefix.write('NB201MF1', 0, 'latin1'); prefix.writeUInt32LE(header.length, 8);
+  writeFileSync(path, gzipSync(Buffer.concat([prefix, header, Buffer.alloc(256 * 1024 * 1024)]), { level: 1 }));
+  const r = await cli(['study', '--table', path], { nodeArgs: SMALL_HEAP });
+  return [refused(/inflates to more than/)(r), `${describe(r)} (${statSync(path).size} B file)`];
+});
+add('--table /dev/zero', 'exit 1 at once: not a regular file', async () => { const r = await cli(['study', '--table', '/dev/zero'], { nodeArgs: SMALL_HEAP, timeoutMs: 20_000 }); return [refused(/not a regular file/)(r), describe(r)]; });
+add('import-table --download, hanging host', 'fails with a timeout message', async () => {
+  const server = await fakeLlm(() => ({ hang: true }));
+  try {
+    const r = await cli(['import-table', '--download', '--base-url', server.url.replace('/v1', ''), '--dest', join(WORK, 'dl')], { timeoutMs: 30_000 });
+    return [refused(/timed? ?out|no (reply|data|response) within/i)(r), describe(r)];
+  } finally { await server.close(); }
+});
+
+// --- replies, money, secrets (this branch) ---
+add('20 MB replies', 'calls fail as too large; log small', async () => {
+  const server = await fakeLlm(() => ({ text: 'x'.repeat(20 * 1024 * 1024) }));
+  const out = join(WORK, 'huge-reply');
+  try {
+    const r = await cli(llmArgs(server.url, ['--out', out, '--hours', '0.05']));
+    const size = existsSync(join(out, 'events.jsonl')) ? statSync(join(out, 'events.jsonl')).size : -1;
+    const events = size > 0 ? readFileSync(join(out, 'events.jsonl'), 'utf8') : '';
+    return [!r.timedOut && size > 0 && size < 10 * 1024 * 1024 && /reply larger than/.test(events + r.stderr), `${describe(r)}; events.jsonl ${size} B`];
+  } finally { await server.close(); }
+});
+add('usage 1e309 / negative / string', 'estimate charged: dollar budget is reached', async () => {
+  const raws = ['{"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1e309,"completion_tokens":1e309}}',
+    '{"choices":[{"message":{"content":"{}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":-5,"completion_tokens":"many"}}'];
+  const server = await fakeLlm((i) => ({ raw: raws[i % 2] }));
+  try {
+    const r = await cli(['study', '--searcher', 'llambo', '--llm-base-url', server.url, '--model', 'gpt-4o', '--hours', '0.5', '--max-llm-usd', '0.002', '--json'], { env: { OPENAI_API_KEY: 'sk-campaign-not-a-key' } });
+    const budget = /budget|usd/i.test(r.stdout + r.stderr) && /"costUsd":\s*[1-9]|"costUsd":\s*0\.\d*[1-9]/.test(r.stdout);
+    return [!r.timedOut && budget, `${describe(r)}; ${server.state.requests} requests`];
+  } finally { await server.close(); }
+});
+add('endpoint reporting huge usage', 'requests stop once $1 is spent (<= in flight over)', async () => {
+  const server = await fakeLlm(() => ({ usage: { prompt_tokens: 5_000_000, completion_tokens: 1 } }));
+  try {
+    const r = await cli(['study', '--searcher', 'llambo', '--llm-base-url', server.url, '--model', 'gpt-4o', '--hours', '0.5', '--llm-concurrency', '4', '--json'], { env: { OPENAI_API_KEY: 'sk-campaign-not-a-key' } });
+    // gpt-4o input at $2.5/MTok: each reply costs $12.5, so only the probe and the first stage's 4 may be sent.
+    return [!r.timedOut && server.state.requests <= 1 + 4, `${describe(r)}; ${server.state.requests} requests sent`];
+  } finally { await server.close(); }
+});
+add('reply nested 6,000 deep', 'every sent call logged', async () => {
+  const server = await fakeLlm(() => ({ text: '['.repeat(6000) + ']'.repeat(6000) }));
+  const out = join(WORK, 'deep');
+  try {
+    const r = await cli(llmArgs(server.url, ['--out', out]));
+    const calls = logValid(out) ? readFileSync(join(out, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"llmCall"')).length : -1;
+    // The preflight's one-token probe may be a request the study's log does not hold.
+    const logged = calls === server.state.requests || calls === server.state.requests - 1;
+    return [!r.timedOut && noStack(r) && logged, `${calls} llmCall events, ${server.state.requests} chat requests; ${describe(r)}`];
+  } finally { await server.close(); }
+});
+add('base URL credentials + llm.headers', 'never printed or written', async () => {
+  const server = await fakeLlm(() => ({}));
+  const out = join(WORK, 'secrets');
+  try {
+    const spec = join(WORK, 'secret-spec.json');
+    writeFileSync(spec, JSON.stringify({ llm: { baseUrl: server.url.replace('http://', 'http://user:pw-campaign-77@'), model: 'campaign-model', headers: { 'X-Token': 'hdr-campaign-88' } } }));
+    const r = await cli(['study', '--searcher', 'llambo', '--spec', spec, '--hours', '0.1', '--out', out]);
+    const written = existsSync(out) ? readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('') : '';
+    const leaked = /pw-campaign-77|hdr-campaign-88/.test(r.stdout + r.stderr + written);
+    return [!r.timedOut && !leaked && server.state.requests > 0 && /\*\*\*@/.test(r.stdout + r.stderr), `${describe(r)}; leaked: ${leaked}`];
+  } finally { await server.close(); }
+});
+add('429 Retry-After: 100', 'waits capped and shown, study ends in time', async () => {
+  const server = await fakeLlm((i) => (i === 0 ? {} : { status: 429, headers: { 'retry-after': '100' }, raw: '{"error":{"message":"slow down"}}' }));
+  try {
+    const r = await cli(llmArgs(server.url, ['--hours', '0.1']), { timeoutMs: 40_000 });
+    return [!r.timedOut && noStack(r) && /retry|429/i.test(r.stderr), describe(r)];
+  } finally { await server.close(); }
+});
+add('401 bad key', 'endpoint disabled, exit 3', async () => {
+  const server = await fakeLlm((i) => (i === 0 ? {} : { status: 401, raw: '{"error":{"message":"bad key"}}' }));
+  try { const r = await cli(llmArgs(server.url)); return [!r.timedOut && r.code === 3 && noStack(r), describe(r)]; } finally { await server.close(); }
+});
+add('"dollar budget $1" for an unpriced model', 'not printed', async () => {
+  const server = await fakeLlm(() => ({}));
+  try { const r = await cli(llmArgs(server.url, ['--hours', '0.05'])); return [!r.timedOut && !/dollar budget \$1/.test(r.stderr + r.stdout), describe(r)]; } finally { await server.close(); }
+});
+
+// --- the process (this branch) ---
+add('Ctrl-C, synchronous study', 'exit 130 within 1 s, log valid', async () => {
+  const out = join(WORK, 'sigint');
+  const r = await cli(['study', '--searcher', 'random', '--workers', '64', '--hours', '900', '--out', out], {
+    onSpawn: (child, mark) => { const poll = setInterval(() => { if (existsSync(join(out, 'events.jsonl'))) { clearInterval(poll); setTimeout(() => { mark(); child.kill('SIGINT'); }, 300); } }, 50); },
+  });
+  return [r.code === 130 && r.afterSignalMs < 1000 && logValid(out), `exit ${r.code} ${r.afterSignalMs} ms after SIGINT; log valid ${logValid(out)}`];
+});
+add('Ctrl-C, compare', 'exit 130 within 1 s', async () => {
+  // 1,000 seeds of 500 h take minutes; the signal comes 4 s in (the table loads in about 2 s on a busy machine).
+  const r = await cli(['compare', '--searchers', 'random,bohb', '--seeds', '1000', '--hours', '500'], {
+    onSpawn: (child, mark) => { setTimeout(() => { mark(); child.kill('SIGINT'); }, 4000); },
+  });
+  return [r.code === 130 && r.afterSignalMs < 1000, `exit ${r.code} ${r.afterSignalMs} ms after SIGINT`];
+});
+add('study | head -1 (EPIPE)', 'quiet exit, no stack trace', async () => {
+  const r = await cli(['compare', '--searchers', 'random', '--seeds', '3', '--hours', '1'], { closeStdoutAfterFirstChunk: true });
+  return [!r.timedOut && noStack(r) && !/EPIPE/.test(r.stderr), `exit ${r.code}; stderr: ${firstLine(r.stderr) || '(none)'}`];
+});
+add('--out onto a file', 'exit 1, no raw errno', async () => {
+  writeFileSync(join(WORK, 'a-file'), 'x');
+  const r = await cli(['study', '--hours', '0.1', '--searcher', 'random', '--out', join(WORK, 'a-file')]);
+  return [refused(/./)(r) && !/EEXIST|ENOTDIR|ENOENT/.test(r.stderr), describe(r)];
+});
+add('export of a study.json of null', 'exit 1, says what is wrong, no TypeError', async () => {
+  const dir = join(WORK, 'null-study'); mkdirSync(dir); writeFileSync(join(dir, 'study.json'), 'null'); writeFileSync(join(dir, 'events.jsonl'), '');
+  const r = await cli(['export', '--study', dir, '--out', join(WORK, 'null-export')]);
+  return [refused(/study\.json/)(r) && !/TypeError|Cannot read/.test(r.stderr), describe(r)];
+});
+add('corrupt reply cache', 'says the cache is corrupt (not "cache miss")', async () => {
+  const cache = join(WORK, 'corrupt-cache.jsonl'); writeFileSync(cache, '{"v":1,"key":\n not json\n');
+  const r = await cli(llmArgs('http://127.0.0.1:9/v1', ['--llm-cache', cache, '--llm-cache-mode', 'replay-strict']));
+  return [refused(/corrupt|not valid|line \d/i)(r) && !/cache miss/i.test(r.stderr), describe(r)];
+});
+
+// --- data loss and corrupt logs (the other engineer's cases; expectations from the issue text) ---
+add('--r-max 201', 'exit 2, nothing created', async () => {
+  const out = join(WORK, 'rmax');
+  const r = await cli(['study', '--searcher', 'random', '--r-max', '201', '--out', out]);
+  return [refused(/r-max/)(r) && !existsSync(out), `${describe(r)}; folder created: ${existsSync(out)}`];
+});
+add('disk full (events.jsonl on /dev/full)', 'one clear message, exit != 0, no stack trace', async () => {
+  const out = join(WORK, 'full'); mkdirSync(out);
+  symlinkSync('/dev/full', join(out, 'events.jsonl'));
+  const r = await cli(['study', '--searcher', 'random', '--hours', '1', '--out', out, '--force']);
+  return [refused(/ENOSPC|no space|disk/i)(r), describe(r)];
+});
+add('two writers on one --out', 'second refused naming the holder', async () => {
+  const out = join(WORK, 'shared-out');
+  let second;
+  const first = cli(['study', '--searcher', 'random', '--workers', '64', '--hours', '900', '--out', out], {
+    onSpawn: (child) => { const poll = setInterval(() => { if (existsSync(join(out, 'events.jsonl'))) { clearInterval(poll); second = cli(['study', '--searcher', 'random', '--hours', '1', '--out', out, '--force']).finally(() => child.kill('SIGINT')); } }, 50); },
+  });
+  await first;
+  const r = await second;
+  return [refused(/lock|held|in use|another/i)(r) && logValid(out), `${describe(r)}; log valid ${logValid(out)}`];
+});
+add('torn last line', 'export works, torn line dropped with a notice', async () => {
+  const out = join(WORK, 'torn');
+  await cli(['study', '--searcher', 'random', '--hours', '0.5', '--out', out]);
+  const log = join(out, 'events.jsonl');
+  truncateSync(log, statSync(log).size - 20);
+  const r = await cli(['export', '--study', out, '--out', join(WORK, 'torn-export'), '--format', 'csv']);
+  return [!r.timedOut && r.code === 0 && /torn|dropped|incomplete/i.test(r.stderr + r.stdout), describe(r)];
+});
+add('corrupt middle line', 'exit 1 naming the line', async () => {
+  const out = join(WORK, 'corrupt');
+  await cli(['study', '--searcher', 'random', '--hours', '0.5', '--out', out]);
+  const log = join(out, 'events.jsonl');
+  const lines = readFileSync(log, 'utf8').split('\n');
+  lines[5] = '{"seq":5,"ty';
+  writeFileSync(log, lines.join('\n'));
+  const r = await cli(['export', '--study', out, '--out', join(WORK, 'corrupt-export'), '--format', 'csv']);
+  return [refused(/line 6|:6:/)(r), describe(r)];
+});
+
+/** `node scripts/campaign.mjs WORD` runs only the cases whose name contains WORD. */
+const only = process.argv[2];
+const rows = [];
+for (const c of cases.filter((x) => only === undefined || x.name.includes(only))) {
+  let ok = false, observed;
+  try { [ok, observed] = await c.run(); } catch (error) { observed = `campaign error: ${error.message}`; }
+  rows.push({ name: c.name, expected: c.expected, observed, ok });
+  process.stderr.write(`${ok ? 'ok  ' : 'FAIL'} ${c.name}\n`);
+}
+rmSync(WORK, { recursive: true, force: true });
+const cell = (text, width) => String(text).replace(/\|/g, '/').slice(0, width).padEnd(width);
+console.log(`| ${cell('case', 38)} | ${cell('expected', 50)} | ${cell('observed', 90)} | ok |`);
+console.log(`|${'-'.repeat(40)}|${'-'.repeat(52)}|${'-'.repeat(92)}|----|`);
+for (const r of rows) console.log(`| ${cell(r.name, 38)} | ${cell(r.expected, 50)} | ${cell(r.observed, 90)} | ${r.ok ? 'ok' : '--'} |`);
+console.log(`${rows.filter((r) => r.ok).length}/${rows.length} cases as expected`);
+process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
