@@ -46,8 +46,8 @@ function cli(args, { timeoutMs = CASE_TIMEOUT_MS, nodeArgs = [], onSpawn, env = 
 async function fakeLlm(reply) {
   const state = { requests: 0 };
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
+    // The request body is drained, not read: every reply depends only on the request's index.
+    req.resume();
     req.on('end', () => {
       if (req.method === 'GET' && req.url.endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
