@@ -43,7 +43,7 @@ test('CLI: a run refused by validation leaves no folder behind (--r-max 201, sin
     const out = join(root, `out${args.length}`);
     const result = await cli('study', ...args, '--r-max', '201', '--out', out);
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /--r-max \(spec\.rMax\): must be <= the table's largest epoch 200 \(got 201\)/);
+    assert.match(result.stderr, /--r-max: must be an integer in \[1, 200\] \(got 201\)/);
     assert.equal(existsSync(out), false, `${out} was created`);
   }
 }));

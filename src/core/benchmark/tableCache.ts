@@ -109,7 +109,10 @@ function statTableSource(tablePath: string): TableSource | undefined {
     return undefined;
   }
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    // Not a regular file (a folder, /dev/zero): no cache applies; tableBytes.ts says what is wrong with it.
+    if (!stat.isFile()) return undefined;
+    const size = stat.size;
     if (size < 2 + GZIP_TRAILER_BYTES) return undefined;
     const magic = new Uint8Array(2);
     const trailer = new Uint8Array(GZIP_TRAILER_BYTES);
