@@ -237,9 +237,11 @@ suite('study panel', () => {
       assert.equal(document.languageId, 'markdown');
       assert.ok(document.getText().startsWith(`# LLM call ${call.callId}`));
       assert.ok(document.getText().includes(call.reply ?? '\u0000'));
-      const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString());
-      assert.equal(tab?.label, `call-${call.callId}.md`, 'the tab is named after the call');
-      if (tab) await vscode.window.tabGroups.close(tab);
+      // The document exists once opened; its tab only once showTextDocument has put it in an editor group.
+      const tab = await waitFor('the tab of the document', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString()));
+      assert.equal(tab.label, `call-${call.callId}.md`, 'the tab is named after the call');
+      await vscode.window.tabGroups.close(tab);
     });
 
     test('saved files go to nas-results/<study>/ under a fresh name, never over an existing one', async () => {

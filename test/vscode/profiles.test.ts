@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ComparisonPanel } from '../../src/extension/comparisonPanel';
 import type { LlamboNasApi } from '../../src/extension/extension';
 import { FakeLlmServer, type FakeLlmHandle } from '../support/fakeLlmServer';
 import { filesContaining, noiseResponder } from './llmTestEndpoint';
@@ -69,7 +70,7 @@ suite('LLM profiles', () => {
       { pick: is('ignore') },
       { pick: is('full') },
     ]);
-    await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand('llamboNas.compareSearchers')));
+    const panel = await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand<ComparisonPanel | undefined>('llamboNas.compareSearchers')));
     assert.equal(prompter.remaining, 0);
     assert.ok(prompter.asked.some((q) => q.title.startsWith('LLM profiles')), 'the profile pick was asked');
     const studies = api.services.registry.list().filter((s) => !before.has(s.id));
@@ -90,10 +91,13 @@ suite('LLM profiles', () => {
     }
     assert.deepEqual(filesContaining(api.services.registry.root, KEY), [], 'the key is in no study file or cache');
 
-    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
-    assert.match(text, /# Searcher comparison/);
-    assert.match(text, /\| llambo:alpha \| 1 \|/);
-    assert.match(text, /\| llambo:beta \| 1 \|/);
-    assert.match(text, /\| random \| 1 \|/);
+    // The comparison panel tells the entries apart by profile: two LLAMBO rows and random.
+    assert.ok(panel, 'the command resolves with the comparison panel');
+    try {
+      assert.deepEqual(panel.view.summary.entries.map((e) => e.label).sort(), ['llambo:alpha', 'llambo:beta', 'random']);
+      for (const entry of panel.view.summary.entries) assert.deepEqual(entry.seeds, [0], `${entry.label}: one seed`);
+    } finally {
+      panel.panel.dispose();
+    }
   });
 });

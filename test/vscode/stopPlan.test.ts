@@ -20,7 +20,7 @@ suite('Stop study in a multi-study plan', () => {
 
   test('"Stop this study" lets the plan go on; "Stop all remaining" starts no further study', async () => {
     // Two searchers x two seeds on a budget no study reaches: only Stop ends them.
-    await api.services.context.workspaceState.update('llamboNas.lastStudyPlan', { searchers: ['random', 'rea'], scheduler: 'sync-hyperband', hours: 5000, workers: 4, seeds: 2 });
+    await api.services.context.workspaceState.update('llamboNas.lastStudyPlan', { searchers: ['random', 'rea'], scheduler: 'sync-hyperband', hours: 900, workers: 4, seeds: 2 });
     const before = new Set(api.services.registry.list().map((s) => s.id));
     const planStudies = () => api.services.registry.list().filter((s) => !before.has(s.id));
     const firstId = await withPrompter(api, new ScriptedPrompter([{ pick: is('run') }]),
@@ -55,7 +55,7 @@ suite('Stop study in a multi-study plan', () => {
   });
 
   test('a study on its own is stopped without a question', async () => {
-    const id = await vscode.commands.executeCommand<string>('llamboNas.startStudy', { spec: { searcher: 'random', hours: 5000, workers: 4 }, openPanel: false });
+    const id = await vscode.commands.executeCommand<string>('llamboNas.startStudy', { spec: { searcher: 'random', hours: 900, workers: 4 }, openPanel: false });
     const session = api.services.registry.get(id)!;
     await waitFor('the first results', () => session.headline.resultsReported >= 20);
     const headline = await withPrompter(api, new ScriptedPrompter([]),
