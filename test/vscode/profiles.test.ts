@@ -80,7 +80,9 @@ suite('LLM profiles', () => {
     for (const s of studies) assert.equal((await s.ended).status, 'finished', `${s.id} finished`);
 
     assert.ok(alpha.requests.length > 0 && beta.requests.length > 0, 'both servers were asked');
-    assert.ok(alpha.requests.every((r) => r.body.model === 'alpha-model' && r.headers['x-profile'] === 'alpha' && r.headers.authorization === `Bearer ${KEY}`));
+    const seen = (r: { body: { model?: unknown }; headers: Record<string, unknown> }) => `${String(r.body.model)} x-profile=${String(r.headers['x-profile'])} auth=${r.headers.authorization === `Bearer ${KEY}` ? 'key' : String(r.headers.authorization)}`;
+    assert.ok(alpha.requests.every((r) => r.body.model === 'alpha-model' && r.headers['x-profile'] === 'alpha' && r.headers.authorization === `Bearer ${KEY}`),
+      `alpha got only its model, header and key: ${[...new Set(alpha.requests.map(seen))].join('; ')}`);
     assert.ok(beta.requests.every((r) => r.body.model === 'beta-model' && r.headers['x-profile'] === 'beta' && r.headers.authorization !== `Bearer ${KEY}`),
       'beta has no key of its own and never gets alpha\'s');
     for (const name of ['alpha', 'beta']) {
