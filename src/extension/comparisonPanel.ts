@@ -11,9 +11,8 @@ import { COMPARISON_REPORT_FILE, comparisonReportFiles } from '../core/study/com
 import {
   isWebviewToHostMessage, type ComparisonView, type HostToWebviewMessage, type PanelRequestMethod, type PanelRequests, type PanelResponse,
 } from '../protocol';
-import { panelResourceRoots } from './studyPanel';
+import { loadPanelApp, panelResourceRoots } from './panelWebview';
 import { savePanelFile, themeMessage } from './studyPanelCommands';
-import { makeNonce, panelHtml } from './webviewHtml';
 
 export const COMPARISON_PANEL_VIEW_TYPE = 'llamboNas.comparisonPanel';
 
@@ -29,16 +28,7 @@ export class ComparisonPanel {
     extensionUri: vscode.Uri,
   ) {
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(extensionUri) };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'nas.svg');
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel', 'panel.css')).toString(),
-      title: view.title,
-      view: 'comparison',
-    });
+    loadPanelApp(panel, extensionUri, view.title, 'comparison');
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       vscode.window.onDidChangeActiveColorTheme((theme) => this.post(themeMessage(theme.kind))),

@@ -15,7 +15,7 @@ import {
 import type { StudyCompanions } from './studyCompanions';
 import { copyLlmCall, openArch, openLlmCall, savePanelFile, themeMessage } from './studyPanelCommands';
 import type { StudySession } from './studySession';
-import { makeNonce, panelHtml } from './webviewHtml';
+import { loadPanelApp } from './panelWebview';
 
 export const STUDY_PANEL_VIEW_TYPE = 'llamboNas.studyPanel';
 /** While sibling studies run, their traces in the overview are refreshed at most this often. */
@@ -28,11 +28,6 @@ export interface StudyPanelActions {
   resumeStudy(session: StudySession): Promise<unknown>;
   /** Folder for the files the panel saves (charts, the trials table): `<workspace>/nas-results/<studyId>`. */
   resultsFolder(studyId: string): string;
-}
-
-/** localResourceRoots of every study panel: the bundles and the media folder, nothing else. */
-export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
 export class StudyPanel {
@@ -60,16 +55,8 @@ export class StudyPanel {
     private readonly throttleMs = 100,
   ) {
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(extensionUri) };
     panel.title = `NAS: ${session.id}`;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'nas.svg');
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel', 'panel.css')).toString(),
-      title: session.id,
-    });
+    loadPanelApp(panel, extensionUri, session.id);
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       vscode.window.onDidChangeActiveColorTheme((theme) => this.post(themeMessage(theme.kind))),

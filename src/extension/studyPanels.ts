@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { PanelState } from '../protocol';
 import { StudyCompanions } from './studyCompanions';
-import { STUDY_PANEL_VIEW_TYPE, StudyPanel, panelResourceRoots, type StudyPanelActions } from './studyPanel';
+import { panelResourceRoots } from './panelWebview';
+import { STUDY_PANEL_VIEW_TYPE, StudyPanel, type StudyPanelActions } from './studyPanel';
 import type { StudyRegistry } from './studyRegistry';
 import type { StudySession } from './studySession';
 import { missingStudyHtml } from './webviewHtml';

@@ -7,9 +7,9 @@ import { comparisonMarkdown } from '../../src/core/study/comparisonReport';
 import { summarizeComparison } from '../../src/core/study/comparisonSummary';
 import { readNasSettings } from '../../src/extension/nasSettings';
 import { entryLabel, planEntries } from '../../src/extension/planEntries';
-import type { InputOptions, PickItem, Prompter } from '../../src/extension/prompter';
 import { askStudyPlan, describePlan, PROFILE_PICK_TITLE, restorePlan, SET_UP_ENDPOINT, type StudyPlan } from '../../src/extension/startStudyFlow';
 import { profileLlmSpec, withStudySettings } from '../../src/extension/studyLlmSettings';
+import { ScriptedPicks } from '../support/scriptedPicks';
 
 /** The extension's side of LLM profiles (issue 12 section 1), without VS Code: the setting, the pick, the specs, the keys. */
 
@@ -19,23 +19,6 @@ const PROFILES = [
 ];
 const settingValues: Record<string, unknown> = { 'llm.profiles': PROFILES, 'llm.extraHeaders': { 'x-default-only': 'yes' }, 'llm.maxUsd': 2 };
 const settings = readNasSettings((key) => settingValues[key]);
-
-class Script implements Prompter {
-  readonly asked: { title: string; items: readonly PickItem<unknown>[] }[] = [];
-  constructor(private readonly answers: Record<string, (items: readonly PickItem<unknown>[]) => unknown>) {}
-  async pickOne<T>(title: string, items: readonly PickItem<T>[]): Promise<T | undefined> {
-    this.asked.push({ title, items });
-    const answer = this.answers[title];
-    if (!answer) throw new Error(`unexpected question "${title}"`);
-    return answer(items) as T | undefined;
-  }
-  async pickMany<T>(title: string, items: readonly PickItem<T>[]): Promise<T[] | undefined> {
-    return this.pickOne(title, items) as Promise<T[] | undefined>;
-  }
-  async input(options: InputOptions): Promise<string | undefined> {
-    return this.pickOne(options.title, []) as Promise<string | undefined>;
-  }
-}
 
 test('llamboNas.llm.profiles: read and validated; a bad setting says which field, and offers no profile', () => {
   assert.deepEqual(settings.llmProfiles.map((p) => p.name), ['gpt4omini', 'llama31']);
@@ -48,7 +31,7 @@ test('llamboNas.llm.profiles: read and validated; a bad setting says which field
 });
 
 test('Customize: LLM searchers ask which profiles; the plan runs each LLM searcher once per profile with that profile\'s endpoint and cache', async () => {
-  const script = new Script({
+  const script = new ScriptedPicks({
     'Start NAS study': () => 'customize',
     'Searchers (each runs on the same budget and seeds)': () => ['llambo', 'random'],
     Scheduler: () => 'sync-hyperband',
@@ -84,7 +67,7 @@ test('Customize: LLM searchers ask which profiles; the plan runs each LLM search
   assert.equal(entryLabel({ searcher: 'random' }), 'random');
   assert.throws(() => planEntries({ ...plan, profiles: ['gone'] }, settings), /LLM profile "gone" is not defined \(known: gpt4omini, llama31\)/);
 
-  const plain = new Script({
+  const plain = new ScriptedPicks({
     'Start NAS study': () => 'customize',
     'Searchers (each runs on the same budget and seeds)': () => ['llambo'],
     Scheduler: () => 'sync-hyperband',

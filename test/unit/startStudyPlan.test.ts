@@ -3,32 +3,12 @@ import assert from 'node:assert/strict';
 import { parseStudySpec } from '../../src/core/study/studySpec';
 import { setUpLlmEndpoint, type SettingsScope } from '../../src/extension/llmEndpointSetup';
 import { readNasSettings } from '../../src/extension/nasSettings';
-import type { InputOptions, PickItem, Prompter } from '../../src/extension/prompter';
 import { askStudyPlan, defaultPlan, describePlan, restorePlan, SET_UP_ENDPOINT } from '../../src/extension/startStudyFlow';
 import { withStudySettings } from '../../src/extension/studyLlmSettings';
+import { ScriptedPicks } from '../support/scriptedPicks';
+import type { PickItem } from '../../src/extension/prompter';
 
 const settings = readNasSettings(() => undefined);
-
-/** Answers each question from the script by title; records what was asked. */
-class Script implements Prompter {
-  readonly asked: { title: string; items: readonly PickItem<unknown>[] }[] = [];
-  constructor(private readonly answers: Record<string, (items: readonly PickItem<unknown>[]) => unknown>) {}
-  async pickOne<T>(title: string, items: readonly PickItem<T>[]): Promise<T | undefined> {
-    this.asked.push({ title, items });
-    const answer = this.answers[title];
-    if (!answer) throw new Error(`unexpected question "${title}"`);
-    return answer(items) as T | undefined;
-  }
-  async pickMany<T>(title: string, items: readonly PickItem<T>[]): Promise<T[] | undefined> {
-    return this.pickOne(title, items) as Promise<T[] | undefined>;
-  }
-  async input(options: InputOptions): Promise<string | undefined> {
-    this.asked.push({ title: options.title, items: [] });
-    const answer = this.answers[options.title];
-    if (!answer) throw new Error(`unexpected question "${options.title}"`);
-    return answer([]) as string | undefined;
-  }
-}
 
 test('first run: LLAMBO beside random search with an endpoint, random search without one', () => {
   assert.deepEqual(defaultPlan(settings, true).searchers, ['llambo', 'random']);
@@ -37,7 +17,7 @@ test('first run: LLAMBO beside random search with an endpoint, random search wit
 });
 
 test('Start shows how LLM time counts; without an endpoint the setup is offered first', async () => {
-  const script = new Script({ 'Start NAS study': (items) => items[0].value });
+  const script = new ScriptedPicks({ 'Start NAS study': (items) => items[0].value });
   const answer = await askStudyPlan(script, defaultPlan(settings, false), 1, { settingsLatency: 'ignore', offerEndpointSetup: true });
   assert.equal(answer, SET_UP_ENDPOINT);
   assert.match(script.asked[0].items[0].label, /Set up an LLM endpoint/);
@@ -46,7 +26,7 @@ test('Start shows how LLM time counts; without an endpoint the setup is offered 
 });
 
 test('Customize asks the latency mode and context level for LLM searchers, and specs carry them', async () => {
-  const script = new Script({
+  const script = new ScriptedPicks({
     'Start NAS study': () => 'customize',
     'Searchers (each runs on the same budget and seeds)': () => ['llambo', 'random'],
     Scheduler: () => 'sync-hyperband',
@@ -67,7 +47,7 @@ test('Customize asks the latency mode and context level for LLM searchers, and s
   const spec = parseStudySpec(withStudySettings({ searcher: 'llambo', hours: 2, decisionTime: { mode: 'measured' }, searcherOptions: { contextLevel: 'partial' } }, settings));
   assert.deepEqual([spec.decisionTime.mode, spec.searcherOptions?.contextLevel], ['measured', 'partial']);
 
-  const baselines = new Script({
+  const baselines = new ScriptedPicks({
     'Start NAS study': () => 'customize',
     'Searchers (each runs on the same budget and seeds)': () => ['random'],
     Scheduler: () => 'sync-hyperband',
@@ -79,7 +59,7 @@ test('Customize asks the latency mode and context level for LLM searchers, and s
 
 test('Customize offers each baseline warm-started by LLAMBO (NAME+warm), an LLM searcher; a stored bohb-llambo pick comes back as bohb+warm', async () => {
   let offered: readonly PickItem<unknown>[] = [];
-  const script = new Script({
+  const script = new ScriptedPicks({
     'Start NAS study': () => 'customize',
     'Searchers (each runs on the same budget and seeds)': (items) => { offered = items; return ['rea+warm', 'dehb+warm', 'rea']; },
     Scheduler: () => 'asha',
@@ -101,7 +81,7 @@ test('Customize offers each baseline warm-started by LLAMBO (NAME+warm), an LLM 
 test('Custom URL asks where to save the endpoint and saves it there', async () => {
   for (const scope of ['user', 'workspace'] as const) {
     const saved: [string, SettingsScope | undefined][] = [];
-    const script = new Script({
+    const script = new ScriptedPicks({
       'LLAMBO needs an LLM endpoint': (items) => items.find((i) => (i.value as { kind: string }).kind === 'custom')!.value,
       'OpenAI-compatible base URL': () => ' http://127.0.0.1:8080/v1 ',
       'Save the endpoint where?': (items) => {
@@ -113,7 +93,7 @@ test('Custom URL asks where to save the endpoint and saves it there', async () =
     assert.equal(result, 'configured');
     assert.deepEqual(saved, [['http://127.0.0.1:8080/v1', scope]]);
   }
-  const dismissed = new Script({
+  const dismissed = new ScriptedPicks({
     'LLAMBO needs an LLM endpoint': (items) => items.find((i) => (i.value as { kind: string }).kind === 'custom')!.value,
     'OpenAI-compatible base URL': () => 'http://127.0.0.1:8080/v1',
     'Save the endpoint where?': () => undefined,

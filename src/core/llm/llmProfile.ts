@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { StudySpecInput } from '../study/studySpec';
+import { fieldName, valueAt } from '../study/fieldPath';
 
 /** Names go into compare entries (`llambo:NAME@asha`), study ids and cache file names. */
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -128,21 +129,6 @@ function describeIssue(issue: z.core.$ZodIssue, item: unknown, at: string): stri
       '(known: name, baseUrl, model, headers, prices, limits, contextWindow, apiKeyEnv)');
   }
   return [`${fieldName(at, issue.path)}: ${issue.message} (got ${describe(valueAt(item, issue.path))})`];
-}
-
-function fieldName(at: string, path: readonly PropertyKey[]): string {
-  let name = at;
-  for (const part of path) name += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
-  return name;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  return value;
 }
 
 function describe(value: unknown): string {

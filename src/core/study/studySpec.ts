@@ -8,6 +8,7 @@ import { describeRange, isInRange, NUMERIC_RANGES, type RangeName } from './nume
 import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
 import { isLlmSearcher } from '../searchers/llmSearchers';
 import { WARM_STARTED_SEARCHERS, warmStartBase } from '../searchers/warmStartNames';
+import { fieldName, valueAt } from './fieldPath';
 
 /** The spec names schedulers by the scheduler layer's list; re-exported for the spec's readers. */
 export { SCHEDULER_KINDS, type SchedulerKind };
@@ -174,24 +175,10 @@ type Issue = z.core.$ZodIssue;
 
 function describeIssue(issue: Issue, input: unknown): string[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${fieldName([...issue.path, key])}: unknown field`);
+    return issue.keys.map((key) => `${fieldName('spec', [...issue.path, key])}: unknown field`);
   }
   const value = valueAt(input, issue.path);
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
-  return [`${fieldName(issue.path)}: ${issue.message} (got ${got})`];
+  return [`${fieldName('spec', issue.path)}: ${issue.message} (got ${got})`];
 }
 
-function fieldName(path: readonly PropertyKey[]): string {
-  let name = 'spec';
-  for (const part of path) name += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
-  return name;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  return value;
-}
