@@ -193,7 +193,7 @@ export function entryLlmText(summary: ComparisonSummary, rows: readonly CompareR
     lines.push([pad(entry.label, 18), ...columns.map((c) => padL(formatMetric(c.unit, entry.metrics[c.key].iqm), width(c)))].join(' '));
   }
   lines.push(
-    'fallback = fallback configs / new configs; yield = accepted / proposed cells; a reply replayed from a cache costs $0; ' +
+    'LLM s = the requests\' recorded latency; fallback = fallback configs / new configs; yield = accepted / proposed cells; a reply replayed from a cache costs $0; ' +
       'charged s = LLM seconds the tuner waited; idle wkr-s = worker-seconds free while it waited; idle = that / (workers x budget) ' +
       '(— : decision time ignored).',
   );

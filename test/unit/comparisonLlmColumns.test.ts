@@ -1,15 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entryLlmText, timeToTargetText } from '../../src/cli/compareCommand';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandOutput } from '../../src/cli/commandOutput';
+import { compareCommand, entryLlmText, timeToTargetText } from '../../src/cli/compareCommand';
 import type { StudyDelay, StudyEvent } from '../../src/core/events/studyEvents';
 import { emptyYield } from '../../src/core/llambo/proposalYield';
 import { summarizeDistribution } from '../../src/core/study/compareStats';
 import { comparisonOfStudies, comparisonRunOf } from '../../src/core/study/comparisonOfStudies';
 import { columnText, formatMetric, intervalText, TIME_TO_TARGET_KEY } from '../../src/core/study/comparisonMetrics';
 import { comparisonMarkdown } from '../../src/core/study/comparisonReport';
-import { summarizeComparison, type ComparisonRunInput } from '../../src/core/study/comparisonSummary';
+import { summarizeComparison, type ComparisonRunInput, type ComparisonSummary } from '../../src/core/study/comparisonSummary';
 import type { LlmStudyTotals } from '../../src/core/study/llmTally';
 import { timeToTarget } from '../../src/core/study/timeToTarget';
+import { FakeLlmServer } from '../support/fakeLlmServer';
+import { noiseReplier, serverResponder } from '../support/llmResponders';
 
 const OPTIMUM = 0.05;
 
@@ -145,4 +151,43 @@ test('a logged study carries its LLM tally and the delay of its studyFinished ev
   assert.deepEqual([llambo.perSeed[0].values.idleWorkerSeconds, llambo.perSeed[0].values.chargedSeconds, llambo.perSeed[0].values.llmUsd], [30, 10, 0.5]);
   assert.equal(random.perSeed[0].values.idleWorkerSeconds, null);
   assert.equal(llambo.perSeed[0].values[TIME_TO_TARGET_KEY], 600, 'its seed mean 0.055 <= optimum + 1 pp at its first result at r_max');
+});
+
+test('CLI compare with modelled latency: --json carries each run\'s delay, and its summary and text are the numbers of its own runs', async () => {
+  const server = await new FakeLlmServer(serverResponder(noiseReplier)).start();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'compare-llm-columns-'));
+  const capture = () => {
+    const lines: string[] = [];
+    const out: CommandOutput = { stdout: (l) => lines.push(l), stderr: () => undefined, progressStream: process.stderr };
+    return { lines, out };
+  };
+  try {
+    const args = ['--searchers', 'llambo,random', '--seeds', '2', '--hours', '3', '--llm-base-url', server.baseUrl, '--model', 'fake-model',
+      '--llm-latency-mode', 'modelled', '--llm-seconds-per-call', '10', '--target-error', '0.07', '--llm-cache', join(cacheDir, 'replies.jsonl')];
+    const env = { LLAMBO_NAS_CACHE: cacheDir };
+    const json = capture();
+    assert.equal(await compareCommand([...args, '--json', '--llm-cache-mode', 'record'], json.out, undefined, env), 0);
+    const result = JSON.parse(json.lines.join('\n')) as { summary: ComparisonSummary; runs: (ComparisonRunInput & { delay?: StudyDelay })[]; optimumError: number };
+    assert.equal(result.summary.targetError, 0.07);
+    const llamboRuns = result.runs.filter((r) => r.label === 'llambo');
+    assert.ok(llamboRuns.every((r) => r.delay?.mode === 'modelled' && r.delay.chargedSeconds > 0 && r.llm !== undefined), 'every LLAMBO run has its delay and LLM figures');
+    assert.ok(result.runs.filter((r) => r.label === 'random').every((r) => r.delay === undefined && r.llm === undefined));
+    const recomputed = summarizeComparison(result.runs, { optimumError: result.optimumError, table: result.summary.table, labels: ['llambo', 'random'], targetError: 0.07 });
+    assert.deepEqual(result.summary, JSON.parse(JSON.stringify(recomputed)), 'the JSON summary is the summary of its runs');
+    const llambo = result.summary.entries[0];
+    assert.deepEqual(llambo.perSeed.map((p) => p.values.idleWorkerSeconds), llamboRuns.map((r) => r.delay!.idleWorkerSeconds));
+
+    const text = capture();
+    // The same studies replayed from the cache (modelled latency: the clock does not depend on the reply's timing).
+    assert.equal(await compareCommand([...args, '--llm-cache-mode', 'replay-strict'], text.out, undefined, env), 0);
+    const row = text.lines.find((l) => l.startsWith('llambo ') && l.includes('$'))!;
+    const llmColumns = result.summary.columns.filter((c) => c.group);
+    assert.deepEqual(row.slice(18).trim().split(/ {2,}| (?=[$\d—])/).filter(Boolean).map((s) => s.trim()),
+      llmColumns.map((c) => formatMetric(c.unit, llambo.metrics[c.key].iqm)), 'the text prints the summary\'s IQM of every LLM and delay column');
+    const target = text.lines[text.lines.findIndex((l) => l.startsWith('Time to reach 7.00% or better')) + 1];
+    assert.equal(target, `  ${'llambo'.padEnd(18)} ${columnText(result.summary.columns.find((c) => c.key === TIME_TO_TARGET_KEY)!, llambo.metrics[TIME_TO_TARGET_KEY])}`);
+  } finally {
+    await server.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 });
