@@ -10,7 +10,10 @@
 import { errorAxisRange } from '../src/core/panel/errorAxisRange';
 import { seriesStyle } from '../src/core/panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../src/core/readModel/errorMetric';
-import { columnText, formatMetric, FINAL_ERROR_KEY, splitColumns } from '../src/core/study/comparisonMetrics';
+import {
+  formatMetric, FINAL_ERROR_KEY, intervalParts, splitColumns, type ComparisonMetricColumn,
+} from '../src/core/study/comparisonMetrics';
+import type { DistributionSummary } from '../src/core/study/compareStats';
 import {
   hasMethod, type ComparisonEntrySummary, type ComparisonModelNotification, type ComparisonSummary, type ComparisonView,
   type PanelThemeNotification, type SaveFileParams,
@@ -184,7 +187,7 @@ function finalTable(summary: ComparisonSummary, colours: ChartColours): HTMLTabl
     const rank = e.averageRank[e.averageRank.length - 1];
     return el('tr', { attrs: { 'data-entry': e.label } }, [
       el('td', { text: String(e.rank) }), el('th', { text: e.label, attrs: { scope: 'row' } }), el('td', { text: String(e.seeds.length) }),
-      ...columns.map((c) => el('td', { text: columnText(c, e.metrics[c.key]), attrs: { 'data-column': c.key } })),
+      ...columns.map((c) => figureCell(c, e.metrics[c.key], { 'data-column': c.key })),
       el('td', { text: rank === undefined ? '—' : rank.toFixed(2) }),
       el('td', { className: 'seed-strip-cell' }, [seedStrip(e, scale, seriesStyle(index, colours.series).colour, colours)]),
     ]);
@@ -194,7 +197,8 @@ function finalTable(summary: ComparisonSummary, colours: ChartColours): HTMLTabl
 
 /**
  * What each entry's LLM did and what its delay cost, per study (IQM [CI] over seeds), for the entries
- * that used an LLM: a table of its own, as the LLM and delay columns would crowd the results off screen.
+ * that used an LLM: a table of its own with a row per figure and a column per entry, as eleven more
+ * columns would push the results off screen and a comparison has few LLM entries.
  */
 function llmTable(summary: ComparisonSummary): HTMLElement[] {
   const columns = splitColumns(summary.columns).llm;
@@ -205,12 +209,28 @@ function llmTable(summary: ComparisonSummary): HTMLElement[] {
     text: 'Per study, IQM over seeds [95% bootstrap CI]. Delay figures only when decision time was charged (measured or modelled latency); ' +
       'idle share = idle worker-seconds / (workers x budget).',
   }));
-  table.append(el('thead', {}, [el('tr', {}, ['searcher', ...columns.map((c) => c.label)].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]));
-  table.append(el('tbody', {}, entries.map((e) => el('tr', { attrs: { 'data-entry': e.label } }, [
-    el('th', { text: e.label, attrs: { scope: 'row' } }),
-    ...columns.map((c) => el('td', { text: columnText(c, e.metrics[c.key]), attrs: { 'data-column': c.key } })),
-  ]))));
+  table.append(el('thead', {}, [el('tr', {}, [el('th', { text: 'per study', attrs: { scope: 'col' } }),
+    ...entries.map((e) => el('th', { text: e.label, attrs: { scope: 'col' } }))])]));
+  const groupRow = (title: string) => el('tr', { className: 'figure-group' }, [el('th', { text: title, attrs: { scope: 'rowgroup', colspan: String(entries.length + 1) } })]);
+  const figureRow = (c: ComparisonMetricColumn) => el('tr', { attrs: { 'data-column': c.key } }, [
+    el('th', { text: c.label, attrs: { scope: 'row' } }),
+    ...entries.map((e) => figureCell(c, e.metrics[c.key], { 'data-entry': e.label })),
+  ]);
+  const group = (name: ComparisonMetricColumn['group'], title: string) => {
+    const rows = columns.filter((c) => c.group === name);
+    return rows.length === 0 ? [] : [groupRow(title), ...rows.map(figureRow)];
+  };
+  table.append(el('tbody', {}, [...group('llm', 'What the LLM did'), ...group('delay', 'What its delay cost')]));
   return [el('h2', { text: 'LLM and its delay per study' }), table];
+}
+
+/** A figure's IQM with its interval set under it (so columns stay narrow); the cell's text reads as columnText. */
+function figureCell(column: ComparisonMetricColumn, d: DistributionSummary | undefined, cellAttrs: Record<string, string>): HTMLTableCellElement {
+  const { value, rest } = intervalParts(column.unit, d, column.missingMeans);
+  return el('td', { className: 'figure-cell', attrs: cellAttrs }, [
+    el('span', { className: 'figure-value', text: value }),
+    ...(rest === '' ? [] : [el('span', { className: 'figure-interval', text: ` ${rest}` })]),
+  ]);
 }
 
 /** Each seed's final error as a dot on a strip shared by every row (so rows compare by eye), the IQM as a tick. */

@@ -115,11 +115,17 @@ export function formatMetric(unit: ComparisonMetricUnit, value: number | null | 
  * that means when the column says (e.g. "(3 of 5 seeds; 2 not reached)"; "— (5 of 5 seeds not reached)").
  */
 export function intervalText(unit: ComparisonMetricUnit, d: DistributionSummary | undefined, missingMeans?: string): string {
-  if (!d) return '—';
+  const { value, rest } = intervalParts(unit, d, missingMeans);
+  return rest === '' ? value : `${value} ${rest}`;
+}
+
+/** intervalText in two parts, for views that set the interval under the value: "6.12%" and "[5.90%, 6.40%] (4 of 5 seeds)". */
+export function intervalParts(unit: ComparisonMetricUnit, d: DistributionSummary | undefined, missingMeans?: string): { value: string; rest: string } {
+  if (!d) return { value: '—', rest: '' };
   const total = d.n + d.missing;
-  if (d.iqm === null) return missingMeans && d.missing > 0 ? `— (${d.missing} of ${total} seeds ${missingMeans})` : '—';
+  if (d.iqm === null) return { value: '—', rest: missingMeans && d.missing > 0 ? `(${d.missing} of ${total} seeds ${missingMeans})` : '' };
   const missing = d.missing === 0 ? '' : ` (${d.n} of ${total} seeds${missingMeans ? `; ${d.missing} ${missingMeans}` : ''})`;
-  return `${formatMetric(unit, d.iqm)} [${formatMetric(unit, d.ciLow)}, ${formatMetric(unit, d.ciHigh)}]${missing}`;
+  return { value: formatMetric(unit, d.iqm), rest: `[${formatMetric(unit, d.ciLow)}, ${formatMetric(unit, d.ciHigh)}]${missing}` };
 }
 
 /** A column's summary over seeds as text (intervalText with the column's unit and its meaning of a missing seed). */
