@@ -13,7 +13,6 @@ import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../src/core/readModel/errorMetri
 import {
   formatMetric, FINAL_ERROR_KEY, intervalParts, splitColumns, type ComparisonMetricColumn,
 } from '../src/core/study/comparisonMetrics';
-import type { DistributionSummary } from '../src/core/study/compareStats';
 import {
   hasMethod, type ComparisonEntrySummary, type ComparisonModelNotification, type ComparisonSummary, type ComparisonView,
   type PanelThemeNotification, type SaveFileParams,
@@ -225,7 +224,7 @@ function llmTable(summary: ComparisonSummary): HTMLElement[] {
 }
 
 /** A figure's IQM with its interval set under it (so columns stay narrow); the cell's text reads as columnText. */
-function figureCell(column: ComparisonMetricColumn, d: DistributionSummary | undefined, cellAttrs: Record<string, string>): HTMLTableCellElement {
+function figureCell(column: ComparisonMetricColumn, d: ComparisonEntrySummary['metrics'][string] | undefined, cellAttrs: Record<string, string>): HTMLTableCellElement {
   const { value, rest } = intervalParts(column.unit, d, column.missingMeans);
   return el('td', { className: 'figure-cell', attrs: cellAttrs }, [
     el('span', { className: 'figure-value', text: value }),
