@@ -83,9 +83,6 @@ export function timeToTargetMetric(target: number): ComparisonMetric {
   };
 }
 
-/** The columns that do not depend on a target: results, then the LLM's work and its delay. */
-export const COMPARISON_METRICS: readonly ComparisonMetric[] = [...RESULT_METRICS, ...LLM_METRICS, ...DELAY_METRICS];
-
 /** Every column of a comparison, with the time-to-target column for `target` after the results. */
 export function comparisonMetrics(target: number): ComparisonMetric[] {
   return [...RESULT_METRICS, timeToTargetMetric(target), ...LLM_METRICS, ...DELAY_METRICS];
