@@ -3,13 +3,16 @@
  * ComparisonSummary the host sends (the numbers of the CLI `compare` and of the exported report). Two
  * charts over simulated time (the incumbent at r_max as IQM across seeds with its 95% band, and the
  * average rank), the final table with IQM and 95% CI per column and every seed's final error as a
- * dot strip, the honesty note of the table and, with fewer than five seeds, the note that the
- * intervals are weak. Export writes the Markdown report with its SVG charts into the workspace.
+ * dot strip, the time to reach the target error, a second table of what each entry's LLM did and what
+ * its delay cost per study (so the first stays readable), the honesty note of the table and, with
+ * fewer than five seeds, the note that the intervals are weak. Export writes the Markdown report with its SVG charts into the workspace.
  */
 import { errorAxisRange } from '../src/core/panel/errorAxisRange';
 import { seriesStyle } from '../src/core/panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../src/core/readModel/errorMetric';
-import { formatMetric, FINAL_ERROR_KEY, intervalText } from '../src/core/study/comparisonMetrics';
+import {
+  formatMetric, FINAL_ERROR_KEY, intervalParts, splitColumns, type ComparisonMetricColumn,
+} from '../src/core/study/comparisonMetrics';
 import {
   hasMethod, type ComparisonEntrySummary, type ComparisonModelNotification, type ComparisonSummary, type ComparisonView,
   type PanelThemeNotification, type SaveFileParams,
@@ -33,6 +36,7 @@ export class ComparisonApp {
   private readonly header = el('header', { className: 'comparison-header' });
   private readonly notes = el('div', { className: 'comparison-notes' });
   private readonly table = el('div', { className: 'comparison-table-wrap' });
+  private readonly llmTable = el('div', { className: 'comparison-table-wrap' });
   private readonly status = el('p', { className: 'status-line', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly charts: ThemedChart[];
   private readonly cleanup: (() => void)[] = [];
@@ -52,6 +56,7 @@ export class ComparisonApp {
         el('div', { className: 'chart-row' }, [iqm.element, rank.element]),
         el('h2', { text: 'Final figures over seeds' }),
         this.table,
+        this.llmTable,
       ]),
       this.status,
     );
@@ -95,7 +100,7 @@ export class ComparisonApp {
       el('p', { className: 'table-note', text: summary.tableNote, attrs: { id: 'comparison-table-note' } }),
       ...(summary.curveNote ? [el('p', { className: 'table-note', text: summary.curveNote, attrs: { id: 'comparison-curve-note' } })] : []),
     );
-    this.table.replaceChildren(finalTable(summary, readChartColours()));
+    this.llmTable.replaceChildren(...llmTable(summary));
     this.refreshCharts();
     this.root.dataset.ready = 'true';
     this.root.dataset.entries = String(summary.entries.length);
@@ -163,26 +168,68 @@ function endHours(summary: ComparisonSummary | undefined): number {
   return (summary?.timeGrid[summary.timeGrid.length - 1] ?? 0) / 3600;
 }
 
-/** The final table in rank order: every column's IQM with CI, the average rank at the end, the seeds' finals as dots. */
+/** The final table in rank order: every result column's IQM with CI, the average rank at the end, the seeds' finals as dots. */
 function finalTable(summary: ComparisonSummary, colours: ChartColours): HTMLTableElement {
+  const columns = splitColumns(summary.columns).result;
   const finals = summary.entries.flatMap((e) => e.perSeed.map((p) => p.values[FINAL_ERROR_KEY])).filter((v): v is number => v !== null);
   const scale: [number, number] = [Math.min(...finals), Math.max(...finals)];
-  const headers = ['rank', 'searcher', 'seeds', ...summary.columns.map((c) => `${c.label}${c.secondary ? ' (secondary)' : ''}`),
+  const headers = ['rank', 'searcher', 'seeds', ...columns.map((c) => `${c.label}${c.secondary ? ' (secondary)' : ''}`),
     'avg rank at the end', 'final error per seed (| = IQM)'];
   const table = el('table', { className: 'small-table comparison-table', attrs: { id: 'comparison-table' } });
-  table.append(el('caption', { text: 'Each figure: IQM over seeds [95% bootstrap CI]; each dot one seed\'s final error.' }));
+  table.append(el('caption', {
+    text: `Each figure: IQM over seeds [95% bootstrap CI]; each dot one seed's final error. Time to ≤ ${formatError(summary.targetError)}: ` +
+      'simulated time until the incumbent at r_max first reached that error, over the seeds that did.',
+  }));
   table.append(el('thead', {}, [el('tr', {}, headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]));
   const order = summary.entries.map((e, index) => ({ e, index })).sort((a, b) => a.e.rank - b.e.rank);
   table.append(el('tbody', {}, order.map(({ e, index }) => {
     const rank = e.averageRank[e.averageRank.length - 1];
     return el('tr', { attrs: { 'data-entry': e.label } }, [
       el('td', { text: String(e.rank) }), el('th', { text: e.label, attrs: { scope: 'row' } }), el('td', { text: String(e.seeds.length) }),
-      ...summary.columns.map((c) => el('td', { text: intervalText(c.unit, e.metrics[c.key]), attrs: { 'data-column': c.key } })),
+      ...columns.map((c) => figureCell(c, e.metrics[c.key], { 'data-column': c.key })),
       el('td', { text: rank === undefined ? '—' : rank.toFixed(2) }),
       el('td', { className: 'seed-strip-cell' }, [seedStrip(e, scale, seriesStyle(index, colours.series).colour, colours)]),
     ]);
   })));
   return table;
+}
+
+/**
+ * What each entry's LLM did and what its delay cost, per study (IQM [CI] over seeds), for the entries
+ * that used an LLM: a table of its own with a row per figure and a column per entry, as eleven more
+ * columns would push the results off screen and a comparison has few LLM entries.
+ */
+function llmTable(summary: ComparisonSummary): HTMLElement[] {
+  const columns = splitColumns(summary.columns).llm;
+  const entries = [...summary.entries].sort((a, b) => a.rank - b.rank).filter((e) => columns.some((c) => e.metrics[c.key].n > 0));
+  if (entries.length === 0) return [];
+  const table = el('table', { className: 'small-table comparison-table', attrs: { id: 'comparison-llm-table' } });
+  table.append(el('caption', {
+    text: 'Per study, IQM over seeds [95% bootstrap CI]. Delay figures only when decision time was charged (measured or modelled latency); ' +
+      'idle share = idle worker-seconds / (workers x budget).',
+  }));
+  table.append(el('thead', {}, [el('tr', {}, [el('th', { text: 'per study', attrs: { scope: 'col' } }),
+    ...entries.map((e) => el('th', { text: e.label, attrs: { scope: 'col' } }))])]));
+  const groupRow = (title: string) => el('tr', { className: 'figure-group' }, [el('th', { text: title, attrs: { scope: 'rowgroup', colspan: String(entries.length + 1) } })]);
+  const figureRow = (c: ComparisonMetricColumn) => el('tr', { attrs: { 'data-column': c.key } }, [
+    el('th', { text: c.label, attrs: { scope: 'row' } }),
+    ...entries.map((e) => figureCell(c, e.metrics[c.key], { 'data-entry': e.label })),
+  ]);
+  const group = (name: ComparisonMetricColumn['group'], title: string) => {
+    const rows = columns.filter((c) => c.group === name);
+    return rows.length === 0 ? [] : [groupRow(title), ...rows.map(figureRow)];
+  };
+  table.append(el('tbody', {}, [...group('llm', 'What the LLM did'), ...group('delay', 'What its delay cost')]));
+  return [el('h2', { text: 'LLM and its delay per study' }), table];
+}
+
+/** A figure's IQM with its interval set under it (so columns stay narrow); the cell's text reads as columnText. */
+function figureCell(column: ComparisonMetricColumn, d: ComparisonEntrySummary['metrics'][string] | undefined, cellAttrs: Record<string, string>): HTMLTableCellElement {
+  const { value, rest } = intervalParts(column.unit, d, column.missingMeans);
+  return el('td', { className: 'figure-cell', attrs: cellAttrs }, [
+    el('span', { className: 'figure-value', text: value }),
+    ...(rest === '' ? [] : [el('span', { className: 'figure-interval', text: ` ${rest}` })]),
+  ]);
 }
 
 /** Each seed's final error as a dot on a strip shared by every row (so rows compare by eye), the IQM as a tick. */

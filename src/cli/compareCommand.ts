@@ -3,8 +3,11 @@ import {
   parseCompareEntries, runComparison, specWithProfile, type CompareEntry, type CompareOptions, type ComparisonResult, type CompareRow,
 } from '../core/study/compareRunner';
 import type { DistributionSummary } from '../core/study/compareStats';
-import { FINAL_ERROR_KEY, REGRET_KEY } from '../core/study/comparisonMetrics';
-import type { ComparisonEntrySummary } from '../core/study/comparisonSummary';
+import {
+  columnText, FINAL_ERROR_KEY, formatMetric, REGRET_KEY, splitColumns, TIME_TO_TARGET_KEY, type ComparisonMetricColumn,
+} from '../core/study/comparisonMetrics';
+import type { ComparisonEntrySummary, ComparisonSummary } from '../core/study/comparisonSummary';
+import { formatError } from '../core/study/resultFormat';
 import { ERROR_METRIC } from '../core/readModel/errorMetric';
 import { StudySpecError, type SchedulerKind } from '../core/study/studySpec';
 import { NUMERIC_RANGES as R } from '../core/study/numericRanges';
@@ -40,6 +43,10 @@ mean trials and wall time. Error = 1 − CIFAR-10 test accuracy after e epochs (
                            llambo:gpt4omini,llambo:llama31@asha runs LLAMBO on two profiles of --llm-profiles
   --seeds N                seeds 0..N-1 (default 10)
   --first-seed S           start the seeds at S instead of 0
+  --target-error E         the error rate (0.0947 = 9.47%) whose time to reach is reported per entry:
+                           the simulated time at which the incumbent at r_max first got to E or better,
+                           IQM over the seeds that got there, with how many did not (default: the
+                           table's optimum + 0.01)
   --worker-threads N       run the studies on N worker threads (0: in this thread); default one per
                            core (none on one core, or with an LLM searcher, whose access stays here);
                            the numbers are the same for any N
@@ -49,10 +56,13 @@ ${LLM_FLAGS_HELP}
 
 ${LLM_PROFILES_HELP}
 
-Entries of LLM searchers also report their LLM's work over all seeds: requests (HTTP requests, cache
-hits), prompt and completion tokens, dollars per study, LLM seconds per study, parse failures,
-fallback share (fallback configs / new configs) and proposal yield (accepted / proposed cells);
-with --json in rows[].llm (and per study in runs[].llm).
+Entries of LLM searchers also report, per study as the IQM over seeds, their LLM's work: requests,
+prompt and completion tokens, dollars, LLM seconds, parse failures, fallback share (fallback configs /
+new configs) and proposal yield (accepted / proposed cells); with --llm-latency-mode measured or
+modelled also what its delay cost: LLM seconds charged to the clock, worker-seconds idle waiting for
+configs and their share of workers x budget. With --json in summary.entries[].metrics (IQM, 95% CI,
+quartiles; each seed in summary.entries[].perSeed), sums over the seeds in rows[].llm, per study in
+runs[].llm and runs[].delay.
 
 IQM = mean after dropping floor(n/4) values at each end (scipy trim_mean(x, 0.25), as rliable).
 The LLM endpoint is checked once before the first study (see study --help); exit code 3 when an LLM
@@ -61,7 +71,7 @@ study ran without its LLM.`;
 export async function compareCommand(args: readonly string[], out: CommandOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const values = parseCommandArgs('compare', args, {
     ...STUDY_FLAGS, ...LLM_FLAGS, ...LLM_PROFILES_FLAGS, searchers: { type: 'string' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' },
-    'worker-threads': { type: 'string' },
+    'worker-threads': { type: 'string' }, 'target-error': { type: 'string' },
   });
   if (values.help) { out.stdout(COMPARE_HELP); return 0; }
   const input = specInputFromFlags(values);
@@ -80,6 +90,7 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   const llmSpec = llm ? specFromFlags({ ...input, searcher: 'llambo' }) : undefined;
   const profileSpecs = [...profileSetups].map(([name, p]) => ({ name, setup: p.setup, spec: specFromFlags({ ...specWithProfile(input, p.run), searcher: 'llambo' }) }));
   const { benchmark, loadMs } = loadTableTimed(spec.table);
+  const targetError = targetErrorFlag(values, benchmark.optimumError);
   if (llm && !values.json) out.stderr(`LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); Ctrl-C cancels`);
   for (const p of profileSpecs) if (!values.json) out.stderr(profileNote(p.name, p.setup));
   if (llm && llmSpec) await preflightLlm(llmSpec, llm, out, values.json === true);
@@ -92,6 +103,7 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
     onLlmHealthProblem: (label, seed, problem) => { bar.finish(); out.stderr(healthWarning(problem, `${label} seed ${seed}`)); },
     ...(llm ? { llm: llm.access } : {}),
     profileRuns: new Map([...profileSetups].map(([name, p]) => [name, p.run])),
+    ...(targetError !== undefined ? { targetError } : {}),
   };
   let result: ComparisonResult;
   try {
@@ -104,7 +116,8 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
     out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs, profiles: profileSpecs.map((p) => ({ name: p.name, ...publicSetup(p.setup) })) }));
   } else {
     for (const line of comparisonText(result, loadMs)) out.stdout(line);
-    for (const line of entryLlmText(result.rows)) out.stdout(line);
+    for (const line of timeToTargetText(result.summary)) out.stdout(line);
+    for (const line of entryLlmText(result.summary, result.rows)) out.stdout(line);
     if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
     for (const p of profileSpecs) out.stdout(`Profile ${p.name}: ${p.setup.model} at ${p.setup.baseUrl}; ${latencyText(p.spec)}`);
     for (const line of tableNotice(benchmark)) out.stdout(line);
@@ -135,6 +148,16 @@ function applyCompareLlmFlags(input: Record<string, unknown>, values: FlagValues
   return undefined;
 }
 
+/** --target-error: an error rate the table's best architecture can reach (below its optimum no seed ever would). */
+function targetErrorFlag(values: FlagValues, optimumError: number): number | undefined {
+  const target = rangedFlag(values, 'target-error', R.targetError);
+  if (target !== undefined && target < optimumError) {
+    throw new UsageError(`--target-error: ${target} is below the table's optimum ${optimumError.toFixed(4)}, so no searcher can reach it; ` +
+      `give an error rate of at least ${optimumError.toFixed(4)} (the default is the optimum + 0.01)`);
+  }
+  return target;
+}
+
 function profileNote(name: string, setup: LlmSetup): string {
   const cache = setup.cachePath === undefined ? 'no reply cache' : `replies ${setup.cacheMode} ${setup.cachePath}`;
   return `LLM profile ${name}: ${setup.model} at ${setup.baseUrl} (key: ${setup.keyFrom ?? 'none sent'}); ${cache}`;
@@ -145,27 +168,53 @@ function publicSetup(setup: LlmSetup): Omit<LlmSetup, 'access'> {
   return rest;
 }
 
-/** One line per LLM entry: what its LLM did over all seeds (entryLlmTotals.ts). */
-export function entryLlmText(rows: readonly CompareRow[]): string[] {
-  const withLlm = rows.filter((row) => row.llm !== undefined);
-  if (withLlm.length === 0) return [];
+/** Short headers of the LLM and delay columns in the text table (the summary's labels are longer). */
+const LLM_COLUMN_HEADERS: Readonly<Record<string, string>> = {
+  llmRequests: 'requests', promptTokens: 'prompt tok', completionTokens: 'compl tok', llmUsd: '$/study', llmSeconds: 'LLM s',
+  parseFailures: 'parse fail', fallbackShare: 'fallback', proposalYield: 'yield', chargedSeconds: 'charged s',
+  idleWorkerSeconds: 'idle wkr-s', idleShare: 'idle',
+};
+
+/**
+ * The LLM and delay columns of the summary, one line per entry that has any: the IQM over seeds of each
+ * study's figure (the same numbers the panel and the report show, with their CIs there and in --json),
+ * then each entry's sums over its seeds from the runs' bookkeeping (requests over HTTP and from the cache).
+ */
+export function entryLlmText(summary: ComparisonSummary, rows: readonly CompareRow[]): string[] {
+  const columns = splitColumns(summary.columns).llm;
+  const shown = summary.entries.filter((e) => columns.some((c) => e.metrics[c.key].n > 0));
+  if (shown.length === 0) return [];
+  const width = (c: ComparisonMetricColumn) => Math.max(10, (LLM_COLUMN_HEADERS[c.key] ?? c.label).length);
   const lines = [
-    'LLM per entry (sums over its seeds unless "/study"):',
-    [pad('searcher', 18), padL('requests', 9), padL('HTTP', 6), padL('cached', 7), padL('prompt tok', 11), padL('compl tok', 10),
-      padL('$/study', 9), padL('LLM s/study', 12), padL('parse fail', 11), padL('fallback', 9), padL('yield', 7)].join(' '),
+    'LLM and its delay per study (IQM over seeds; 95% CIs in --json and the report):',
+    [pad('searcher', 18), ...columns.map((c) => padL(LLM_COLUMN_HEADERS[c.key] ?? c.label, width(c)))].join(' '),
   ];
-  for (const row of withLlm) {
-    const t = row.llm!;
-    lines.push([pad(row.label, 18), padL(String(t.requests), 9), padL(String(t.httpRequests), 6), padL(String(t.cacheHits), 7),
-      padL(String(t.promptTokens), 11), padL(String(t.completionTokens), 10), padL(t.usdPerStudy.toFixed(4), 9),
-      padL(t.llmSecondsPerStudy.toFixed(1), 12), padL(String(t.parseFailures), 11), padL(share(t.fallbackShare), 9),
-      padL(share(t.proposalYieldShare), 7)].join(' '));
+  for (const entry of shown) {
+    lines.push([pad(entry.label, 18), ...columns.map((c) => padL(formatMetric(c.unit, entry.metrics[c.key].iqm), width(c)))].join(' '));
   }
-  lines.push("fallback = fallback configs / new configs; yield = accepted / proposed cells; a reply replayed from a cache costs $0.", '');
+  lines.push(
+    'LLM s = the requests\' recorded latency; fallback = fallback configs / new configs; yield = accepted / proposed cells; a reply replayed from a cache costs $0; ' +
+      'charged s = LLM seconds the tuner waited; idle wkr-s = worker-seconds free while it waited; idle = that / (workers x budget) ' +
+      '(— : decision time ignored).',
+  );
+  for (const row of rows) {
+    if (row.llm) lines.push(`  ${pad(row.label, 18)} over ${row.llm.studies} seeds: ${row.llm.requests} requests, ${row.llm.httpRequests} over HTTP, ${row.llm.cacheHits} from the cache`);
+  }
+  lines.push('');
   return lines;
 }
 
-const share = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
+/** Per entry, the time its incumbent at r_max took to reach the summary's target error, and how many seeds did. */
+export function timeToTargetText(summary: ComparisonSummary): string[] {
+  const column = summary.columns.find((c) => c.key === TIME_TO_TARGET_KEY);
+  if (!column) return [];
+  return [
+    `Time to reach ${formatError(summary.targetError)} or better (incumbent at r_max, seed mean; simulated hours, ` +
+      'IQM over the seeds that reached it [95% CI]; set with --target-error):',
+    ...summary.entries.map((e) => `  ${pad(e.label, 18)} ${columnText(column, e.metrics[column.key])}`),
+    '',
+  ];
+}
 
 function llmCompareLines(llm: LlmSetup, input: Record<string, unknown>): string[] {
   const spec = specFromFlags({ ...input, searcher: 'llambo' });

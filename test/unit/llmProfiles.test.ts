@@ -144,11 +144,16 @@ test('compare llambo:alpha,llambo:beta: per-entry LLM numbers are each server\'s
     assert.equal(text.code, 0, text.stderr);
     assert.deepEqual([s.alpha.requests.length, s.beta.requests.length], sent);
     assert.deepEqual([s.alpha.modelListRequests.count, s.beta.modelListRequests.count], listed, 'no endpoint check either');
-    assert.match(text.stdout, /^LLM per entry/m);
+    // The text's LLM table is the summary's per-study IQMs; its sums line says every request came from the cache.
+    assert.match(text.stdout, /^LLM and its delay per study/m);
     const alphaLine = text.stdout.split('\n').find((line) => line.startsWith('llambo:alpha ') && /%/.test(line));
     assert.ok(alphaLine, text.stdout);
-    assert.deepEqual(alphaLine.trim().split(/\s+/).slice(1, 6).map(Number),
-      [first.rows[0].llm.requests, 0, first.rows[0].llm.requests, first.rows[0].llm.promptTokens, first.rows[0].llm.completionTokens]);
+    const alpha = first.summary.entries.find((e: { label: string }) => e.label === 'llambo:alpha');
+    const iqm = (key: string) => (alpha.metrics[key].iqm as number).toFixed(1);
+    assert.deepEqual(alphaLine.trim().split(/\s+/).slice(1, 4), [iqm('llmRequests'), iqm('promptTokens'), iqm('completionTokens')]);
+    assert.equal(Number(iqm('llmRequests')), first.rows[0].llm.requests / 2, 'two seeds of equal length: the IQM is the mean per study');
+    const requests = first.rows[0].llm.requests;
+    assert.match(text.stdout, new RegExp(`^  llambo:alpha +over 2 seeds: ${requests} requests, 0 over HTTP, ${requests} from the cache$`, 'm'));
     assert.match(text.stdout, /^Profile alpha: alpha-model at http:\/\/127\.0\.0\.1:\d+\/v1/m);
     for (const output of [live, again, text]) assert.ok(!`${output.stdout}${output.stderr}`.includes(KEY), 'the key is never printed');
     for (const profile of [ALPHA, BETA]) {

@@ -5,6 +5,7 @@
  * architecture's seed-mean error at the table's last epoch.
  */
 import type { Benchmark } from '../benchmark/benchmark';
+import type { StudyDelay } from '../events/studyEvents';
 import type { LlmHealth } from '../llambo/llmHealthMonitor';
 import type { IncumbentAtMaxPath, ResultHeadline } from '../readModel/studyResult';
 import { isLlmSearcher, LLM_SEARCHERS } from '../searchers/llmSearchers';
@@ -93,6 +94,8 @@ export interface CompareOptions {
   readonly profileRuns?: ReadonlyMap<string, ProfileRun>;
   /** Hears each LLM health problem of a run, as it appears. */
   readonly onLlmHealthProblem?: (label: string, seed: number, problem: string) => void;
+  /** The error the summary's time-to-target column measures the time to; default the optimum + 1 pp. */
+  readonly targetError?: number;
 }
 
 /** The outcome of one run, kept so callers can plot or re-aggregate. */
@@ -114,6 +117,8 @@ export interface CompareRun {
   readonly llmHealth?: LlmHealth;
   /** LLM searchers: what the study's LLM did (requests, tokens, dollars, seconds, ...). */
   readonly llm?: StudyLlmCounts;
+  /** LLM searchers whose decision time was charged: LLM seconds, the part charged, idle worker-seconds. */
+  readonly delay?: StudyDelay;
 }
 
 export interface CompareRow {
@@ -198,6 +203,7 @@ export async function runCompareJobs(
       bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
       headline: summary.headline, incumbentAtMax: summary.incumbentAtMax, simulatedSeconds: summary.simulatedSeconds, wallMs: summary.wallMs,
       ...(summary.llm ? { llmHealth: summary.llm.health, llm: studyLlmCounts(summary.llm) } : {}),
+      ...(summary.delay ? { delay: summary.delay } : {}),
     };
     runs.push(run);
     onRun?.(run, runs.length - 1);
@@ -218,7 +224,7 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
 
 /** The comparison of `runs` (the outcomes of compareJobs(entries, seeds), in that order): rows ranked by the headline IQM. */
 export function comparisonOfRuns(
-  options: Pick<CompareOptions, 'benchmark' | 'entries' | 'seeds' | 'baseSpec'>, runs: readonly CompareRun[], wallMs: number,
+  options: Pick<CompareOptions, 'benchmark' | 'entries' | 'seeds' | 'baseSpec' | 'targetError'>, runs: readonly CompareRun[], wallMs: number,
 ): ComparisonResult {
   const { benchmark, entries, seeds } = options;
   const shared = parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
@@ -228,6 +234,7 @@ export function comparisonOfRuns(
   const { info } = benchmark;
   const summary = summarizeComparison(runs, {
     optimumError: benchmark.optimumError, labels: entries.map((e) => e.label),
+    ...(options.targetError !== undefined ? { targetError: options.targetError } : {}),
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
   });
   return {

@@ -8,8 +8,8 @@
 import { chartSvg, type ChartSvgSpec } from '../panel/chartSvg';
 import { seriesStyle } from '../panel/seriesStyles';
 import { ERROR_AXIS_LABEL, ERROR_METRIC } from '../readModel/errorMetric';
-import { formatMetric, intervalText } from './comparisonMetrics';
-import type { ComparisonSummary } from './comparisonSummary';
+import { columnText, formatMetric, splitColumns, type ComparisonMetricColumn } from './comparisonMetrics';
+import type { ComparisonEntrySummary, ComparisonSummary } from './comparisonSummary';
 import { formatError } from './resultFormat';
 
 export const COMPARISON_REPORT_FILE = 'comparison.md';
@@ -35,38 +35,56 @@ export function comparisonReportFiles(summary: ComparisonSummary, context: Compa
   };
 }
 
+/**
+ * The results table (with the time to the target error), then, when some entry used an LLM, a second
+ * table of what its LLM did and what the delay cost per study; each seed's figures likewise.
+ */
 export function comparisonMarkdown(summary: ComparisonSummary, context: ComparisonContext): string {
-  const { columns } = summary;
+  const { result, llm } = splitColumns(summary.columns);
+  const ranked = [...summary.entries].sort((a, b) => a.rank - b.rank);
+  const llmEntries = ranked.filter((e) => llm.some((c) => e.metrics[c.key].n > 0));
   const lines = [
     `# ${context.title}`, '', context.setup, '',
     `Error = ${ERROR_METRIC}; lower is better. Ranked by the IQM over seeds of the returned architecture's seed-mean error ` +
-      `at the table's last epoch (the returned architecture is the best at r_max, else at the highest rung reached).`, '',
+      `at the table's last epoch (the returned architecture is the best at r_max, else at the highest rung reached). ` +
+      `Time to ≤ ${formatError(summary.targetError)}: simulated time until the incumbent at r_max first reached it, IQM over the seeds that did.`, '',
     ...(summary.table ? [`Table: ${summary.table.label}.`, ''] : []),
     `> ${summary.tableNote}`, '',
     ...(summary.fewSeedsNote ? [`> **Note:** ${summary.fewSeedsNote}`, ''] : []),
     ...(summary.curveNote ? [`> ${summary.curveNote}`, ''] : []),
-    `| rank | searcher | seeds | ${columns.map((c) => `${cell(c.label)}${c.secondary ? ' (secondary)' : ''}: IQM [95% CI]`).join(' | ')} | average rank at the end |`,
-    `|---:|---|---:|${columns.map(() => '---:|').join('')}---:|`,
+    `| rank | searcher | seeds | ${result.map((c) => `${cell(c.label)}${c.secondary ? ' (secondary)' : ''}: IQM [95% CI]`).join(' | ')} | average rank at the end |`,
+    `|---:|---|---:|${result.map(() => '---:|').join('')}---:|`,
   ];
-  for (const entry of [...summary.entries].sort((a, b) => a.rank - b.rank)) {
+  for (const entry of ranked) {
     const rank = entry.averageRank[entry.averageRank.length - 1];
     lines.push(`| ${entry.rank} | ${cell(entry.label)} | ${entry.seeds.length} | ` +
-      `${columns.map((c) => intervalText(c.unit, entry.metrics[c.key])).join(' | ')} | ${rank === undefined ? '—' : rank.toFixed(2)} |`);
+      `${result.map((c) => cell(columnText(c, entry.metrics[c.key]))).join(' | ')} | ${rank === undefined ? '—' : rank.toFixed(2)} |`);
+  }
+  if (llmEntries.length > 0) {
+    lines.push('', '## LLM and its delay, per study', '',
+      'IQM over seeds [95% CI]. Delay figures only when decision time was charged (measured or modelled latency); ' +
+        'idle share = idle worker-seconds / (workers x budget).', '',
+      `| searcher | ${llm.map((c) => cell(c.label)).join(' | ')} |`, `|---|${llm.map(() => '---:|').join('')}`);
+    for (const entry of llmEntries) lines.push(`| ${cell(entry.label)} | ${llm.map((c) => cell(columnText(c, entry.metrics[c.key]))).join(' | ')} |`);
   }
   lines.push(
     '', `![Incumbent error at r_max over simulated time](${COMPARISON_IQM_CHART_FILE})`, '',
     `![Average rank over simulated time](${COMPARISON_RANK_CHART_FILE})`, '',
     '## Every seed', '',
-    `| searcher | seed | ${columns.map((c) => cell(c.label)).join(' | ')} |`,
-    `|---|---:|${columns.map(() => '---:|').join('')}`,
+    ...perSeedTable(summary.entries, result),
   );
-  for (const entry of summary.entries) {
-    for (const point of entry.perSeed) {
-      lines.push(`| ${cell(entry.label)} | ${point.seed} | ${columns.map((c) => formatMetric(c.unit, point.values[c.key])).join(' | ')} |`);
-    }
-  }
+  if (llmEntries.length > 0) lines.push('', '## Every seed: LLM and its delay', '', ...perSeedTable(llmEntries, llm));
   lines.push('', `Statistics: ${summary.statistic}. Optimum of the table: ${formatError(summary.optimumError)}.`, '');
   return lines.join('\n');
+}
+
+function perSeedTable(entries: readonly ComparisonEntrySummary[], columns: readonly ComparisonMetricColumn[]): string[] {
+  return [
+    `| searcher | seed | ${columns.map((c) => cell(c.label)).join(' | ')} |`,
+    `|---|---:|${columns.map(() => '---:|').join('')}`,
+    ...entries.flatMap((entry) => entry.perSeed.map((point) =>
+      `| ${cell(entry.label)} | ${point.seed} | ${columns.map((c) => formatMetric(c.unit, point.values[c.key])).join(' | ')} |`)),
+  ];
 }
 
 function iqmChart(summary: ComparisonSummary): ChartSvgSpec {

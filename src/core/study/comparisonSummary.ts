@@ -4,12 +4,15 @@
  * entry: the incumbent at r_max over simulated time as the IQM across seeds with a 95% bootstrap band
  * on one fixed time grid, the average rank over time (each seed ranks the entries at each grid time,
  * the ranks are averaged over seeds), the final figures over seeds with IQM and CI, and every seed's
- * own final point. Fewer than FEW_SEEDS seeds make the intervals weak, and the summary says so.
+ * own final point. Fewer than FEW_SEEDS seeds make the intervals weak, and the summary says so. The
+ * columns hold the results, the time to reach the target error, what each study's LLM did and what
+ * its delay cost (comparisonMetrics.ts).
  */
 import type { IncumbentAtMaxPath } from '../readModel/studyResult';
 import { bootstrapIqmCi, iqm, summarizeDistribution, type DistributionSummary } from './compareStats';
-import { COMPARISON_METRICS, type ComparisonMetric, type ComparisonMetricColumn } from './comparisonMetrics';
+import { comparisonMetrics, type ComparisonMetric, type ComparisonMetricColumn } from './comparisonMetrics';
 import type { ComparisonRunInput } from './comparisonRun';
+import { defaultTargetError } from './timeToTarget';
 
 export type { ComparisonRunInput } from './comparisonRun';
 
@@ -46,6 +49,8 @@ export interface ComparisonEntrySummary {
 
 export interface ComparisonSummary {
   readonly optimumError: number;
+  /** The error the time-to-target column measures the time to (the incumbent at r_max at or below it). */
+  readonly targetError: number;
   readonly table: ComparisonTable | null;
   /** What the numbers rest on: which figures are real table values and which model-generated. */
   readonly tableNote: string;
@@ -72,7 +77,9 @@ export interface ComparisonSummaryOptions {
   readonly table?: ComparisonTable | null;
   /** Entry labels in order (entries without a run are left out); default: order of first appearance. */
   readonly labels?: readonly string[];
-  /** Columns to summarise; default COMPARISON_METRICS. */
+  /** Default: the optimum + 1 pp (timeToTarget.ts). */
+  readonly targetError?: number;
+  /** Columns to summarise; default comparisonMetrics(targetError). */
   readonly metrics?: readonly ComparisonMetric[];
   readonly gridPoints?: number;
 }
@@ -82,7 +89,8 @@ export const COMPARISON_STATISTIC =
   'rank averaged over seeds at each grid time';
 
 export function summarizeComparison(runs: readonly ComparisonRunInput[], options: ComparisonSummaryOptions): ComparisonSummary {
-  const metrics = options.metrics ?? COMPARISON_METRICS;
+  const targetError = options.targetError ?? defaultTargetError(options.optimumError);
+  const metrics = options.metrics ?? comparisonMetrics(targetError);
   const groups = groupByLabel(runs, options.labels);
   const end = Math.max(0, ...runs.map((r) => r.simulatedSeconds));
   const timeGrid = evenGrid(end, options.gridPoints ?? COMPARISON_GRID_POINTS);
@@ -101,12 +109,17 @@ export function summarizeComparison(runs: readonly ComparisonRunInput[], options
   const minSeeds = groups.length === 0 ? 0 : Math.min(...groups.map(([, g]) => g.length));
   const fewSeeds = minSeeds < FEW_SEEDS;
   return {
-    optimumError: options.optimumError, table: options.table ?? null, tableNote: tableNote(options.table ?? null),
+    optimumError: options.optimumError, targetError, table: options.table ?? null, tableNote: tableNote(options.table ?? null),
     seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
     minSeeds, fewSeeds, fewSeedsNote: fewSeeds ? fewSeedsNote(minSeeds) : null, curveNote: curveNote(entries),
-    timeGrid, columns: metrics.map(({ key, label, unit, secondary }) => ({ key, label, unit, ...(secondary ? { secondary } : {}) })),
+    timeGrid, columns: metrics.map(columnOf),
     entries: entries.map((e, i) => ({ ...e, rank: order[i] })), statistic: COMPARISON_STATISTIC,
   };
+}
+
+/** A metric as plain JSON (no function), for the views. */
+function columnOf({ key, label, unit, secondary, group, missingMeans }: ComparisonMetric): ComparisonMetricColumn {
+  return { key, label, unit, ...(secondary ? { secondary } : {}), ...(group ? { group } : {}), ...(missingMeans ? { missingMeans } : {}) };
 }
 
 /** The honesty note under the comparison table (the study panel's table badge says the same of one study). */

@@ -57,7 +57,17 @@ export function entryLlmTotals(studies: readonly (StudyLlmCounts | undefined)[])
     fallbacks, newConfigs, proposalYield,
     usdPerStudy: costUsd / used.length,
     llmSecondsPerStudy: llmSeconds / used.length,
-    fallbackShare: newConfigs === 0 ? null : fallbacks / newConfigs,
-    proposalYieldShare: proposalYield.proposed === 0 ? null : proposalYield.accepted / proposalYield.proposed,
+    fallbackShare: fallbackShare(fallbacks, newConfigs),
+    proposalYieldShare: proposalYieldShare(proposalYield),
   };
+}
+
+/** Fallback configs / new configs; null without new configs (a study or a whole entry). */
+export function fallbackShare(fallbacks: number, newConfigs: number): number | null {
+  return newConfigs === 0 ? null : fallbacks / newConfigs;
+}
+
+/** Accepted / proposed cells; null when the LLM proposed none. */
+export function proposalYieldShare(proposals: ProposalYield): number | null {
+  return proposals.proposed === 0 ? null : proposals.accepted / proposals.proposed;
 }

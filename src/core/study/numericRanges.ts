@@ -49,6 +49,8 @@ export const NUMERIC_RANGES = {
   nInit: int(0, 256),
   /** compare's worker threads (0: the main thread). */
   workerThreads: int(0, 64),
+  /** compare's target error for the time-to-target column (an error rate, 0.0947 = 9.47%). */
+  targetError: real(0, 1),
   /** bench's fresh processes per figure. */
   benchProcesses: int(1, 1000),
 } as const satisfies Record<string, NumericRange>;
