@@ -4,8 +4,8 @@
  */
 import { cellCode, cellCodeAt, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
-import { readTableFile, type ReadTableOptions } from './tableFile';
-import type { DecodedTable, TableHeader, TableTypedArray } from './tableFormat';
+import { openTableFile, type OpenedTable, type ReadTableOptions, type TableRows } from './tableFile';
+import type { TableHeader, TableTypedArray } from './tableFormat';
 import { defaultTablePath } from './tablePaths';
 
 export const EXACT_SOURCE = 'synetune-blackbox';
@@ -34,6 +34,8 @@ export class TableBenchmark implements Benchmark {
   readonly header: TableHeader;
 
   private readonly validErrorRaw: Uint16Array;
+  /** Rows of validErrorRaw still to be read from the cache (undefined: all are there). */
+  private readonly rows: TableRows | undefined;
   /** Stored uint16 / divisor = error; dividing by 10000 keeps values like 0.0575 exact to print. */
   private readonly validErrorDivisor: number;
   private readonly runtime: Float32Array;
@@ -48,8 +50,9 @@ export class TableBenchmark implements Benchmark {
   private readonly cells: (Cell | undefined)[];
   private readonly indexByCode: Int32Array;
 
-  constructor(table: DecodedTable, path: string) {
+  constructor(table: OpenedTable, path: string) {
     const { header, arrays } = table;
+    this.rows = table.rows;
     const get = <T extends TableTypedArray>(name: string) => arrays.get(name) as T;
     this.header = header;
     this.info = tableInfo(header, path);
@@ -93,6 +96,7 @@ export class TableBenchmark implements Benchmark {
 
   validError(index: number, seed: number, epoch: number): number {
     if (!this.inRange(index, seed, epoch)) this.rangeError(index, seed, epoch);
+    if (this.rows !== undefined && this.rows.ready[index] === 0) this.rows.fill(index);
     return this.validErrorRaw[(index * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
   }
 
@@ -140,8 +144,9 @@ export class TableBenchmark implements Benchmark {
 
 /**
  * Load a table file (default: the bundled table, see defaultTablePath), through its uncompressed cache
- * (tableCache.ts). Throws TableError when it is unusable.
+ * (tableCache.ts), whose valid_error rows are read as they are first asked for. Throws TableError when
+ * it is unusable; validError can too, when the cache is damaged after the load and the gzip table is.
  */
 export function loadTable(path: string = defaultTablePath(), options: ReadTableOptions = {}): TableBenchmark {
-  return new TableBenchmark(readTableFile(path, options), path);
+  return new TableBenchmark(openTableFile(path, options), path);
 }
