@@ -49,10 +49,10 @@ export interface RowRegion {
   readonly count: number;
 }
 
-/** The rows of a lazy read: filled into the payload buffer in place, one at a time. */
+/** The rows of a lazy read, read one at a time into the caller's buffer. */
 export interface CachedRows extends RowRegion {
-  /** Reads row `row` into the payload and checks its CRC; false when it cannot be read or does not match. */
-  load(row: number): boolean;
+  /** Reads row `row` into `into` at byte `at` and checks its CRC; false when it cannot be read or does not match. */
+  load(row: number, into: Uint8Array, at: number): boolean;
 }
 
 export interface CachedTable {
@@ -135,16 +135,16 @@ function readCache(fd: number, source: TableSource, lazyRows: boolean): CachedTa
   if (outsideRowsCrc(file, rowsAt, rowsEnd) !== view.getUint32(12, true)) return undefined;
   const payload = file.subarray(CACHE_HEADER_BYTES, CACHE_HEADER_BYTES + payloadLength);
   const rowCrcs = new DataView(file.buffer, crcsAt, region.count * ROW_CRC_BYTES);
-  const load = (row: number): boolean => {
-    const at = rowsAt + row * region.rowBytes;
+  const load = (row: number, into: Uint8Array, at: number): boolean => {
+    const target = into.subarray(at, at + region.rowBytes);
     try {
-      return readRange(fd, file, at, at + region.rowBytes) && crc32(file.subarray(at, at + region.rowBytes)) === rowCrcs.getUint32(row * ROW_CRC_BYTES, true);
+      return readRange(fd, target, 0, region.rowBytes, rowsAt + row * region.rowBytes) && crc32(target) === rowCrcs.getUint32(row * ROW_CRC_BYTES, true);
     } catch {
       return false;
     }
   };
   if (lazyRows && region.count > 0) return { payload, source, rows: { ...region, load } };
-  for (let row = 0; row < region.count; row++) if (!load(row)) return undefined;
+  for (let row = 0; row < region.count; row++) if (!load(row, file, rowsAt + row * region.rowBytes)) return undefined;
   return { payload, source };
 }
 
@@ -228,10 +228,13 @@ function statTableSource(tablePath: string): TableSource | undefined {
   }
 }
 
-/** Fills bytes [from, to) of `buffer` from the same bytes of the file (a loop only in case the OS returns less). */
-function readRange(fd: number, buffer: Uint8Array, from: number, to: number): boolean {
+/**
+ * Fills bytes [from, to) of `buffer` from the file, starting at file position `position` (default: the
+ * same offset); a loop only in case the OS returns less.
+ */
+function readRange(fd: number, buffer: Uint8Array, from: number, to: number, position = from): boolean {
   for (let at = from; at < to;) {
-    const got = readSync(fd, buffer, at, to - at, at);
+    const got = readSync(fd, buffer, at, to - at, position + at - from);
     if (got === 0) return false;
     at += got;
   }

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { readTableCache, tableSourceOf, writeTableCache, type CachedRows, type RowRegion, type TableSource } from './tableCache';
 import { TableError } from './tableError';
 import { inflateTable, isGzip, readTableBytes } from './tableBytes';
-import { decodeTable, encodeTable, type DecodedTable, type TableArrayInput, type TableHeader, type TableTypedArray } from './tableFormat';
+import { decodeTable, encodeTable, type DecodedTable, type TableArrayInput, type TableHeader } from './tableFormat';
 import { tableHelp } from './tablePaths';
 import { checkTableSchema } from './tableSchema';
 
@@ -17,12 +17,17 @@ export interface ReadTableOptions {
 /** The array read row by row from the cache (one row of seeds x epochs per architecture). */
 const ROW_ARRAY = 'valid_error';
 
-/** valid_error rows still to be read from the cache (openTableFile). */
+/**
+ * valid_error rows read from the cache as they are first asked for (openTableFile), packed in the order
+ * they were read, so the pages a study touches are about as many as the rows it reads.
+ */
 export interface TableRows {
-  /** ready[i] is 1 once row i is in the array. */
-  readonly ready: Uint8Array;
-  /** Reads row i into the array; on a damaged cache, the whole array from the gzip table (TableError if that fails). */
-  fill(row: number): void;
+  /** The rows read so far: row slot[i] of these is architecture i's (room for all of them; unread pages cost nothing). */
+  readonly values: Uint16Array;
+  /** slot[i] is the row of `values` that holds architecture i, or -1 while it is not read. */
+  readonly slot: Int32Array;
+  /** Reads architecture i's row and returns its slot; on a damaged cache, all rows from the gzip table (TableError if that fails). */
+  fill(index: number): number;
 }
 
 /** A decoded table whose valid_error rows may still be read on demand. */
@@ -60,33 +65,43 @@ export function openTableFile(path: string, options: ReadTableOptions = {}): Ope
   if (!cached) return inflateAndCache(path, options, fail);
   const table = decodeChecked(cached.payload, fail);
   if (!cached.rows) return table;
-  const errors = table.arrays.get(ROW_ARRAY)!;
   const region = rowRegionOf(table, cached.payload);
   // A cache whose row region is not valid_error in place (another writer's layout) is read whole instead.
   if (!region || region.start !== cached.rows.start || region.rowBytes !== cached.rows.rowBytes || region.count !== cached.rows.count) {
     return readTableFile(path, options);
   }
-  return { ...table, rows: cacheRows(path, options, cached.rows, cached.source, errors, fail) };
+  return { ...table, rows: cacheRows(path, options, cached.rows, cached.source, fail) };
 }
 
-function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, source: TableSource, errors: TableTypedArray, fail: Fail): TableRows {
-  const ready = new Uint8Array(rows.count);
-  const recover = () => {
+function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, source: TableSource, fail: Fail): TableRows {
+  const rowValues = rows.rowBytes / Uint16Array.BYTES_PER_ELEMENT;
+  const values = new Uint16Array(rows.count * rowValues);
+  const bytes = new Uint8Array(values.buffer);
+  const slot = new Int32Array(rows.count).fill(-1);
+  let used = 0;
+  const recover = (): void => {
     const { file, raw } = readAndInflate(path, fail);
     const now = tableSourceOf(file);
     if (now.size !== source.size || Buffer.compare(now.trailer, source.trailer) !== 0) {
       fail('the file changed while a study was reading it; start the study again', 'unreadable');
     }
     const table = decodeChecked(raw, fail);
-    errors.set(table.arrays.get(ROW_ARRAY)!);
-    ready.fill(1);
+    // Every row from the gzip table, each in its own place from now on.
+    values.set(table.arrays.get(ROW_ARRAY)!);
+    for (let i = 0; i < rows.count; i++) slot[i] = i;
+    used = rows.count;
     writeCache(path, options, file, raw, table);
   };
   return {
-    ready,
-    fill: (row) => {
-      if (rows.load(row)) ready[row] = 1;
-      else recover();
+    values,
+    slot,
+    fill: (index) => {
+      if (rows.load(index, bytes, used * rows.rowBytes)) {
+        slot[index] = used++;
+      } else {
+        recover();
+      }
+      return slot[index];
     },
   };
 }

@@ -34,7 +34,7 @@ export class TableBenchmark implements Benchmark {
   readonly header: TableHeader;
 
   private readonly validErrorRaw: Uint16Array;
-  /** Rows of validErrorRaw still to be read from the cache (undefined: all are there). */
+  /** Where validErrorRaw's rows come from when they are read from the cache on first use (undefined: row i is arch i's). */
   private readonly rows: TableRows | undefined;
   /** Stored uint16 / divisor = error; dividing by 10000 keeps values like 0.0575 exact to print. */
   private readonly validErrorDivisor: number;
@@ -59,7 +59,7 @@ export class TableBenchmark implements Benchmark {
     this.numArchs = header.numArchs;
     this.numSeeds = header.numSeeds;
     this.maxEpoch = header.numEpochs;
-    this.validErrorRaw = get<Uint16Array>('valid_error');
+    this.validErrorRaw = table.rows?.values ?? get<Uint16Array>('valid_error');
     const scale = header.arrays.find((a) => a.name === 'valid_error')!.scale;
     this.validErrorDivisor = 1 / scale;
     this.runtime = get<Float32Array>('runtime_s');
@@ -96,8 +96,12 @@ export class TableBenchmark implements Benchmark {
 
   validError(index: number, seed: number, epoch: number): number {
     if (!this.inRange(index, seed, epoch)) this.rangeError(index, seed, epoch);
-    if (this.rows !== undefined && this.rows.ready[index] === 0) this.rows.fill(index);
-    return this.validErrorRaw[(index * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
+    let row = index;
+    if (this.rows !== undefined) {
+      row = this.rows.slot[index];
+      if (row < 0) row = this.rows.fill(index);
+    }
+    return this.validErrorRaw[(row * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
   }
 
   epochSeconds(index: number): number {
