@@ -116,6 +116,8 @@ async function runOne(params: WorkerStartParams): Promise<void> {
   } finally {
     batcher.flush();
     log.close();
+    // The host ends this thread next; the table's cache file would otherwise stay open in its process.
+    benchmark.close();
   }
 }
 

@@ -146,3 +146,15 @@ test('a row damaged while the table is in use, with the gzip table replaced mean
   assert.throws(() => table.validError(6, 0, 1), (err: unknown) => err instanceof TableError && /changed while a study was reading it/.test(err.message));
   assert.equal(loadTable(path).validError(6, 0, 1), storedAt(6, 0, 1, 7), 'a new load reads the new table');
 });
+
+test('a closed table no longer reads the cache: a row not read before close comes from the gzip table', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const table = loadTable(path);
+  assert.equal(table.validError(2, 0, 1), storedAt(2, 0, 1));
+  table.close();
+  rmSync(tableCachePath(path));
+  assert.equal(table.validError(4, 1, 3), storedAt(4, 1, 3), 'read from the gzip table, the cache file being gone');
+  assert.ok(statSync(tableCachePath(path)).size > 0, 'and the cache written again');
+  assert.equal(table.validError(2, 0, 1), storedAt(2, 0, 1));
+});

@@ -51,8 +51,13 @@ export interface RowRegion {
 
 /** The rows of a lazy read, read one at a time into the caller's buffer. */
 export interface CachedRows extends RowRegion {
-  /** Reads row `row` into `into` at byte `at` and checks its CRC; false when it cannot be read or does not match. */
+  /** Reads row `row` into `into` at byte `at` and checks its CRC; false when it cannot be read or does not match, or after close. */
   load(row: number, into: Uint8Array, at: number): boolean;
+  /**
+   * Closes the cache file now. Otherwise it closes when the rows are garbage, which a worker thread that is
+   * ended never reaches: its descriptors belong to the process and stay open.
+   */
+  close(): void;
 }
 
 export interface CachedTable {
@@ -96,8 +101,8 @@ export function readTableCache(tablePath: string, cacheDir?: string, lazyRows = 
     const cache = readCache(fd, source, lazyRows);
     if (cache?.rows) {
       keepOpen = true;
-      // The rows read from this descriptor until the table is garbage: one file, even if the cache is replaced meanwhile.
-      openCaches.register(cache.rows, fd);
+      // The rows read from this descriptor until closed: one file, even if the cache is replaced meanwhile.
+      openCaches.register(cache.rows, fd, cache.rows);
     }
     return cache;
   } catch {
@@ -135,7 +140,9 @@ function readCache(fd: number, source: TableSource, lazyRows: boolean): CachedTa
   if (outsideRowsCrc(file, rowsAt, rowsEnd) !== view.getUint32(12, true)) return undefined;
   const payload = file.subarray(CACHE_HEADER_BYTES, CACHE_HEADER_BYTES + payloadLength);
   const rowCrcs = new DataView(file.buffer, crcsAt, region.count * ROW_CRC_BYTES);
+  let closed = false;
   const load = (row: number, into: Uint8Array, at: number): boolean => {
+    if (closed) return false;
     const target = into.subarray(at, at + region.rowBytes);
     try {
       return readRange(fd, target, 0, region.rowBytes, rowsAt + row * region.rowBytes) && crc32(target) === rowCrcs.getUint32(row * ROW_CRC_BYTES, true);
@@ -143,7 +150,19 @@ function readCache(fd: number, source: TableSource, lazyRows: boolean): CachedTa
       return false;
     }
   };
-  if (lazyRows && region.count > 0) return { payload, source, rows: { ...region, load } };
+  if (lazyRows && region.count > 0) {
+    const rows: CachedRows = {
+      ...region,
+      load,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        openCaches.unregister(rows);
+        closeSync(fd);
+      },
+    };
+    return { payload, source, rows };
+  }
   for (let row = 0; row < region.count; row++) if (!load(row, file, rowsAt + row * region.rowBytes)) return undefined;
   return { payload, source };
 }

@@ -28,6 +28,8 @@ export interface TableRows {
   readonly slot: Int32Array;
   /** Reads architecture i's row and returns its slot; on a damaged cache, all rows from the gzip table (TableError if that fails). */
   fill(index: number): number;
+  /** Closes the cache file; rows not read by then come from the gzip table if asked for. */
+  close(): void;
 }
 
 /** A decoded table whose valid_error rows may still be read on demand. */
@@ -103,6 +105,7 @@ function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, so
       }
       return slot[index];
     },
+    close: () => rows.close(),
   };
 }
 
