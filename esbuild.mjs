@@ -34,19 +34,25 @@ function copyPrompts() {
 // package itself).
 const ENCODINGS = ['o200k_base', 'cl100k_base'];
 const encodingFile = (name) => `gpt-tokenizer-${name}.js`;
-const encodingsAsSideFiles = {
-  name: 'encodings-as-side-files',
+// The openai client likewise (~250 kB of module code, ~10 MiB once run): chatTransport.ts requires it when
+// the first LLM transport is made, so a study without an LLM never parses it.
+const OPENAI_FILE = 'openai.js';
+const packagesAsSideFiles = {
+  name: 'packages-as-side-files',
   setup(build) {
     build.onResolve({ filter: /^gpt-tokenizer\/encoding\/(o200k_base|cl100k_base)$/ }, (args) =>
       ({ path: `./${encodingFile(args.path.split('/').pop())}`, external: true }));
+    build.onResolve({ filter: /^openai$/ }, () => ({ path: `./${OPENAI_FILE}`, external: true }));
   },
 };
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [encodingsAsSideFiles] };
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [packagesAsSideFiles] };
+const sideFile = (entry, outfile) => ({ ...node, plugins: [], sourcemap: false, entryPoints: [entry], outfile: `dist/${outfile}` });
 const entries = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/cli/compareWorker.ts'], outfile: 'dist/compareWorker.js' },
-  ...ENCODINGS.map((name) => ({ ...node, plugins: [], sourcemap: false, entryPoints: [`gpt-tokenizer/encoding/${name}`], outfile: `dist/${encodingFile(name)}` })),
+  ...ENCODINGS.map((name) => sideFile(`gpt-tokenizer/encoding/${name}`, encodingFile(name))),
+  sideFile('openai', OPENAI_FILE),
 ];
 const optional = [
   { ...node, entryPoints: ['src/worker/studyWorker.ts'], outfile: 'dist/worker.js' },

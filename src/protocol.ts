@@ -69,6 +69,11 @@ export type HostToWorkerMessage = WorkerStartCommand | WorkerCancelCommand;
  */
 export interface StudyWorkerData {
   readonly cancelFlag: SharedArrayBuffer;
+  /**
+   * A warm spare (extension/studyWorkerPool.ts): load this table at once, before worker/start arrives;
+   * a start on the same, unchanged table file then uses it instead of loading it again.
+   */
+  readonly warmTablePath?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ try {
   const benchmark = loadTable(data.tablePath);
   runCompareJobs(data.jobs.map(({ job }) => job), { benchmark, baseSpec: data.baseSpec }, (run, i) =>
     post({ kind: 'run', index: data.jobs[i].index, run }))
+    // Closed before the last message: the thread is ended after it, and its open files stay with the process.
+    .finally(() => benchmark.close())
     .then(() => post({ kind: 'done' }), (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
 } catch (error) {
   post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });

@@ -23,6 +23,7 @@ import {
   type StartStudyArgs, type StopStudyArgs,
 } from './studyCommands';
 import { STUDIES_FOLDER, StudyRegistry } from './studyRegistry';
+import { threadSpawner } from './studyWorkerPool';
 import { resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
 import { StudyPlanRuns } from './studyPlanRun';
 import { StudyStatusBar } from './studyStatusBar';
@@ -39,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
   const log = vscode.window.createOutputChannel('LLAMBO NAS', { log: true });
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const home = workspace ?? context.globalStorageUri.fsPath;
-  registry = new StudyRegistry(join(home, STUDIES_FOLDER), join(context.extensionPath, 'dist', 'worker.js'));
+  registry = new StudyRegistry(join(home, STUDIES_FOLDER), threadSpawner(join(context.extensionPath, 'dist', 'worker.js')));
   const apiKeys = new ApiKeyStore(context.secrets, (key, value) => vscode.commands.executeCommand('setContext', key, value));
   const plans = new StudyPlanRuns();
   const statusBar = new StudyStatusBar((studyId) => plans.positionOf(studyId));

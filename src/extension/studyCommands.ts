@@ -31,6 +31,8 @@ export interface StartStudyArgs {
 
 export async function startStudyCommand(services: NasServices, args?: StartStudyArgs): Promise<string | undefined> {
   if (args?.spec) return (await startOneStudy(services, args.spec, args.openPanel ?? true)).id;
+  // The worker starts and loads the table while the user answers the questions (StudyWorkerPool).
+  services.registry.prepareWorker(services.tablePath());
   const plan = await askPlan(services, 1);
   if (!plan) return undefined;
   const specs = planSpecs(plan, services);

@@ -13,6 +13,7 @@ import { parseStudySpec, type StudySpecInput } from '../core/study/studySpec';
 import type { StudyEvent, WorkerStartParams } from '../protocol';
 import { StudySession } from './studySession';
 import { StudyWorkerHost } from './studyWorkerHost';
+import { StudyWorkerPool, type SpawnStudyWorker } from './studyWorkerPool';
 
 export const STUDIES_FOLDER = '.nas-studies';
 
@@ -39,7 +40,17 @@ export class StudyRegistry {
   private readonly sessions = new Map<string, StudySession>();
   private readonly listeners = new Set<RegistryListener>();
 
-  constructor(readonly root: string, private readonly workerFile: string) {}
+  private readonly workers: StudyWorkerPool;
+
+  /** `spawn` starts a study worker (threadSpawner(dist/worker.js) in the extension). */
+  constructor(readonly root: string, spawn: SpawnStudyWorker) {
+    this.workers = new StudyWorkerPool(spawn);
+  }
+
+  /** Gets a worker ready with `tablePath` loaded, so the next study on it starts at once (StudyWorkerPool). */
+  prepareWorker(tablePath: string): void {
+    this.workers.prepare(tablePath);
+  }
 
   /** Validates the spec (throws StudySpecError), picks a fresh id and folder, and starts the worker. */
   start(specInput: StudySpecInput, options: StartStudyOptions): StudySession {
@@ -148,6 +159,7 @@ export class StudyRegistry {
   }
 
   dispose(): void {
+    this.workers.dispose();
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
     this.listeners.clear();
@@ -161,7 +173,7 @@ export class StudyRegistry {
   /** A worker for the session's folder, with the folder locked for as long as it runs. */
   private startWorker(session: StudySession, params: WorkerStartParams, lock: StudyLock = acquireStudyLock(session.dir)): StudyWorkerHost {
     // Taken here rather than by the worker, so the lock exists before the first event does.
-    const worker = new StudyWorkerHost(this.workerFile, params, {
+    const worker = new StudyWorkerHost(this.workers.take(params.tablePath), params, {
       onEvents: (events) => session.addEvents(events),
       onProgress: (progress) => session.setLlmWait(progress.llmWait),
     });

@@ -4,12 +4,12 @@
  * a worker that has not finished within the grace period (default 800 ms, inside the 1 s promise)
  * is terminated, keeping every event it reported. No 'vscode' here, so it runs under plain Node too.
  */
-import { Worker } from 'node:worker_threads';
 import {
-  hasMethod, type StudyEvent, type StudyProgressParams, type StudySummary, type StudyWorkerData, type WorkerCancelCommand,
+  hasMethod, type StudyEvent, type StudyProgressParams, type StudySummary, type WorkerCancelCommand,
   type WorkerEventsNotification, type WorkerFailedNotification, type WorkerFinishedNotification,
   type WorkerProgressNotification, type WorkerStartCommand, type WorkerStartParams,
 } from '../protocol';
+import type { SpawnedStudyWorker, StudyWorkerPort } from './studyWorkerPool';
 
 /** How a worker ended: finished (possibly cancelled by the runner), stopped by force, or failed. */
 export type WorkerOutcome =
@@ -25,19 +25,20 @@ export interface StudyWorkerCallbacks {
 export class StudyWorkerHost {
   /** Settles once, when the worker has ended one way or the other; never rejects. */
   readonly ended: Promise<WorkerOutcome>;
-  private readonly worker: Worker;
-  private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly worker: StudyWorkerPort;
+  private readonly cancelFlag: Int32Array;
   private settle!: (outcome: WorkerOutcome) => void;
   private done = false;
   private cancelRequested = false;
 
-  constructor(workerFile: string, params: WorkerStartParams, private readonly callbacks: StudyWorkerCallbacks, private readonly graceMs = 800) {
+  /** Runs the study `params` on `spawned` (from StudyWorkerPool.take: a warm worker or a fresh one). */
+  constructor(spawned: SpawnedStudyWorker, params: WorkerStartParams, private readonly callbacks: StudyWorkerCallbacks, private readonly graceMs = 800) {
     this.ended = new Promise((resolve) => { this.settle = resolve; });
-    const workerData: StudyWorkerData = { cancelFlag: this.cancelFlag.buffer as SharedArrayBuffer };
-    this.worker = new Worker(workerFile, { workerData, name: 'llambo-nas-study' });
+    this.worker = spawned.worker;
+    this.cancelFlag = spawned.cancelFlag;
     this.worker.on('message', (message: unknown) => this.receive(message));
-    this.worker.on('error', (error) => this.finish({ kind: 'failed', message: error.message }));
-    this.worker.on('exit', (code) => {
+    this.worker.on('error', (error: Error) => this.finish({ kind: 'failed', message: error.message }));
+    this.worker.on('exit', (code: number) => {
       if (this.cancelRequested) this.finish({ kind: 'terminated' });
       else this.finish({ kind: 'failed', message: `the study worker exited unexpectedly (code ${code})` });
     });

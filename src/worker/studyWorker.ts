@@ -5,8 +5,9 @@
  * survives a window reload. LLM searchers get the API key in memory (from the start message) and
  * their reply cache path is resolved against the study folder.
  */
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadTable } from '../core/benchmark/tableLoader';
+import { loadTable, type TableBenchmark } from '../core/benchmark/tableLoader';
 import type { LlmWait } from '../core/llm/llmTypes';
 import { describeLlmWait } from '../core/llm/llmWaitText';
 import { EventLogWriter } from '../core/study/eventLog';
@@ -21,8 +22,45 @@ const port = parentPort;
 if (!port) throw new Error('studyWorker must run in a worker thread');
 
 const controller = new AbortController();
-const cancelFlag = new Int32Array((workerData as StudyWorkerData | undefined)?.cancelFlag ?? new SharedArrayBuffer(4));
+const data = workerData as StudyWorkerData | undefined;
+const cancelFlag = new Int32Array(data?.cancelFlag ?? new SharedArrayBuffer(4));
 let started = false;
+
+interface WarmTable {
+  readonly path: string;
+  /** The file as it was when loading began: a start uses the warm table only while the file is unchanged. */
+  readonly stamp: string;
+  readonly benchmark: TableBenchmark;
+}
+
+/** A warm spare loads its table before the start message (see StudyWorkerData.warmTablePath). */
+const warm = loadWarmTable(data?.warmTablePath);
+
+function loadWarmTable(path: string | undefined): WarmTable | undefined {
+  const stamp = path === undefined ? undefined : fileStamp(path);
+  if (path === undefined || stamp === undefined) return undefined;
+  try {
+    return { path, stamp, benchmark: loadTable(path) };
+  } catch {
+    // The study's own load reports what is wrong with the table, to the study that asked for it.
+    return undefined;
+  }
+}
+
+function fileStamp(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The warm table when the start names the same, unchanged file (an import-table in between reloads). */
+function tableFor(path: string): TableBenchmark {
+  if (warm && warm.path === path && fileStamp(path) === warm.stamp) return warm.benchmark;
+  return loadTable(path);
+}
 
 function post(message: WorkerToHostMessage): void {
   port!.postMessage(message);
@@ -36,7 +74,7 @@ function checkCancelFlag(): void {
 async function runOne(params: WorkerStartParams): Promise<void> {
   const spec = parseStudySpec(params.spec);
   const studyId = spec.studyId ?? 'study';
-  const benchmark = loadTable(params.tablePath);
+  const benchmark = tableFor(params.tablePath);
   const created = params.resume?.created;
   const log = new EventLogWriter(params.studyDir, {
     table: benchmark.info,
@@ -78,6 +116,8 @@ async function runOne(params: WorkerStartParams): Promise<void> {
   } finally {
     batcher.flush();
     log.close();
+    // The host ends this thread next; the table's cache file would otherwise stay open in its process.
+    benchmark.close();
   }
 }
 

@@ -110,3 +110,51 @@ test('cacheDir puts the cache elsewhere under a name unique to the table path; a
   writeFileSync(blocker, 'x');
   assert.equal(loadTable(first, { cacheDir: join(blocker, 'cache') }).validError(3, 1, 4), STORED);
 });
+
+/** valid_error(arch, seed, epoch) of smallTable (7 archs x 2 seeds x 5 epochs, stored 1000 + flat index). */
+const storedAt = (arch: number, seed: number, epoch: number, shift = 0) => (1000 + (arch * 2 + seed) * 5 + epoch - 1 + shift) / 1e4;
+/** Byte offset in the cache file of valid_error row `arch` (2 seeds x 5 epochs x 2 bytes). */
+const rowAt = (path: string, arch: number) => readTableFile(path).arrays.get('valid_error')!.byteOffset + arch * 20;
+
+test('a load from the cache reads only the rows asked for: a damaged row is found when it is first read and then recovered from the gzip table', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const cache = tableCachePath(path);
+  const whole = readFileSync(cache);
+  const bad = Buffer.from(whole);
+  bad[rowAt(path, 5) + 2] ^= 0x55;
+  writeFileSync(cache, bad);
+  const table = loadTable(path);
+  assert.equal(table.validError(3, 1, 4), storedAt(3, 1, 4));
+  assert.deepEqual(readFileSync(cache), bad, 'row 5 was not read yet, so the cache was trusted and kept');
+  assert.equal(table.validError(5, 0, 2), storedAt(5, 0, 2), 'the damaged row gives the gzip table\'s value, not the changed byte');
+  assert.deepEqual(readFileSync(cache), whole, 'and the cache is rewritten from the gzip table');
+  for (let arch = 0; arch < 7; arch++) assert.equal(table.validError(arch, 1, 5), storedAt(arch, 1, 5), `arch ${arch}`);
+});
+
+test('a row damaged while the table is in use, with the gzip table replaced meanwhile, is a TableError, never a mixed table', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const table = loadTable(path);
+  assert.equal(table.validError(1, 0, 1), storedAt(1, 0, 1));
+  const cache = tableCachePath(path);
+  const bad = readFileSync(cache);
+  bad[rowAt(path, 6)] ^= 0x55;
+  writeFileSync(cache, bad);
+  const { header, arrays } = smallTable();
+  writeFileSync(path, gzipSync(encodeTable(header, arrays.map((a) => a.name === 'valid_error' ? { ...a, data: (a.data as Uint16Array).map((v) => v + 7) } : a))));
+  assert.throws(() => table.validError(6, 0, 1), (err: unknown) => err instanceof TableError && /changed while a study was reading it/.test(err.message));
+  assert.equal(loadTable(path).validError(6, 0, 1), storedAt(6, 0, 1, 7), 'a new load reads the new table');
+});
+
+test('a closed table no longer reads the cache: a row not read before close comes from the gzip table', () => {
+  const path = gzipTable();
+  loadTable(path);
+  const table = loadTable(path);
+  assert.equal(table.validError(2, 0, 1), storedAt(2, 0, 1));
+  table.close();
+  rmSync(tableCachePath(path));
+  assert.equal(table.validError(4, 1, 3), storedAt(4, 1, 3), 'read from the gzip table, the cache file being gone');
+  assert.ok(statSync(tableCachePath(path)).size > 0, 'and the cache written again');
+  assert.equal(table.validError(2, 0, 1), storedAt(2, 0, 1));
+});

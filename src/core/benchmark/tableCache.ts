@@ -1,18 +1,27 @@
 /**
  * The uncompressed cache of a gzip table file. The gzip file stays the shipped artefact; inflating its
  * 19 MB took most of a CLI study's process time, so the first load writes the inflated container to a
- * versioned cache file (beside the table by default) and later loads read that with one read into one
- * buffer, on which the loader's typed arrays are views.
+ * versioned cache file (beside the table by default) and later loads read that into one buffer, on
+ * which the loader's typed arrays are views.
  *
- * A cache is trusted only when it is whole and belongs to the current gzip file: its stored size and
- * CRC-32 of the payload match the bytes read (a torn write or an edit fails this), and its record of the
- * source (the gzip file's size and its 8-byte trailer, which holds the CRC-32 and length of the
- * uncompressed data) matches the gzip file now (a replaced table fails this). Anything else is treated as
- * no cache: the table is inflated again and the cache rewritten.
+ * Most of the container is one array of rows (valid_error: one row of seeds x epochs per architecture),
+ * and a study reads a few hundred of its 15,625 rows. Reading it whole made every process touch 19 MB of
+ * fresh memory (~13 µs a page on this VM, and all of it resident), so the cache can mark a row region:
+ * a lazy read fills everything else at once and each row on first use, every row checked by a CRC-32 of
+ * its own; the pages of rows never used are never touched.
  *
- * Layout: "NB201MFC", uint32 LE cache version, uint32 LE CRC-32 of the payload, float64 LE payload
- * length, float64 LE source size, the source's 8 trailer bytes, then the payload (the NB201MF1 container)
- * at byte 40, so the container's 8-aligned arrays stay 8-aligned in the buffer.
+ * A cache is trusted only when it is whole and belongs to the current gzip file: its stored sizes and
+ * the CRC-32 of the bytes outside the row region (and of the row CRCs) match (a torn write or an edit
+ * fails this), and its record of the source (the gzip file's size and its 8-byte trailer, which holds
+ * the CRC-32 and length of the uncompressed data) matches the gzip file now (a replaced table fails
+ * this). Anything else is treated as no cache: the table is inflated again and the cache rewritten. A
+ * row whose CRC fails later is reported by CachedRows.load, and the loader then does the same.
+ *
+ * Layout: "NB201MFC", uint32 LE cache version, uint32 LE CRC-32 (above), float64 LE payload length,
+ * float64 LE source size, the source's 8 trailer bytes, float64 LE row region start (in the payload),
+ * row bytes and row count, then the payload (the NB201MF1 container) at byte 64, so the container's
+ * 8-aligned arrays stay 8-aligned in the buffer, then one uint32 LE CRC-32 per row at the next 8-byte
+ * boundary.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -21,15 +30,42 @@ import { crc32 } from 'node:zlib';
 
 const CACHE_MAGIC = 'NB201MFC';
 /** Bump when the layout above changes: older cache files are then rebuilt, never misread. */
-export const TABLE_CACHE_VERSION = 1;
-const CACHE_HEADER_BYTES = 40;
+export const TABLE_CACHE_VERSION = 2;
+const CACHE_HEADER_BYTES = 64;
 const GZIP_TRAILER_BYTES = 8;
+const ROW_CRC_BYTES = 4;
 
 /** What identifies the gzip file a cache was made from, without reading all of it. */
 export interface TableSource {
   readonly size: number;
   /** The gzip trailer: CRC-32 and length (mod 2^32) of the uncompressed data. */
   readonly trailer: Uint8Array;
+}
+
+/** Rows `count` x `rowBytes` from byte `start` of the payload, read on demand in a lazy read. */
+export interface RowRegion {
+  readonly start: number;
+  readonly rowBytes: number;
+  readonly count: number;
+}
+
+/** The rows of a lazy read, read one at a time into the caller's buffer. */
+export interface CachedRows extends RowRegion {
+  /** Reads row `row` into `into` at byte `at` and checks its CRC; false when it cannot be read or does not match, or after close. */
+  load(row: number, into: Uint8Array, at: number): boolean;
+  /**
+   * Closes the cache file now. Otherwise it closes when the rows are garbage, which a worker thread that is
+   * ended never reaches: its descriptors belong to the process and stay open.
+   */
+  close(): void;
+}
+
+export interface CachedTable {
+  readonly payload: Uint8Array;
+  /** The gzip file the cache was made from (checked to match it now). */
+  readonly source: TableSource;
+  /** Present for a lazy read of a cache with a row region: those rows are still zero until loaded. */
+  readonly rows?: CachedRows;
 }
 
 /** The cache file of the table at `tablePath`: beside it, or in `cacheDir` under a name unique to the table's path. */
@@ -48,46 +84,129 @@ export function tableSourceOf(gzipFile: Uint8Array): TableSource {
 /**
  * The uncompressed container from the cache of `tablePath`, or undefined when there is no cache it can
  * trust (missing, stale, torn, tampered, another version) or the table itself cannot be stat'ed (the
- * caller's normal read then reports that with its usual error).
+ * caller's normal read then reports that with its usual error). `lazyRows` leaves the row region to
+ * CachedRows.load; otherwise every row is read and checked now.
  */
-export function readTableCache(tablePath: string, cacheDir?: string): Uint8Array | undefined {
+export function readTableCache(tablePath: string, cacheDir?: string, lazyRows = false): CachedTable | undefined {
   const source = statTableSource(tablePath);
   if (!source) return undefined;
-  const file = readWhole(tableCachePath(tablePath, cacheDir));
-  if (!file || file.byteLength < CACHE_HEADER_BYTES) return undefined;
-  const view = new DataView(file.buffer, file.byteOffset, CACHE_HEADER_BYTES);
-  const payload = file.subarray(CACHE_HEADER_BYTES);
-  const trusted = Buffer.from(file.buffer, file.byteOffset, 8).toString('latin1') === CACHE_MAGIC &&
+  let fd: number;
+  try {
+    fd = openSync(tableCachePath(tablePath, cacheDir), 'r');
+  } catch {
+    return undefined;
+  }
+  let keepOpen = false;
+  try {
+    const cache = readCache(fd, source, lazyRows);
+    if (cache?.rows) {
+      keepOpen = true;
+      // The rows read from this descriptor until closed: one file, even if the cache is replaced meanwhile.
+      openCaches.register(cache.rows, fd, cache.rows);
+    }
+    return cache;
+  } catch {
+    return undefined;
+  } finally {
+    if (!keepOpen) closeSync(fd);
+  }
+}
+
+const openCaches = new FinalizationRegistry<number>((fd) => {
+  try { closeSync(fd); } catch { /* already closed */ }
+});
+
+function readCache(fd: number, source: TableSource, lazyRows: boolean): CachedTable | undefined {
+  const fileSize = fstatSync(fd).size;
+  if (fileSize < CACHE_HEADER_BYTES) return undefined;
+  const file = new Uint8Array(new ArrayBuffer(fileSize));
+  if (!readRange(fd, file, 0, CACHE_HEADER_BYTES)) return undefined;
+  const view = new DataView(file.buffer, 0, CACHE_HEADER_BYTES);
+  const payloadLength = view.getFloat64(16, true);
+  const region: RowRegion = { start: view.getFloat64(40, true), rowBytes: view.getFloat64(48, true), count: view.getFloat64(56, true) };
+  const crcsAt = CACHE_HEADER_BYTES + align8(payloadLength);
+  const regionEnd = region.start + region.rowBytes * region.count;
+  const trusted = Buffer.from(file.buffer, 0, 8).toString('latin1') === CACHE_MAGIC &&
     view.getUint32(8, true) === TABLE_CACHE_VERSION &&
-    view.getFloat64(16, true) === payload.byteLength &&
+    Number.isSafeInteger(payloadLength) && [region.start, region.rowBytes, region.count].every(Number.isSafeInteger) &&
+    region.start >= 0 && region.rowBytes >= 0 && region.count >= 0 && regionEnd <= payloadLength &&
+    fileSize === crcsAt + region.count * ROW_CRC_BYTES &&
     view.getFloat64(24, true) === source.size &&
-    Buffer.compare(file.subarray(32, 40), source.trailer) === 0 &&
-    crc32(payload) === view.getUint32(12, true);
-  return trusted ? payload : undefined;
+    Buffer.compare(file.subarray(32, 40), source.trailer) === 0;
+  if (!trusted) return undefined;
+  const rowsAt = CACHE_HEADER_BYTES + region.start;
+  const rowsEnd = CACHE_HEADER_BYTES + regionEnd;
+  if (!readRange(fd, file, CACHE_HEADER_BYTES, rowsAt) || !readRange(fd, file, rowsEnd, fileSize)) return undefined;
+  if (outsideRowsCrc(file, rowsAt, rowsEnd) !== view.getUint32(12, true)) return undefined;
+  const payload = file.subarray(CACHE_HEADER_BYTES, CACHE_HEADER_BYTES + payloadLength);
+  const rowCrcs = new DataView(file.buffer, crcsAt, region.count * ROW_CRC_BYTES);
+  let closed = false;
+  const load = (row: number, into: Uint8Array, at: number): boolean => {
+    if (closed) return false;
+    const target = into.subarray(at, at + region.rowBytes);
+    try {
+      return readRange(fd, target, 0, region.rowBytes, rowsAt + row * region.rowBytes) && crc32(target) === rowCrcs.getUint32(row * ROW_CRC_BYTES, true);
+    } catch {
+      return false;
+    }
+  };
+  if (lazyRows && region.count > 0) {
+    const rows: CachedRows = {
+      ...region,
+      load,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        openCaches.unregister(rows);
+        closeSync(fd);
+      },
+    };
+    return { payload, source, rows };
+  }
+  for (let row = 0; row < region.count; row++) if (!load(row, file, rowsAt + row * region.rowBytes)) return undefined;
+  return { payload, source };
+}
+
+/** CRC-32 of the cache file without its header and its row region (that is, of the rest of the payload and the row CRCs). */
+function outsideRowsCrc(file: Uint8Array, rowsAt: number, rowsEnd: number): number {
+  return crc32(file.subarray(rowsEnd), crc32(file.subarray(CACHE_HEADER_BYTES, rowsAt)));
 }
 
 /**
  * Write the cache of `tablePath` atomically (temp file + rename: a reader sees the old cache or the new
- * one, never half of one). Returns false when it cannot be written (e.g. a read-only install folder):
- * the cache only saves time, so the table still loads, by inflating it each time.
+ * one, never half of one), with `rows` (if given) as its row region. Returns false when it cannot be
+ * written (e.g. a read-only install folder): the cache only saves time, so the table still loads, by
+ * inflating it each time.
  */
-export function writeTableCache(tablePath: string, source: TableSource, payload: Uint8Array, cacheDir?: string): boolean {
+export function writeTableCache(tablePath: string, source: TableSource, payload: Uint8Array, cacheDir?: string, rows: RowRegion = { start: 0, rowBytes: 0, count: 0 }): boolean {
   const path = tableCachePath(tablePath, cacheDir);
   const header = new Uint8Array(CACHE_HEADER_BYTES);
   const view = new DataView(header.buffer);
   header.set(Buffer.from(CACHE_MAGIC, 'latin1'), 0);
   view.setUint32(8, TABLE_CACHE_VERSION, true);
-  view.setUint32(12, crc32(payload), true);
   view.setFloat64(16, payload.byteLength, true);
   view.setFloat64(24, source.size, true);
   header.set(source.trailer, 32);
+  view.setFloat64(40, rows.start, true);
+  view.setFloat64(48, rows.rowBytes, true);
+  view.setFloat64(56, rows.count, true);
+  const padding = new Uint8Array(align8(payload.byteLength) - payload.byteLength);
+  const rowCrcs = new Uint8Array(rows.count * ROW_CRC_BYTES);
+  const crcView = new DataView(rowCrcs.buffer);
+  for (let row = 0; row < rows.count; row++) {
+    const at = rows.start + row * rows.rowBytes;
+    crcView.setUint32(row * ROW_CRC_BYTES, crc32(payload.subarray(at, at + rows.rowBytes)), true);
+  }
+  // The same bytes, in the same order, as outsideRowsCrc reads them back.
+  const regionEnd = rows.start + rows.rowBytes * rows.count;
+  const crc = [payload.subarray(regionEnd), padding, rowCrcs].reduce((c, part) => crc32(part, c), crc32(payload.subarray(0, rows.start)));
+  view.setUint32(12, crc, true);
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      writeFileSync(fd, header);
-      writeFileSync(fd, payload);
+      for (const part of [header, payload, padding, rowCrcs]) writeFileSync(fd, part);
     } finally {
       closeSync(fd);
     }
@@ -98,6 +217,10 @@ export function writeTableCache(tablePath: string, source: TableSource, payload:
     try { rmSync(tmp, { force: true }); } catch { /* nothing was written */ }
     return false;
   }
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
 }
 
 /** Size and trailer of a gzip file (two small reads), or undefined when it is not a readable gzip file. */
@@ -125,30 +248,14 @@ function statTableSource(tablePath: string): TableSource | undefined {
 }
 
 /**
- * The whole file in one buffer of exactly its size, filled by one read (a loop only in case the OS returns
- * less), or undefined when it cannot be read. The buffer starts at offset 0 of its own ArrayBuffer, so the
- * container's aligned arrays can be viewed in place.
+ * Fills bytes [from, to) of `buffer` from the file, starting at file position `position` (default: the
+ * same offset); a loop only in case the OS returns less.
  */
-function readWhole(path: string): Uint8Array | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
+function readRange(fd: number, buffer: Uint8Array, from: number, to: number, position = from): boolean {
+  for (let at = from; at < to;) {
+    const got = readSync(fd, buffer, at, to - at, position + at - from);
+    if (got === 0) return false;
+    at += got;
   }
-  try {
-    const size = fstatSync(fd).size;
-    const buffer = new Uint8Array(new ArrayBuffer(size));
-    let filled = 0;
-    while (filled < size) {
-      const got = readSync(fd, buffer, filled, size - filled, filled);
-      if (got === 0) return undefined;
-      filled += got;
-    }
-    return buffer;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  return true;
 }

@@ -2,7 +2,7 @@
 import { renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readTableCache, tableSourceOf, writeTableCache } from './tableCache';
+import { readTableCache, tableSourceOf, writeTableCache, type CachedRows, type RowRegion, type TableSource } from './tableCache';
 import { TableError } from './tableError';
 import { inflateTable, isGzip, readTableBytes } from './tableBytes';
 import { decodeTable, encodeTable, type DecodedTable, type TableArrayInput, type TableHeader } from './tableFormat';
@@ -14,33 +14,130 @@ export interface ReadTableOptions {
   readonly cacheDir?: string;
 }
 
+/** The array read row by row from the cache (one row of seeds x epochs per architecture). */
+const ROW_ARRAY = 'valid_error';
+
 /**
- * Read, decompress, decode and validate a table file. A gzip table is read from its uncompressed cache
- * when that is trusted, else inflated and cached. Any failure is one TableError naming the file and the fix.
+ * valid_error rows read from the cache as they are first asked for (openTableFile), packed in the order
+ * they were read, so the pages a study touches are about as many as the rows it reads.
  */
-export function readTableFile(path: string, options: ReadTableOptions = {}): DecodedTable {
-  const fail = (problem: string, reason: TableError['reason']): never => {
+export interface TableRows {
+  /** The rows read so far: row slot[i] of these is architecture i's (room for all of them; unread pages cost nothing). */
+  readonly values: Uint16Array;
+  /** slot[i] is the row of `values` that holds architecture i, or -1 while it is not read. */
+  readonly slot: Int32Array;
+  /** Reads architecture i's row and returns its slot; on a damaged cache, all rows from the gzip table (TableError if that fails). */
+  fill(index: number): number;
+  /** Closes the cache file; rows not read by then come from the gzip table if asked for. */
+  close(): void;
+}
+
+/** A decoded table whose valid_error rows may still be read on demand. */
+export interface OpenedTable extends DecodedTable {
+  readonly rows?: TableRows;
+}
+
+type Fail = (problem: string, reason: TableError['reason']) => never;
+
+function failFor(path: string): Fail {
+  return (problem, reason) => {
     throw new TableError(`NB201 table ${path}: ${problem}. ${tableHelp(basename(path), path)}`, reason);
   };
+}
+
+/**
+ * Read, decompress, decode and validate a table file, all of it. A gzip table is read from its
+ * uncompressed cache when that is trusted, else inflated and cached. Any failure is one TableError
+ * naming the file and the fix.
+ */
+export function readTableFile(path: string, options: ReadTableOptions = {}): DecodedTable {
+  const fail = failFor(path);
   const cached = readTableCache(path, options.cacheDir);
-  if (cached) return decodeChecked(cached, fail);
+  if (cached) return decodeChecked(cached.payload, fail);
+  return inflateAndCache(path, options, fail);
+}
+
+/**
+ * Like readTableFile, but from a trusted cache only the valid_error rows a caller asks for are read
+ * (TableRows): a study reads a few hundred of 15,625, and the rest of the 19 MB is never touched.
+ */
+export function openTableFile(path: string, options: ReadTableOptions = {}): OpenedTable {
+  const fail = failFor(path);
+  const cached = readTableCache(path, options.cacheDir, true);
+  if (!cached) return inflateAndCache(path, options, fail);
+  const table = decodeChecked(cached.payload, fail);
+  if (!cached.rows) return table;
+  const region = rowRegionOf(table, cached.payload);
+  // A cache whose row region is not valid_error in place (another writer's layout) is read whole instead.
+  if (!region || region.start !== cached.rows.start || region.rowBytes !== cached.rows.rowBytes || region.count !== cached.rows.count) {
+    return readTableFile(path, options);
+  }
+  return { ...table, rows: cacheRows(path, options, cached.rows, cached.source, fail) };
+}
+
+function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, source: TableSource, fail: Fail): TableRows {
+  const rowValues = rows.rowBytes / Uint16Array.BYTES_PER_ELEMENT;
+  const values = new Uint16Array(rows.count * rowValues);
+  const bytes = new Uint8Array(values.buffer);
+  const slot = new Int32Array(rows.count).fill(-1);
+  let used = 0;
+  const recover = (): void => {
+    const { file, raw } = readAndInflate(path, fail);
+    const now = tableSourceOf(file);
+    if (now.size !== source.size || Buffer.compare(now.trailer, source.trailer) !== 0) {
+      fail('the file changed while a study was reading it; start the study again', 'unreadable');
+    }
+    const table = decodeChecked(raw, fail);
+    // Every row from the gzip table, each in its own place from now on.
+    values.set(table.arrays.get(ROW_ARRAY)!);
+    for (let i = 0; i < rows.count; i++) slot[i] = i;
+    used = rows.count;
+    writeCache(path, options, file, raw, table);
+  };
+  return {
+    values,
+    slot,
+    fill: (index) => {
+      if (rows.load(index, bytes, used * rows.rowBytes)) {
+        slot[index] = used++;
+      } else {
+        recover();
+      }
+      return slot[index];
+    },
+    close: () => rows.close(),
+  };
+}
+
+function inflateAndCache(path: string, options: ReadTableOptions, fail: Fail): DecodedTable {
   const { file, raw } = readAndInflate(path, fail);
   const table = decodeChecked(raw, fail);
-  // Cached only once it decoded and passed the schema check, so a cache never holds a table the loader refuses.
-  if (raw !== file) writeTableCache(path, tableSourceOf(file), raw, options.cacheDir);
+  writeCache(path, options, file, raw, table);
   return table;
+}
+
+/** Cached only once it decoded and passed the schema check, so a cache never holds a table the loader refuses. */
+function writeCache(path: string, options: ReadTableOptions, file: Buffer, raw: Uint8Array, table: DecodedTable): void {
+  if (raw !== file) writeTableCache(path, tableSourceOf(file), raw, options.cacheDir, rowRegionOf(table, raw));
+}
+
+/** Where valid_error's rows lie in `raw`, or undefined when its array is not a view on `raw` (then no row region). */
+function rowRegionOf({ header, arrays }: DecodedTable, raw: Uint8Array): RowRegion | undefined {
+  const errors = arrays.get(ROW_ARRAY)!;
+  if (errors.buffer !== raw.buffer) return undefined;
+  return { start: errors.byteOffset - raw.byteOffset, rowBytes: header.numSeeds * header.numEpochs * errors.BYTES_PER_ELEMENT, count: header.numArchs };
 }
 
 /**
  * The file's bytes and its uncompressed container (the same bytes for a raw container); tableBytes.ts
  * refuses devices and wrong magic before reading and caps the inflation.
  */
-function readAndInflate(path: string, fail: (problem: string, reason: TableError['reason']) => never): { file: Buffer; raw: Uint8Array } {
+function readAndInflate(path: string, fail: Fail): { file: Buffer; raw: Uint8Array } {
   const file = readTableBytes(path, fail);
   return { file, raw: isGzip(file) ? inflateTable(file, fail) : file };
 }
 
-function decodeChecked(raw: Uint8Array, fail: (problem: string, reason: TableError['reason']) => never): DecodedTable {
+function decodeChecked(raw: Uint8Array, fail: Fail): DecodedTable {
   try {
     const table = decodeTable(raw);
     checkTableSchema(table);

@@ -4,8 +4,8 @@
  */
 import { cellCode, cellCodeAt, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
-import { readTableFile, type ReadTableOptions } from './tableFile';
-import type { DecodedTable, TableHeader, TableTypedArray } from './tableFormat';
+import { openTableFile, type OpenedTable, type ReadTableOptions, type TableRows } from './tableFile';
+import type { TableHeader, TableTypedArray } from './tableFormat';
 import { defaultTablePath } from './tablePaths';
 
 export const EXACT_SOURCE = 'synetune-blackbox';
@@ -34,6 +34,8 @@ export class TableBenchmark implements Benchmark {
   readonly header: TableHeader;
 
   private readonly validErrorRaw: Uint16Array;
+  /** Where validErrorRaw's rows come from when they are read from the cache on first use (undefined: row i is arch i's). */
+  private readonly rows: TableRows | undefined;
   /** Stored uint16 / divisor = error; dividing by 10000 keeps values like 0.0575 exact to print. */
   private readonly validErrorDivisor: number;
   private readonly runtime: Float32Array;
@@ -48,15 +50,16 @@ export class TableBenchmark implements Benchmark {
   private readonly cells: (Cell | undefined)[];
   private readonly indexByCode: Int32Array;
 
-  constructor(table: DecodedTable, path: string) {
+  constructor(table: OpenedTable, path: string) {
     const { header, arrays } = table;
+    this.rows = table.rows;
     const get = <T extends TableTypedArray>(name: string) => arrays.get(name) as T;
     this.header = header;
     this.info = tableInfo(header, path);
     this.numArchs = header.numArchs;
     this.numSeeds = header.numSeeds;
     this.maxEpoch = header.numEpochs;
-    this.validErrorRaw = get<Uint16Array>('valid_error');
+    this.validErrorRaw = table.rows?.values ?? get<Uint16Array>('valid_error');
     const scale = header.arrays.find((a) => a.name === 'valid_error')!.scale;
     this.validErrorDivisor = 1 / scale;
     this.runtime = get<Float32Array>('runtime_s');
@@ -93,7 +96,12 @@ export class TableBenchmark implements Benchmark {
 
   validError(index: number, seed: number, epoch: number): number {
     if (!this.inRange(index, seed, epoch)) this.rangeError(index, seed, epoch);
-    return this.validErrorRaw[(index * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
+    let row = index;
+    if (this.rows !== undefined) {
+      row = this.rows.slot[index];
+      if (row < 0) row = this.rows.fill(index);
+    }
+    return this.validErrorRaw[(row * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
   }
 
   epochSeconds(index: number): number {
@@ -126,6 +134,14 @@ export class TableBenchmark implements Benchmark {
     return this.flops[index];
   }
 
+  /**
+   * Closes the cache file rows are read from (a no-op for a table read whole). For worker threads, which
+   * end without a garbage collection closing it; rows not read yet then come from the gzip table.
+   */
+  close(): void {
+    this.rows?.close();
+  }
+
   private inRange(index: number, seed: number, epoch: number): boolean {
     // `x >>> 0 === x` is a cheap test for a non-negative integer.
     return index >>> 0 === index && index < this.numArchs &&
@@ -140,8 +156,9 @@ export class TableBenchmark implements Benchmark {
 
 /**
  * Load a table file (default: the bundled table, see defaultTablePath), through its uncompressed cache
- * (tableCache.ts). Throws TableError when it is unusable.
+ * (tableCache.ts), whose valid_error rows are read as they are first asked for. Throws TableError when
+ * it is unusable; validError can too, when the cache is damaged after the load and the gzip table is.
  */
 export function loadTable(path: string = defaultTablePath(), options: ReadTableOptions = {}): TableBenchmark {
-  return new TableBenchmark(readTableFile(path, options), path);
+  return new TableBenchmark(openTableFile(path, options), path);
 }

@@ -2,8 +2,12 @@
  * One HTTP attempt of a chat completion through the `openai` package (its own retries off), turned
  * into a plain outcome: a parsed reply, a classified failure, or cancellation. The per-attempt timeout
  * is ours and covers headers and body; the caller's signal cancels the request in flight.
+ *
+ * The package is loaded when the first transport is made, not at import: its module code took ~10 MiB
+ * and tens of ms in every process, studies without an LLM included. The build keeps it out of the
+ * bundles too (esbuild.mjs writes it to a side file the `require` below then loads).
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, AzureOpenAI } from 'openai';
+import type OpenAI from 'openai';
 import { LlmConfigError } from './llmErrors';
 import type { CachedReply } from './replyCache';
 import type { TokenLimitName } from './endpointCapabilities';
@@ -35,6 +39,15 @@ export interface ChatTransportOptions {
   readonly timeoutTimer: (ms: number, signal: AbortSignal, request: CachedRequest) => Promise<void>;
   readonly now: () => number;
   readonly fetch?: typeof globalThis.fetch;
+}
+
+type OpenAiModule = typeof import('openai');
+let openAi: OpenAiModule | undefined;
+
+function openAiModule(): OpenAiModule {
+  // Lazy on purpose (see the file comment); in the bundles this resolves to dist/openai.js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load of the openai client only when an LLM is used
+  return openAi ??= require('openai') as OpenAiModule;
 }
 
 export class ChatTransport {
@@ -77,6 +90,7 @@ export class ChatTransport {
 
   private classify(error: unknown): AttemptFailure {
     const redact = (text: string) => this.redactor.redact(text);
+    const { APIConnectionError, APIConnectionTimeoutError, APIError } = openAiModule();
     const tooLarge = replyTooLargeIn(error);
     if (tooLarge) return { reason: 'tooLarge', detail: tooLarge.message };
     if (error instanceof APIConnectionTimeoutError) {
@@ -132,16 +146,17 @@ function createClient(opts: ChatTransportOptions): OpenAI {
     logLevel: 'off' as const,
     fetch: sizeLimitedFetch(opts.fetch ?? globalThis.fetch),
   };
+  const openai = openAiModule();
   if (opts.kind === 'azure' && !/\/openai\/v1\/?$/.test(url)) {
     if (!opts.apiKey) throw new LlmConfigError('Azure OpenAI needs an API key');
-    return new AzureOpenAI({
+    return new openai.AzureOpenAI({
       ...common,
       apiKey: opts.apiKey,
       apiVersion: opts.azureApiVersion ?? DEFAULT_AZURE_API_VERSION,
     });
   }
   const defaultQuery = opts.azureApiVersion ? { 'api-version': opts.azureApiVersion } : undefined;
-  return new OpenAI({ ...common, apiKey: opts.apiKey || PLACEHOLDER_KEY, defaultQuery });
+  return new openai.OpenAI({ ...common, apiKey: opts.apiKey || PLACEHOLDER_KEY, defaultQuery });
 }
 
 /** The request under the reply-limit name the endpoint takes (EndpointCapabilities.tokenLimitName). */

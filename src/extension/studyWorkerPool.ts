@@ -1,0 +1,86 @@
+/**
+ * Keeps one study worker warm: started ahead of time with the table already loaded (workerData
+ * warmTablePath), so a study the user starts skips the worker's start-up and the table load (most of
+ * the time from "Start NAS study" to the panel's first result). Each study still gets a worker of its
+ * own (a worker runs one study and is then ended, so no study sees another's state); taking the warm
+ * one starts the next spare for the same table. No 'vscode' here, so it runs under plain Node too.
+ */
+import { Worker } from 'node:worker_threads';
+import type { StudyWorkerData } from '../protocol';
+
+/** The parts of a worker_threads Worker the host uses (a test passes its own). */
+export interface StudyWorkerPort {
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  postMessage(message: unknown): void;
+  terminate(): Promise<number>;
+}
+
+/** A started worker and the shared cancel flag it was given (StudyWorkerData.cancelFlag). */
+export interface SpawnedStudyWorker {
+  readonly worker: StudyWorkerPort;
+  readonly cancelFlag: Int32Array;
+}
+
+export type SpawnStudyWorker = (workerData: StudyWorkerData) => StudyWorkerPort;
+
+/** Starts dist/worker.js as a thread. */
+export function threadSpawner(workerFile: string): SpawnStudyWorker {
+  return (workerData) => new Worker(workerFile, { workerData, name: 'llambo-nas-study' });
+}
+
+interface Spare extends SpawnedStudyWorker {
+  readonly tablePath: string;
+  alive: boolean;
+}
+
+export class StudyWorkerPool {
+  private spare: Spare | undefined;
+  private disposed = false;
+
+  constructor(private readonly spawn: SpawnStudyWorker) {}
+
+  /** Starts a spare for `tablePath` unless one for it is ready (one for another table is ended). */
+  prepare(tablePath: string): void {
+    if (this.disposed || (this.spare?.alive && this.spare.tablePath === tablePath)) return;
+    this.dropSpare();
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = this.spawn({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer, warmTablePath: tablePath });
+    const spare: Spare = { worker, cancelFlag, tablePath, alive: true };
+    // A spare that fails or exits while waiting is not handed out; the next take starts a fresh worker.
+    worker.on('error', () => { spare.alive = false; });
+    worker.on('exit', () => { spare.alive = false; });
+    this.spare = spare;
+  }
+
+  /**
+   * A worker for a study on `tablePath`: the warm spare when it was made for that table and is alive,
+   * else a fresh one. Either way a new spare for the same table is started for the next study.
+   */
+  take(tablePath: string): SpawnedStudyWorker {
+    const spare = this.spare;
+    this.spare = undefined;
+    let taken: SpawnedStudyWorker;
+    if (spare?.alive && spare.tablePath === tablePath) {
+      taken = { worker: spare.worker, cancelFlag: spare.cancelFlag };
+    } else {
+      if (spare) void spare.worker.terminate();
+      const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+      taken = { worker: this.spawn({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer }), cancelFlag };
+    }
+    this.prepare(tablePath);
+    return taken;
+  }
+
+  /** Ends the spare (extension deactivation); later calls start nothing. */
+  dispose(): void {
+    this.disposed = true;
+    this.dropSpare();
+  }
+
+  private dropSpare(): void {
+    if (this.spare) void this.spare.worker.terminate();
+    this.spare = undefined;
+  }
+}
