@@ -103,11 +103,13 @@ add('gzip-bomb table', 'exit 1 early: inflates beyond its header', async () => {
   return [refused(/inflates to more than/)(r), `${describe(r)} (${statSync(path).size} B file)`];
 });
 add('--table /dev/zero', 'exit 1 at once: not a regular file', async () => { const r = await cli(['study', '--table', '/dev/zero'], { nodeArgs: SMALL_HEAP, timeoutMs: 20_000 }); return [refused(/not a regular file/)(r), describe(r)]; });
-add('import-table --download, hanging host', 'fails with a timeout message', async () => {
+add('import-table --download, hanging host', 'exit 1: timed out, host and --download-timeout-ms named', async () => {
   const server = await fakeLlm(() => ({ hang: true }));
   try {
-    const r = await cli(['import-table', '--download', '--base-url', server.url.replace('/v1', ''), '--dest', join(WORK, 'dl')], { timeoutMs: 30_000 });
-    return [refused(/timed? ?out|no (reply|data|response) within/i)(r), describe(r)];
+    const host = new URL(server.url).host;
+    const r = await cli(['import-table', '--download', '--base-url', server.url.replace('/v1', ''), '--dest', join(WORK, 'dl'), '--download-timeout-ms', '2000'], { timeoutMs: 30_000 });
+    const named = r.stderr.includes(`timed out: ${host} sent nothing for 2 s`) && /--download-timeout-ms \d+/.test(r.stderr);
+    return [refused(/timed out/)(r) && r.code === 1 && named, `${describe(r)} (${r.ms} ms)`];
   } finally { await server.close(); }
 });
 
