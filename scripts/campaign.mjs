@@ -200,10 +200,12 @@ add('study | head -1 (EPIPE)', 'quiet exit, no stack trace', async () => {
   const r = await cli(['compare', '--searchers', 'random', '--seeds', '3', '--hours', '1'], { closeStdoutAfterFirstChunk: true });
   return [!r.timedOut && noStack(r) && !/EPIPE/.test(r.stderr), `exit ${r.code}; stderr: ${firstLine(r.stderr) || '(none)'}`];
 });
-add('--out onto a file', 'exit 1, no raw errno', async () => {
-  writeFileSync(join(WORK, 'a-file'), 'x');
-  const r = await cli(['study', '--hours', '0.1', '--searcher', 'random', '--out', join(WORK, 'a-file')]);
-  return [refused(/./)(r) && !/EEXIST|ENOTDIR|ENOENT/.test(r.stderr), describe(r)];
+add('--out onto a file', 'exit 1: the file in the way and the fix, no errno', async () => {
+  const file = join(WORK, 'a-file');
+  writeFileSync(file, 'x');
+  const r = await cli(['study', '--hours', '0.1', '--searcher', 'random', '--out', file]);
+  const said = r.stderr.includes(`${file} is a file, so the output folder ${file} cannot be created there; remove or rename the file`);
+  return [refused(/./)(r) && r.code === 1 && said && !/EEXIST|ENOTDIR|ENOENT/.test(r.stderr), describe(r)];
 });
 add('export of a study.json of null', 'exit 1, says what is wrong, no TypeError', async () => {
   const dir = join(WORK, 'null-study'); mkdirSync(dir); writeFileSync(join(dir, 'study.json'), 'null'); writeFileSync(join(dir, 'events.jsonl'), '');

@@ -14,6 +14,7 @@ import { StudyReadModel } from '../readModel/studyReadModel';
 import type { FinalErrorLookup } from '../readModel/studyResult';
 import { trialsCsv, trialsJsonl } from './csvExport';
 import type { StudyRecord } from './eventLog';
+import { preparingOutputFolder } from './outputFolderError';
 import { studyChartFiles } from './studyCharts';
 import { studyReportMarkdown } from './studyReport';
 import { syneTuneExportFiles } from './syneTuneExport';
@@ -88,7 +89,9 @@ export function writeStudyExport(folder: string, events: Iterable<StudyEvent>, o
   const paths = Object.keys(files).map((name) => join(folder, name));
   const existing = paths.filter((path) => existsSync(path));
   if (existing.length > 0 && !options.overwrite) throw new ExportConflictError(existing);
-  mkdirSync(folder, { recursive: true });
-  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
+  preparingOutputFolder(folder, () => {
+    mkdirSync(folder, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
+  });
   return paths;
 }
