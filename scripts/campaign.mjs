@@ -212,10 +212,21 @@ add('export of a study.json of null', 'exit 1, says what is wrong, no TypeError'
   const r = await cli(['export', '--study', dir, '--out', join(WORK, 'null-export')]);
   return [refused(/study\.json/)(r) && !/TypeError|Cannot read/.test(r.stderr), describe(r)];
 });
-add('corrupt reply cache', 'says the cache is corrupt (not "cache miss")', async () => {
+add('corrupt reply cache', 'exit 1: corrupt, file + line + fix (not "cache miss")', async () => {
   const cache = join(WORK, 'corrupt-cache.jsonl'); writeFileSync(cache, '{"v":1,"key":\n not json\n');
   const r = await cli(llmArgs('http://127.0.0.1:9/v1', ['--llm-cache', cache, '--llm-cache-mode', 'replay-strict']));
-  return [refused(/corrupt|not valid|line \d/i)(r) && !/cache miss/i.test(r.stderr), describe(r)];
+  const said = r.stderr.includes(`the reply cache ${cache} is corrupt at line 1`) && /delete the file .*--llm-cache-mode live/.test(r.stderr);
+  return [refused(/corrupt/)(r) && r.code === 1 && said && !/cache miss/i.test(r.stderr), describe(r)];
+});
+
+add('reply cache with a torn last line', 'line dropped with a notice, study runs', async () => {
+  const server = await fakeLlm(() => ({}));
+  const cache = join(WORK, 'torn-cache.jsonl'); writeFileSync(cache, '{"v":1,"key":"abc","reply":{"texts":["tru');
+  try {
+    const r = await cli(llmArgs(server.url, ['--hours', '0.05', '--llm-cache', cache, '--llm-cache-mode', 'replay-or-live']));
+    const noticed = r.stderr.includes(`the last line (1) of the reply cache ${cache} was cut off`);
+    return [!r.timedOut && r.code === 0 && noticed && server.state.requests > 0, `${describe(r)}; notice ${noticed}`];
+  } finally { await server.close(); }
 });
 
 // --- data loss and corrupt logs (the other engineer's cases; expectations from the issue text) ---
