@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 const CLI = resolve(import.meta.dirname, '..', 'dist', 'cli.js');
 if (!existsSync(CLI)) { console.error(`campaign: ${CLI} is missing; run npm run build first`); process.exit(2); }
@@ -111,6 +111,20 @@ add('import-table --download, hanging host', 'exit 1: timed out, host and --down
     const named = r.stderr.includes(`timed out: ${host} sent nothing for 2 s`) && /--download-timeout-ms \d+/.test(r.stderr);
     return [refused(/timed out/)(r) && r.code === 1 && named, `${describe(r)} (${r.ms} ms)`];
   } finally { await server.close(); }
+});
+
+add('table whose epoch time is 0', 'exit 1 at load: file, arch and fix named', async () => {
+  // The bundled table with arch 7's runtime_s (float32 per arch) set to 0, as a damaged converter might write it.
+  const raw = gunzipSync(readFileSync(resolve(import.meta.dirname, '..', 'dist', 'data', 'nb201-c10-mf.v1.bin.gz')));
+  const headerLength = raw.readUInt32LE(8);
+  const header = JSON.parse(raw.subarray(12, 12 + headerLength).toString('utf8'));
+  const runtime = header.arrays.find((a) => a.name === 'runtime_s');
+  raw.writeFloatLE(0, Math.ceil((12 + headerLength) / 8) * 8 + runtime.byteOffset + 7 * 4);
+  const path = join(WORK, 'epoch-zero.bin.gz');
+  writeFileSync(path, gzipSync(raw, { level: 1 }));
+  const r = await cli(['study', '--searcher', 'random', '--hours', '1', '--table', path]);
+  const said = r.stderr.includes(`NB201 table ${path}: runtime_s[7] (the epoch time of arch 7) is 0`) && /re-create it \(import-table\)/.test(r.stderr);
+  return [refused(/./)(r) && r.code === 1 && said, describe(r)];
 });
 
 // --- replies, money, secrets (this branch) ---
