@@ -243,6 +243,25 @@ add('reply cache with a torn last line', 'line dropped with a notice, study runs
   } finally { await server.close(); }
 });
 
+add('export of a large log (all formats)', 'exit 0, every result row, peak RSS < 160 MB + 4 x log', async () => {
+  // 32 workers for 25 h write a ~27 MB log in a few seconds; main's export peaked at 12 x the log (337 MB
+  // here, 942 MB for a 118 MB log) because every result became an object and the CSV one string.
+  const study = join(WORK, 'large'), out = join(WORK, 'large-export');
+  await cli(['study', '--searcher', 'random', '--workers', '32', '--hours', '25', '--out', study]);
+  const logBytes = statSync(join(study, 'events.jsonl')).size;
+  const preload = join(WORK, 'max-rss.cjs');
+  writeFileSync(preload, "process.on('exit', () => process.stderr.write('max-rss-kb ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  const r = await cli(['export', '--study', study, '--out', out], { nodeArgs: ['--require', preload] });
+  const rssKb = Number(/max-rss-kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  const limitKb = 160 * 1024 + 4 * logBytes / 1024;
+  const results = readFileSync(join(study, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"result"')).length;
+  const zip = existsSync(join(out, 'results.csv.zip')) ? readFileSync(join(out, 'results.csv.zip')) : Buffer.alloc(0);
+  const { unzipSync } = await import('fflate');
+  const rows = zip.length > 0 ? Buffer.from(unzipSync(zip)['results.csv']).toString('utf8').split('\n').filter((l) => l !== '').length - 1 : -1;
+  return [!r.timedOut && r.code === 0 && rows === results && rssKb < limitKb,
+    `exit ${r.code}; ${(logBytes / 1e6).toFixed(1)} MB log, ${rows}/${results} rows, peak RSS ${(rssKb / 1024).toFixed(0)} MB (limit ${(limitKb / 1024).toFixed(0)}), ${r.ms} ms`];
+});
+
 // --- data loss and corrupt logs (the other engineer's cases; expectations from the issue text) ---
 add('--r-max 201', 'exit 2, nothing created', async () => {
   const out = join(WORK, 'rmax');
