@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { TableError } from '../core/benchmark/tableError';
 import { EventLogError } from '../core/study/eventLog';
+import { OutputFolderError } from '../core/study/outputFolderError';
 import { StudyLockedError } from '../core/study/studyLock';
 import { StudySpecError } from '../core/study/studySpec';
 import { benchCommand } from './benchCommand';
@@ -70,7 +71,7 @@ function reportError(command: string, error: unknown, out: CommandOutput): numbe
     out.stderr(`(see node dist/cli.js ${command} --help)`);
     return 2;
   }
-  if (error instanceof TableError || error instanceof EventLogError || error instanceof StudyLockedError) {
+  if (error instanceof TableError || error instanceof EventLogError || error instanceof StudyLockedError || error instanceof OutputFolderError) {
     out.stderr(`error: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
     return 1;
   }

@@ -108,8 +108,13 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     lock?.release();
     throw error;
   }
-  const sinks: EventSink[] = log ? [log.sink] : [];
   const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
+  // The reply cache's dropped torn line is a notice in the log; the terminal shows it as it happens. Only
+  // an LLM study gets this sink: one without sinks makes no event objects at all.
+  const cacheNotices: EventSink = (event) => {
+    if (event.type === 'searcherInfo' && (event.detail as { replyCache?: unknown } | undefined)?.replyCache !== undefined) { bar.finish(); out.stderr(event.message); }
+  };
+  const sinks: EventSink[] = [...(log ? [log.sink] : []), ...(llm ? [cacheNotices] : [])];
   let progress = { fraction: 0, text: '' };
   const waits = { bar: (text: string) => bar.update(progress.fraction, `${progress.text}  ${text}`), line: (text: string) => { bar.finish(); out.stderr(text); } };
   let summary: StudySummary;

@@ -69,3 +69,26 @@ test('import-table flag combinations are checked', async () => {
   assert.equal((await cli('import-table', '--from', fx.dir, '--download')).code, 2);
   assert.equal((await cli('import-table', '--from', fx.dir, '--dest', root)).code, 2);
 });
+
+test('import-table --download from a host that hangs fails with a message naming the host and --download-timeout-ms', async () => {
+  // One server hangs before any reply headers; the other sends headers and a first chunk, then stalls.
+  const hangBeforeHeaders = createServer(() => undefined);
+  const stallMidBody = createServer((_req, res) => { res.writeHead(200, { 'Content-Length': 1000 }); res.write('{"task_names":'); });
+  const servers = [hangBeforeHeaders, stallMidBody];
+  try {
+    for (const server of servers) {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await cli('import-table', '--download', '--base-url', `http://${host}/nb201`, '--dest', join(root, `hang-${host}`),
+        '--download-timeout-ms', '200', '--out', join(root, 'hang.bin.gz'));
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`timed out: ${host.replace('.', '\\.')} sent nothing for 0\\.2 s`));
+      assert.match(result.stderr, /--download-timeout-ms 800/);
+    }
+  } finally {
+    for (const server of servers) { server.closeAllConnections(); server.close(); }
+  }
+  const bad = await cli('import-table', '--download', '--download-timeout-ms', '0');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--download-timeout-ms: must be an integer in \[1, 2147483647\]/);
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FakeLlmServer, chatCompletion, type FakeResponder } from '../support/fakeLlmServer';
 import { LlmClient } from '../../src/core/llm/llmClient';
 import { LlmBudgetExhausted, LlmRequestFailed, ReplyCacheMiss } from '../../src/core/llm/llmErrors';
-import { ReplyCache } from '../../src/core/llm/replyCache';
+import { ReplyCache, ReplyCacheCorruptError } from '../../src/core/llm/replyCache';
 import { cachedRequestOf, replyCacheKey } from '../../src/core/llm/replyCacheKey';
 import { canonicalJson } from '../../src/core/llm/canonicalJson';
 import type { ChatRequest, ChatResult } from '../../src/core/llm/llmTypes';
@@ -94,7 +94,7 @@ test('replay-strict miss names the component, template, prompt start and key', a
   assert.equal(client.totals.requests, 0);
 });
 
-test('a torn last line is skipped on load and the next record starts a fresh line', async () => {
+test('a torn last line is dropped on load with a notice, and the next record cuts it off the file', async () => {
   const path = tempCachePath();
   const server = await new FakeLlmServer(countingResponder()).start();
   try {
@@ -104,7 +104,8 @@ test('a torn last line is skipped on load and the next record starts a fresh lin
 
     const cache = new ReplyCache(path).load();
     assert.equal(cache.size, 3);
-    assert.equal(cache.skippedLines, 1);
+    assert.equal(cache.droppedTornLine, 4);
+    assert.equal(cache.droppedTornLineNotice, `note: the last line (4) of the reply cache ${path} was cut off (a recording did not finish writing it); it was skipped`);
 
     const again = new LlmClient({ baseUrl: server.baseUrl, model: 'm', cache: { path, mode: 'replay-or-live' } });
     const hit = await again.chat({ messages: [{ role: 'user', content: 'b' }] });
@@ -114,11 +115,11 @@ test('a torn last line is skipped on load and the next record starts a fresh lin
     assert.equal(server.requests.length, 4);
 
     const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-    assert.equal(lines.length, 5);
-    assert.equal(lines.filter((l) => { try { JSON.parse(l); return true; } catch { return false; } }).length, 4);
+    assert.equal(lines.length, 4, 'the torn text is gone, not left as a damaged middle line');
+    lines.forEach((l) => JSON.parse(l));
     const reloaded = new ReplyCache(path).load();
     assert.equal(reloaded.size, 4);
-    assert.equal(reloaded.skippedLines, 1);
+    assert.equal(reloaded.droppedTornLine, undefined);
   } finally {
     await server.close();
   }
@@ -228,19 +229,38 @@ test('a recording replays against a different host, and replay meets the budget 
   }
 });
 
-test('live mode never touches the cache file; unreadable entries are ignored', async () => {
+test('live mode never touches the cache file', async () => {
   const path = tempCachePath();
   const server = await new FakeLlmServer().start();
   try {
     const live = new LlmClient({ baseUrl: server.baseUrl, model: 'm', cache: { path, mode: 'live' } });
     await live.chat({ messages: [{ role: 'user', content: 'x' }] });
     assert.throws(() => readFileSync(path), /ENOENT/);
-    const dir = join(mkdtempSync(join(tmpdir(), 'llm-cache-')), 'c.jsonl');
-    writeFileSync(dir, '[1,2]\n{"key":5}\nnot json\n\n');
-    const cache = new ReplyCache(dir).load();
-    assert.equal(cache.size, 0);
-    assert.equal(cache.skippedLines, 3);
   } finally {
     await server.close();
   }
+});
+
+test('a damaged reply cache (garbage or a wrong-shaped line before the last) is corrupt, naming the file, the line and the fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llm-cache-'));
+  const cases: [string, number, RegExp][] = [
+    ['{"v":1,"key":\n not json\n', 1, /not JSON/],
+    ['\n[1,2]\n', 2, /not a reply cache entry: not an object/],
+    ['{"key":5}\n', 1, /no "key"/],
+    ['{"key":"k","request":{},"reply":{"texts":["a"],"usage":{}}}\n', 1, /"reply\.usage\.promptTokens" is not a number/],
+  ];
+  for (const [text, line, problem] of cases) {
+    const path = join(dir, `c${line}.jsonl`);
+    writeFileSync(path, text);
+    assert.throws(() => new ReplyCache(path).load(), (error: unknown) => {
+      assert.ok(error instanceof ReplyCacheCorruptError);
+      assert.equal(error.line, line);
+      assert.match(error.message, problem);
+      assert.ok(error.message.startsWith(`the reply cache ${path} is corrupt at line ${line}`), error.message);
+      assert.match(error.message, /delete the file .* or run with --llm-cache-mode live/);
+      assert.doesNotMatch(error.message, /cache miss/i);
+      return true;
+    });
+  }
+  assert.throws(() => new LlmClient({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', cache: { path: join(dir, 'c1.jsonl'), mode: 'replay-strict' } }), ReplyCacheCorruptError);
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toArchString } from '../../src/core/nb201/searchSpace';
 import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
+import type { LoggedResult } from '../../src/core/readModel/resultLog';
 import { StudyReadModel } from '../../src/core/readModel/studyReadModel';
 import { studyChartFiles } from '../../src/core/study/studyCharts';
 import { studyReportMarkdown } from '../../src/core/study/studyReport';
@@ -23,7 +24,7 @@ async function llamboEvents(): Promise<StudyEvent[]> {
 }
 
 /** Everything a view or export reads from the model, as plain data. */
-function projections(model: StudyReadModel) {
+function projections(model: StudyReadModel, released: readonly LoggedResult[]) {
   const { trials, ledger, llmCalls, incumbent } = model;
   return {
     rows: trials.rows(),
@@ -41,7 +42,7 @@ function projections(model: StudyReadModel) {
     components: [...model.llmComponents.byComponent.entries(), model.llmComponents.total],
     incumbent: incumbent.steps,
     result: model.result.current,
-    resultLog: model.resultLog?.results,
+    released: [...released],
     study: model.study,
     ended: model.ended,
     simulatedSeconds: model.simulatedSeconds,
@@ -53,14 +54,18 @@ function projections(model: StudyReadModel) {
 test('folding a prefix, reading every projection, then folding the rest equals folding all events at once', async () => {
   const events = await llamboEvents();
   assert.ok(events.some((e) => e.type === 'llmCall') && events.some((e) => e.type === 'rungCompleted'), 'the study exercises every part');
-  const options = { keepResults: true, finalErrorOf };
-  const whole = projections(StudyReadModel.of(events, options));
+  // Each model gets its own list of released results (the Syne Tune rows), copied as they are released.
+  const withResults = (released: LoggedResult[]) => ({ finalErrorOf, onResult: (r: LoggedResult) => released.push({ ...r }) });
+  const wholeReleased: LoggedResult[] = [];
+  const whole = projections(StudyReadModel.of(events, withResults(wholeReleased)), wholeReleased);
+  assert.ok(whole.released.length > 0, 'results were released while folding');
   assert.ok(whole.rows.length > 20 && whole.llmCalls.length > 0 && whole.result.returned !== null);
   for (const cut of [0, 1, Math.floor(events.length / 3), events.length - 1]) {
-    const model = new StudyReadModel(options).addAll(events.slice(0, cut));
-    const early = projections(model);
+    const released: LoggedResult[] = [];
+    const model = new StudyReadModel(withResults(released)).addAll(events.slice(0, cut));
+    const early = projections(model, released);
     model.addAll(events.slice(cut));
-    assert.deepEqual(projections(model), whole, `split at event ${cut} of ${events.length}`);
+    assert.deepEqual(projections(model, released), whole, `split at event ${cut} of ${events.length}`);
     if (cut > 0 && cut < events.length - 1) assert.notDeepEqual(early.rows, whole.rows, 'the prefix really was partial');
   }
 });

@@ -8,7 +8,7 @@
  */
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { downloadFile, downloadRangeTo, fetchBytes, fetchRange } from './httpDownload';
+import { downloadFile, downloadRangeTo, fetchBytes, fetchRange, type TransferOptions } from './httpDownload';
 import type { ImportProgress } from './importSyneTune';
 import { encodeNpyHeader, npyHeaderLength, parseNpyHeader, type NpyHeader } from './npyHeader';
 
@@ -23,6 +23,8 @@ export interface DownloadSyneTuneOptions {
   readonly task?: string;
   readonly onProgress?: ImportProgress;
   readonly signal?: AbortSignal;
+  /** Longest wait for the host to send anything (reply headers or the next bytes); see httpDownload.ts. */
+  readonly idleTimeoutMs?: number;
 }
 
 export function syneTuneBaseUrl(baseUrl?: string): string {
@@ -30,7 +32,7 @@ export function syneTuneBaseUrl(baseUrl?: string): string {
 }
 
 export async function downloadSyneTuneBlackbox(options: DownloadSyneTuneOptions): Promise<void> {
-  const { destDir, signal } = options;
+  const { destDir, signal, idleTimeoutMs } = options;
   const base = syneTuneBaseUrl(options.baseUrl);
   const task = options.task ?? 'cifar10';
   const meter = new ByteMeter(options.onProgress);
@@ -38,14 +40,14 @@ export async function downloadSyneTuneBlackbox(options: DownloadSyneTuneOptions)
   const temps: string[] = [];
   try {
     meter.phase('metadata.json');
-    const metadata = JSON.parse(Buffer.from(await fetchBytes(`${base}/metadata.json`, { signal, onBytes: meter.counter() })).toString('utf8'));
+    const metadata = JSON.parse(Buffer.from(await fetchBytes(`${base}/metadata.json`, { signal, idleTimeoutMs, onBytes: meter.counter() })).toString('utf8'));
     const taskNames: string[] = Array.isArray(metadata.task_names) ? metadata.task_names : ['cifar10', 'cifar100', 'ImageNet16-120'];
     const taskIndex = taskNames.indexOf(task);
     if (taskIndex < 0) throw new Error(`task ${task} is not in the blackbox's task_names ${JSON.stringify(taskNames)}`);
 
     const npyUrl = `${base}/objectives_evaluations.npy`;
     meter.phase('objectives_evaluations.npy header');
-    const header = await fetchNpyHeader(npyUrl, signal);
+    const header = await fetchNpyHeader(npyUrl, { signal, idleTimeoutMs });
     if (header.shape.length !== 5 || header.shape[0] !== taskNames.length) {
       throw new Error(`objectives_evaluations.npy has shape ${JSON.stringify(header.shape)}; expected ${taskNames.length} tasks first`);
     }
@@ -56,7 +58,7 @@ export async function downloadSyneTuneBlackbox(options: DownloadSyneTuneOptions)
       meter.phase(name);
       const tmp = join(destDir, `${name}.part`);
       temps.push(tmp);
-      await downloadFile(`${base}/${name}`, tmp, { signal, onBytes: meter.counter() });
+      await downloadFile(`${base}/${name}`, tmp, { signal, idleTimeoutMs, onBytes: meter.counter() });
       await rename(tmp, join(destDir, name));
     }
 
@@ -67,7 +69,7 @@ export async function downloadSyneTuneBlackbox(options: DownloadSyneTuneOptions)
     const file = await open(npyTmp, 'w');
     try {
       await file.write(newHeader, 0, newHeader.byteLength, 0);
-      await downloadRangeTo(npyUrl, header.dataOffset + taskIndex * taskBytes, taskBytes, file, newHeader.byteLength, { signal, onBytes: meter.counter(true) });
+      await downloadRangeTo(npyUrl, header.dataOffset + taskIndex * taskBytes, taskBytes, file, newHeader.byteLength, { signal, idleTimeoutMs, onBytes: meter.counter(true) });
     } finally {
       await file.close();
     }
@@ -87,10 +89,10 @@ export async function downloadSyneTuneBlackbox(options: DownloadSyneTuneOptions)
   }
 }
 
-async function fetchNpyHeader(url: string, signal?: AbortSignal): Promise<NpyHeader> {
-  let bytes = await fetchRange(url, 0, NPY_PROBE_BYTES, { signal });
+async function fetchNpyHeader(url: string, transfer: TransferOptions): Promise<NpyHeader> {
+  let bytes = await fetchRange(url, 0, NPY_PROBE_BYTES, transfer);
   const length = npyHeaderLength(bytes);
-  if (length > bytes.byteLength) bytes = await fetchRange(url, 0, length, { signal });
+  if (length > bytes.byteLength) bytes = await fetchRange(url, 0, length, transfer);
   return parseNpyHeader(bytes);
 }
 

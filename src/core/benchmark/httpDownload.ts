@@ -1,7 +1,8 @@
 /**
  * HTTP downloads with `fetch`: whole small files, and byte ranges of large ones (Range requests, with a
  * fallback that skips bytes when a server ignores Range). Bodies stream to disk; progress is by bytes;
- * an AbortSignal cancels the transfer.
+ * an AbortSignal cancels the transfer, and an idle timeout ends one whose host stops sending (a host that
+ * accepts the connection and then hangs would otherwise keep the download waiting forever).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
@@ -12,25 +13,78 @@ export class DownloadError extends Error {
   }
 }
 
+/** The host sent nothing (no reply headers, or no body bytes) for `idleMs`. */
+export class DownloadTimeoutError extends DownloadError {
+  override name = 'DownloadTimeoutError';
+  constructor(url: string, readonly host: string, readonly idleMs: number) {
+    super(`${host} sent nothing for ${idleMs / 1000} s (GET ${url})`, url);
+  }
+}
+
+/** How long a transfer may wait for the next bytes (reply headers or body) when not told otherwise. */
+export const DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
+
 export interface TransferOptions {
   readonly signal?: AbortSignal;
   /** Called with the bytes received so far in this transfer. */
   readonly onBytes?: (received: number) => void;
+  /** Longest wait for the connection, the reply headers or the next body bytes (default 60 s). */
+  readonly idleTimeoutMs?: number;
 }
 
-async function request(url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+/**
+ * One request's idle timer: it aborts the fetch when the host sends nothing for `idleMs` while we
+ * wait on it (for the reply headers, then for each chunk). The caller's signal still cancels; `failure` tells the two apart.
+ */
+class IdleWatchdog {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timedOut = false;
+
+  constructor(private readonly url: string, private readonly idleMs: number, private readonly outer?: AbortSignal) {
+    this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
+    this.rearm();
+  }
+
+  rearm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timedOut = true; this.controller.abort(); }, this.idleMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The error to throw for a failed fetch or read: cancellation, timeout, or `otherwise`. */
+  failure(otherwise: () => Error): unknown {
+    if (this.outer?.aborted) return this.outer.reason;
+    if (this.timedOut) return new DownloadTimeoutError(this.url, new URL(this.url).host, this.idleMs);
+    return otherwise();
+  }
+}
+
+interface Transfer {
+  readonly response: Response;
+  readonly watchdog: IdleWatchdog;
+}
+
+async function request(url: string, headers: Record<string, string>, options: TransferOptions): Promise<Transfer> {
+  const watchdog = new IdleWatchdog(url, options.idleTimeoutMs ?? DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS, options.signal);
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal, redirect: 'follow' });
+    response = await fetch(url, { headers, signal: watchdog.signal, redirect: 'follow' });
   } catch (err) {
-    if (signal?.aborted) throw signal.reason;
-    throw new DownloadError(`cannot reach ${url}: ${(err as Error).message}${causeText(err)}`, url);
+    watchdog.stop();
+    throw watchdog.failure(() => new DownloadError(`cannot reach ${url}: ${(err as Error).message}${causeText(err)}`, url));
   }
   if (!response.ok) {
+    watchdog.stop();
     await response.body?.cancel().catch(() => undefined);
     throw new DownloadError(`GET ${url} failed: HTTP ${response.status} ${response.statusText}`.trim(), url, response.status);
   }
-  return response;
+  watchdog.stop();
+  return { response, watchdog };
 }
 
 function causeText(err: unknown): string {
@@ -40,10 +94,10 @@ function causeText(err: unknown): string {
 
 /** A whole (small) file as bytes. */
 export async function fetchBytes(url: string, options: TransferOptions = {}): Promise<Uint8Array> {
-  const response = await request(url, {}, options.signal);
+  const transfer = await request(url, {}, options);
   const chunks: Uint8Array[] = [];
   let received = 0;
-  for await (const chunk of streamOf(response, url, options.signal)) {
+  for await (const chunk of streamOf(transfer, url)) {
     chunks.push(chunk);
     received += chunk.byteLength;
     options.onBytes?.(received);
@@ -74,11 +128,11 @@ export async function downloadRangeTo(url: string, start: number, length: number
 
 /** Stream a whole remote file to a local path. */
 export async function downloadFile(url: string, path: string, options: TransferOptions = {}): Promise<number> {
-  const response = await request(url, {}, options.signal);
+  const transfer = await request(url, {}, options);
   const file = await open(path, 'w');
   let received = 0;
   try {
-    for await (const chunk of streamOf(response, url, options.signal)) {
+    for await (const chunk of streamOf(transfer, url)) {
       await file.write(chunk);
       received += chunk.byteLength;
       options.onBytes?.(received);
@@ -91,7 +145,8 @@ export async function downloadFile(url: string, path: string, options: TransferO
 
 async function streamRange(url: string, start: number, length: number, options: TransferOptions, sink: (chunk: Uint8Array) => Promise<void>): Promise<void> {
   if (length <= 0) return;
-  const response = await request(url, { Range: `bytes=${start}-${start + length - 1}` }, options.signal);
+  const transfer = await request(url, { Range: `bytes=${start}-${start + length - 1}` }, options);
+  const { response } = transfer;
   // 206 = the server honoured Range; 200 = it sent the whole file, so skip to `start` ourselves.
   let skip = 0;
   if (response.status === 206) {
@@ -101,7 +156,7 @@ async function streamRange(url: string, start: number, length: number, options: 
     skip = start;
   }
   let received = 0;
-  const iterator = streamOf(response, url, options.signal);
+  const iterator = streamOf(transfer, url);
   for await (let chunk of iterator) {
     if (skip > 0) {
       const dropped = Math.min(skip, chunk.byteLength);
@@ -118,22 +173,26 @@ async function streamRange(url: string, start: number, length: number, options: 
   }
 }
 
-async function* streamOf(response: Response, url: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  if (!response.body) throw new DownloadError(`GET ${url}: empty response body`, url, response.status);
+async function* streamOf({ response, watchdog }: Transfer, url: string): AsyncGenerator<Uint8Array> {
+  if (!response.body) { watchdog.stop(); throw new DownloadError(`GET ${url}: empty response body`, url, response.status); }
   const reader = response.body.getReader();
   try {
     for (;;) {
       let result: Awaited<ReturnType<typeof reader.read>>;
+      // The timer runs only while waiting on the host, not while the consumer writes a chunk to disk.
+      watchdog.rearm();
       try {
         result = await reader.read();
       } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        throw new DownloadError(`GET ${url}: transfer failed (${(err as Error).message})`, url);
+        throw watchdog.failure(() => new DownloadError(`GET ${url}: transfer failed (${(err as Error).message})`, url));
+      } finally {
+        watchdog.stop();
       }
       if (result.done) return;
       yield result.value;
     }
   } finally {
+    watchdog.stop();
     await reader.cancel().catch(() => undefined);
   }
 }

@@ -53,4 +53,20 @@ export function checkTableSchema({ header, arrays }: DecodedTable): void {
   for (let i = 0; i < ops.length; i++) {
     if (ops[i] >= NUM_OPS) throw new TableError(`arch_ops[${Math.floor(i / NUM_EDGES)}] holds op index ${ops[i]} (max ${NUM_OPS - 1})`, 'bad-array');
   }
+  checkEpochTimes(arrays.get('runtime_s')!);
+}
+
+/**
+ * Every arch's epoch time must be a positive number of seconds: the simulator schedules epoch k of a trial
+ * at k x that time, so 0, a negative or NaN would stall or reverse its clock. Checked here, where the
+ * message can name the file, rather than when a study first draws that arch.
+ */
+function checkEpochTimes(runtime: ArrayLike<number>): void {
+  for (let arch = 0; arch < runtime.length; arch++) {
+    const seconds = runtime[arch];
+    if (!(seconds > 0 && Number.isFinite(seconds))) {
+      throw new TableError(`runtime_s[${arch}] (the epoch time of arch ${arch}) is ${seconds}, but every epoch time must be a positive ` +
+        'number of seconds; the table is damaged or was written by a faulty converter: re-create it (import-table) or use another table', 'bad-array');
+    }
+  }
 }

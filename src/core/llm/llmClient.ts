@@ -71,6 +71,11 @@ export class LlmClient {
     costUsd: 0, recordedCostUsd: 0, cacheHits: 0, retries: 0, failures: 0, cancellations: 0, refusedRequests: 0,
   };
 
+  /** Set when the reply cache's cut-off last line was dropped on load: the study shows it once. */
+  get cacheNotice(): string | undefined {
+    return this.cache?.droppedTornLineNotice;
+  }
+
   constructor(opts: LlmClientOptions) {
     this.model = opts.model;
     this.endpointKind = opts.endpointKind ?? inferEndpointKind(opts.baseUrl, opts.azureApiVersion);

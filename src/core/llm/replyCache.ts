@@ -1,14 +1,26 @@
 /**
  * Append-only JSONL store of LLM replies, keyed by the request hash and its occurrence (the n-th time
  * the same request was made), so a study that asks the same prompt several times for several samples
- * replays each sample in order. Each entry is written as one whole line by one appendFileSync call;
- * a reader skips lines that do not parse (a line torn by a crash), and the first write after opening
- * a file that ends in a torn line starts a fresh line so the torn text cannot swallow the new entry.
+ * replays each sample in order. Each entry is written as one whole line by one appendFileSync call, so
+ * only the last line can be cut by a crash: the reader (the event log's line reader) drops such a line
+ * with a notice, and the first write after opening cuts it off the file before appending. Any other
+ * line that is not an entry means the file was damaged or is not a reply cache: loading fails naming
+ * the file and the line, instead of every request later reporting a "cache miss".
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileLines, type FileLine } from '../study/jsonlLines';
 import type { CachedRequest } from './replyCacheKey';
 import type { ChatRequestTag, ChatUsage, TokenLogprob } from './llmTypes';
+
+/** A line of the reply cache that is not an entry; the message says which and what to do. */
+export class ReplyCacheCorruptError extends Error {
+  override name = 'ReplyCacheCorruptError';
+  constructor(readonly path: string, readonly line: number, problem: string) {
+    super(`the reply cache ${path} is corrupt at line ${line} (${problem}); delete the file (or point --llm-cache elsewhere) ` +
+      'to record afresh, or run with --llm-cache-mode live to ignore it');
+  }
+}
 
 export interface CachedReply {
   readonly texts: readonly string[];
@@ -36,22 +48,26 @@ export interface ReplyCacheEntry {
 export class ReplyCache {
   private readonly entries = new Map<string, ReplyCacheEntry>();
   private checkedTail = false;
-  /** Lines of the file that were not valid entries when it was loaded (e.g. a torn last line). */
-  skippedLines = 0;
+  /** The number of a cut-off last line dropped on load (a crash mid-write); undefined when there was none. */
+  droppedTornLine: number | undefined;
 
   constructor(readonly path: string) {}
 
-  /** Reads the file if it exists; later entries for the same (key, occurrence) win. */
+  /** Reads the file if it exists; later entries for the same (key, occurrence) win. Throws ReplyCacheCorruptError. */
   load(): this {
     if (!existsSync(this.path)) return this;
-    const text = readFileSync(this.path, 'utf8');
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const entry = parseEntry(line);
+    for (const line of fileLines(this.path)) {
+      if (line.text.trim() === '') continue;
+      const entry = this.entryOf(line);
       if (entry) this.entries.set(slot(entry.key, entry.occurrence), entry);
-      else this.skippedLines++;
     }
     return this;
+  }
+
+  /** The notice for a dropped cut-off last line, worded like the event log's. */
+  get droppedTornLineNotice(): string | undefined {
+    return this.droppedTornLine === undefined ? undefined
+      : `note: the last line (${this.droppedTornLine}) of the reply cache ${this.path} was cut off (a recording did not finish writing it); it was skipped`;
   }
 
   get size(): number {
@@ -63,18 +79,27 @@ export class ReplyCache {
   }
 
   append(entry: ReplyCacheEntry): void {
-    const line = JSON.stringify(entry) + '\n';
     if (!this.checkedTail) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.checkedTail = true;
-      if (endsInTornLine(this.path)) {
-        appendFileSync(this.path, '\n' + line);
-        this.entries.set(slot(entry.key, entry.occurrence), entry);
-        return;
-      }
+      cutTornTail(this.path);
     }
-    appendFileSync(this.path, line);
+    appendFileSync(this.path, JSON.stringify(entry) + '\n');
     this.entries.set(slot(entry.key, entry.occurrence), entry);
+  }
+
+  private entryOf(line: FileLine): ReplyCacheEntry | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch (error) {
+      if (line.terminated) throw new ReplyCacheCorruptError(this.path, line.number, `not JSON: ${(error as Error).message}`);
+      this.droppedTornLine = line.number;
+      return undefined;
+    }
+    const entry = parseEntry(value);
+    if (typeof entry === 'string') throw new ReplyCacheCorruptError(this.path, line.number, `not a reply cache entry: ${entry}`);
+    return entry;
   }
 }
 
@@ -82,25 +107,38 @@ function slot(key: string, occurrence: number): string {
   return `${key}#${occurrence}`;
 }
 
-function endsInTornLine(path: string): boolean {
-  if (!existsSync(path)) return false;
-  const text = readFileSync(path);
-  return text.length > 0 && text[text.length - 1] !== 0x0a;
+/** Cuts a last line without its newline off the file, so the next entry starts on a line of its own. */
+function cutTornTail(path: string): void {
+  if (!existsSync(path)) return;
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r');
+  try {
+    const tail = Buffer.allocUnsafe(64 * 1024);
+    for (let end = size; end > 0;) {
+      const start = Math.max(0, end - tail.byteLength);
+      readSync(fd, tail, 0, end - start, start);
+      const newline = tail.subarray(0, end - start).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        if (start + newline + 1 < size) truncateSync(path, start + newline + 1);
+        return;
+      }
+      end = start;
+    }
+    if (size > 0) truncateSync(path, 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-function parseEntry(line: string): ReplyCacheEntry | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(value) || typeof value.key !== 'string' || !isRecord(value.reply) || !isRecord(value.request)) {
-    return undefined;
-  }
+/** The entry `value` holds, or what is wrong with it. */
+function parseEntry(value: unknown): ReplyCacheEntry | string {
+  if (!isRecord(value)) return 'not an object';
+  if (typeof value.key !== 'string') return 'no "key"';
+  if (!isRecord(value.request)) return 'no "request" object';
+  if (!isRecord(value.reply)) return 'no "reply" object';
   const reply = value.reply;
-  if (!Array.isArray(reply.texts) || !reply.texts.every((t) => typeof t === 'string')) return undefined;
-  if (!isRecord(reply.usage) || typeof reply.usage.promptTokens !== 'number') return undefined;
+  if (!Array.isArray(reply.texts) || !reply.texts.every((t) => typeof t === 'string')) return '"reply.texts" is not a list of strings';
+  if (!isRecord(reply.usage) || typeof reply.usage.promptTokens !== 'number') return '"reply.usage.promptTokens" is not a number';
   const occurrence = typeof value.occurrence === 'number' ? value.occurrence : 0;
   return {
     ...(value as unknown as ReplyCacheEntry),

@@ -12,7 +12,7 @@ import { LlmTally } from '../study/llmTally';
 import { IncumbentPath } from './incumbentPath';
 import { LlmCallIndex } from './llmCallIndex';
 import { LlmComponentTotals } from './llmComponentTotals';
-import { ResultLog } from './resultLog';
+import { ResultLog, type LoggedResult } from './resultLog';
 import { RungLedger } from './rungLedger';
 import { StudyResultFold, type FinalErrorLookup } from './studyResult';
 import { TrialRows, type TrialRowsOptions } from './trialRows';
@@ -21,10 +21,11 @@ export interface StudyReadModelOptions extends TrialRowsOptions {
   /** Seed-mean error at the table's last epoch, for the headline (DESIGN.md section 10). */
   readonly finalErrorOf?: FinalErrorLookup;
   /**
-   * Keep every result with its decision (the Syne Tune export's rows). Off by default: the panel draws
-   * decimated curves, and a long study has a million results.
+   * Receives every result with its decision, in report order, once it is settled (the Syne Tune export's
+   * rows); call finishResults() after the last event. Off by default: the panel draws decimated curves,
+   * and a long study has millions of results, so they are passed on, never kept.
    */
-  readonly keepResults?: boolean;
+  readonly onResult?: (result: LoggedResult) => void;
 }
 
 /** What studyStarted says about the study: id, spec (and the fields of it every view shows), table and its optimum. */
@@ -43,8 +44,8 @@ export class StudyReadModel {
   readonly llmComponents = new LlmComponentTotals();
   readonly incumbent = new IncumbentPath();
   readonly result: StudyResultFold;
-  /** Every result with its decision; undefined unless `keepResults`. */
-  readonly resultLog: ResultLog | undefined;
+  /** Settles each result's decision for `onResult`; undefined without it. */
+  private readonly resultLog: ResultLog | undefined;
   study: StudyIdentity | null = null;
   finished: StudyFinishedEvent | null = null;
   failure: StudyErrorEvent | null = null;
@@ -56,7 +57,12 @@ export class StudyReadModel {
   constructor(options: StudyReadModelOptions = {}) {
     this.trials = new TrialRows(this.ledger.bracketTypes, options);
     this.result = new StudyResultFold(options.finalErrorOf);
-    this.resultLog = options.keepResults ? new ResultLog() : undefined;
+    this.resultLog = options.onResult ? new ResultLog(options.onResult) : undefined;
+  }
+
+  /** The events ended: results with nothing after them go to `onResult` as InProgress. */
+  finishResults(): void {
+    this.resultLog?.finish();
   }
 
   static of(events: Iterable<StudyEvent>, options: StudyReadModelOptions = {}): StudyReadModel {

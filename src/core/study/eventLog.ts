@@ -13,6 +13,7 @@ import type { TableInfo } from '../benchmark/benchmark';
 import { KNOWN_EVENT_TYPES, studyEventSchema } from '../events/studyEventSchema';
 import type { EventSink, StudyEvent, StudyStartedEvent } from '../events/studyEvents';
 import { fileLines, LINE_CHUNK_BYTES, type FileLine } from './jsonlLines';
+import { preparingOutputFolder } from './outputFolderError';
 
 export const STUDY_FILE = 'study.json';
 export const EVENTS_FILE = 'events.jsonl';
@@ -96,11 +97,11 @@ export class EventLogWriter {
     this.eventsPath = join(dir, EVENTS_FILE);
     this.studyPath = join(dir, STUDY_FILE);
     this.files = options.files ?? NODE_FILES;
-    fs.mkdirSync(dir, { recursive: true });
+    preparingOutputFolder(dir, () => fs.mkdirSync(dir, { recursive: true }));
     if (!options.overwrite && (fs.existsSync(this.eventsPath) || fs.existsSync(this.studyPath))) {
       throw new EventLogError(`${dir} already holds a study (${EVENTS_FILE}/${STUDY_FILE}); choose another folder or overwrite it`);
     }
-    this.fd = this.files.openSync(this.eventsPath, 'w');
+    this.fd = preparingOutputFolder(dir, () => this.files.openSync(this.eventsPath, 'w'));
   }
 
   readonly sink: EventSink = (event) => this.append(event);

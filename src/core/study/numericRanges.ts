@@ -40,6 +40,8 @@ export const NUMERIC_RANGES = {
   requestsPerMinute: int(1, 1_000_000),
   tokensPerMinute: int(1, 1_000_000_000),
   timeoutMs: int(1, MAX_TIMER_MS),
+  /** import-table --download: how long the host may send nothing before the download fails. */
+  downloadTimeoutMs: int(1, MAX_TIMER_MS),
   maxRetries: int(0, 20),
   maxRequests: int(0, 10_000_000),
   maxTokens: int(0, 1e12),

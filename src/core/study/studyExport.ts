@@ -14,9 +14,10 @@ import { StudyReadModel } from '../readModel/studyReadModel';
 import type { FinalErrorLookup } from '../readModel/studyResult';
 import { trialsCsv, trialsJsonl } from './csvExport';
 import type { StudyRecord } from './eventLog';
+import { preparingOutputFolder } from './outputFolderError';
 import { studyChartFiles } from './studyCharts';
 import { studyReportMarkdown } from './studyReport';
-import { syneTuneExportFiles } from './syneTuneExport';
+import { SyneTuneResultsZip, syneTuneExportFiles } from './syneTuneExport';
 
 export const REPORT_FILE = 'report.md';
 export const TRANSCRIPT_FILE = 'llm-transcript.jsonl';
@@ -60,19 +61,22 @@ export function studyExportOptions(record: StudyRecord): Pick<StudyExportOptions
  */
 export function studyExportFiles(events: Iterable<StudyEvent>, options: StudyExportOptions): Record<string, Uint8Array> {
   const format = options.format ?? 'all';
-  // Only the Syne Tune files list every result; trials CSV/JSONL need one row per trial.
-  const model = new StudyReadModel({ keepResults: format === 'all' || format === 'synetune', finalErrorOf: options.finalErrorOf });
+  // Only the Syne Tune files list every result, deflated as they settle; trials CSV/JSONL need one row per trial.
+  let results: SyneTuneResultsZip | undefined;
+  const model = new StudyReadModel({ finalErrorOf: options.finalErrorOf, ...(format === 'all' || format === 'synetune' ? { onResult: (r) => results!.add(r) } : {}) });
+  if (format === 'all' || format === 'synetune') results = new SyneTuneResultsZip((trialId) => model.trials.opsOf(trialId), options.created);
   // The transcript holds exactly the llmCall events: prompts, replies, usage (the key was cut out before any sink).
   const transcript: string[] = [];
   for (const event of events) {
     model.add(event);
     if (event.type === 'llmCall') transcript.push(JSON.stringify(event));
   }
+  model.finishResults();
   const { study } = model;
   if (!study) throw new Error('the events hold no studyStarted event: this is not a study log (events.jsonl starts with one)');
   const context = { table: study.table.label, studyId: study.studyId };
   const files: Record<string, Uint8Array> = {};
-  if (format === 'all' || format === 'synetune') Object.assign(files, syneTuneExportFiles(model, study, options.created));
+  if (results) Object.assign(files, syneTuneExportFiles(results, study, options.created));
   if (format === 'all' || format === 'csv') files['trials.csv'] = strToU8(trialsCsv(model.trials.rows(), context));
   if (format === 'all' || format === 'jsonl') files['trials.jsonl'] = strToU8(trialsJsonl(model.trials.rows(), context));
   if (format !== 'all') return files;
@@ -88,7 +92,9 @@ export function writeStudyExport(folder: string, events: Iterable<StudyEvent>, o
   const paths = Object.keys(files).map((name) => join(folder, name));
   const existing = paths.filter((path) => existsSync(path));
   if (existing.length > 0 && !options.overwrite) throw new ExportConflictError(existing);
-  mkdirSync(folder, { recursive: true });
-  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
+  preparingOutputFolder(folder, () => {
+    mkdirSync(folder, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(folder, name), bytes);
+  });
   return paths;
 }

@@ -8,6 +8,7 @@
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { preparingOutputFolder } from './outputFolderError';
 
 export const LOCK_FILE = 'running.lock';
 
@@ -37,16 +38,19 @@ export interface StudyLock {
  * running.lock, which fails if the name exists (O_EXCL semantics), so no reader ever sees it half-written.
  */
 export function acquireStudyLock(dir: string, now = new Date()): StudyLock {
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, LOCK_FILE);
   const holder: LockHolder = { pid: process.pid, host: hostname(), started: now.toISOString() };
   const draft = join(dir, `${LOCK_FILE}.${process.pid}.tmp`);
-  const fd = openSync(draft, 'w');
-  try {
-    writeSync(fd, JSON.stringify(holder) + '\n');
-  } finally {
-    closeSync(fd);
-  }
+  // The lock is the first thing written into a study folder: a folder that cannot be written fails here.
+  preparingOutputFolder(dir, () => {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(draft, 'w');
+    try {
+      writeSync(fd, JSON.stringify(holder) + '\n');
+    } finally {
+      closeSync(fd);
+    }
+  });
   try {
     for (let attempt = 0; ; attempt++) {
       if (tryLink(draft, path)) break;

@@ -127,6 +127,8 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
     optimumError: benchmark.optimumError,
   });
+  const cacheNotice = client?.cacheNotice;
+  if (cacheNotice) emitNotice(stream, { kind: 'info', message: cacheNotice, detail: { replyCache: 'droppedTornLine' } });
   let started: number;
   let summary: SimulationSummary;
   try {

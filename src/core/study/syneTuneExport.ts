@@ -2,10 +2,11 @@
  * Export in Syne Tune's experiment format, so Syne Tune's plotting and benchmarking tools can read
  * our studies: `results.csv.zip` (one row per reported result) and `metadata.json`.
  */
-import { zipSync, strToU8 } from 'fflate';
+import { strToU8, Zip, ZipDeflate } from 'fflate';
 import { OPS, SYNE_TUNE_KEYS } from '../nb201/searchSpace';
-import { csvText, type CsvValue } from './csvExport';
-import type { StudyIdentity, StudyReadModel } from '../readModel/studyReadModel';
+import { csvLine, type CsvValue } from './csvExport';
+import type { LoggedResult } from '../readModel/resultLog';
+import type { StudyIdentity } from '../readModel/studyReadModel';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
 
 export const SYNE_TUNE_RESULT_COLUMNS = [
@@ -24,20 +25,54 @@ const SCHEDULER_CLASS: Record<SchedulerKind, string> = {
   dehb: 'GeometricDifferentialEvolutionHyperbandScheduler',
 };
 
-/** results.csv text: one row per reported result, in report order, with the decision after it. */
-export function syneTuneResultsCsv(model: StudyReadModel): string {
-  const log = model.resultLog;
-  if (!log) throw new Error('syneTuneResultsCsv needs a read model built with keepResults: true');
-  const configs = new Map<number, string[]>();
-  const configOf = (trialId: number): string[] => {
-    let config = configs.get(trialId);
-    if (!config) configs.set(trialId, (config = model.trials.opsOf(trialId)?.map((op) => OPS[op]) ?? SYNE_TUNE_KEYS.map(() => '')));
-    return config;
+/**
+ * results.csv.zip written as the results arrive (StudyReadModel's onResult): each row is deflated into
+ * the archive at once, so only the compressed bytes are held, never a row object or the CSV text of
+ * the whole study. One row per reported result, in report order, with the decision after it.
+ */
+export class SyneTuneResultsZip {
+  private readonly parts: Uint8Array[] = [];
+  private readonly zip = new Zip((error, chunk) => { if (error) throw error; this.parts.push(chunk); });
+  private readonly csv: ZipDeflate;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  /** `opsOf` gives a trial's cell (the config columns); `created` is the archive entry's mtime. */
+  constructor(private readonly opsOf: (trialId: number) => readonly number[] | undefined, created: string) {
+    this.csv = new ZipDeflate('results.csv', { level: 6 });
+    this.csv.mtime = created;
+    this.zip.add(this.csv);
+    this.line(SYNE_TUNE_RESULT_COLUMNS);
+  }
+
+  readonly add = (r: LoggedResult): void => {
+    const config = this.opsOf(r.trialId)?.map((op) => OPS[op]) ?? SYNE_TUNE_KEYS.map(() => '');
+    this.line([r.trialId, r.epoch, r.error, r.runtime, r.elapsed, r.time, r.decision, r.status, ...config]);
   };
-  return csvText(SYNE_TUNE_RESULT_COLUMNS, log.results.map((r): CsvValue[] => [
-    r.trialId, r.epoch, r.error, r.runtime, r.elapsed, r.time, r.decision, r.status, ...configOf(r.trialId),
-  ]));
+
+  /** The archive's bytes; nothing may be added after. */
+  finish(): Uint8Array {
+    this.flush(true);
+    this.zip.end();
+    return Buffer.concat(this.parts);
+  }
+
+  private line(values: readonly CsvValue[]): void {
+    const text = csvLine(values) + '\n';
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= DEFLATE_BATCH_CHARS) this.flush(false);
+  }
+
+  private flush(final: boolean): void {
+    this.csv.push(strToU8(this.pending.join('')), final);
+    this.pending = [];
+    this.pendingChars = 0;
+  }
 }
+
+/** Rows are handed to the deflater in batches of about this many characters (a call per row is slow). */
+const DEFLATE_BATCH_CHARS = 1 << 16;
 
 export interface SyneTuneMetadata {
   readonly metric_names: string[];
@@ -75,10 +110,9 @@ export function syneTuneMetadata(study: StudyIdentity, created: string): SyneTun
 }
 
 /** The two files of the export, as bytes keyed by file name. */
-export function syneTuneExportFiles(model: StudyReadModel, study: StudyIdentity, created: string): Record<string, Uint8Array> {
-  const zip = zipSync({ 'results.csv': strToU8(syneTuneResultsCsv(model)) }, { level: 6, mtime: created });
+export function syneTuneExportFiles(results: SyneTuneResultsZip, study: StudyIdentity, created: string): Record<string, Uint8Array> {
   return {
-    'results.csv.zip': zip,
+    'results.csv.zip': results.finish(),
     'metadata.json': strToU8(JSON.stringify(syneTuneMetadata(study, created), null, 2) + '\n'),
   };
 }
