@@ -45,10 +45,12 @@ async function runCommand(page, title) {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
+      // Just after a reload the restoring workbench can take the focus back and close the palette
+      // between opening and typing: then the whole attempt starts over.
+      await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 5_000 });
       await page.keyboard.press('Enter');
       return;
