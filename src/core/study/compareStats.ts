@@ -43,22 +43,44 @@ export interface BootstrapOptions {
   readonly seed?: number | string;
 }
 
-/** Percentile-bootstrap confidence interval of the IQM. */
+/**
+ * Percentile-bootstrap confidence interval of the IQM. A resample is kept as counts per rank of the
+ * sorted values instead of being sorted itself (O(n) instead of O(n log n) each; a comparison over
+ * 100 seeds bootstraps every point of its time grid): the IQM then adds the same values in the same
+ * ascending order as sorting the resample would, so the interval is the same to the last bit.
+ */
 export function bootstrapIqmCi(values: readonly number[], options: BootstrapOptions = {}): [number, number] {
   const n = values.length;
   if (n === 0) return [NaN, NaN];
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const alpha = 1 - (options.confidence ?? CONFIDENCE);
   const rng = new SeededRandom(options.seed ?? 0).derive('bootstrap');
-  const sample = new Float64Array(n);
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b] || a - b);
+  const sorted = Float64Array.from(order, (i) => values[i]);
+  const rankOf = new Int32Array(n);
+  order.forEach((index, rank) => { rankOf[index] = rank; });
+  const counts = new Int32Array(n);
+  const cut = Math.floor(n / 4);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
-    sample.sort();
-    stats[r] = iqmSorted(sample);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rankOf[rng.int(n)]]++;
+    stats[r] = trimmedMeanOfCounts(sorted, counts, cut);
   }
   stats.sort();
   return [quantileSorted(stats, alpha / 2), quantileSorted(stats, 1 - alpha / 2)];
+}
+
+/** iqmSorted of the resample holding counts[k] copies of sorted[k], without building it. */
+function trimmedMeanOfCounts(sorted: Float64Array, counts: Int32Array, cut: number): number {
+  const n = sorted.length;
+  let position = 0, sum = 0;
+  for (let k = 0; k < n && position < n - cut; k++) {
+    for (let c = counts[k]; c > 0; c--, position++) {
+      if (position >= cut && position < n - cut) sum += sorted[k];
+    }
+  }
+  return sum / (n - 2 * cut);
 }
 
 /** What a comparison reports for one quantity of one searcher over seeds. */
