@@ -13,9 +13,7 @@ import { isKeptEpoch } from '../../src/core/readModel/curveDecimation';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { RecordedStudies } from './recordedStudies';
 import { THEMES, type ThemeKind } from './vscodeThemeStub';
-import {
-  assert, assertClean, canvasPixels, hexRgb, openPanel, settle, showTab, webviewTest, type HarnessContext,
-} from './webviewHarness';
+import { assert, assertClean, canvasPixels, hexRgb, settle, showTab, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
 
 const TABS = ['overview', 'trials', 'curves', 'cells', 'llm', 'correlation'] as const;
 
@@ -24,9 +22,8 @@ export function registerChartTests(studies: RecordedStudies): void {
   const shot = (ctx: HarnessContext, name: string) => join(ctx.artifacts, `charts-${name}.png`);
 
   webviewTest('overview: the error axis is zoomed to the settled lines, the optimum is a dashed line', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, options);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, options, async (panel) => {
+      const { page } = panel;
       const blue = hexRgb(THEMES.dark['--vscode-charts-blue']);
       const spread = await verticalSpread(page, '#chart-incumbent', blue);
       // The axis top is the highest incumbent after the first tenth of the time, so right of that the
@@ -41,32 +38,26 @@ export function registerChartTests(studies: RecordedStudies): void {
       assert((await canvasPixels(page, '#chart-incumbent', blue)).matching > 200, 'the log error axis still draws the lines');
       await page.screenshot({ path: shot(ctx, 'overview-log-error'), fullPage: true });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   for (const theme of ['dark', 'high-contrast'] as const) {
     webviewTest(`ten searchers get ten colours (${theme} theme)`, async (ctx) => {
-      const panel = await openPanel(ctx, studies.small, { ...options, companions: tenLines(studies), theme });
-      const { page } = panel;
-      try {
+      await withPanel(ctx, studies.small, { ...options, companions: tenLines(studies), theme }, async (panel) => {
+        const { page } = panel;
         const colours = themeSeriesColours(theme);
         const counts: number[] = [];
         for (const colour of colours) counts.push((await canvasPixels(page, '#chart-incumbent', hexRgb(colour), 8)).matching);
         await page.screenshot({ path: shot(ctx, `ten-series-${theme}`), fullPage: true });
         assert(counts.every((n) => n > 40), `every one of the ten colours is drawn: ${colours.map((c, i) => `${c} ${counts[i]}`).join(', ')}`);
         await assertClean(panel);
-      } finally {
-        await panel.close();
-      }
+      });
     });
   }
 
   webviewTest('tooltips show on charts with bootstrap bands, with units', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, options);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, options, async (panel) => {
+      const { page } = panel;
       for (const [chart, unit] of [['#chart-incumbent', '%'], ['#chart-regret', 'pp']] as const) {
         const texts = (await sweepTooltips(page, chart, 12, 0.5)).map((s) => s.text);
         assert(texts.every((t) => t.length > 0), `${chart}: a tooltip at every hovered position: ${JSON.stringify(texts)}`);
@@ -79,9 +70,7 @@ export function registerChartTests(studies: RecordedStudies): void {
       await settle(page);
       await page.screenshot({ path: shot(ctx, 'band-tooltip') });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest("a trial's curve shows every epoch it trained, its best among them", async (ctx) => {
@@ -91,9 +80,9 @@ export function registerChartTests(studies: RecordedStudies): void {
     const levels = new Set(model.ledger.flatMap((b) => b.rungs.map((r) => r.level)));
     const trial = model.trials.find((t) => t.bestErrorEpoch !== null && t.epochs <= 30 && t.epochs > 5 && !isKeptEpoch(t.bestErrorEpoch, levels) && t.bestErrorEpoch !== t.epochs);
     assert(trial && trial.bestErrorEpoch !== null, 'a trial whose best epoch the decimated curve leaves out');
-    const panel = await openPanel(ctx, studies.small, options);
-    const { page } = panel;
-    try {
+    const best = trial.bestErrorEpoch;
+    await withPanel(ctx, studies.small, options, async (panel) => {
+      const { page } = panel;
       await showTab(page, 'trials');
       await page.locator('#trial-filter input').fill(`#${trial.id}`);
       await page.waitForFunction(() => document.querySelectorAll('#trials-table .vt-body .vt-row').length === 1);
@@ -103,7 +92,6 @@ export function registerChartTests(studies: RecordedStudies): void {
       const epochOf = (t: string) => Number(/^epoch (\d+):/.exec(t)?.[1] ?? NaN);
       const stops = await sweepTooltips(page, '#chart-trial-curve', 120, null);
       // Then finely between the stops that showed the epochs either side of the best one.
-      const best = trial.bestErrorEpoch;
       const below = Math.max(0.1, ...stops.filter((s) => epochOf(s.text) < best).map((s) => s.x));
       const above = Math.min(0.95, ...stops.filter((s) => epochOf(s.text) > best).map((s) => s.x));
       const fine = await sweepTooltips(page, '#chart-trial-curve', 60, null, [below, above]);
@@ -117,16 +105,13 @@ export function registerChartTests(studies: RecordedStudies): void {
       assert(texts.includes(bestText), `the best error is on the curve: ${bestText} (${[...new Set(fine.map((s) => s.text))].join(" / ")})`);
       await page.screenshot({ path: shot(ctx, 'trial-curve') });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   for (const width of [750, 300]) {
     webviewTest(`at ${width} px nothing scrolls sideways; facts wrap by word, tabs wrap`, async (ctx) => {
-      const panel = await openPanel(ctx, studies.small, { ...options, viewport: { width, height: 900 } });
-      const { page } = panel;
-      try {
+      await withPanel(ctx, studies.small, { ...options, viewport: { width, height: 900 } }, async (panel) => {
+        const { page } = panel;
         for (const tab of TABS) {
           await showTab(page, tab);
           const overflow = await page.evaluate(() => ({
@@ -141,9 +126,7 @@ export function registerChartTests(studies: RecordedStudies): void {
         const split = await page.evaluate(brokenWords, '.overview-totals dd');
         assert(split.length === 0, `fact values wrap between words, not inside them: ${split.join(' | ')}`);
         await assertClean(panel);
-      } finally {
-        await panel.close();
-      }
+      });
     });
   }
 }

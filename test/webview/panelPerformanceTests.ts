@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { RecordedStudies } from './recordedStudies';
-import { assert, assertClean, assertEqual, canvasPixels, openPanel, settle, showTab, waitFor, webviewTest, type HarnessContext } from './webviewHarness';
+import { assert, assertClean, assertEqual, canvasPixels, settle, showTab, waitFor, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
 
 /** A measured figure and the target `npm run bench` holds it to. */
 export interface PanelFigure {
@@ -67,9 +67,8 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
     const events = studies.small;
     const starts = events.filter((e) => e.type === 'trialStarted');
     const cut = events.indexOf(starts[Math.floor(starts.length * 0.15)]);
-    const panel = await openPanel(ctx, events.slice(0, cut), smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, events.slice(0, cut), smallOptions, async (panel) => {
+      const { page } = panel;
       await showTab(page, 'trials');
       await page.evaluate(() => {
         performance.clearMeasures();
@@ -96,17 +95,14 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
       figure(ctx, 'live study: trials render max', drawn.durations[drawn.durations.length - 1], 'ms', { atMost: 50 });
       figure(ctx, 'live study: frame gap p95', quantile(frames.gaps, 0.95), 'ms', { atMost: 50 });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('live 5,000-trial study: the table and the learning curves take deltas at 10 a second; curves redraw at most every 500 ms', async (ctx) => {
     const events = studies.large;
     const cut = Math.floor(events.length * 0.8);
-    const panel = await openPanel(ctx, events.slice(0, cut), { isoClassOf: studies.isoClassOf });
-    const { page } = panel;
-    try {
+    await withPanel(ctx, events.slice(0, cut), { isoClassOf: studies.isoClassOf }, async (panel) => {
+      const { page } = panel;
       const rest = events.slice(cut);
       const half = Math.floor(rest.length / 2);
       const result: Record<string, unknown> = {};
@@ -140,18 +136,15 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
       ctx.report.liveLarge = result;
       assertEqual(await page.getAttribute('#app', 'data-trials'), '5000', 'all trials arrived');
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('5,000-trial study: first paint of the overview and the table; the table scrolls, filters and sorts', async (ctx) => {
     const large = studies.large;
     const firstPaint: Record<string, unknown> = {};
     for (const tab of ['overview', 'trials'] as const) {
-      const panel = await openPanel(ctx, large, { isoClassOf: studies.isoClassOf, autoSnapshot: false, waitReady: false });
-      const { page, host } = panel;
-      try {
+      await withPanel(ctx, large, { isoClassOf: studies.isoClassOf, autoSnapshot: false, waitReady: false }, async (panel) => {
+        const { page, host } = panel;
         if (tab !== 'overview') {
           await page.evaluate((state) => sessionStorage.setItem('__vscodeState', JSON.stringify(state)), { studyId: 'panel-large-5000', tab });
           await page.reload();
@@ -199,9 +192,7 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
           }
         }
         await assertClean(panel);
-      } finally {
-        await panel.close();
-      }
+      });
     }
     ctx.report.large = firstPaint;
   });

@@ -16,9 +16,7 @@ import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
 import { INTERRUPTED_MESSAGE } from '../../src/extension/studySession';
 import { MARKUP_REPLY_PREFIX, type RecordedStudies } from './recordedStudies';
 import { THEMES, type StubWindow } from './vscodeThemeStub';
-import {
-  assert, assertClean, assertEqual, canvasPixels, hexRgb, openPanel, settle, showTab, waitFor, waitReady, webviewTest, type HarnessContext,
-} from './webviewHarness';
+import { assert, assertClean, assertEqual, canvasPixels, hexRgb, openPanel, settle, showTab, waitFor, waitReady, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
 
 const TABS = ['overview', 'trials', 'curves', 'cells', 'llm', 'correlation'] as const;
 
@@ -90,9 +88,8 @@ export function registerPanelTests(studies: RecordedStudies): void {
     const events = studies.failingLlm.slice(0, end < 0 ? studies.failingLlm.length : end);
     const unhealthy = new StudyHeadlineFold('panel-llambo-failing').addAll(events).llmUnhealthy;
     assert(unhealthy?.startsWith('LLM unhealthy: ') && unhealthy.includes('503'), `the host fold judges the 503s unhealthy: ${unhealthy}`);
-    const panel = await openPanel(ctx, events, { isoClassOf: studies.isoClassOf, status: { status: 'interrupted', message: INTERRUPTED_MESSAGE } });
-    const { page, host } = panel;
-    try {
+    await withPanel(ctx, events, { isoClassOf: studies.isoClassOf, status: { status: 'interrupted', message: INTERRUPTED_MESSAGE } }, async (panel) => {
+      const { page, host } = panel;
       assert(await page.isVisible('.llm-unhealthy'), 'the LLM line is shown');
       assertEqual(await page.textContent('.llm-unhealthy'), `⚠ ${unhealthy}`, 'the header says why the LLM is unhealthy');
       assertEqual(await page.textContent('.study-status'), 'interrupted', 'the status pill (the message is in the banner)');
@@ -118,30 +115,24 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assertEqual(overflow, 0, 'at 320 px the header wraps instead of scrolling sideways');
       await page.screenshot({ path: shot(ctx, 'header-interrupted-unhealthy-320px'), fullPage: true });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('header of a finished study whose LLM answered: no LLM warning, no Resume', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page } = panel;
       assertEqual(await page.textContent('.study-status'), 'finished', 'finished');
       assert(!(await page.isVisible('.llm-unhealthy')), 'no LLM line for a healthy LLM');
       assert(!(await page.isVisible('#resume-study')), 'no Resume for a finished study');
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('selecting a trial shows its cell, its curve and the LLM calls that produced it', async (ctx) => {
     const trial = expectedSmall.trials.find((t) => t.source === 'llambo' && t.callIds.length >= 2 && t.epochs >= 3);
     assert(trial, 'a LLAMBO-proposed trial that trained past its first rung');
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page } = panel;
       await showTab(page, 'trials');
       await page.locator('#trial-filter input').fill(`#${trial.id}`);
       await page.waitForFunction(() => document.querySelectorAll('#trials-table .vt-body .vt-row').length === 1);
@@ -172,15 +163,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assertEqual(await page.$$eval('#cell-compare figure', (figs) => figs.map((f) => (f as HTMLElement).dataset.trialId)), [String(incumbent.id), String(trial.id)], 'incumbent against the selected trial');
       await page.screenshot({ path: shot(ctx, 'small-cells-compare'), fullPage: true });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('an LLM reply with <img onerror> and <script> is shown as inert text', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page } = panel;
       await showTab(page, 'llm');
       await page.locator('#llm-search input').fill('onerror');
       await page.waitForFunction(() => document.querySelector('#llm-count')?.textContent?.startsWith('1 of'));
@@ -205,15 +193,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assert(panel.host.openedDocuments[0]?.includes(MARKUP_REPLY_PREFIX), 'the editor tab shows the reply');
       await page.screenshot({ path: shot(ctx, 'small-llm-markup') });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('keyboard: arrow keys move the table selection and switch tabs; Enter opens the table badge', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page } = panel;
       await showTab(page, 'trials');
       await page.focus('#trials-table .vt-viewport');
       const selected = () => page.getAttribute('#trials-table .vt-row[aria-selected="true"]', 'data-id');
@@ -236,15 +221,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       await page.keyboard.press('Enter');
       assertEqual(await page.getAttribute('.panel-header .table-badge', 'aria-expanded'), 'true', 'badge detail opens with Enter');
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('tab, selection and filters survive a reload (VS Code reloads a hidden webview)', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page } = panel;
       await showTab(page, 'trials');
       const filter = 'avg_pool_3x3 skip';
       const matching = queryTrials(expectedSmall.trials, { text: filter, status: 'all', fallbackOnly: false, sort: { column: 'id', descending: false } }).length;
@@ -266,15 +248,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assertEqual(saved.studyId, 'panel-llambo-s0', 'the study id the panel serializer needs is in the state');
       assertEqual(panel.host.readies, 2, 'the reloaded panel said ready again');
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('a theme switch recolours the charts', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page } = panel;
       const darkBlue = hexRgb(THEMES.dark['--vscode-charts-blue']);
       const lightBlue = hexRgb(THEMES.light['--vscode-charts-blue']);
       const before = { dark: (await canvasPixels(page, '#chart-incumbent', darkBlue, 6)).matching, light: (await canvasPixels(page, '#chart-incumbent', lightBlue, 6)).matching };
@@ -292,15 +271,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       await page.waitForSelector('#trial-detail svg.cell-diagram');
       await page.screenshot({ path: shot(ctx, 'small-trials-light'), fullPage: true });
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('export buttons send PNG, SVG and CSV files to the host', async (ctx) => {
-    const panel = await openPanel(ctx, studies.small, smallOptions);
-    const { page, host } = panel;
-    try {
+    await withPanel(ctx, studies.small, smallOptions, async (panel) => {
+      const { page, host } = panel;
       await page.click('#export-incumbent-png');
       await page.click('#export-incumbent-svg');
       await waitFor(() => host.savedFiles.length === 2);
@@ -329,15 +305,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assertEqual(lines.length - 1, shown, 'the CSV holds the filtered rows');
       await page.waitForFunction(() => document.querySelector('.status-line')?.textContent?.startsWith('Saved nas-results/'));
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 
   webviewTest('a study without an LLM says so in the LLM and calibration views', async (ctx) => {
-    const panel = await openPanel(ctx, studies.large.slice(0, 4000), { isoClassOf: studies.isoClassOf });
-    const { page } = panel;
-    try {
+    await withPanel(ctx, studies.large.slice(0, 4000), { isoClassOf: studies.isoClassOf }, async (panel) => {
+      const { page } = panel;
       for (const tab of TABS) await showTab(page, tab);
       await showTab(page, 'llm');
       assert((await page.textContent('#llm-call-list'))?.includes('made no LLM calls'), 'LLM tab explains');
@@ -351,9 +324,7 @@ export function registerPanelTests(studies: RecordedStudies): void {
         await page.screenshot({ path: shot(ctx, `narrow-${tab}`) });
       }
       await assertClean(panel);
-    } finally {
-      await panel.close();
-    }
+    });
   });
 }
 

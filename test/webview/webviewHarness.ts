@@ -63,6 +63,18 @@ export async function openPanel(ctx: HarnessContext, events: StudyEvent[], optio
   return { ...opened, host: host as FakePanelHost };
 }
 
+/** Opens a panel on `events`, runs `body` on it and closes it whatever `body` did. */
+export async function withPanel(
+  ctx: HarnessContext, events: StudyEvent[], options: OpenPanelOptions, body: (panel: OpenPanel) => Promise<void>,
+): Promise<void> {
+  const panel = await openPanel(ctx, events, options);
+  try {
+    await body(panel);
+  } finally {
+    await panel.close();
+  }
+}
+
 export interface OpenPage {
   readonly page: Page;
   readonly errors: string[];
