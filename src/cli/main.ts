@@ -8,13 +8,8 @@ import { EventLogError } from '../core/study/eventLog';
 import { OutputFolderError } from '../core/study/outputFolderError';
 import { StudyLockedError } from '../core/study/studyLock';
 import { StudySpecError } from '../core/study/studySpec';
-import { benchCommand } from './benchCommand';
-import { bracketsCommand } from './bracketsCommand';
 import { UsageError } from './cliArgs';
 import { processOutput, type CommandOutput } from './commandOutput';
-import { compareCommand } from './compareCommand';
-import { exportCommand } from './exportCommand';
-import { importTableCommand } from './importTableCommand';
 import { studyCommand } from './studyCommand';
 
 export const MAIN_HELP = `LLAMBO NAS — headless runner (simulated multi-fidelity NAS on NAS-Bench-201 / CIFAR-10)
@@ -35,14 +30,20 @@ Results from the bundled table: epochs 1-199 are model-generated (the epoch-200 
 
 type Command = (args: readonly string[], out: CommandOutput, signal?: AbortSignal, env?: NodeJS.ProcessEnv) => number | Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  study: studyCommand,
-  compare: compareCommand,
-  export: exportCommand,
-  'import-table': importTableCommand,
-  brackets: bracketsCommand,
-  bench: benchCommand,
+/*
+ * The commands other than `study` are required when they are run: their modules (worker threads, child
+ * processes, the Parquet reader, fs/promises ...) are then neither initialised nor loaded by a study.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loads of the commands a study does not need */
+const COMMANDS: Record<string, () => Command> = {
+  study: () => studyCommand,
+  compare: () => (require('./compareCommand') as typeof import('./compareCommand')).compareCommand,
+  export: () => (require('./exportCommand') as typeof import('./exportCommand')).exportCommand,
+  'import-table': () => (require('./importTableCommand') as typeof import('./importTableCommand')).importTableCommand,
+  brackets: () => (require('./bracketsCommand') as typeof import('./bracketsCommand')).bracketsCommand,
+  bench: () => (require('./benchCommand') as typeof import('./benchCommand')).benchCommand,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Runs the command line and returns the exit code; never throws. `env` is where OPENAI_API_KEY / LLAMBO_* are read (tests pass their own). */
 export async function runCli(
@@ -53,13 +54,13 @@ export async function runCli(
     out.stdout(MAIN_HELP);
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     out.stderr(`error: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).filter((c) => c !== 'bench').join(', ')} (see --help)`);
     return 2;
   }
   try {
-    return await command(args, out, signal, env);
+    return await command()(args, out, signal, env);
   } catch (error) {
     return reportError(name, error, out);
   }
@@ -96,7 +97,11 @@ function isMainModule(): boolean {
 /** Exit code when stdout was closed by the reader (`study | head -1`): what was wanted was read. */
 const STDOUT_CLOSED_EXIT = 0;
 
-if (isMainModule()) {
+/**
+ * Runs the process's command line with Ctrl-C and a closed stdout handled, and sets the exit code.
+ * dist/cli.js (src/boot/cliLauncher.ts) calls it after loading this bundle with V8's code cache.
+ */
+export function runMain(): void {
   const controller = new AbortController();
   // Every LLM request waiting or in flight listens on this one signal: dozens at once is normal, not a leak.
   setMaxListeners(0, controller.signal);
@@ -118,3 +123,6 @@ if (isMainModule()) {
     process.exitCode = stdoutClosed ? STDOUT_CLOSED_EXIT : code;
   });
 }
+
+// Run directly (node dist/cli.bundle.js) as well as through the launcher.
+if (isMainModule()) runMain();

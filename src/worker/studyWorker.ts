@@ -25,6 +25,15 @@ const controller = new AbortController();
 const data = workerData as StudyWorkerData | undefined;
 const cancelFlag = new Int32Array(data?.cancelFlag ?? new SharedArrayBuffer(4));
 let started = false;
+let whenWarm: (() => void) | undefined;
+
+/**
+ * Calls `callback` once this thread's first study has finished, when the study's hot code is compiled:
+ * dist/worker.js (src/boot/studyWorkerLauncher.ts) writes V8's code cache of this bundle then.
+ */
+export function onceWarm(callback: () => void): void {
+  whenWarm = callback;
+}
 
 interface WarmTable {
   readonly path: string;
@@ -113,6 +122,8 @@ async function runOne(params: WorkerStartParams): Promise<void> {
     });
     batcher.flush();
     post({ method: 'worker/finished', params: { summary } });
+    whenWarm?.();
+    whenWarm = undefined;
   } finally {
     batcher.flush();
     log.close();
