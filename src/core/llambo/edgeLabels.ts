@@ -14,7 +14,7 @@ export const EDGE_NAMES: readonly string[] = EDGES.map(([from, to]) => `${from}-
 export type EdgeLabel = { readonly edge: number } | { readonly unknown: string };
 
 /** `0->1`, `0 to 1`, `(0,1)`: a bare comma only inside parentheses, so prose like "1, 2: x" is no label. */
-const PAIR = String.raw`\(?\s*(\d)\s*(?:->|→|-|–|to|(?<=\(\s*\d\s*),)\s*(\d)\s*\)?`;
+const PAIR = String.raw`\(?\s*(\d)\s*(?:->|\u2192|-|\u2013|to|(?<=\(\s*\d\s*),)\s*(\d)\s*\)?`;
 /** Label forms (source text, no anchors), each alternative with its own capture groups. */
 const LABEL_SOURCE = String.raw`(?:(?:hp_)?x(\d+)|op_(\d)_to_(\d)|e_?(\d)(\d)(?!\d)|edge[\s_]*${PAIR}|(?:edge[\s_]*|e_?)(\d+)|${PAIR})`;
 const ANCHORED_LABEL = new RegExp(String.raw`^\s*${LABEL_SOURCE}\s*$`, 'i');
@@ -96,6 +96,6 @@ export function labelledRuns(text: string): { entries: LabelledOp[]; at: number;
     .map((run) => ({ entries: run.entries, at: run.start, text: text.slice(run.start, run.end) }));
 }
 
-const OP_WORDS = String.raw`[\w×-]+(?:[ \t]+(?!and\b)[\w×-]+){0,2}`;
+const OP_WORDS = String.raw`[\w\u00d7-]+(?:[ \t]+(?!and\b)[\w\u00d7-]+){0,2}`;
 const PROSE_ENTRY = new RegExp(String.raw`(?<![\w.>-])(${LABEL_SOURCE})\s*[:=]\s*\**(${OP_WORDS})`, 'gi');
-const RUN_GAP = /^(?:[\s,;|*•.`'"-]|\([^()\n]*\)|\band\b)*$/i;
+const RUN_GAP = /^(?:[\s,;|*\u2022.`'"-]|\([^()\n]*\)|\band\b)*$/i;

@@ -160,7 +160,7 @@ function rawPredictions(text: string, ids: CandidateIds, notes: string[]): RawPr
  * `c12: 0.123`, `- C12 - 0.123`, `**c12**: 12.3%`, `c12 -> 0.1`, `c12 = 0.1`, `c12: error 0.1`,
  * `**c12:** 0.1`, `c12: 0.91 accuracy`. Groups: id, leading quantity word, number, %, trailing quantity word.
  */
-const PREDICTION_LINE = /(?<![\w.])[*_`"']*(c\d+)[*_`"']*\s*(?::|->|→|=|–|-)\s*[*_`"']*\s*(?:(error|err|accuracy|acc)\s*[:=]?\s*)?[*_`"']*\s*(-?\d*\.?\d+(?:e-?\d+)?|NaN|null)\s*(%)?(?:[*_`"']*\s*(error|accuracy|acc)\b)?/gi;
+const PREDICTION_LINE = /(?<![\w.])[*_`"']*(c\d+)[*_`"']*\s*(?::|->|\u2192|=|\u2013|-)\s*[*_`"']*\s*(?:(error|err|accuracy|acc)\s*[:=]?\s*)?[*_`"']*\s*(-?\d*\.?\d+(?:e-?\d+)?|NaN|null)\s*(%)?(?:[*_`"']*\s*(error|accuracy|acc)\b)?/gi;
 
 /**
  * A value holding a whole answer: a predictions list or map, an id-keyed map, a list of id entries, a
