@@ -158,3 +158,16 @@ test('a closed table no longer reads the cache: a row not read before close come
   assert.ok(statSync(tableCachePath(path)).size > 0, 'and the cache written again');
   assert.equal(table.validError(2, 0, 1), storedAt(2, 0, 1));
 });
+
+test('rows read one by one from the cache fill room that grows as needed: every row of a 1,300-arch table, in shuffled order', () => {
+  const n = 1300;
+  const folder = join(dir, `t${fileCount++}`);
+  const path = join(folder, 'large.bin.gz');
+  const { header, arrays } = smallTable(n);
+  writeTableFile(path, header, arrays.map((a) => a.name === 'final_error_mean' ? { ...a, data: Float32Array.from({ length: n }, (_, i) => 0.05 + i / (4 * n)) } : a));
+  loadTable(path);
+  const table = loadTable(path);
+  const order = Array.from({ length: n }, (_, i) => (i * 7919) % n);
+  for (const arch of order) assert.equal(table.validError(arch, 1, 3), (1000 + (arch * 2 + 1) * 5 + 2) / 1e4, `arch ${arch}`);
+  for (const arch of [0, 511, 512, 1023, 1299]) assert.equal(table.validError(arch, 0, 5), (1000 + arch * 2 * 5 + 4) / 1e4, `arch ${arch} again`);
+});

@@ -22,7 +22,11 @@ const ROW_ARRAY = 'valid_error';
  * they were read, so the pages a study touches are about as many as the rows it reads.
  */
 export interface TableRows {
-  /** The rows read so far: row slot[i] of these is architecture i's (room for all of them; unread pages cost nothing). */
+  /**
+   * The rows read so far: row slot[i] of these is architecture i's. It grows as rows are read (a new
+   * array each time), so read it again after `fill`: room for all 15,625 rows at once would be 19 MB of
+   * external memory, which makes V8 collect garbage early in every study.
+   */
   readonly values: Uint16Array;
   /** slot[i] is the row of `values` that holds architecture i, or -1 while it is not read. */
   readonly slot: Int32Array;
@@ -75,12 +79,22 @@ export function openTableFile(path: string, options: ReadTableOptions = {}): Ope
   return { ...table, rows: cacheRows(path, options, cached.rows, cached.source, fail) };
 }
 
+/** Rows of room a lazily read table starts with: about what one 5 h study reads (then doubled as needed). */
+const FIRST_ROW_CAPACITY = 512;
+
 function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, source: TableSource, fail: Fail): TableRows {
   const rowValues = rows.rowBytes / Uint16Array.BYTES_PER_ELEMENT;
-  const values = new Uint16Array(rows.count * rowValues);
-  const bytes = new Uint8Array(values.buffer);
+  let values = new Uint16Array(Math.min(rows.count, FIRST_ROW_CAPACITY) * rowValues);
+  let bytes = new Uint8Array(values.buffer);
   const slot = new Int32Array(rows.count).fill(-1);
   let used = 0;
+  const makeRoom = (rowCount: number): void => {
+    if (values.length >= rowCount * rowValues) return;
+    const grown = new Uint16Array(Math.min(rows.count, Math.max(rowCount, 2 * (values.length / rowValues))) * rowValues);
+    grown.set(values.subarray(0, used * rowValues));
+    values = grown;
+    bytes = new Uint8Array(values.buffer);
+  };
   const recover = (): void => {
     const { file, raw } = readAndInflate(path, fail);
     const now = tableSourceOf(file);
@@ -89,15 +103,17 @@ function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, so
     }
     const table = decodeChecked(raw, fail);
     // Every row from the gzip table, each in its own place from now on.
+    makeRoom(rows.count);
     values.set(table.arrays.get(ROW_ARRAY)!);
     for (let i = 0; i < rows.count; i++) slot[i] = i;
     used = rows.count;
     writeCache(path, options, file, raw, table);
   };
   return {
-    values,
+    get values() { return values; },
     slot,
     fill: (index) => {
+      makeRoom(used + 1);
       if (rows.load(index, bytes, used * rows.rowBytes)) {
         slot[index] = used++;
       } else {

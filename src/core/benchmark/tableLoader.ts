@@ -33,7 +33,7 @@ export class TableBenchmark implements Benchmark {
   readonly optimumIndex: number;
   readonly header: TableHeader;
 
-  private readonly validErrorRaw: Uint16Array;
+  private validErrorRaw: Uint16Array;
   /** Where validErrorRaw's rows come from when they are read from the cache on first use (undefined: row i is arch i's). */
   private readonly rows: TableRows | undefined;
   /** Stored uint16 / divisor = error; dividing by 10000 keeps values like 0.0575 exact to print. */
@@ -99,7 +99,10 @@ export class TableBenchmark implements Benchmark {
     let row = index;
     if (this.rows !== undefined) {
       row = this.rows.slot[index];
-      if (row < 0) row = this.rows.fill(index);
+      if (row < 0) {
+        row = this.rows.fill(index);
+        this.validErrorRaw = this.rows.values; // fill may have grown it
+      }
     }
     return this.validErrorRaw[(row * this.numSeeds + seed) * this.maxEpoch + epoch - 1] / this.validErrorDivisor;
   }
