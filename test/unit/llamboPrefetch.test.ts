@@ -102,5 +102,5 @@ test('prefetch off: a modelled LLAMBO study gives exactly the trial starts and r
   assert.equal(summary.delay?.chargedSeconds, summary.delay?.llmSeconds, 'nothing hidden without prefetch');
   const finished = events.find((e) => e.type === 'studyFinished');
   assert.deepEqual(finished?.type === 'studyFinished' ? finished.delay : null, summary.delay);
-  assert.deepEqual(studyEventSchema.parse(JSON.parse(JSON.stringify(finished))), finished, 'the log reader accepts the delay fields');
+  assert.deepEqual(studyEventSchema().parse(JSON.parse(JSON.stringify(finished))), finished, 'the log reader accepts the delay fields');
 });

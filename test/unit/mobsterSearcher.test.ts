@@ -4,7 +4,7 @@ import { hammingDistance } from '../../src/core/nb201/cellMutation';
 import { cellCode, cellFromCode, NUM_CELLS, type Cell } from '../../src/core/nb201/searchSpace';
 import { SeededRandom } from '../../src/core/random/seededRandom';
 import { InitialDesignStream } from '../../src/core/searchers/initialDesign';
-import { AcquisitionSearch, CELL_OPS_BY_CODE, forEachNeighbour } from '../../src/core/searchers/mobsterAcquisition';
+import { AcquisitionSearch, cellOpsByCode, forEachNeighbour } from '../../src/core/searchers/mobsterAcquisition';
 import { MobsterLevelObservations } from '../../src/core/searchers/mobsterLevelObservations';
 import { MobsterSearcher } from '../../src/core/searchers/mobsterSearcher';
 import type { SearcherContext, Suggestion } from '../../src/core/searchers/searcher';
@@ -77,7 +77,7 @@ test('acquisition search: finds the optimum of a smooth score by local search, s
   forEachNeighbour(cellCode(TARGET), (n) => neighbours.push(n));
   assert.equal(new Set(neighbours).size, 24);
   for (const n of neighbours) assert.equal(hammingDistance(opsOf(n), TARGET), 1);
-  for (const code of [0, 1, 4242, 15624]) assert.deepEqual(Array.from(CELL_OPS_BY_CODE.subarray(code * 6, code * 6 + 6)), cellFromCode(code));
+  for (const code of [0, 1, 4242, 15624]) assert.deepEqual(Array.from(cellOpsByCode().subarray(code * 6, code * 6 + 6)), cellFromCode(code));
 });
 
 test('level training set: everything while few, else the best half plus a spread of the rest, standardised', () => {

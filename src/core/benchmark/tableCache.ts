@@ -24,9 +24,9 @@
  * boundary.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { sha256Hex } from '../hashing/sha256Hex';
 
 const CACHE_MAGIC = 'NB201MFC';
 /** Bump when the layout above changes: older cache files are then rebuilt, never misread. */
@@ -72,7 +72,7 @@ export interface CachedTable {
 export function tableCachePath(tablePath: string, cacheDir: string = dirname(tablePath)): string {
   const name = `${basename(tablePath).replace(/\.gz$/, '')}.cache-v${TABLE_CACHE_VERSION}`;
   if (resolve(cacheDir) === resolve(dirname(tablePath))) return join(cacheDir, name);
-  const pathHash = createHash('sha256').update(resolve(tablePath)).digest('hex').slice(0, 12);
+  const pathHash = sha256Hex(resolve(tablePath)).slice(0, 12);
   return join(cacheDir, `${pathHash}-${name}`);
 }
 

@@ -5,7 +5,7 @@
  * never holds the key: the CLI names an environment variable (`apiKeyEnv`), the extension keeps one
  * key per profile in SecretStorage.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StudySpecInput } from '../study/studySpec';
 import { fieldName, valueAt } from '../study/fieldPath';
 
@@ -15,36 +15,42 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Fields people reach for when they mean to store the key itself; refused with the way to do it. */
 const KEY_FIELDS = ['apiKey', 'key', 'api_key', 'token'];
 
-const intAtLeast = (min: number) => {
-  const error = `must be an integer >= ${min}`;
-  return z.int({ error }).min(min, { error });
-};
-const price = z.number({ error: 'must be a number >= 0 (US dollars per million tokens)' })
-  .refine((v) => Number.isFinite(v) && v >= 0, { error: 'must be a number >= 0 (US dollars per million tokens)' });
+/** Built on first use: every CLI process loads this module, few read profiles. */
+function buildProfileSchema() {
+  const intAtLeast = (min: number) => {
+    const error = `must be an integer >= ${min}`;
+    return z.int({ error }).min(min, { error });
+  };
+  const price = z.number({ error: 'must be a number >= 0 (US dollars per million tokens)' })
+    .refine((v) => Number.isFinite(v) && v >= 0, { error: 'must be a number >= 0 (US dollars per million tokens)' });
 
-const profileSchema = z.strictObject({
-  name: z.string({ error: 'must be a name such as "gpt4omini"' })
-    .regex(PROFILE_NAME, { error: 'must use only letters, digits, ".", "_" and "-" (it names compare entries and cache files), e.g. "gpt4omini"' }),
-  baseUrl: z.url({ error: 'must be a URL such as http://127.0.0.1:11434/v1' }),
-  model: z.string({ error: 'must be a model name' }).min(1, { error: 'must not be empty' }),
-  headers: z.record(z.string(), z.string(), { error: 'must map header names to strings' }).optional(),
-  prices: z.strictObject({
-    promptPerMTok: price,
-    completionPerMTok: price,
-    cachedPromptPerMTok: price.optional(),
-  }, { error: 'must be {"promptPerMTok": X, "completionPerMTok": Y} in US dollars per million tokens' }).optional(),
-  limits: z.strictObject({
-    requestsPerMinute: intAtLeast(1).optional(),
-    tokensPerMinute: intAtLeast(1).optional(),
-    concurrency: intAtLeast(1).optional(),
-  }, { error: 'must be {"requestsPerMinute": N, "concurrency": N}' }).optional(),
-  contextWindow: intAtLeast(256).optional(),
-  apiKeyEnv: z.string({ error: 'must name an environment variable, e.g. "OPENAI_API_KEY"' })
-    .regex(ENV_NAME, { error: 'must name an environment variable (letters, digits, "_"), e.g. "OPENAI_API_KEY"; never the key itself' })
-    .optional(),
-});
+  return z.strictObject({
+    name: z.string({ error: 'must be a name such as "gpt4omini"' })
+      .regex(PROFILE_NAME, { error: 'must use only letters, digits, ".", "_" and "-" (it names compare entries and cache files), e.g. "gpt4omini"' }),
+    baseUrl: z.url({ error: 'must be a URL such as http://127.0.0.1:11434/v1' }),
+    model: z.string({ error: 'must be a model name' }).min(1, { error: 'must not be empty' }),
+    headers: z.record(z.string(), z.string(), { error: 'must map header names to strings' }).optional(),
+    prices: z.strictObject({
+      promptPerMTok: price,
+      completionPerMTok: price,
+      cachedPromptPerMTok: price.optional(),
+    }, { error: 'must be {"promptPerMTok": X, "completionPerMTok": Y} in US dollars per million tokens' }).optional(),
+    limits: z.strictObject({
+      requestsPerMinute: intAtLeast(1).optional(),
+      tokensPerMinute: intAtLeast(1).optional(),
+      concurrency: intAtLeast(1).optional(),
+    }, { error: 'must be {"requestsPerMinute": N, "concurrency": N}' }).optional(),
+    contextWindow: intAtLeast(256).optional(),
+    apiKeyEnv: z.string({ error: 'must name an environment variable, e.g. "OPENAI_API_KEY"' })
+      .regex(ENV_NAME, { error: 'must name an environment variable (letters, digits, "_"), e.g. "OPENAI_API_KEY"; never the key itself' })
+      .optional(),
+  });
+}
 
-export type LlmProfile = z.output<typeof profileSchema>;
+let profileSchemaBuilt: ReturnType<typeof buildProfileSchema> | undefined;
+const profileSchema = () => profileSchemaBuilt ??= buildProfileSchema();
+
+export type LlmProfile = z.output<ReturnType<typeof buildProfileSchema>>;
 
 /** Profiles that failed validation; one `<where>[i].<field>: <problem> (got <value>)` line per problem. */
 export class LlmProfileError extends Error {
@@ -67,7 +73,7 @@ export function parseLlmProfiles(input: unknown, where: string): LlmProfile[] {
   input.forEach((item, index) => {
     const at = `${where}[${index}]`;
     const keyIssues = keyFieldIssues(item, at);
-    const result = profileSchema.safeParse(item);
+    const result = profileSchema().safeParse(item);
     if (result.success && keyIssues.length === 0) profiles.push(result.data);
     issues.push(...keyIssues, ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, item, at))));
   });

@@ -3,7 +3,7 @@
  * messages, sampling parameters), hashed. Never the host, the key or other headers, so a recording
  * made against one server replays against another of the same kind.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hashing/sha256Hex';
 import { canonicalJson } from './canonicalJson';
 import type { ChatMessage, ChatRequest, EndpointKind } from './llmTypes';
 
@@ -58,5 +58,5 @@ export function cachedRequestOf(kind: EndpointKind, model: string, req: ChatRequ
 }
 
 export function replyCacheKey(request: CachedRequest): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+  return sha256Hex(canonicalJson(request));
 }

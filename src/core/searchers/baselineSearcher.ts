@@ -3,7 +3,7 @@
  * the initial design stream, the set of cells already suggested, one derived random stream per
  * suggestion, and pause/resume by replaying the searcher log.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cellCode, cellFromCode, NUM_CELLS, NUM_EDGES, NUM_OPS, type Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
 import { InitialDesignStream } from './initialDesign';

@@ -6,7 +6,7 @@
  * occupant (the *target*). A child equal to a cell already suggested is redrawn, up to 25 times,
  * then a random design cell is taken (Syne Tune's exclusion list and retries).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvolutionSlot } from '../evolution/evolutionSlot';
 import { cellCode, NUM_CELLS, NUM_EDGES, NUM_OPS, type Cell } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';

@@ -40,14 +40,20 @@ const NUM_EDGES = EDGE_COUNT;
 const NUM_OPS = OP_COUNT;
 const PLACE = Array.from({ length: NUM_EDGES }, (_, e) => NUM_OPS ** e);
 
-/** Op indices of every cell, NUM_EDGES per cell, indexed by cell code: cell `code` is at code * NUM_EDGES. */
-export const CELL_OPS_BY_CODE: Uint8Array = (() => {
+let cellOps: Uint8Array | undefined;
+
+/**
+ * Op indices of every cell, NUM_EDGES per cell, indexed by cell code: cell `code` is at code * NUM_EDGES.
+ * Built on first use (SyncMOBSTER's first model), not when the module loads: every CLI process loads it.
+ */
+export function cellOpsByCode(): Uint8Array {
+  if (cellOps) return cellOps;
   const table = new Uint8Array(NUM_CELLS * NUM_EDGES);
   for (let code = 0; code < NUM_CELLS; code++) {
     for (let e = 0; e < NUM_EDGES; e++) table[code * NUM_EDGES + e] = Math.floor(code / PLACE[e]) % NUM_OPS;
   }
-  return table;
-})();
+  return (cellOps = table);
+}
 
 export class AcquisitionSearch {
   private readonly boundStamp = new Int32Array(NUM_CELLS);

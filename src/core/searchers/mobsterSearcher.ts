@@ -13,7 +13,7 @@
  * cap's worth of new results has arrived. Fits happen as results arrive (in `learn`), so they depend
  * only on the result sequence and a restored searcher replays them exactly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectedImprovement } from '../gp/expectedImprovement';
 import { IndependentGpModel } from '../gp/independentGpModel';
 import type { GpLevelData } from '../gp/gpParameters';
@@ -21,7 +21,7 @@ import type { Prediction } from '../gp/gpPosterior';
 import { cellCode, cellFromCode, NUM_EDGES, NUM_OPS } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
 import { BaselineSearcher, type Proposal } from './baselineSearcher';
-import { AcquisitionSearch, CELL_OPS_BY_CODE } from './mobsterAcquisition';
+import { AcquisitionSearch, cellOpsByCode } from './mobsterAcquisition';
 import { MobsterLevelObservations } from './mobsterLevelObservations';
 import type { Observation, SuggestRequest } from './searcher';
 
@@ -102,7 +102,7 @@ export class MobsterSearcher extends BaselineSearcher {
 
   constructor(options: Partial<MobsterOptions> = {}) {
     super();
-    const parsed = mobsterOptionsSchema.safeParse(options);
+    const parsed = mobsterOptionsSchema.safeParse(options, { jitless: true }); // parsed once: no compiled fast path
     if (!parsed.success) throw new RangeError(`mobster options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     this.options = { ...MOBSTER_DEFAULTS, ...parsed.data };
   }
@@ -129,10 +129,11 @@ export class MobsterSearcher extends BaselineSearcher {
     const prediction = this.prediction;
     // The posterior variance never exceeds the prior's, and EI grows with the variance.
     const priorStd = Math.sqrt(posterior.parameters.scale);
+    const cellOps = cellOpsByCode();
     const scorer = {
-      bound: (code: number) => expectedImprovement(posterior.predictMean(CELL_OPS_BY_CODE, code), priorStd, best),
+      bound: (code: number) => expectedImprovement(posterior.predictMean(cellOps, code), priorStd, best),
       score: (code: number) => {
-        posterior.predict(CELL_OPS_BY_CODE, code, prediction);
+        posterior.predict(cellOps, code, prediction);
         return expectedImprovement(prediction.mean, Math.sqrt(prediction.variance), best);
       },
     };

@@ -2,7 +2,7 @@
  * Builds a searcher by name. Adding one (e.g. LLAMBO) is one entry in SEARCHER_FACTORIES; its
  * factory receives the study's options bag and picks the keys it understands.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dehbOptionsSchema, DehbSearcher } from './dehbSearcher';
 import { KdeSearcher } from './kdeSearcher';
 import { LocalSearcher } from './localSearcher';
@@ -77,7 +77,7 @@ export function createSearcher(name: FactorySearcherName, options: SearcherOptio
 }
 
 function parseOptions<T>(searcher: string, schema: z.ZodType<T>, options: SearcherOptions): T {
-  const parsed = schema.safeParse(options);
+  const parsed = schema.safeParse(options, { jitless: true }); // parsed once: no compiled fast path
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`${searcher} options: ${issues}`);

@@ -8,9 +8,9 @@
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TableInfo } from '../benchmark/benchmark';
-import { KNOWN_EVENT_TYPES, studyEventSchema } from '../events/studyEventSchema';
+import { knownEventTypes, studyEventSchema } from '../events/studyEventSchema';
 import type { EventSink, StudyEvent, StudyStartedEvent } from '../events/studyEvents';
 import { fileLines, LINE_CHUNK_BYTES, type FileLine } from './jsonlLines';
 import { preparingOutputFolder } from './outputFolderError';
@@ -315,10 +315,10 @@ function parseEventLine(line: FileLine, source: string): StudyEvent | null | und
 /** The line's event as written (fields a newer writer added are kept), once it fits the schema. */
 function checkedEvent(raw: unknown, where: string): StudyEvent {
   const type = (raw as { type?: unknown } | null)?.type;
-  if (typeof type === 'string' && !KNOWN_EVENT_TYPES.has(type)) {
+  if (typeof type === 'string' && !knownEventTypes().has(type)) {
     throw new EventLogError(`${where}: unknown event type ${JSON.stringify(type)} (written by a newer LLAMBO NAS?)`);
   }
-  const parsed = studyEventSchema.safeParse(raw);
+  const parsed = studyEventSchema().safeParse(raw);
   if (!parsed.success) throw new EventLogError(`${where}: not a study event (${describeIssues(parsed.error)})`);
   return raw as StudyEvent;
 }

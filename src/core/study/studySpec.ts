@@ -2,7 +2,7 @@
  * The study spec: everything that defines one simulated NAS study, as plain JSON. The same spec
  * drives the CLI, the worker and the extension; validation errors name the offending field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESPONSE_FORMAT_MODES } from '../llm/llmTypes';
 import { describeRange, isInRange, NUMERIC_RANGES, type RangeName } from './numericRanges';
 import { SCHEDULER_KINDS, type SchedulerKind } from '../schedulers/scheduler';
@@ -127,7 +127,8 @@ export class StudySpecError extends Error {
 
 /** Validates and completes a spec; throws StudySpecError listing every bad field. */
 export function parseStudySpec(input: unknown): StudySpec {
-  const result = rawSpecSchema.safeParse(input);
+  // jitless: zod would otherwise compile a fast parser with `new Function` for this one parse (a few ms cold).
+  const result = rawSpecSchema.safeParse(input, { jitless: true });
   if (!result.success) throw new StudySpecError(result.error.issues.flatMap((issue) => describeIssue(issue, input)));
   return resolveCrossFieldRules(result.data);
 }
