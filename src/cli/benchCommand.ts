@@ -19,7 +19,7 @@ import {
   EVENT_LOG_TARGET_RATIO, KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeEventLogCost, timeKdeSuggestions,
   timeTableLookups,
 } from './benchWorkloads';
-import { timeFreshStudies, type FreshProcessTimes } from './benchProcesses';
+import { EXTRA_CA_CERTS_VARIABLE, timeFreshStudies, type FreshProcessTimes } from './benchProcesses';
 import { autoCompareThreads, runComparisonOnThreads } from './compareThreads';
 import { loadTableTimed } from './tableSource';
 
@@ -136,6 +136,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     freshTableLoadMs: freshStats(fresh.tableLoadMs),
     processWallMs: freshStats(fresh.processWallMs),
     processWallTargetMs: PROCESS_WALL_TARGET_MS,
+    nodeStartMs: freshStats(fresh.nodeStartMs),
+    extraCaCertsSet: process.env[EXTRA_CA_CERTS_VARIABLE] !== undefined,
     processPeakRssMiB: freshStats(fresh.peakRssMiB),
     processPeakRssTargetMiB: PROCESS_RSS_TARGET_MIB,
     loadAverage: loadavg().map((v) => round(v)),
@@ -162,6 +164,8 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   out.stdout(`  table load: ${spread(report.freshTableLoadMs, 'ms')}  target <= ${TABLE_LOAD_TARGET_MS} ms: ${ok(report.freshTableLoadMs.median <= TABLE_LOAD_TARGET_MS)}`);
   out.stdout(`  whole process wall: ${spread(report.processWallMs, 'ms')}  target <= ${PROCESS_WALL_TARGET_MS} ms: ` +
     `${ok(report.processWallMs.median <= PROCESS_WALL_TARGET_MS)}`);
+  out.stdout(`    of which node itself (an empty script, same environment): ${spread(report.nodeStartMs, 'ms')}` +
+    (report.extraCaCertsSet ? `; ${EXTRA_CA_CERTS_VARIABLE} is set here, so every node start parses its certificates` : ''));
   out.stdout(`  peak RSS: ${spread(report.processPeakRssMiB, 'MiB')}  target <= ${PROCESS_RSS_TARGET_MIB} MiB: ` +
     `${ok(report.processPeakRssMiB.median <= PROCESS_RSS_TARGET_MIB)}`);
   out.stdout(`Same study writing events.jsonl: median ${report.studyWithEventLogMedianMs} ms against ${report.studyWithoutEventLogMedianMs} ms ` +

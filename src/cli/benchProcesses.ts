@@ -1,7 +1,8 @@
 /**
  * The bench's fresh-process figures: a user's `study --json` starts a new process, so its table load and
  * study run cold. Runs that command in N fresh processes, one after the other, and collects each one's
- * wall time (spawn to exit), peak RSS, table load and study time (the first study of a process).
+ * wall time (spawn to exit), peak RSS, table load and study time (the first study of a process), and,
+ * alternating with them, the wall time of node running an empty script: the floor no CLI can go below.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -15,7 +16,12 @@ export interface FreshProcessTimes {
   readonly peakRssMiB: number[];
   readonly tableLoadMs: number[];
   readonly coldStudyMs: number[];
+  /** `node <empty file>` in the same environment, one per study process. */
+  readonly nodeStartMs: number[];
 }
+
+/** Set in some environments (this workplace's among them): node then parses every certificate in that file at each start. */
+export const EXTRA_CA_CERTS_VARIABLE = 'NODE_EXTRA_CA_CERTS';
 
 /**
  * Runs `node <cli> study ... --seed i --json` for i < runs. The peak RSS comes from the process itself: a
@@ -25,8 +31,15 @@ export interface FreshProcessTimes {
 export function timeFreshStudies(cli: string, runs: number, scratch: string): FreshProcessTimes {
   const preload = join(scratch, 'max-rss.cjs');
   writeFileSync(preload, `process.on('exit', () => process.stderr.write('\\n${RSS_MARK} ' + process.resourceUsage().maxRSS + '\\n'));\n`);
-  const times: FreshProcessTimes = { processWallMs: [], peakRssMiB: [], tableLoadMs: [], coldStudyMs: [] };
+  const empty = join(scratch, 'empty.cjs');
+  writeFileSync(empty, '');
+  const times: FreshProcessTimes = { processWallMs: [], peakRssMiB: [], tableLoadMs: [], coldStudyMs: [], nodeStartMs: [] };
+  // Untimed: the first process after a build writes the bundle's code cache (src/boot/bundleCodeCache.ts).
+  spawnSync(process.execPath, [cli, ...FRESH_STUDY_ARGS, '--seed', String(runs)], { encoding: 'utf8' });
   for (let seed = 0; seed < runs; seed++) {
+    const nodeStarted = performance.now();
+    spawnSync(process.execPath, [empty]);
+    times.nodeStartMs.push(performance.now() - nodeStarted);
     const started = performance.now();
     const child = spawnSync(process.execPath, ['--require', preload, cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)], { encoding: 'utf8' });
     const wallMs = performance.now() - started;
