@@ -60,11 +60,13 @@ export function bootstrapIqmCi(values: readonly number[], options: BootstrapOpti
   const rankOf = new Int32Array(n);
   order.forEach((index, rank) => { rankOf[index] = rank; });
   const counts = new Int32Array(n);
+  const draws = new Int32Array(n);
   const cut = Math.floor(n / 4);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[rankOf[rng.int(n)]]++;
+    rng.fillInts(n, draws);
+    for (let i = 0; i < n; i++) counts[rankOf[draws[i]]]++;
     stats[r] = trimmedMeanOfCounts(sorted, counts, cut);
   }
   stats.sort();
@@ -74,11 +76,13 @@ export function bootstrapIqmCi(values: readonly number[], options: BootstrapOpti
 /** iqmSorted of the resample holding counts[k] copies of sorted[k], without building it. */
 function trimmedMeanOfCounts(sorted: Float64Array, counts: Int32Array, cut: number): number {
   const n = sorted.length;
+  const end = n - cut;
   let position = 0, sum = 0;
-  for (let k = 0; k < n && position < n - cut; k++) {
-    for (let c = counts[k]; c > 0; c--, position++) {
-      if (position >= cut && position < n - cut) sum += sorted[k];
-    }
+  for (let k = 0; k < n && position < end; k++) {
+    const next = position + counts[k];
+    // The copies of sorted[k] at positions [position, next) that fall in [cut, end), added one by one as before.
+    for (let p = Math.max(position, cut), last = Math.min(next, end); p < last; p++) sum += sorted[k];
+    position = next;
   }
   return sum / (n - 2 * cut);
 }
