@@ -188,21 +188,34 @@ function iqmOverTime(label: string, runs: readonly ComparisonRunInput[], grid: r
   return { time, iqm: value, low, high };
 }
 
-/** Per entry and grid time, the mean over the entry's seeds of its rank among the entries that ran that seed. */
+/**
+ * Per entry and grid time, the mean over the entry's seeds of its rank among the entries that ran that
+ * seed. Each seed's incumbents at a grid time are looked up once for all entries, and each entry's sum
+ * adds its ranks seed by seed in the same order as ever.
+ */
 function averageRanks(groups: readonly [string, readonly ComparisonRunInput[]][], grid: readonly number[]): number[][] {
   const seeds = [...new Set(groups.flatMap(([, g]) => g.map((r) => r.seed)))];
   const bySeed = seeds.map((seed) => groups.map(([, g]) => g.find((r) => r.seed === seed)));
-  return groups.map((_, entry) => grid.map((t) => {
-    let sum = 0, count = 0;
-    for (const runs of bySeed) {
-      const own = runs[entry];
-      if (!own) continue;
-      const values = runs.flatMap((r) => (r ? [incumbentAt(r.incumbentAtMax, t) ?? Infinity] : []));
-      sum += tiedRank(values, incumbentAt(own.incumbentAtMax, t) ?? Infinity);
-      count++;
-    }
-    return sum / count;
-  }));
+  const sums = groups.map(() => new Float64Array(grid.length));
+  const counts = groups.map(() => new Int32Array(grid.length));
+  const values: number[] = [];
+  const valueOf = new Float64Array(groups.length);
+  for (const runs of bySeed) {
+    grid.forEach((t, i) => {
+      values.length = 0;
+      runs.forEach((run, entry) => {
+        if (!run) return;
+        valueOf[entry] = incumbentAt(run.incumbentAtMax, t) ?? Infinity;
+        values.push(valueOf[entry]);
+      });
+      runs.forEach((run, entry) => {
+        if (!run) return;
+        sums[entry][i] += tiedRank(values, valueOf[entry]);
+        counts[entry][i]++;
+      });
+    });
+  }
+  return sums.map((sum, entry) => Array.from(sum, (s, i) => s / counts[entry][i]));
 }
 
 /** Rank of `value` among `values` (which hold it), 1 = lowest; ties get the mean of the ranks they span. */
