@@ -87,6 +87,9 @@ function trimmedMeanOfCounts(sorted: Float64Array, counts: Int32Array, cut: numb
   return sum / (n - 2 * cut);
 }
 
+/** bootstrapIqmCi, or a stand-in that gives its intervals (IqmCiBatch: computed elsewhere). */
+export type IqmCiFunction = (values: readonly number[], options?: BootstrapOptions) => [number, number];
+
 /** What a comparison reports for one quantity of one searcher over seeds. */
 export interface DistributionSummary {
   /** Values that were present (null values, e.g. no trial reached r_max, are left out and counted). */
@@ -101,14 +104,16 @@ export interface DistributionSummary {
   readonly mean: number | null;
 }
 
-export function summarizeDistribution(values: readonly (number | null)[], options: BootstrapOptions = {}): DistributionSummary {
+export function summarizeDistribution(
+  values: readonly (number | null)[], options: BootstrapOptions = {}, ci: IqmCiFunction = bootstrapIqmCi,
+): DistributionSummary {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const missing = values.length - present.length;
   if (present.length === 0) {
     return { n: 0, missing, iqm: null, ciLow: null, ciHigh: null, median: null, q1: null, q3: null, mean: null };
   }
   const sorted = sortedCopy(present);
-  const [ciLow, ciHigh] = bootstrapIqmCi(present, options);
+  const [ciLow, ciHigh] = ci(present, options);
   let sum = 0;
   for (const v of present) sum += v;
   return {
