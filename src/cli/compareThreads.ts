@@ -4,9 +4,9 @@
  * work with this thread:
  * - the table: loaded once in shared memory (TableBenchmark.shared), each valid_error row read once for
  *   every thread (sharedTableRows.ts); before, every thread read and checked its own copy of almost all rows;
- * - the studies: each thread, this one included, takes the next job index from one shared counter until
- *   none is left, so a thread with slow studies takes fewer (round-robin dealing left one thread waiting
- *   for the other), and each outcome is put in its job's place;
+ * - the studies: each thread, this one included, claims jobs until none is left (jobClaims.ts: each from
+ *   its own stretch of the list first), so a thread with slow studies takes fewer (round-robin dealing
+ *   left one thread waiting for the other), and each outcome is put in its job's place;
  * - the summary's bootstrap intervals (IqmCiBatch): listed by a first pass of comparisonOfRuns, taken in
  *   chunks from a second shared counter by every thread, then looked up by a second pass.
  * Every study depends only on its entry and seed, and every interval only on its values and seed, so the
@@ -24,6 +24,7 @@ import {
 } from '../core/study/compareRunner';
 import { IqmCiBatch, intervalsOf, type IqmCiRequest } from '../core/study/iqmCiBatch';
 import type { StudySpecInput } from '../core/study/studySpec';
+import { claimJobs, newJobClaims } from './jobClaims';
 
 /** Where a worker gets the table: the shared one, or (no trusted cache to share) its own load of the file. */
 export type CompareWorkerTable = { readonly shared: SharedTableFile } | { readonly path: string };
@@ -32,8 +33,10 @@ export type CompareWorkerRequest =
   | {
     readonly kind: 'jobs'; readonly table: CompareWorkerTable; readonly baseSpec: StudySpecInput;
     readonly jobs: readonly CompareJob[];
-    /** Int32 [0]: the next job index to take (Atomics.add). */
-    readonly next: SharedArrayBuffer;
+    /** The jobs' claims (jobClaims.ts), and which of how many runners this thread is. */
+    readonly claims: SharedArrayBuffer;
+    readonly runner: number;
+    readonly runners: number;
   }
   | {
     readonly kind: 'intervals'; readonly requests: readonly IqmCiRequest[]; readonly chunk: number;
@@ -144,11 +147,14 @@ export class CompareThreads {
         options.onProgress?.({ done: ++done, total: jobs.length, label: run.label, seed: run.seed });
       };
       const table: CompareWorkerTable = benchmark.shared ? { shared: benchmark.shared } : { path: benchmark.info.path };
-      const nextJob = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-      this.post({ kind: 'jobs', table, baseSpec: options.baseSpec, jobs, next: nextJob });
+      const claims = newJobClaims(jobs.length);
+      const runners = this.threads.length + 1;
+      this.threads.forEach(({ worker }, t) => {
+        const request: CompareWorkerRequest = { kind: 'jobs', table, baseSpec: options.baseSpec, jobs, claims, runner: t + 1, runners };
+        worker.postMessage(request);
+      });
       let busyMs = 0, studies = 0;
-      const counter = new Int32Array(nextJob);
-      for (let index = Atomics.add(counter, 0, 1); index < jobs.length; index = Atomics.add(counter, 0, 1)) {
+      for (const index of claimJobs(claims, jobs.length, 0, runners)) {
         const jobStarted = performance.now();
         const run = await runCompareJob(jobs[index], { ...options, benchmark });
         busyMs += performance.now() - jobStarted;

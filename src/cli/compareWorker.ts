@@ -1,9 +1,9 @@
 /**
  * The worker_threads entry of a threaded `compare` (bundled to dist/compareWorker.js; see
  * compareThreads.ts). Started before there is work, it waits for the jobs: opens the shared table (or
- * loads the file itself when there is none to share), takes job indices from the shared counter until
- * none is left and posts each outcome as it ends; then it takes chunks of the summary's bootstrap
- * intervals the same way. Baseline searchers only: LLM access does not cross threads, so comparisons
+ * loads the file itself when there is none to share), claims jobs (jobClaims.ts) until none is left and
+ * posts each outcome as it ends; then it takes chunks of the summary's bootstrap intervals from a shared
+ * counter. Baseline searchers only: LLM access does not cross threads, so comparisons
  * with an LLM searcher stay in the main thread.
  */
 import { parentPort } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import { loadSharedTable, loadTable } from '../core/benchmark/tableLoader';
 import { runCompareJob } from '../core/study/compareRunner';
 import { intervalsOf } from '../core/study/iqmCiBatch';
 import type { CompareWorkerMessage, CompareWorkerRequest } from './compareThreads';
+import { claimJobs } from './jobClaims';
 
 const port = parentPort;
 if (!port) throw new Error('compareWorker must run in a worker thread');
@@ -34,8 +35,7 @@ async function runJobs(request: Extract<CompareWorkerRequest, { kind: 'jobs' }>)
   const started = performance.now();
   const benchmark = 'shared' in request.table ? loadSharedTable(request.table.shared) : loadTable(request.table.path);
   try {
-    const counter = new Int32Array(request.next);
-    for (let index = Atomics.add(counter, 0, 1); index < request.jobs.length; index = Atomics.add(counter, 0, 1)) {
+    for (const index of claimJobs(request.claims, request.jobs.length, request.runner, request.runners)) {
       post({ kind: 'run', index, run: await runCompareJob(request.jobs[index], { benchmark, baseSpec: request.baseSpec }) });
     }
   } finally {
