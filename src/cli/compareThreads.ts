@@ -5,10 +5,10 @@
  * - the table: loaded once in shared memory (TableBenchmark.shared), each valid_error row read once for
  *   every thread (sharedTableRows.ts); before, every thread read and checked its own copy of almost all rows;
  * - the studies: each thread, this one included, claims jobs until none is left (jobClaims.ts: each from
- *   its own stretch of the list first), so a thread with slow studies takes fewer (round-robin dealing
- *   left one thread waiting for the other), and each outcome is put in its job's place;
+ *   its own stretch of the list first), so the threads end together however long their studies take
+ *   (dealt in advance, a share could not be rebalanced), and each outcome is put in its job's place;
  * - the summary's bootstrap intervals (IqmCiBatch): listed by a first pass of comparisonOfRuns, taken in
- *   chunks from a second shared counter by every thread, then looked up by a second pass.
+ *   chunks from a shared counter by every thread, then looked up by a second pass.
  * Every study depends only on its entry and seed, and every interval only on its values and seed, so the
  * result is the same for any number of threads and any split, and the same as runComparison's.
  * Cancelling (Ctrl-C) terminates every thread and rejects with "comparison cancelled" (exit code 130).
