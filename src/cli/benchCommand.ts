@@ -20,7 +20,7 @@ import {
   timeTableLookups,
 } from './benchWorkloads';
 import { EXTRA_CA_CERTS_VARIABLE, timeFreshStudies, type FreshProcessTimes } from './benchProcesses';
-import { autoCompareThreads, runComparisonOnThreads } from './compareThreads';
+import { autoCompareThreads, CompareThreads } from './compareThreads';
 import { loadTableTimed } from './tableSource';
 
 export const STUDY_TARGET_MS = 40;
@@ -39,7 +39,8 @@ fresh processes (median and range of the cold study, target <= ${COLD_STUDY_TARG
 target <= ${PROCESS_WALL_TARGET_MS} ms; of its peak RSS, target <= ${PROCESS_RSS_TARGET_MIB} MiB), the same study with events.jsonl written (target <= ${EVENT_LOG_TARGET_RATIO}x),
 the table load (target <= ${TABLE_LOAD_TARGET_MS} ms) and ${LOOKUPS} reads (target <= ${LOOKUPS_TARGET_MS} ms), BOHB's suggestions with about
 3,500 results (target <= ${KDE_TARGET_MS_PER_SUGGESTION} ms each), and \`compare\` of ${BENCH_COMPARE_ENTRIES} x --compare-seeds
-seeds on worker threads (target <= ${COMPARE_TARGET_S} s) and in one thread; then the peak RSS. Targets are
+seeds on this thread and one worker thread per other core (target <= ${COMPARE_TARGET_S} s) and in one thread, with
+where the threaded run's time went and its CPU time; then the peak RSS. Targets are
 printed, never enforced. Wall times stretch on a busy machine: the load average is printed with them.`;
 
 export async function benchCommand(args: readonly string[], out: CommandOutput): Promise<number> {
@@ -94,8 +95,15 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     benchmark, entries, seeds: Array.from({ length: compareSeeds }, (_, i) => i), baseSpec: { workers: 4, hours: 5 },
   };
   const threads = Math.max(1, autoCompareThreads(entries.length * compareSeeds, false));
-  const comparison = await runComparisonOnThreads(compareOptions, threads);
+  // CPU time too: the process's (every thread's), which other processes on a busy machine do not stretch as they do wall time.
+  const threadedCpuBefore = process.cpuUsage();
+  const compareThreads = CompareThreads.start(threads);
+  const comparison = await compareThreads.run(compareOptions);
+  const threadedCpu = process.cpuUsage(threadedCpuBefore);
+  const threadTimes = compareThreads.times!;
+  const sequentialCpuBefore = process.cpuUsage();
   const sequential = await runComparison(compareOptions);
+  const sequentialCpu = process.cpuUsage(sequentialCpuBefore);
   const freshStats = (values: readonly number[]) => ({ median: round(median(values)), min: round(Math.min(...values)), max: round(Math.max(...values)) });
   const report = {
     table: benchmark.info.label,
@@ -129,7 +137,15 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     compareThreads: threads,
     cores: availableParallelism(),
     compareWallS: round(comparison.wallMs / 1000),
+    compareCpuS: round((threadedCpu.user + threadedCpu.system) / 1e6),
+    compareStudiesS: round(threadTimes.studiesMs / 1000),
+    compareIntervals: threadTimes.intervals,
+    compareIntervalsS: round(threadTimes.intervalsMs / 1000),
+    compareSummaryPassesS: round(threadTimes.summaryPassesMs / 1000),
+    compareThreadBusyS: threadTimes.busyMs.map((ms) => round(ms / 1000)),
+    compareThreadStudies: threadTimes.studies,
     compareSequentialWallS: round(sequential.wallMs / 1000),
+    compareSequentialCpuS: round((sequentialCpu.user + sequentialCpu.system) / 1e6),
     freshProcesses: processes,
     coldStudyMs: freshStats(fresh.coldStudyMs),
     coldStudyTargetMs: COLD_STUDY_TARGET_MS,
@@ -174,9 +190,13 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     `${report.eventLogCpuRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logCpuRatio <= EVENT_LOG_TARGET_RATIO)}`);
   out.stdout(`DEHB study (own brackets): median ${report.dehbStudyMedianMs} ms; SyncMOBSTER study (GP per rung level): ` +
     `median ${report.mobsterStudyMedianMs} ms (over ${modelSeeds} seeds)`);
-  out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies) on ${threads} worker threads ` +
-    `(${report.cores} cores): ${report.compareWallS} s  target <= ${COMPARE_TARGET_S} s: ${ok(report.compareWithinTarget)}; ` +
-    `in one thread: ${report.compareSequentialWallS} s`);
+  out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies) on this thread and ` +
+    `${threads} worker thread${threads === 1 ? '' : 's'} (${report.cores} cores): ${report.compareWallS} s  target <= ${COMPARE_TARGET_S} s: ` +
+    `${ok(report.compareWithinTarget)}; in one thread: ${report.compareSequentialWallS} s`);
+  out.stdout(`  threaded: studies done at ${report.compareStudiesS} s, then ${report.compareIntervals} bootstrap intervals in ` +
+    `${report.compareIntervalsS} s and the summary's two passes in ${report.compareSummaryPassesS} s; busy per thread ` +
+    `${report.compareThreadBusyS.join(' / ')} s (studies ${report.compareThreadStudies.join(' / ')}); CPU ${report.compareCpuS} s ` +
+    `against ${report.compareSequentialCpuS} s in one thread`);
   out.stdout(`Peak RSS ${report.peakRssMb} MB; load average ${report.loadAverage.join(' ')} on ${report.cores} cores`);
   return 0;
 }

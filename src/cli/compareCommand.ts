@@ -17,7 +17,7 @@ import { healthWarning, ranWithoutLlm } from './llmHealthOutcome';
 import { preflightLlm } from './llmPreflight';
 import { applyLlmFlags, applyRunLlmFlags, LLM_FLAGS, LLM_FLAGS_HELP, usesLlm, type LlmSetup } from './llmFlags';
 import { LLM_PROFILES_FLAGS, LLM_PROFILES_HELP, profileNamed, profilesFromFlags, profileSetup, refuseEndpointFlags } from './llmProfiles';
-import { autoCompareThreads, runComparisonOnThreads } from './compareThreads';
+import { autoCompareThreads, CompareThreads } from './compareThreads';
 import { ProgressBar } from './progressBar';
 import { specFromFlags, specInputFromFlags, STUDY_FLAGS, STUDY_FLAGS_HELP } from './studyOptions';
 import { latencyText } from './studyReport';
@@ -47,9 +47,9 @@ mean trials and wall time. Error = 1 − CIFAR-10 test accuracy after e epochs (
                            the simulated time at which the incumbent at r_max first got to E or better,
                            IQM over the seeds that got there, with how many did not (default: the
                            table's optimum + 0.01)
-  --worker-threads N       run the studies on N worker threads (0: in this thread); default one per
-                           core (none on one core, or with an LLM searcher, whose access stays here);
-                           the numbers are the same for any N
+  --worker-threads N       run the studies on N worker threads besides this one (0: only in this
+                           thread); default one per core besides this one (none on one core, or with
+                           an LLM searcher, whose access stays here); the numbers are the same for any N
 ${STUDY_FLAGS_HELP}
 
 ${LLM_FLAGS_HELP}
@@ -89,41 +89,47 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
   // LLM settings errors before any study runs
   const llmSpec = llm ? specFromFlags({ ...input, searcher: 'llambo' }) : undefined;
   const profileSpecs = [...profileSetups].map(([name, p]) => ({ name, setup: p.setup, spec: specFromFlags({ ...specWithProfile(input, p.run), searcher: 'llambo' }) }));
-  const { benchmark, loadMs } = loadTableTimed(spec.table);
-  const targetError = targetErrorFlag(values, benchmark.optimumError);
-  if (llm && !values.json) out.stderr(`LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); Ctrl-C cancels`);
-  for (const p of profileSpecs) if (!values.json) out.stderr(profileNote(p.name, p.setup));
-  if (llm && llmSpec) await preflightLlm(llmSpec, llm, out, values.json === true);
-  for (const p of profileSpecs) if (p.setup.cacheMode !== 'replay-strict') await preflightLlm(p.spec, p.setup, out, values.json === true);
-  const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
-  // The key reaches LLM studies through `llm` (runComparison forwards it to runStudy); it is never in the spec.
-  const options: CompareOptions = {
-    benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,
-    onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
-    onLlmHealthProblem: (label, seed, problem) => { bar.finish(); out.stderr(healthWarning(problem, `${label} seed ${seed}`)); },
-    ...(llm ? { llm: llm.access } : {}),
-    profileRuns: new Map([...profileSetups].map(([name, p]) => [name, p.run])),
-    ...(targetError !== undefined ? { targetError } : {}),
-  };
-  let result: ComparisonResult;
+  // Started before the table load: compiling their bundle is most of their start-up.
+  const compareThreads = threads > 0 ? CompareThreads.start(threads) : undefined;
   try {
-    result = threads > 0 ? await runComparisonOnThreads(options, threads) : await runComparison(options);
+    const { benchmark, loadMs } = loadTableTimed(spec.table, compareThreads !== undefined);
+    const targetError = targetErrorFlag(values, benchmark.optimumError);
+    if (llm && !values.json) out.stderr(`LLM: ${llm.model} at ${llm.baseUrl} (key: ${llm.keyFrom ?? 'none sent'}); Ctrl-C cancels`);
+    for (const p of profileSpecs) if (!values.json) out.stderr(profileNote(p.name, p.setup));
+    if (llm && llmSpec) await preflightLlm(llmSpec, llm, out, values.json === true);
+    for (const p of profileSpecs) if (p.setup.cacheMode !== 'replay-strict') await preflightLlm(p.spec, p.setup, out, values.json === true);
+    const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
+    // The key reaches LLM studies through `llm` (runComparison forwards it to runStudy); it is never in the spec.
+    const options: CompareOptions = {
+      benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,
+      onProgress: (p) => bar.update(p.done / p.total, `${p.done}/${p.total}  ${p.label} seed ${p.seed}`),
+      onLlmHealthProblem: (label, seed, problem) => { bar.finish(); out.stderr(healthWarning(problem, `${label} seed ${seed}`)); },
+      ...(llm ? { llm: llm.access } : {}),
+      profileRuns: new Map([...profileSetups].map(([name, p]) => [name, p.run])),
+      ...(targetError !== undefined ? { targetError } : {}),
+    };
+    let result: ComparisonResult;
+    try {
+      result = compareThreads ? await compareThreads.run(options) : await runComparison(options);
+    } finally {
+      bar.finish();
+    }
+    const without = ranWithoutLlm(result.runs.flatMap((r) => (r.llmHealth ? [{ who: `${r.label} seed ${r.seed}`, health: r.llmHealth }] : [])));
+    if (values.json) {
+      out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs, profiles: profileSpecs.map((p) => ({ name: p.name, ...publicSetup(p.setup) })) }));
+    } else {
+      for (const line of comparisonText(result, loadMs)) out.stdout(line);
+      for (const line of timeToTargetText(result.summary)) out.stdout(line);
+      for (const line of entryLlmText(result.summary, result.rows)) out.stdout(line);
+      if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
+      for (const p of profileSpecs) out.stdout(`Profile ${p.name}: ${p.setup.model} at ${p.setup.baseUrl}; ${latencyText(p.spec)}`);
+      for (const line of tableNotice(benchmark)) out.stdout(line);
+    }
+    if (without) out.stderr(without.line);
+    return without?.code ?? 0;
   } finally {
-    bar.finish();
+    compareThreads?.close();
   }
-  const without = ranWithoutLlm(result.runs.flatMap((r) => (r.llmHealth ? [{ who: `${r.label} seed ${r.seed}`, health: r.llmHealth }] : [])));
-  if (values.json) {
-    out.stdout(JSON.stringify({ ...result, tableLoadMs: loadMs, profiles: profileSpecs.map((p) => ({ name: p.name, ...publicSetup(p.setup) })) }));
-  } else {
-    for (const line of comparisonText(result, loadMs)) out.stdout(line);
-    for (const line of timeToTargetText(result.summary)) out.stdout(line);
-    for (const line of entryLlmText(result.summary, result.rows)) out.stdout(line);
-    if (llm) for (const line of llmCompareLines(llm, input)) out.stdout(line);
-    for (const p of profileSpecs) out.stdout(`Profile ${p.name}: ${p.setup.model} at ${p.setup.baseUrl}; ${latencyText(p.spec)}`);
-    for (const line of tableNotice(benchmark)) out.stdout(line);
-  }
-  if (without) out.stderr(without.line);
-  return without?.code ?? 0;
 }
 
 function compareEntries(list: string | undefined, defaultScheduler: SchedulerKind, profiles: readonly string[]): CompareEntry[] {

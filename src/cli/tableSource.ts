@@ -8,10 +8,13 @@ export interface LoadedTable {
   readonly loadMs: number;
 }
 
-/** The table at `path`, or the bundled one; a TableError propagates (main prints it as one line). */
-export function loadTableTimed(path: string | undefined): LoadedTable {
+/**
+ * The table at `path`, or the bundled one; a TableError propagates (main prints it as one line).
+ * `shared`: loaded for worker threads to share (TableBenchmark.shared).
+ */
+export function loadTableTimed(path: string | undefined, shared = false): LoadedTable {
   const started = performance.now();
-  const benchmark = loadTable(path ?? defaultTablePath());
+  const benchmark = loadTable(path ?? defaultTablePath(), shared ? { shared } : {});
   return { benchmark, loadMs: performance.now() - started };
 }
 

@@ -85,3 +85,13 @@ test('the bootstrap CI equals, to the bit, sorting every resample and averaging 
     assert.deepEqual(bootstrapIqmCi(values, { seed: `s${t}` }), reference(values, `s${t}`), `input ${t} (n = ${n})`);
   }
 });
+
+test('fillInts draws what as many int(n) calls would, and leaves the generator where they would', () => {
+  for (const n of [1, 7, 100, 15625]) {
+    const bulk = new SeededRandom(`ints-${n}`);
+    const single = new SeededRandom(`ints-${n}`);
+    const out = bulk.fillInts(n, new Int32Array(257));
+    assert.deepEqual([...out], Array.from({ length: 257 }, () => single.int(n)), `n = ${n}`);
+    assert.equal(bulk.nextUint32(), single.nextUint32(), 'the same next draw');
+  }
+});

@@ -10,6 +10,11 @@
  * a lazy read fills everything else at once and each row on first use, every row checked by a CRC-32 of
  * its own; the pages of rows never used are never touched.
  *
+ * For threads working on one table (a threaded comparison), the cache file can be read into a
+ * SharedArrayBuffer (mode 'shared'): another thread then opens it from those bytes without reading or
+ * checking them again (reopenTableCache), with its own descriptor for the rows, trusted only while that
+ * file's header is the one the bytes came with.
+ *
  * A cache is trusted only when it is whole and belongs to the current gzip file: its stored sizes and
  * the CRC-32 of the bytes outside the row region (and of the row CRCs) match (a torn write or an edit
  * fails this), and its record of the source (the gzip file's size and its 8-byte trailer, which holds
@@ -61,6 +66,8 @@ export interface CachedRows extends RowRegion {
 }
 
 export interface CachedTable {
+  /** The whole cache file as read (in a SharedArrayBuffer in mode 'shared'); payload is a view on it. */
+  readonly file: Uint8Array;
   readonly payload: Uint8Array;
   /** The gzip file the cache was made from (checked to match it now). */
   readonly source: TableSource;
@@ -82,12 +89,17 @@ export function tableSourceOf(gzipFile: Uint8Array): TableSource {
 }
 
 /**
+ * How a cache is read: 'whole' reads and checks every row now; 'lazy' leaves the row region to
+ * CachedRows.load; 'shared' is 'lazy' into a SharedArrayBuffer, for other threads to reopen.
+ */
+export type CacheReadMode = 'whole' | 'lazy' | 'shared';
+
+/**
  * The uncompressed container from the cache of `tablePath`, or undefined when there is no cache it can
  * trust (missing, stale, torn, tampered, another version) or the table itself cannot be stat'ed (the
- * caller's normal read then reports that with its usual error). `lazyRows` leaves the row region to
- * CachedRows.load; otherwise every row is read and checked now.
+ * caller's normal read then reports that with its usual error).
  */
-export function readTableCache(tablePath: string, cacheDir?: string, lazyRows = false): CachedTable | undefined {
+export function readTableCache(tablePath: string, cacheDir?: string, mode: CacheReadMode = 'whole'): CachedTable | undefined {
   const source = statTableSource(tablePath);
   if (!source) return undefined;
   let fd: number;
@@ -98,12 +110,8 @@ export function readTableCache(tablePath: string, cacheDir?: string, lazyRows = 
   }
   let keepOpen = false;
   try {
-    const cache = readCache(fd, source, lazyRows);
-    if (cache?.rows) {
-      keepOpen = true;
-      // The rows read from this descriptor until closed: one file, even if the cache is replaced meanwhile.
-      openCaches.register(cache.rows, fd, cache.rows);
-    }
+    const cache = readCache(fd, source, mode);
+    keepOpen = cache?.rows !== undefined;
     return cache;
   } catch {
     return undefined;
@@ -112,26 +120,79 @@ export function readTableCache(tablePath: string, cacheDir?: string, lazyRows = 
   }
 }
 
+/**
+ * The cache another thread read in mode 'shared' (`file`, its bytes, already checked): nothing is read
+ * again but the rows, through a descriptor of this thread's own. Those are read from the cache file only
+ * while its header and size are still the ones `file` has (the same cache); otherwise, or when the file
+ * is gone, every load fails, and the caller recovers the rows from the gzip table as for a damaged row.
+ */
+export function reopenTableCache(tablePath: string, cacheDir: string | undefined, file: Uint8Array): CachedTable {
+  const layout = cacheLayout(file);
+  const payload = file.subarray(CACHE_HEADER_BYTES, CACHE_HEADER_BYTES + layout.payloadLength);
+  const source: TableSource = { size: layout.sourceSize, trailer: file.slice(32, 40) };
+  let fd: number | undefined;
+  try {
+    fd = openSync(tableCachePath(tablePath, cacheDir), 'r');
+  } catch {
+    fd = undefined;
+  }
+  if (fd !== undefined && !isCacheOf(fd, file)) {
+    closeSync(fd);
+    fd = undefined;
+  }
+  return { file, payload, source, rows: cachedRows(fd, file, layout) };
+}
+
+/** Whether the open cache file has the size and header bytes of `file`, the cache it was read into. */
+function isCacheOf(fd: number, file: Uint8Array): boolean {
+  try {
+    const header = new Uint8Array(CACHE_HEADER_BYTES);
+    return fstatSync(fd).size === file.byteLength && readRange(fd, header, 0, CACHE_HEADER_BYTES) &&
+      Buffer.compare(header, file.subarray(0, CACHE_HEADER_BYTES)) === 0;
+  } catch {
+    return false;
+  }
+}
+
 const openCaches = new FinalizationRegistry<number>((fd) => {
   try { closeSync(fd); } catch { /* already closed */ }
 });
 
-function readCache(fd: number, source: TableSource, lazyRows: boolean): CachedTable | undefined {
+/** What a cache header says: the payload's length, the source's size and the row region, and where the row CRCs start. */
+interface CacheLayout {
+  readonly payloadLength: number;
+  readonly sourceSize: number;
+  readonly region: RowRegion;
+  readonly crcsAt: number;
+}
+
+/** The layout in the header at the start of `file` (only its first CACHE_HEADER_BYTES need to be read). */
+function cacheLayout(file: Uint8Array): CacheLayout {
+  const view = new DataView(file.buffer, file.byteOffset, CACHE_HEADER_BYTES);
+  const payloadLength = view.getFloat64(16, true);
+  return {
+    payloadLength,
+    sourceSize: view.getFloat64(24, true),
+    region: { start: view.getFloat64(40, true), rowBytes: view.getFloat64(48, true), count: view.getFloat64(56, true) },
+    crcsAt: CACHE_HEADER_BYTES + align8(payloadLength),
+  };
+}
+
+function readCache(fd: number, source: TableSource, mode: CacheReadMode): CachedTable | undefined {
   const fileSize = fstatSync(fd).size;
   if (fileSize < CACHE_HEADER_BYTES) return undefined;
-  const file = new Uint8Array(new ArrayBuffer(fileSize));
+  const file = new Uint8Array(mode === 'shared' ? new SharedArrayBuffer(fileSize) : new ArrayBuffer(fileSize));
   if (!readRange(fd, file, 0, CACHE_HEADER_BYTES)) return undefined;
   const view = new DataView(file.buffer, 0, CACHE_HEADER_BYTES);
-  const payloadLength = view.getFloat64(16, true);
-  const region: RowRegion = { start: view.getFloat64(40, true), rowBytes: view.getFloat64(48, true), count: view.getFloat64(56, true) };
-  const crcsAt = CACHE_HEADER_BYTES + align8(payloadLength);
+  const layout = cacheLayout(file);
+  const { payloadLength, region, crcsAt } = layout;
   const regionEnd = region.start + region.rowBytes * region.count;
   const trusted = Buffer.from(file.buffer, 0, 8).toString('latin1') === CACHE_MAGIC &&
     view.getUint32(8, true) === TABLE_CACHE_VERSION &&
     Number.isSafeInteger(payloadLength) && [region.start, region.rowBytes, region.count].every(Number.isSafeInteger) &&
     region.start >= 0 && region.rowBytes >= 0 && region.count >= 0 && regionEnd <= payloadLength &&
     fileSize === crcsAt + region.count * ROW_CRC_BYTES &&
-    view.getFloat64(24, true) === source.size &&
+    layout.sourceSize === source.size &&
     Buffer.compare(file.subarray(32, 40), source.trailer) === 0;
   if (!trusted) return undefined;
   const rowsAt = CACHE_HEADER_BYTES + region.start;
@@ -139,32 +200,47 @@ function readCache(fd: number, source: TableSource, lazyRows: boolean): CachedTa
   if (!readRange(fd, file, CACHE_HEADER_BYTES, rowsAt) || !readRange(fd, file, rowsEnd, fileSize)) return undefined;
   if (outsideRowsCrc(file, rowsAt, rowsEnd) !== view.getUint32(12, true)) return undefined;
   const payload = file.subarray(CACHE_HEADER_BYTES, CACHE_HEADER_BYTES + payloadLength);
-  const rowCrcs = new DataView(file.buffer, crcsAt, region.count * ROW_CRC_BYTES);
-  let closed = false;
-  const load = (row: number, into: Uint8Array, at: number): boolean => {
-    if (closed) return false;
+  if (mode !== 'whole' && region.count > 0) return { file, payload, source, rows: cachedRows(fd, file, layout) };
+  const load = rowLoader(fd, file, layout);
+  for (let row = 0; row < region.count; row++) if (!load(row, file, rowsAt + row * region.rowBytes)) return undefined;
+  return { file, payload, source };
+}
+
+/** Reads row `row` of the cache `file` (its row CRCs already read) from `fd` into `into` at `at`, and checks its CRC. */
+function rowLoader(fd: number, file: Uint8Array, { region, crcsAt }: CacheLayout): CachedRows['load'] {
+  const rowsAt = CACHE_HEADER_BYTES + region.start;
+  const rowCrcs = new DataView(file.buffer, file.byteOffset + crcsAt, region.count * ROW_CRC_BYTES);
+  return (row, into, at) => {
     const target = into.subarray(at, at + region.rowBytes);
     try {
-      return readRange(fd, target, 0, region.rowBytes, rowsAt + row * region.rowBytes) && crc32(target) === rowCrcs.getUint32(row * ROW_CRC_BYTES, true);
+      return readRange(fd, target, 0, region.rowBytes, rowsAt + row * region.rowBytes) &&
+        crc32(target) === rowCrcs.getUint32(row * ROW_CRC_BYTES, true);
     } catch {
       return false;
     }
   };
-  if (lazyRows && region.count > 0) {
-    const rows: CachedRows = {
-      ...region,
-      load,
-      close: () => {
-        if (closed) return;
-        closed = true;
-        openCaches.unregister(rows);
-        closeSync(fd);
-      },
-    };
-    return { payload, source, rows };
-  }
-  for (let row = 0; row < region.count; row++) if (!load(row, file, rowsAt + row * region.rowBytes)) return undefined;
-  return { payload, source };
+}
+
+/**
+ * The rows of the cache `file` read from descriptor `fd`, which they own: closed by close() or, failing
+ * that, when the rows are garbage. Without a descriptor every load fails.
+ */
+function cachedRows(fd: number | undefined, file: Uint8Array, layout: CacheLayout): CachedRows {
+  const load = fd === undefined ? undefined : rowLoader(fd, file, layout);
+  let closed = fd === undefined;
+  const rows: CachedRows = {
+    ...layout.region,
+    load: (row, into, at) => !closed && load!(row, into, at),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      openCaches.unregister(rows);
+      closeSync(fd!);
+    },
+  };
+  // The rows read from this descriptor until closed: one file, even if the cache is replaced meanwhile.
+  if (fd !== undefined) openCaches.register(rows, fd, rows);
+  return rows;
 }
 
 /** CRC-32 of the cache file without its header and its row region (that is, of the rest of the payload and the row CRCs). */

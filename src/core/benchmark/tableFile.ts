@@ -2,7 +2,8 @@
 import { renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readTableCache, tableSourceOf, writeTableCache, type CachedRows, type RowRegion, type TableSource } from './tableCache';
+import { newRowStates, sharedTableRows, type SharedTableFile } from './sharedTableRows';
+import { readTableCache, reopenTableCache, tableSourceOf, writeTableCache, type CachedRows, type RowRegion, type TableSource } from './tableCache';
 import { TableError } from './tableError';
 import { inflateTable, isGzip, readTableBytes } from './tableBytes';
 import { decodeTable, encodeTable, type DecodedTable, type TableArrayInput, type TableHeader } from './tableFormat';
@@ -12,6 +13,11 @@ import { checkTableSchema } from './tableSchema';
 export interface ReadTableOptions {
   /** Where the uncompressed cache of a gzip table lives (default: beside the table; see tableCache.ts). */
   readonly cacheDir?: string;
+  /**
+   * openTableFile: read the cache into shared memory, its rows in place, so that other threads can open
+   * the same table (OpenedTable.shared, reopenSharedTableFile) and each row is read once for all of them.
+   */
+  readonly shared?: boolean;
 }
 
 /** The array read row by row from the cache (one row of seeds x epochs per architecture). */
@@ -39,6 +45,8 @@ export interface TableRows {
 /** A decoded table whose valid_error rows may still be read on demand. */
 export interface OpenedTable extends DecodedTable {
   readonly rows?: TableRows;
+  /** Opened with `shared` from a trusted cache: what another thread opens it from. */
+  readonly shared?: SharedTableFile;
 }
 
 type Fail = (problem: string, reason: TableError['reason']) => never;
@@ -67,16 +75,64 @@ export function readTableFile(path: string, options: ReadTableOptions = {}): Dec
  */
 export function openTableFile(path: string, options: ReadTableOptions = {}): OpenedTable {
   const fail = failFor(path);
-  const cached = readTableCache(path, options.cacheDir, true);
+  const cached = readTableCache(path, options.cacheDir, options.shared ? 'shared' : 'lazy');
   if (!cached) return inflateAndCache(path, options, fail);
   const table = decodeChecked(cached.payload, fail);
   if (!cached.rows) return table;
   const region = rowRegionOf(table, cached.payload);
   // A cache whose row region is not valid_error in place (another writer's layout) is read whole instead.
   if (!region || region.start !== cached.rows.start || region.rowBytes !== cached.rows.rowBytes || region.count !== cached.rows.count) {
+    cached.rows.close();
     return readTableFile(path, options);
   }
-  return { ...table, rows: cacheRows(path, options, cached.rows, cached.source, fail) };
+  if (!options.shared) return { ...table, rows: cacheRows(path, options, cached.rows, cached.source, fail) };
+  const shared: SharedTableFile = {
+    path, ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    file: cached.file.buffer as SharedArrayBuffer, rowStates: newRowStates(region.count),
+  };
+  return { ...table, rows: rowsInPlace(table, shared, cached.rows, cached.source, fail), shared };
+}
+
+/**
+ * In another thread, the table a thread opened with `shared` (OpenedTable.shared): decoded from the same
+ * bytes (no file read but the rows'), its rows read once for all the threads that share it.
+ */
+export function reopenSharedTableFile(shared: SharedTableFile): OpenedTable {
+  const fail = failFor(shared.path);
+  const cached = reopenTableCache(shared.path, shared.cacheDir, new Uint8Array(shared.file));
+  const table = decodeChecked(cached.payload, fail);
+  if (table.arrays.get(ROW_ARRAY)!.buffer !== shared.file) throw new Error('reopenSharedTableFile: valid_error is not in the shared bytes');
+  return { ...table, rows: rowsInPlace(table, shared, cached.rows!, cached.source, fail), shared };
+}
+
+/** valid_error of the gzip table, which must still be `source` (the table the cache was made from); the cache is rewritten from it. */
+function rowsFromGzip(path: string, options: ReadTableOptions, source: TableSource, fail: Fail): Uint16Array {
+  const { file, raw } = readAndInflate(path, fail);
+  const now = tableSourceOf(file);
+  if (now.size !== source.size || Buffer.compare(now.trailer, source.trailer) !== 0) {
+    fail('the file changed while a study was reading it; start the study again', 'unreadable');
+  }
+  const table = decodeChecked(raw, fail);
+  writeCache(path, options, file, raw, table);
+  return table.arrays.get(ROW_ARRAY)! as Uint16Array;
+}
+
+/**
+ * The rows of a shared table, each read in its own place (sharedTableRows.ts). A row that cannot be read
+ * from the cache comes from the gzip table, as in cacheRows, and so does every later row this thread reads.
+ */
+function rowsInPlace(table: DecodedTable, shared: SharedTableFile, rows: CachedRows, source: TableSource, fail: Fail): TableRows {
+  const values = table.arrays.get(ROW_ARRAY)! as Uint16Array;
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const rowValues = rows.rowBytes / Uint16Array.BYTES_PER_ELEMENT;
+  const options: ReadTableOptions = shared.cacheDir !== undefined ? { cacheDir: shared.cacheDir } : {};
+  let fromGzip: Uint16Array | undefined;
+  const read = (index: number): void => {
+    if (fromGzip === undefined && rows.load(index, bytes, index * rows.rowBytes)) return;
+    fromGzip ??= rowsFromGzip(shared.path, options, source, fail);
+    values.set(fromGzip.subarray(index * rowValues, (index + 1) * rowValues), index * rowValues);
+  };
+  return sharedTableRows(values, shared.rowStates, read, () => rows.close());
 }
 
 /** Rows of room a lazily read table starts with: about what one 5 h study reads (then doubled as needed). */
@@ -96,18 +152,11 @@ function cacheRows(path: string, options: ReadTableOptions, rows: CachedRows, so
     bytes = new Uint8Array(values.buffer);
   };
   const recover = (): void => {
-    const { file, raw } = readAndInflate(path, fail);
-    const now = tableSourceOf(file);
-    if (now.size !== source.size || Buffer.compare(now.trailer, source.trailer) !== 0) {
-      fail('the file changed while a study was reading it; start the study again', 'unreadable');
-    }
-    const table = decodeChecked(raw, fail);
     // Every row from the gzip table, each in its own place from now on.
     makeRoom(rows.count);
-    values.set(table.arrays.get(ROW_ARRAY)!);
+    values.set(rowsFromGzip(path, options, source, fail));
     for (let i = 0; i < rows.count; i++) slot[i] = i;
     used = rows.count;
-    writeCache(path, options, file, raw, table);
   };
   return {
     get values() { return values; },

@@ -4,7 +4,8 @@
  */
 import { cellCode, cellCodeAt, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
-import { openTableFile, type OpenedTable, type ReadTableOptions, type TableRows } from './tableFile';
+import type { SharedTableFile } from './sharedTableRows';
+import { openTableFile, reopenSharedTableFile, type OpenedTable, type ReadTableOptions, type TableRows } from './tableFile';
 import type { TableHeader, TableTypedArray } from './tableFormat';
 import { defaultTablePath } from './tablePaths';
 
@@ -32,6 +33,8 @@ export class TableBenchmark implements Benchmark {
   /** NB201 index of the cell with the lowest seed-mean final error. */
   readonly optimumIndex: number;
   readonly header: TableHeader;
+  /** Loaded with `shared` (from a trusted cache): what another thread opens the same table from (loadSharedTable). */
+  readonly shared: SharedTableFile | undefined;
 
   private validErrorRaw: Uint16Array;
   /** Where validErrorRaw's rows come from when they are read from the cache on first use (undefined: row i is arch i's). */
@@ -53,6 +56,7 @@ export class TableBenchmark implements Benchmark {
   constructor(table: OpenedTable, path: string) {
     const { header, arrays } = table;
     this.rows = table.rows;
+    this.shared = table.shared;
     const get = <T extends TableTypedArray>(name: string) => arrays.get(name) as T;
     this.header = header;
     this.info = tableInfo(header, path);
@@ -164,4 +168,9 @@ export class TableBenchmark implements Benchmark {
  */
 export function loadTable(path: string = defaultTablePath(), options: ReadTableOptions = {}): TableBenchmark {
   return new TableBenchmark(openTableFile(path, options), path);
+}
+
+/** In another thread, the table that `shared` came from (TableBenchmark.shared): the same bytes, each row read once for all. */
+export function loadSharedTable(shared: SharedTableFile): TableBenchmark {
+  return new TableBenchmark(reopenSharedTableFile(shared), shared.path);
 }

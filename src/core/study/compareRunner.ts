@@ -10,7 +10,7 @@ import type { LlmHealth } from '../llambo/llmHealthMonitor';
 import type { IncumbentAtMaxPath, ResultHeadline } from '../readModel/studyResult';
 import { isLlmSearcher, LLM_SEARCHERS } from '../searchers/llmSearchers';
 import { entryLlmTotals, type EntryLlmTotals, type StudyLlmCounts } from './entryLlmTotals';
-import { summarizeDistribution, type DistributionSummary } from './compareStats';
+import { bootstrapIqmCi, summarizeDistribution, type DistributionSummary, type IqmCiFunction } from './compareStats';
 import { rankByIqm, summarizeComparison, type ComparisonSummary } from './comparisonSummary';
 import { runStudy, type RunStudyOptions, type StudySummary } from './studyRunner';
 import { studyIdPart } from './studyId';
@@ -184,31 +184,41 @@ export async function runCompareJobs(
   const runs: CompareRun[] = [];
   // One warm start per endpoint and seed, however many entries start from it (jobs needing an LLM all run in one thread).
   const warmStartReplies = new WarmStartReplyMemo();
-  for (const { entry, seed } of jobs) {
-    if (options.signal?.aborted) throw new Error('comparison cancelled');
-    const profileRun = entry.profile === undefined ? undefined : options.profileRuns?.get(entry.profile);
-    if (entry.profile !== undefined && !profileRun) throw new Error(`compare: no set-up for LLM profile ${JSON.stringify(entry.profile)}`);
-    const summary = await runStudy(
-      {
-        ...specWithProfile(options.baseSpec, profileRun),
-        searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}`,
-      },
-      {
-        benchmark: options.benchmark, signal: options.signal, llm: profileRun?.access ?? options.llm, warmStartReplies,
-        ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
-      },
-    );
-    const run: CompareRun = {
-      label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
-      bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
-      headline: summary.headline, incumbentAtMax: summary.incumbentAtMax, simulatedSeconds: summary.simulatedSeconds, wallMs: summary.wallMs,
-      ...(summary.llm ? { llmHealth: summary.llm.health, llm: studyLlmCounts(summary.llm) } : {}),
-      ...(summary.delay ? { delay: summary.delay } : {}),
-    };
+  for (const job of jobs) {
+    const run = await runCompareJob(job, options, warmStartReplies);
     runs.push(run);
     onRun?.(run, runs.length - 1);
   }
   return runs;
+}
+
+/**
+ * One study of a comparison and its outcome; rejects with "comparison cancelled" when the signal is
+ * already set. `warmStartReplies` shares the LLM warm starts between the jobs of one thread.
+ */
+export async function runCompareJob(
+  { entry, seed }: CompareJob, options: CompareJobOptions, warmStartReplies: WarmStartReplyMemo = new WarmStartReplyMemo(),
+): Promise<CompareRun> {
+  if (options.signal?.aborted) throw new Error('comparison cancelled');
+  const profileRun = entry.profile === undefined ? undefined : options.profileRuns?.get(entry.profile);
+  if (entry.profile !== undefined && !profileRun) throw new Error(`compare: no set-up for LLM profile ${JSON.stringify(entry.profile)}`);
+  const summary = await runStudy(
+    {
+      ...specWithProfile(options.baseSpec, profileRun),
+      searcher: entry.searcher, scheduler: entry.scheduler, seed, studyId: `${studyIdPart(entry.label)}-s${seed}`,
+    },
+    {
+      benchmark: options.benchmark, signal: options.signal, llm: profileRun?.access ?? options.llm, warmStartReplies,
+      ...(options.onLlmHealthProblem ? { onLlmHealthProblem: (problem: string) => options.onLlmHealthProblem!(entry.label, seed, problem) } : {}),
+    },
+  );
+  return {
+    label: entry.label, seed, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported,
+    bestError: summary.bestError, bestErrorAtMax: summary.bestErrorAtMax, incumbentArch: summary.incumbentArch,
+    headline: summary.headline, incumbentAtMax: summary.incumbentAtMax, simulatedSeconds: summary.simulatedSeconds, wallMs: summary.wallMs,
+    ...(summary.llm ? { llmHealth: summary.llm.health, llm: studyLlmCounts(summary.llm) } : {}),
+    ...(summary.delay ? { delay: summary.delay } : {}),
+  };
 }
 
 /** Runs a comparison's studies in this thread, in order. */
@@ -222,18 +232,22 @@ export async function runComparison(options: CompareOptions): Promise<Comparison
   return comparisonOfRuns(options, runs, performance.now() - started);
 }
 
-/** The comparison of `runs` (the outcomes of compareJobs(entries, seeds), in that order): rows ranked by the headline IQM. */
+/**
+ * The comparison of `runs` (the outcomes of compareJobs(entries, seeds), in that order): rows ranked by
+ * the headline IQM. `ci` computes its bootstrap intervals (an IqmCiBatch's, to compute them elsewhere).
+ */
 export function comparisonOfRuns(
   options: Pick<CompareOptions, 'benchmark' | 'entries' | 'seeds' | 'baseSpec' | 'targetError'>, runs: readonly CompareRun[], wallMs: number,
+  ci: IqmCiFunction = bootstrapIqmCi,
 ): ComparisonResult {
   const { benchmark, entries, seeds } = options;
   const shared = parseStudySpec({ ...options.baseSpec, searcher: undefined, seed: undefined, studyId: undefined });
   if (runs.length !== entries.length * seeds.length) throw new Error(`summarizeComparison: ${runs.length} runs for ${entries.length} entries x ${seeds.length} seeds`);
-  const rows = entries.map((entry, e) => aggregate(entry, runs.slice(e * seeds.length, (e + 1) * seeds.length), benchmark.optimumError));
+  const rows = entries.map((entry, e) => aggregate(entry, runs.slice(e * seeds.length, (e + 1) * seeds.length), benchmark.optimumError, ci));
   const { searcher: _searcher, seed: _seed, studyId: _studyId, ...spec } = shared;
   const { info } = benchmark;
   const summary = summarizeComparison(runs, {
-    optimumError: benchmark.optimumError, labels: entries.map((e) => e.label),
+    optimumError: benchmark.optimumError, labels: entries.map((e) => e.label), ci,
     ...(options.targetError !== undefined ? { targetError: options.targetError } : {}),
     table: { label: info.label, kind: info.kind, provenanceNote: info.provenanceNote },
   });
@@ -264,7 +278,7 @@ function ranked(rows: readonly Omit<CompareRow, 'rank'>[]): CompareRow[] {
   return rows.map((row, index) => ({ ...row, rank: ranks[index] }));
 }
 
-function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumError: number): Omit<CompareRow, 'rank'> {
+function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumError: number, ci: IqmCiFunction): Omit<CompareRow, 'rank'> {
   const atMax = runs.map((r) => r.bestErrorAtMax);
   let trials = 0, results = 0, wall = 0;
   for (const r of runs) { trials += r.trialsStarted; results += r.resultsReported; wall += r.wallMs; }
@@ -272,12 +286,12 @@ function aggregate(entry: CompareEntry, runs: readonly CompareRun[], optimumErro
     label: entry.label, searcher: entry.searcher, scheduler: entry.scheduler, runs: runs.length,
     ...(entry.profile !== undefined ? { profile: entry.profile } : {}),
     headline: {
-      finalError: summarizeDistribution(runs.map((r) => r.headline?.finalError ?? null)),
-      regret: summarizeDistribution(runs.map((r) => r.headline?.regret ?? null)),
+      finalError: summarizeDistribution(runs.map((r) => r.headline?.finalError ?? null), {}, ci),
+      regret: summarizeDistribution(runs.map((r) => r.headline?.regret ?? null), {}, ci),
     },
-    bestError: summarizeDistribution(runs.map((r) => r.bestError)),
-    bestErrorAtMax: summarizeDistribution(atMax),
-    regret: summarizeDistribution(atMax.map((v) => (v === null ? null : v - optimumError))),
+    bestError: summarizeDistribution(runs.map((r) => r.bestError), {}, ci),
+    bestErrorAtMax: summarizeDistribution(atMax, {}, ci),
+    regret: summarizeDistribution(atMax.map((v) => (v === null ? null : v - optimumError)), {}, ci),
     meanTrials: trials / Math.max(1, runs.length),
     meanResults: results / Math.max(1, runs.length),
     totalWallMs: wall,

@@ -60,11 +60,13 @@ export function bootstrapIqmCi(values: readonly number[], options: BootstrapOpti
   const rankOf = new Int32Array(n);
   order.forEach((index, rank) => { rankOf[index] = rank; });
   const counts = new Int32Array(n);
+  const draws = new Int32Array(n);
   const cut = Math.floor(n / 4);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[rankOf[rng.int(n)]]++;
+    rng.fillInts(n, draws);
+    for (let i = 0; i < n; i++) counts[rankOf[draws[i]]]++;
     stats[r] = trimmedMeanOfCounts(sorted, counts, cut);
   }
   stats.sort();
@@ -74,14 +76,19 @@ export function bootstrapIqmCi(values: readonly number[], options: BootstrapOpti
 /** iqmSorted of the resample holding counts[k] copies of sorted[k], without building it. */
 function trimmedMeanOfCounts(sorted: Float64Array, counts: Int32Array, cut: number): number {
   const n = sorted.length;
+  const end = n - cut;
   let position = 0, sum = 0;
-  for (let k = 0; k < n && position < n - cut; k++) {
-    for (let c = counts[k]; c > 0; c--, position++) {
-      if (position >= cut && position < n - cut) sum += sorted[k];
-    }
+  for (let k = 0; k < n && position < end; k++) {
+    const next = position + counts[k];
+    // The copies of sorted[k] at positions [position, next) that fall in [cut, end), added one by one as before.
+    for (let p = Math.max(position, cut), last = Math.min(next, end); p < last; p++) sum += sorted[k];
+    position = next;
   }
   return sum / (n - 2 * cut);
 }
+
+/** bootstrapIqmCi, or a stand-in that gives its intervals (IqmCiBatch: computed elsewhere). */
+export type IqmCiFunction = (values: readonly number[], options?: BootstrapOptions) => [number, number];
 
 /** What a comparison reports for one quantity of one searcher over seeds. */
 export interface DistributionSummary {
@@ -97,14 +104,16 @@ export interface DistributionSummary {
   readonly mean: number | null;
 }
 
-export function summarizeDistribution(values: readonly (number | null)[], options: BootstrapOptions = {}): DistributionSummary {
+export function summarizeDistribution(
+  values: readonly (number | null)[], options: BootstrapOptions = {}, ci: IqmCiFunction = bootstrapIqmCi,
+): DistributionSummary {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const missing = values.length - present.length;
   if (present.length === 0) {
     return { n: 0, missing, iqm: null, ciLow: null, ciHigh: null, median: null, q1: null, q3: null, mean: null };
   }
   const sorted = sortedCopy(present);
-  const [ciLow, ciHigh] = bootstrapIqmCi(present, options);
+  const [ciLow, ciHigh] = ci(present, options);
   let sum = 0;
   for (const v of present) sum += v;
   return {

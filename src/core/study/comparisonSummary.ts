@@ -9,7 +9,7 @@
  * its delay cost (comparisonMetrics.ts).
  */
 import type { IncumbentAtMaxPath } from '../readModel/studyResult';
-import { bootstrapIqmCi, iqm, summarizeDistribution, type DistributionSummary } from './compareStats';
+import { bootstrapIqmCi, iqm, summarizeDistribution, type DistributionSummary, type IqmCiFunction } from './compareStats';
 import { comparisonMetrics, type ComparisonMetric, type ComparisonMetricColumn } from './comparisonMetrics';
 import type { ComparisonRunInput } from './comparisonRun';
 import { defaultTargetError } from './timeToTarget';
@@ -82,6 +82,8 @@ export interface ComparisonSummaryOptions {
   /** Columns to summarise; default comparisonMetrics(targetError). */
   readonly metrics?: readonly ComparisonMetric[];
   readonly gridPoints?: number;
+  /** Computes the bootstrap intervals; default bootstrapIqmCi (an IqmCiBatch's to compute them elsewhere). */
+  readonly ci?: IqmCiFunction;
 }
 
 export const COMPARISON_STATISTIC =
@@ -95,12 +97,13 @@ export function summarizeComparison(runs: readonly ComparisonRunInput[], options
   const end = Math.max(0, ...runs.map((r) => r.simulatedSeconds));
   const timeGrid = evenGrid(end, options.gridPoints ?? COMPARISON_GRID_POINTS);
   const ranks = averageRanks(groups, timeGrid);
+  const ci = options.ci ?? bootstrapIqmCi;
   const entries = groups.map(([label, group], index) => {
     const seeds = group.map((r) => r.seed);
     return {
       label, seeds,
-      metrics: Object.fromEntries(metrics.map((m) => [m.key, summarizeDistribution(group.map((r) => m.of(r)))])),
-      overTime: iqmOverTime(label, group, timeGrid),
+      metrics: Object.fromEntries(metrics.map((m) => [m.key, summarizeDistribution(group.map((r) => m.of(r)), {}, ci)])),
+      overTime: iqmOverTime(label, group, timeGrid, ci),
       averageRank: ranks[index],
       perSeed: group.map((r) => ({ seed: r.seed, values: Object.fromEntries(metrics.map((m) => [m.key, m.of(r)])) })),
     };
@@ -172,14 +175,14 @@ function groupByLabel(runs: readonly ComparisonRunInput[], labels: readonly stri
   return [...groups.entries()].filter(([, g]) => g.length > 0).map(([label, g]) => [label, [...g].sort((a, b) => a.seed - b.seed)]);
 }
 
-function iqmOverTime(label: string, runs: readonly ComparisonRunInput[], grid: readonly number[]): ComparisonEntrySummary['overTime'] {
+function iqmOverTime(label: string, runs: readonly ComparisonRunInput[], grid: readonly number[], ci: IqmCiFunction): ComparisonEntrySummary['overTime'] {
   const time: number[] = [], value: number[] = [], low: number[] = [], high: number[] = [];
   grid.forEach((t, i) => {
     const values = runs.map((r) => incumbentAt(r.incumbentAtMax, t));
     // An IQM over only the seeds that have an incumbent yet would jump as seeds join: start once all have one.
     if (values.some((v) => v === null)) return;
     const present = values as number[];
-    const [lo, hi] = bootstrapIqmCi(present, { seed: `${label}@${i}` });
+    const [lo, hi] = ci(present, { seed: `${label}@${i}` });
     time.push(t);
     value.push(iqm(present));
     low.push(lo);
@@ -188,21 +191,34 @@ function iqmOverTime(label: string, runs: readonly ComparisonRunInput[], grid: r
   return { time, iqm: value, low, high };
 }
 
-/** Per entry and grid time, the mean over the entry's seeds of its rank among the entries that ran that seed. */
+/**
+ * Per entry and grid time, the mean over the entry's seeds of its rank among the entries that ran that
+ * seed. Each seed's incumbents at a grid time are looked up once for all entries, and each entry's sum
+ * adds its ranks seed by seed in the same order as ever.
+ */
 function averageRanks(groups: readonly [string, readonly ComparisonRunInput[]][], grid: readonly number[]): number[][] {
   const seeds = [...new Set(groups.flatMap(([, g]) => g.map((r) => r.seed)))];
   const bySeed = seeds.map((seed) => groups.map(([, g]) => g.find((r) => r.seed === seed)));
-  return groups.map((_, entry) => grid.map((t) => {
-    let sum = 0, count = 0;
-    for (const runs of bySeed) {
-      const own = runs[entry];
-      if (!own) continue;
-      const values = runs.flatMap((r) => (r ? [incumbentAt(r.incumbentAtMax, t) ?? Infinity] : []));
-      sum += tiedRank(values, incumbentAt(own.incumbentAtMax, t) ?? Infinity);
-      count++;
-    }
-    return sum / count;
-  }));
+  const sums = groups.map(() => new Float64Array(grid.length));
+  const counts = groups.map(() => new Int32Array(grid.length));
+  const values: number[] = [];
+  const valueOf = new Float64Array(groups.length);
+  for (const runs of bySeed) {
+    grid.forEach((t, i) => {
+      values.length = 0;
+      runs.forEach((run, entry) => {
+        if (!run) return;
+        valueOf[entry] = incumbentAt(run.incumbentAtMax, t) ?? Infinity;
+        values.push(valueOf[entry]);
+      });
+      runs.forEach((run, entry) => {
+        if (!run) return;
+        sums[entry][i] += tiedRank(values, valueOf[entry]);
+        counts[entry][i]++;
+      });
+    });
+  }
+  return sums.map((sum, entry) => Array.from(sum, (s, i) => s / counts[entry][i]));
 }
 
 /** Rank of `value` among `values` (which hold it), 1 = lowest; ties get the mean of the ranks they span. */
