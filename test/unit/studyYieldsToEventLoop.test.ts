@@ -7,7 +7,7 @@ import { makeFakeBenchmark } from '../support/fakeBenchmark';
 
 test('the yield asks for a turn only once its slice of wall time is used up', async () => {
   let now = 0;
-  const loop = new EventLoopYield(() => now, 50);
+  const loop = new EventLoopYield(() => now, 50, 1);
   assert.equal(loop.due(), undefined);
   now = 49;
   assert.equal(loop.due(), undefined);
@@ -16,6 +16,21 @@ test('the yield asks for a turn only once its slice of wall time is used up', as
   assert.ok(turn instanceof Promise);
   await turn;
   assert.equal(loop.due(), undefined, 'a new slice starts after the turn');
+});
+
+test('the clock is read once per turnsPerRead calls, and a used-up slice is noticed at the next read', async () => {
+  let now = 0;
+  let reads = 0;
+  const loop = new EventLoopYield(() => { reads++; return now; }, 50, 4);
+  assert.equal(reads, 1, 'the slice starts with one read');
+  now = 60;
+  const answers = Array.from({ length: 3 }, () => loop.due());
+  assert.deepEqual(answers, [undefined, undefined, undefined], 'no read yet, so no turn');
+  assert.equal(reads, 1);
+  const turn = loop.due();
+  assert.ok(turn instanceof Promise, 'the fourth call reads the clock and finds the slice used up');
+  await turn;
+  assert.equal(reads, 3, 'one read to check, one to start the next slice');
 });
 
 test('an abort set from a macrotask (as a SIGINT handler does) ends a synchronous study as cancelled, log valid', async () => {
