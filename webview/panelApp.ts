@@ -80,6 +80,7 @@ export class PanelApp implements PanelActions {
     this.cleanup.push(this.host.onMessage((message) => this.receive(message)));
     this.cleanup.push(watchTheme(() => this.markAll('theme')));
     this.host.postMessage({ method: 'webview/ready', params: {} });
+    performance.mark('panel:ready-posted');
   }
 
   dispose(): void {
@@ -124,6 +125,7 @@ export class PanelApp implements PanelActions {
       // A new snapshot replaces whatever was queued before it.
       this.incoming = { model: message.params.model, deltas: [] };
       this.headline = message.params.headline;
+      markOnce('panel:model-received');
     } else if (hasMethod<PanelDeltaNotification>(message, 'panel/delta')) {
       this.incoming.deltas.push(message.params.delta);
       this.headline = message.params.headline;
@@ -134,6 +136,7 @@ export class PanelApp implements PanelActions {
     } else {
       return;
     }
+    if (this.headline.resultsReported > 0) markOnce('panel:results-received');
     this.markAll('model');
   }
 
@@ -167,6 +170,7 @@ export class PanelApp implements PanelActions {
     this.root.dataset.trials = String(this.model.trials.length);
     // Results the panel has shown: the UI smoke times "Start NAS study" to the first one.
     this.root.dataset.results = String(this.headline?.resultsReported ?? 0);
+    if ((this.headline?.resultsReported ?? 0) > 0) markOnce('panel:results-rendered');
     this.root.dataset.renders = String(Number(this.root.dataset.renders ?? 0) + 1);
     if (!this.firstPaintMarked) {
       this.announce('');
@@ -210,10 +214,16 @@ export class PanelApp implements PanelActions {
   }
 }
 
+/** A performance mark taken the first time only (the UI smoke reads them to time a study's start). */
+function markOnce(name: string): void {
+  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+}
+
 /** Mounts the study panel into `root` and says ready to the host. */
 export function mountPanel(root: HTMLElement, host: PanelHostPort): PanelApp {
   registerToolkit();
   const app = new PanelApp(root, host);
+  performance.mark('panel:mounted');
   app.start();
   return app;
 }

@@ -20,6 +20,7 @@ import { COMMAND_IDS } from './commandIds';
 import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
 import { planPositionText, type StudyPlanRun } from './studyPlanRun';
 import { findLlmProfile } from '../core/llm/llmProfile';
+import type { StartTimeline } from './startTimeline';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -33,12 +34,13 @@ export async function startStudyCommand(services: NasServices, args?: StartStudy
   if (args?.spec) return (await startOneStudy(services, args.spec, args.openPanel ?? true)).id;
   // The worker starts and loads the table while the user answers the questions (StudyWorkerPool).
   services.registry.prepareWorker(services.tablePath());
-  const plan = await askPlan(services, 1);
+  const timeline = services.startTimeline();
+  const plan = await askPlan(services, 1, timeline);
   if (!plan) return undefined;
   const specs = planSpecs(plan, services);
   // Resolve as soon as the first study runs; the rest of the plan goes on under the progress notification.
   return new Promise((resolve) => {
-    void runStudies(services, specs, true, (session) => resolve(session.id)).then(() => resolve(undefined));
+    void runStudies(services, specs, true, (session) => resolve(session.id), timeline).then(() => resolve(undefined));
   });
 }
 
@@ -142,7 +144,7 @@ async function offerResume(id: string): Promise<void> {
  * Asks for a plan and offers the endpoint setup for LLAMBO. On the first run the default is LLAMBO
  * beside random search when an endpoint is configured; without one the setup is offered first.
  */
-async function askPlan(services: NasServices, minSearchers: number): Promise<StudyPlan | undefined> {
+async function askPlan(services: NasServices, minSearchers: number, timeline?: StartTimeline): Promise<StudyPlan | undefined> {
   const state = services.context.workspaceState;
   const stored = state.get(LAST_PLAN_KEY);
   const settings = services.settings();
@@ -159,8 +161,10 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
     answer = await askStudyPlan(services.prompter, restorePlan(stored, defaultPlan(services.settings(), endpoint), known), minSearchers, { settingsLatency, profiles });
   }
   if (answer === undefined || answer === SET_UP_ENDPOINT) return undefined;
+  timeline?.mark('picked');
   let plan: StudyPlan = answer;
   await state.update(LAST_PLAN_KEY, plan);
+  timeline?.mark('planSaved');
   // Studies on profiles reach their own endpoints; only the default endpoint may need setting up.
   const onDefault = (plan.profiles ?? []).length === 0;
   if (onDefault && plan.searchers.some(isLlmSearcher) && !(await endpointConfigured(services))) {

@@ -18,6 +18,7 @@ import type { StudyHeadline } from '../protocol';
 import { progressLine } from './studyHeadlineText';
 import { StudyPlanRun, type PlanPosition } from './studyPlanRun';
 import { planEntries } from './planEntries';
+import type { StartTimeline } from './startTimeline';
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
@@ -61,7 +62,9 @@ export function planTag(at: Date): string {
  * Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec and
  * EndpointUnusableError when an LLM study's endpoint fails its check (skipped when the caller checked).
  */
-export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean, endpointChecked = false): Promise<StudySession> {
+export async function startOneStudy(
+  services: NasServices, requested: StudySpecInput, openPanel: boolean, endpointChecked = false, timeline?: StartTimeline,
+): Promise<StudySession> {
   const settings = services.settings();
   const spec = withStudySettings(requested, settings, services.workspaceDir);
   const llm = isLlmSearcher(spec.searcher);
@@ -70,7 +73,7 @@ export async function startOneStudy(services: NasServices, requested: StudySpecI
   const apiKey = llm ? await services.apiKeys.keyForProfile(spec.llm?.profile) : undefined;
   if (llm && !endpointChecked) await checkEndpointBeforeStudy(services, spec, apiKey);
   const tablePath = services.tablePath();
-  const session = services.registry.start(spec, { tablePath, apiKey });
+  const session = services.registry.start(spec, { tablePath, apiKey, startTimeline: timeline });
   services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}` +
     (llm ? ` (API key ${apiKey === undefined ? 'not set' : 'from secret storage'})` : ''));
   followSession(services, session, openPanel);
@@ -101,7 +104,10 @@ export function followSession(services: NasServices, session: StudySession, open
     if (h.status === 'failed') services.log.error(line);
     else services.log.info(line);
   });
-  if (openPanel) services.panels.show(session, true);
+  if (openPanel) {
+    services.panels.show(session, true);
+    session.startTimeline?.mark('panelCreated');
+  }
 }
 
 function warnAboutCredentialHeaders(services: NasServices): void {
@@ -119,6 +125,7 @@ function warnAboutCredentialHeaders(services: NasServices): void {
  */
 export async function runStudies(
   services: NasServices, specs: readonly StudySpecInput[], openFirstPanel: boolean, onStarted?: (session: StudySession) => void,
+  timeline?: StartTimeline,
 ): Promise<StudySession[]> {
   const sessions: StudySession[] = [];
   const plan = new StudyPlanRun(specs.length);
@@ -131,9 +138,11 @@ export async function runStudies(
         try {
           // One check per endpoint (the default one, or each profile), before the plan's first study.
           if (!(await planEndpointUsable(services, specs, progress))) return;
+          timeline?.mark('endpointChecked');
           for (const spec of specs) {
             if (!plan.mayStartNext) break;
-            const session = await startPlanStudy(services, spec, openFirstPanel && sessions.length === 0);
+            const first = sessions.length === 0;
+            const session = await startPlanStudy(services, spec, openFirstPanel && first, first ? timeline : undefined);
             if (!session) break;
             const position = plan.begin(session.id);
             sessions.push(session);
@@ -177,9 +186,9 @@ async function planEndpointUsable(services: NasServices, specs: readonly StudySp
 }
 
 /** Starts one study of a plan whose endpoint was checked; undefined (after saying why) when it could not start. */
-async function startPlanStudy(services: NasServices, spec: StudySpecInput, openPanel: boolean): Promise<StudySession | undefined> {
+async function startPlanStudy(services: NasServices, spec: StudySpecInput, openPanel: boolean, timeline?: StartTimeline): Promise<StudySession | undefined> {
   try {
-    return await startOneStudy(services, spec, openPanel, true);
+    return await startOneStudy(services, spec, openPanel, true, timeline);
   } catch (error) {
     reportNotStarted(services, error);
     return undefined;

@@ -10,7 +10,8 @@
 import * as vscode from 'vscode';
 import { PanelModelBuilder } from '../core/panel/panelModelBuilder';
 import {
-  isWebviewToHostMessage, type HostToWebviewMessage, type PanelRequestMethod, type PanelRequests, type PanelResponse, type StudyEvent,
+  isWebviewToHostMessage, type HostToWebviewMessage, type PanelDeltaNotification, type PanelModelNotification, type PanelRequestMethod,
+  type PanelRequests, type PanelResponse, type StudyEvent,
 } from '../protocol';
 import type { StudyCompanions } from './studyCompanions';
 import { copyLlmCall, openArch, openLlmCall, savePanelFile, themeMessage } from './studyPanelCommands';
@@ -98,6 +99,7 @@ export class StudyPanel {
     switch (message.method) {
       case 'webview/ready':
         // A reloaded (or hidden and shown) webview says ready again: start over with a fresh model.
+        this.session.startTimeline?.mark('webviewReady');
         this.ready = true;
         this.sendModel();
         this.post(themeMessage(vscode.window.activeColorTheme.kind));
@@ -163,6 +165,7 @@ export class StudyPanel {
     this.eventsPending = false;
     this.headlineDirty = false;
     this.send({ method: 'panel/model', params: { headline: this.session.headline, model: this.builder.snapshot() } });
+    this.session.startTimeline?.mark('modelPosted');
   }
 
   /** New events go to the builder at once; status-only changes (no events) still send a headline. */
@@ -202,9 +205,12 @@ export class StudyPanel {
   }
 
   /** Posts model data and counts it in flight until the webview has taken it. */
-  private send(message: HostToWebviewMessage): void {
+  private send(message: PanelModelNotification | PanelDeltaNotification): void {
     this.inFlight++;
+    const timeline = message.params.headline.resultsReported > 0 ? this.session.startTimeline : undefined;
+    timeline?.mark('resultsPosted');
     const settled = () => {
+      timeline?.mark('resultsDelivered');
       this.inFlight--;
       if (this.inFlight === 0 && (this.eventsPending || this.headlineDirty)) this.schedule();
     };

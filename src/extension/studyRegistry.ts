@@ -14,6 +14,7 @@ import type { StudyEvent, WorkerStartParams } from '../protocol';
 import { StudySession } from './studySession';
 import { StudyWorkerHost } from './studyWorkerHost';
 import { StudyWorkerPool, type SpawnStudyWorker } from './studyWorkerPool';
+import type { StartTimeline } from './startTimeline';
 
 export const STUDIES_FOLDER = '.nas-studies';
 
@@ -22,6 +23,8 @@ export interface StartStudyOptions {
   /** Passed to the worker in memory only. */
   readonly apiKey?: string;
   readonly now?: Date;
+  /** Marks the start's steps (the first study of a "Start NAS study"). */
+  readonly startTimeline?: StartTimeline;
 }
 
 export interface ResumeStudyOptions extends StartStudyOptions {
@@ -58,8 +61,10 @@ export class StudyRegistry {
     const id = this.freshId(spec.studyId ?? makeStudyId(spec, options.now ?? new Date()));
     const dir = join(this.root, id);
     const session = new StudySession(id, dir, { searcher: spec.searcher, scheduler: spec.scheduler, budgetSeconds: spec.budgetSeconds });
+    session.startTimeline = options.startTimeline;
     this.track(session);
     session.attachWorker(this.startWorker(session, { spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: dir, apiKey: options.apiKey }));
+    options.startTimeline?.mark('workerStarted');
     this.emit(undefined, []);
     return session;
   }
@@ -174,7 +179,11 @@ export class StudyRegistry {
   private startWorker(session: StudySession, params: WorkerStartParams, lock: StudyLock = acquireStudyLock(session.dir)): StudyWorkerHost {
     // Taken here rather than by the worker, so the lock exists before the first event does.
     const worker = new StudyWorkerHost(this.workers.take(params.tablePath), params, {
-      onEvents: (events) => session.addEvents(events),
+      onEvents: (events) => {
+        session.startTimeline?.mark('firstEvents');
+        if (events.some((e) => e.type === 'result')) session.startTimeline?.mark('firstResult');
+        session.addEvents(events);
+      },
       onProgress: (progress) => session.setLlmWait(progress.llmWait),
     });
     void worker.ended.then(() => lock.release());
