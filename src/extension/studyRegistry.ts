@@ -178,15 +178,24 @@ export class StudyRegistry {
   /** A worker for the session's folder, with the folder locked for as long as it runs. */
   private startWorker(session: StudySession, params: WorkerStartParams, lock: StudyLock = acquireStudyLock(session.dir)): StudyWorkerHost {
     // Taken here rather than by the worker, so the lock exists before the first event does.
-    const worker = new StudyWorkerHost(this.workers.take(params.tablePath), params, {
+    let pastStart!: () => void;
+    // The next spare loads its table once this study has its first result (or ended), not while it starts.
+    const started = new Promise<void>((resolve) => { pastStart = resolve; });
+    const worker = new StudyWorkerHost(this.workers.take(params.tablePath, started), params, {
       onEvents: (events) => {
         session.startTimeline?.mark('firstEvents');
-        if (events.some((e) => e.type === 'result')) session.startTimeline?.mark('firstResult');
+        if (events.some((e) => e.type === 'result')) {
+          session.startTimeline?.mark('firstResult');
+          pastStart();
+        }
         session.addEvents(events);
       },
       onProgress: (progress) => session.setLlmWait(progress.llmWait),
     });
-    void worker.ended.then(() => lock.release());
+    void worker.ended.then(() => {
+      lock.release();
+      pastStart();
+    });
     return worker;
   }
 

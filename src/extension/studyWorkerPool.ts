@@ -3,7 +3,9 @@
  * warmTablePath), so a study the user starts skips the worker's start-up and the table load (most of
  * the time from "Start NAS study" to the panel's first result). Each study still gets a worker of its
  * own (a worker runs one study and is then ended, so no study sees another's state); taking the warm
- * one starts the next spare for the same table. No 'vscode' here, so it runs under plain Node too.
+ * one starts the next spare for the same table, at once or once the taken study is past its start (a
+ * spare loading its table beside a starting study takes CPU from it: with no table cache yet, both
+ * inflate the whole table). No 'vscode' here, so it runs under plain Node too.
  */
 import { Worker } from 'node:worker_threads';
 import type { StudyWorkerData } from '../protocol';
@@ -56,9 +58,10 @@ export class StudyWorkerPool {
 
   /**
    * A worker for a study on `tablePath`: the warm spare when it was made for that table and is alive,
-   * else a fresh one. Either way a new spare for the same table is started for the next study.
+   * else a fresh one. Either way a new spare for the same table is started for the next study: at
+   * once, or when `replaceAfter` settles.
    */
-  take(tablePath: string): SpawnedStudyWorker {
+  take(tablePath: string, replaceAfter?: PromiseLike<unknown>): SpawnedStudyWorker {
     const spare = this.spare;
     this.spare = undefined;
     let taken: SpawnedStudyWorker;
@@ -69,7 +72,8 @@ export class StudyWorkerPool {
       const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
       taken = { worker: this.spawn({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer }), cancelFlag };
     }
-    this.prepare(tablePath);
+    if (replaceAfter === undefined) this.prepare(tablePath);
+    else replaceAfter.then(() => this.prepare(tablePath), () => this.prepare(tablePath));
     return taken;
   }
 

@@ -44,6 +44,24 @@ test('a prepared spare is handed to the next study on its table, and the next sp
   assert.equal(pool.take(TABLE).worker, spawned[1]);
 });
 
+test('a study taken with replaceAfter gets its spare at once and the next spare only when replaceAfter settles', async () => {
+  const { pool, spawned } = recordingPool();
+  pool.prepare(TABLE);
+  let started!: () => void;
+  const pastStart = new Promise<void>((resolve) => { started = resolve; });
+  assert.equal(pool.take(TABLE, pastStart).worker, spawned[0]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(spawned.length, 1, 'no spare loads its table while the study starts');
+  started();
+  await pastStart;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(spawned.length, 2);
+  assert.equal(spawned[1].data.warmTablePath, TABLE);
+  pool.take(TABLE, Promise.reject(new Error('the study failed to start')));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(spawned.length, 3, 'a failed start still leaves a spare for the next one');
+});
+
 test('without a spare, or with one for another table, a study gets a fresh worker and the wrong spare is ended', () => {
   const { pool, spawned } = recordingPool();
   const first = pool.take(TABLE);
