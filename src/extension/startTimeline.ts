@@ -12,7 +12,7 @@
 export const START_STEPS = [
   /** The quick pick's answer reached the command. */
   'picked',
-  /** The plan is stored as the next run's default (workspaceState). */
+  /** The plan went to workspaceState as the next run's default (not awaited). */
   'planSaved',
   /** The study's panel exists (createWebviewPanel) and its HTML is set. */
   'panelCreated',

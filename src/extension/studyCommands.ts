@@ -163,7 +163,8 @@ async function askPlan(services: NasServices, minSearchers: number, timeline?: S
   if (answer === undefined || answer === SET_UP_ENDPOINT) return undefined;
   timeline?.mark('picked');
   let plan: StudyPlan = answer;
-  await state.update(LAST_PLAN_KEY, plan);
+  // Not awaited: the memento holds the value at once; the study need not wait for it to reach storage.
+  state.update(LAST_PLAN_KEY, plan).then(undefined, (error: unknown) => services.log.warn(`the plan was not stored as the next default: ${String(error)}`));
   timeline?.mark('planSaved');
   // Studies on profiles reach their own endpoints; only the default endpoint may need setting up.
   const onDefault = (plan.profiles ?? []).length === 0;
@@ -180,7 +181,9 @@ async function askPlan(services: NasServices, minSearchers: number, timeline?: S
 }
 
 async function endpointConfigured(services: NasServices): Promise<boolean> {
-  return hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined);
+  const { baseUrl } = services.settings().llm;
+  // A base URL is enough: the key (a round trip to the window's secret storage) is read only without one.
+  return baseUrl !== '' || hasLlmEndpoint(baseUrl, (await services.apiKeys.get()) !== undefined);
 }
 
 function setUpEndpoint(services: NasServices): Promise<EndpointSetupResult> {
