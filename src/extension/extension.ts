@@ -100,7 +100,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     command(COMMAND_IDS.refreshStudies, () => registry?.refresh()),
     apiKeys.onDidChange(() => void apiKeys.refreshContext()),
   );
-  await apiKeys.refreshContext();
+  // Not awaited: a command that activated the extension (Start NAS study) need not wait for two round trips to the window.
+  apiKeys.refreshContext().catch((error: unknown) => log.warn(`the llamboNas.hasApiKey context was not set: ${String(error)}`));
   log.info(`activated; studies in ${registry.root}`);
   return { services };
 }
