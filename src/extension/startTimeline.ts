@@ -16,6 +16,8 @@ export const START_STEPS = [
   'planSaved',
   /** The study's panel exists (createWebviewPanel) and its HTML is set. */
   'panelCreated',
+  /** The API key of the plan's first LLM endpoint came from secret storage (a round trip to the window). */
+  'keyRead',
   /** The LLM endpoint answered its preflight (or the plan has no LLM study). */
   'endpointChecked',
   /** The study's folder is locked and its worker was told to start. */

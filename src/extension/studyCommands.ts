@@ -21,6 +21,8 @@ import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
 import { planPositionText, type StudyPlanRun } from './studyPlanRun';
 import { findLlmProfile } from '../core/llm/llmProfile';
 import type { StartTimeline } from './startTimeline';
+import { beginEndpointCheck, type EarlyEndpointCheck } from './endpointGate';
+import { withStudySettings } from './studyLlmSettings';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -34,14 +36,39 @@ export async function startStudyCommand(services: NasServices, args?: StartStudy
   if (args?.spec) return (await startOneStudy(services, args.spec, args.openPanel ?? true)).id;
   // The worker starts and loads the table while the user answers the questions (StudyWorkerPool).
   services.registry.prepareWorker(services.tablePath());
+  // Likewise the endpoint check of the plan the pick offers first (a GET of its model list).
+  const early = beginOfferedEndpointCheck(services);
   const timeline = services.startTimeline();
   const plan = await askPlan(services, 1, timeline);
   if (!plan) return undefined;
   const specs = planSpecs(plan, services);
   // Resolve as soon as the first study runs; the rest of the plan goes on under the progress notification.
   return new Promise((resolve) => {
-    void runStudies(services, specs, true, (session) => resolve(session.id), timeline).then(() => resolve(undefined));
+    void runStudies(services, specs, true, (session) => resolve(session.id), timeline, early).then(() => resolve(undefined));
   });
+}
+
+/**
+ * Begins the check of the default endpoint when the plan the pick offers first has an LLM study on it
+ * (the plan last run, else the first-run default with a base URL set); undefined otherwise.
+ */
+function beginOfferedEndpointCheck(services: NasServices): EarlyEndpointCheck | undefined {
+  try {
+    const settings = services.settings();
+    const plan = offeredPlan(services, settings.llm.baseUrl !== '');
+    if ((plan.profiles ?? []).length > 0) return undefined;
+    const first = planSpecs(plan, services).find((spec) => isLlmSearcher(spec.searcher) && spec.llm?.profile === undefined);
+    return first ? beginEndpointCheck(services, withStudySettings(first, settings, services.workspaceDir), undefined) : undefined;
+  } catch {
+    return undefined; // a spec the settings make invalid: the plan's own start says what is wrong
+  }
+}
+
+/** The plan the first pick offers: the one run last, else the first-run default. */
+function offeredPlan(services: NasServices, hasEndpoint: boolean): StudyPlan {
+  const settings = services.settings();
+  const known = settings.llmProfiles.map((p) => p.name);
+  return restorePlan(services.context.workspaceState.get(LAST_PLAN_KEY), defaultPlan(settings, hasEndpoint || known.length > 0), known);
 }
 
 /**
@@ -153,7 +180,7 @@ async function askPlan(services: NasServices, minSearchers: number, timeline?: S
   const profiles = settings.llmProfiles.map((p) => ({ name: p.name, model: p.model, baseUrl: p.baseUrl }));
   const known = profiles.map((p) => p.name);
   let endpoint = await endpointConfigured(services);
-  const initial = restorePlan(stored, defaultPlan(settings, endpoint || profiles.length > 0), known);
+  const initial = offeredPlan(services, endpoint);
   let answer = await askStudyPlan(services.prompter, initial, minSearchers, { settingsLatency, offerEndpointSetup: !endpoint && profiles.length === 0, profiles });
   if (answer === SET_UP_ENDPOINT) {
     if ((await setUpEndpoint(services)) === undefined) return undefined;

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
-import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
+import { checkEndpointBeforeStudy, endpointIdentity, showEndpointProblem, type EarlyEndpointCheck } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
@@ -150,7 +150,7 @@ function warnAboutCredentialHeaders(services: NasServices): void {
  */
 export async function runStudies(
   services: NasServices, specs: readonly StudySpecInput[], openFirstPanel: boolean, onStarted?: (session: StudySession) => void,
-  timeline?: StartTimeline,
+  timeline?: StartTimeline, early?: EarlyEndpointCheck,
 ): Promise<StudySession[]> {
   const sessions: StudySession[] = [];
   const plan = new StudyPlanRun(specs.length);
@@ -164,7 +164,7 @@ export async function runStudies(
         const cancel = token.onCancellationRequested(() => plan.stopRemaining());
         try {
           // One check per endpoint (the default one, or each profile), before the plan's first study.
-          const keys = await planEndpointKeys(services, specs, progress);
+          const keys = await planEndpointKeys(services, specs, progress, timeline, early);
           if (!keys) return;
           timeline?.mark('endpointChecked');
           for (const spec of specs) {
@@ -200,16 +200,22 @@ export async function runStudies(
 /**
  * Checks every endpoint the plan's LLM studies use (the default one, or each profile's) and returns
  * the key each was checked with (empty for a plan without LLM studies); undefined, after saying why,
- * when one failed.
+ * when one failed. `early`, a check begun before the plan was known, stands for the endpoint it names.
  */
-async function planEndpointKeys(services: NasServices, specs: readonly StudySpecInput[], progress: vscode.Progress<{ message?: string }>): Promise<CheckedKeys | undefined> {
+async function planEndpointKeys(
+  services: NasServices, specs: readonly StudySpecInput[], progress: vscode.Progress<{ message?: string }>, timeline?: StartTimeline,
+  early?: EarlyEndpointCheck,
+): Promise<CheckedKeys | undefined> {
   const endpoints = new Map(specs.filter((spec) => isLlmSearcher(spec.searcher)).map((spec) => [spec.llm?.profile, spec] as const));
   const keys = new Map<string | undefined, string | undefined>();
   for (const [profile, first] of endpoints) {
     progress.report({ message: profile === undefined ? 'checking the LLM endpoint' : `checking LLM profile ${profile}` });
     try {
-      const apiKey = await services.apiKeys.keyForProfile(profile);
-      await checkEndpointBeforeStudy(services, withStudySettings(first, services.settings(), services.workspaceDir), apiKey);
+      const spec = withStudySettings(first, services.settings(), services.workspaceDir);
+      const passed = early && early.profile === profile && early.identity === endpointIdentity(spec) ? await earlyKey(early) : undefined;
+      const apiKey = passed ? passed.apiKey : await services.apiKeys.keyForProfile(profile);
+      timeline?.mark('keyRead');
+      if (!passed) await checkEndpointBeforeStudy(services, spec, apiKey);
       keys.set(profile, apiKey);
     } catch (error) {
       if (!showEndpointProblem(services, error)) reportNotStarted(services, error);
@@ -217,6 +223,16 @@ async function planEndpointKeys(services: NasServices, specs: readonly StudySpec
     }
   }
   return keys;
+}
+
+/** The key an early check passed with; undefined when it failed (the plan checks again, and says why). */
+async function earlyKey(early: EarlyEndpointCheck): Promise<CheckedEndpoint | undefined> {
+  try {
+    await early.checked;
+    return { apiKey: await early.apiKey };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts one study of a plan whose endpoints were checked; undefined (after saying why) when it could not start. */
