@@ -177,9 +177,9 @@ export class PanelApp implements PanelActions {
     this.root.dataset.trials = String(this.model.trials.length);
     // Results the panel has shown: the UI smoke times "Start NAS study" to the first one.
     this.root.dataset.results = String(this.headline?.resultsReported ?? 0);
-    if ((this.headline?.resultsReported ?? 0) > 0) {
+    if ((this.headline?.resultsReported ?? 0) > 0 && !this.drewResults.has(tab)) {
       this.drewResults.add(tab);
-      markOnce('panel:results-rendered');
+      if (markOnce('panel:results-rendered')) requestAnimationFrame(() => markOnce('panel:results-painted'));
     }
     this.root.dataset.renders = String(Number(this.root.dataset.renders ?? 0) + 1);
     if (!this.firstPaintMarked) {
@@ -234,9 +234,11 @@ export class PanelApp implements PanelActions {
   }
 }
 
-/** A performance mark taken the first time only (the UI smoke reads them to time a study's start). */
-function markOnce(name: string): void {
-  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+/** A performance mark taken the first time only (the UI smoke reads them to time a study's start); true when taken now. */
+function markOnce(name: string): boolean {
+  if (performance.getEntriesByName(name, 'mark').length > 0) return false;
+  performance.mark(name);
+  return true;
 }
 
 /** Mounts the study panel into `root` and says ready to the host. */
