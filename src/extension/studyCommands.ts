@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { StudySpecInput } from '../core/study/studySpec';
+import { parseStudySpec, type StudySpecInput } from '../core/study/studySpec';
 import type { StudyHeadline } from '../protocol';
 import { hasLlmEndpoint, setUpLlmEndpoint, type EndpointSetupResult, type SettingsScope } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
@@ -21,7 +21,7 @@ import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
 import { planPositionText, type StudyPlanRun } from './studyPlanRun';
 import { findLlmProfile } from '../core/llm/llmProfile';
 import type { StartTimeline } from './startTimeline';
-import { beginEndpointCheck, type EarlyEndpointCheck } from './endpointGate';
+import { beginEndpointCheck } from './endpointGate';
 import { withStudySettings } from './studyLlmSettings';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
@@ -34,10 +34,12 @@ export interface StartStudyArgs {
 
 export async function startStudyCommand(services: NasServices, args?: StartStudyArgs): Promise<string | undefined> {
   if (args?.spec) return (await startOneStudy(services, args.spec, args.openPanel ?? true)).id;
-  // The worker starts and loads the table while the user answers the questions (StudyWorkerPool).
-  services.registry.prepareWorker(services.tablePath());
-  // Likewise the endpoint check of the plan the pick offers first (a GET of its model list).
-  const early = beginOfferedEndpointCheck(services);
+  // While the user answers the questions, a worker starts and loads the table (and, when the plan the
+  // pick offers first has an LLM study, the model's token encoding), and that study's endpoint is
+  // checked (a GET of its model list).
+  const offered = offeredLlmStudy(services);
+  services.registry.prepareWorker(services.tablePath(), offered?.model);
+  const early = offered ? beginEndpointCheck(services, offered.spec, undefined) : undefined;
   const timeline = services.startTimeline();
   const plan = await askPlan(services, 1, timeline);
   if (!plan) return undefined;
@@ -49,16 +51,19 @@ export async function startStudyCommand(services: NasServices, args?: StartStudy
 }
 
 /**
- * Begins the check of the default endpoint when the plan the pick offers first has an LLM study on it
- * (the plan last run, else the first-run default with a base URL set); undefined otherwise.
+ * The first LLM study on the default endpoint of the plan the pick offers first (the plan last run,
+ * else the first-run default with a base URL set), completed from the settings; undefined when there is none.
  */
-function beginOfferedEndpointCheck(services: NasServices): EarlyEndpointCheck | undefined {
+function offeredLlmStudy(services: NasServices): { readonly spec: StudySpecInput; readonly model: string } | undefined {
   try {
     const settings = services.settings();
     const plan = offeredPlan(services, settings.llm.baseUrl !== '');
     if ((plan.profiles ?? []).length > 0) return undefined;
     const first = planSpecs(plan, services).find((spec) => isLlmSearcher(spec.searcher) && spec.llm?.profile === undefined);
-    return first ? beginEndpointCheck(services, withStudySettings(first, settings, services.workspaceDir), undefined) : undefined;
+    if (!first) return undefined;
+    const spec = withStudySettings(first, settings, services.workspaceDir);
+    const model = parseStudySpec(spec).llm?.model;
+    return model === undefined ? undefined : { spec, model };
   } catch {
     return undefined; // a spec the settings make invalid: the plan's own start says what is wrong
   }

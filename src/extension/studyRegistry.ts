@@ -50,9 +50,12 @@ export class StudyRegistry {
     this.workers = new StudyWorkerPool(spawn);
   }
 
-  /** Gets a worker ready with `tablePath` loaded, so the next study on it starts at once (StudyWorkerPool). */
-  prepareWorker(tablePath: string): void {
-    this.workers.prepare(tablePath);
+  /**
+   * Gets a worker ready with `tablePath` loaded (and, for an LLM study on `llmModel`, its token encoding
+   * and client), so the next study on it starts at once (StudyWorkerPool).
+   */
+  prepareWorker(tablePath: string, llmModel?: string): void {
+    this.workers.prepare(tablePath, llmModel);
   }
 
   /** Validates the spec (throws StudySpecError), picks a fresh id and folder, and starts the worker. */
@@ -181,7 +184,8 @@ export class StudyRegistry {
     let pastStart!: () => void;
     // The next spare loads its table once this study has its first result (or ended), not while it starts.
     const started = new Promise<void>((resolve) => { pastStart = resolve; });
-    const worker = new StudyWorkerHost(this.workers.take(params.tablePath, started), params, {
+    const llmModel = parseStudySpec(params.spec).llm?.model;
+    const worker = new StudyWorkerHost(this.workers.take(params.tablePath, { after: started, ...(llmModel !== undefined ? { llmModel } : {}) }), params, {
       onEvents: (events) => {
         session.startTimeline?.mark('firstEvents');
         if (events.some((e) => e.type === 'result')) {
