@@ -482,13 +482,13 @@ async function tourFinishedPanel(page, workspace, studyId) {
   if (violations.length > 0) throw new Error(`CSP violations in the panel: ${violations.join('; ')}`);
 }
 
-/** Runs a tiny study with the installed CLI, which writes the installed table's cache beside it. */
+/** Runs a tiny study on the installed table with the CLI (the VSIX has none), which writes the table's cache beside it. */
 function cacheInstalledTable(extensionsDir) {
   const extension = readdirSync(extensionsDir).find((d) => d.includes('llambo-nas'));
   if (!extension) throw new Error(`no llambo-nas extension in ${extensionsDir}`);
   const dist = join(extensionsDir, extension, 'dist');
   const table = join(dist, 'data', readdirSync(join(dist, 'data')).find((f) => f.endsWith('.gz')));
-  const result = spawnSync(process.execPath, [join(dist, 'cli.js'), 'study', '--searcher', 'random', '--hours', '0.1', '--table', table], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'study', '--searcher', 'random', '--hours', '0.1', '--table', table], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`caching the installed table failed:\n${result.stdout}\n${result.stderr}`);
   console.log(`table cache made before the run: ${readdirSync(join(dist, 'data')).join(', ')}`);
 }
@@ -501,7 +501,12 @@ async function main() {
   const userDataDir = tempDir('nas-ui-user-');
   const extensionsDir = tempDir('nas-ui-ext-');
   installVsix(vsix.path, extensionsDir, userDataDir);
-  if (process.env.LLAMBO_NAS_UI_TABLE_CACHED === '1') cacheInstalledTable(extensionsDir);
+  try {
+    if (process.env.LLAMBO_NAS_UI_TABLE_CACHED === '1') cacheInstalledTable(extensionsDir);
+  } catch (error) {
+    removeQuietly(workspace, userDataDir, extensionsDir);
+    throw error;
+  }
   const llm = await startSlowLlmServer(Number(process.env.LLAMBO_NAS_UI_LLM_DELAY_MS ?? 150));
   writeWorkspaceSettings(workspace, llm.baseUrl);
   // The extension appends each start's marks here (src/extension/startTimeline.ts).
