@@ -247,12 +247,15 @@ async function defaultStudyAndReload(page, startTimingsFile, serverPid) {
   await waitForFirstResult(frame);
   const seenAt = Date.now();
   const cpuAfter = cpuByRole(serverPid);
-  timings.startToFirstResultMs = seenAt - accepted;
+  await shootPanel(page, 'ui-smoke-first-result.png');
   const webview = await webviewTimings(page);
+  // The panel's own mark of the frame after the one that drew the result (same machine, same wall clock);
+  // what the smoke saw adds the lag of finding the panel's frames.
   const painted = webview.inner?.marks['panel:results-painted'];
-  if (painted !== undefined) timings.startToFirstResultPaintedMs = Math.round(painted - accepted);
-  console.log(`first result in the panel ${timings.startToFirstResultMs} ms after "Start NAS study" was accepted (target <= 1000 ms)` +
-    (painted === undefined ? '' : `; the panel painted it at ${timings.startToFirstResultPaintedMs} ms by its own clock`));
+  timings.smokeSawFirstResultMs = seenAt - accepted;
+  timings.startToFirstResultMs = painted === undefined ? timings.smokeSawFirstResultMs : Math.round(painted - accepted);
+  console.log(`first result in the panel ${timings.startToFirstResultMs} ms after "Start NAS study" was accepted (target <= 1000 ms; ` +
+    `${painted === undefined ? 'as the smoke saw it' : `painted, by the panel's clock; the smoke saw it at ${timings.smokeSawFirstResultMs} ms`})`);
   const host = await hostTimings(startTimingsFile);
   const workbench = await page.evaluate(() => window.__smokeWorkbench).catch(() => undefined);
   console.log(`  where the time went (ms after the pick was accepted; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):\n` +
