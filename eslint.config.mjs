@@ -41,7 +41,7 @@ export default tseslint.config(
   {
     // Its page.evaluate callbacks run in the browser.
     files: ['scripts/ui-smoke.mjs'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly', getComputedStyle: 'readonly', MutationObserver: 'readonly' } },
   },
   {
     // The fake LLM server's request bodies are arbitrary JSON that tests index freely.

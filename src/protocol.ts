@@ -74,6 +74,11 @@ export interface StudyWorkerData {
    * a start on the same, unchanged table file then uses it instead of loading it again.
    */
   readonly warmTablePath?: string;
+  /**
+   * A warm spare for an LLM study on this model also loads, after the table, what its first prompt
+   * needs: the model's token encoding (0.1-0.6 s and several MB) and the openai client.
+   */
+  readonly warmLlmModel?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,4 +8,6 @@ import { vsCodeHostPort, type VsCodeWebviewApi } from './panelHostPort';
 
 declare function acquireVsCodeApi(): VsCodeWebviewApi;
 
+// The bundle's modules have run (its fetch and parse are in the resource timing of webview.js).
+performance.mark('panel:script-run');
 mountPanelApp(document.getElementById('app') as HTMLElement, vsCodeHostPort(acquireVsCodeApi()));

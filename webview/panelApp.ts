@@ -2,7 +2,8 @@
  * The study panel: a header and six tabs (overview, trials, learning curves, cells, LLM calls, rung
  * correlation) over the view model the extension host sends. Messages are queued as they arrive and
  * applied once per animation frame, so a burst of deltas costs one render; only the visible tab
- * draws. Tab, selection and filters go to the host's setState and come back after hide/show or reload.
+ * draws, and a tab's view is built the first time it shows (a panel opens with one tab's toolkit
+ * elements and charts to make, not six). Tab, selection and filters go to the host's setState and come back after hide/show or reload.
  */
 import { applyPanelDelta } from '../src/core/panel/panelDelta';
 import type { PanelDelta, PanelModel } from '../src/core/panel/panelModel';
@@ -17,7 +18,7 @@ import { PanelHeader } from './panelHeader';
 import type { PanelHostPort } from './panelHostPort';
 import type { PanelActions, PanelView, RenderReasons } from './panelView';
 import { restoreViewState } from './panelViewState';
-import { registerToolkit, tabs } from './toolkit';
+import { registerToolkit, tabs, type TabsElement } from './toolkit';
 import { CellsView } from './views/cellsView';
 import { CorrelationView } from './views/correlationView';
 import { CurvesView } from './views/curvesView';
@@ -31,6 +32,11 @@ const TAB_LABELS: Record<PanelTab, string> = {
 
 interface Dirty { model: boolean; state: boolean; theme: boolean }
 
+const VIEWS: Record<PanelTab, (actions: PanelActions) => PanelView> = {
+  overview: (a) => new OverviewView(a), trials: (a) => new TrialsView(a), curves: (a) => new CurvesView(a),
+  cells: (a) => new CellsView(a), llm: (a) => new LlmCallsView(a), correlation: (a) => new CorrelationView(a),
+};
+
 export class PanelApp implements PanelActions {
   private model: PanelModel | null = null;
   private headline: StudyHeadline | null = null;
@@ -38,10 +44,13 @@ export class PanelApp implements PanelActions {
   private viewState: PanelViewState;
   private readonly requests: HostRequests;
   private readonly header: PanelHeader;
-  private readonly views: Record<PanelTab, PanelView>;
+  /** The views built so far (viewOf builds one into its tab's panel the first time it is drawn). */
+  private readonly views: Partial<Record<PanelTab, PanelView>> = {};
   private readonly dirty = new Map<PanelTab, Dirty>();
   private readonly lastModelRender = new Map<PanelTab, number>();
-  private readonly tabs: { element: HTMLElement; select(id: string): void };
+  /** Tabs that have drawn results: only those hold live data back (a first result is drawn at once). */
+  private readonly drewResults = new Set<PanelTab>();
+  private readonly tabs: TabsElement;
   private readonly status: HTMLElement;
   private frame = 0;
   private throttleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,12 +61,8 @@ export class PanelApp implements PanelActions {
     this.viewState = restoreViewState(host.getState());
     this.requests = new HostRequests((message) => host.postMessage(message));
     this.header = new PanelHeader(this);
-    this.views = {
-      overview: new OverviewView(this), trials: new TrialsView(this), curves: new CurvesView(this),
-      cells: new CellsView(this), llm: new LlmCallsView(this), correlation: new CorrelationView(this),
-    };
     for (const tab of PANEL_TABS) this.dirty.set(tab, { model: true, state: true, theme: true });
-    this.tabs = tabs(PANEL_TABS.map((id) => ({ id, label: TAB_LABELS[id], panel: this.views[id].element })), this.viewState.tab, (id) => {
+    this.tabs = tabs(PANEL_TABS.map((id) => ({ id, label: TAB_LABELS[id] })), this.viewState.tab, (id) => {
       if (id !== this.viewState.tab) this.setState({ tab: id as PanelTab });
     });
     this.status = el('p', { className: 'status-line', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -80,6 +85,9 @@ export class PanelApp implements PanelActions {
     this.cleanup.push(this.host.onMessage((message) => this.receive(message)));
     this.cleanup.push(watchTheme(() => this.markAll('theme')));
     this.host.postMessage({ method: 'webview/ready', params: {} });
+    performance.mark('panel:ready-posted');
+    // Built while the host answers ready, so the first model only has to be drawn.
+    this.viewOf(this.viewState.tab);
   }
 
   dispose(): void {
@@ -124,6 +132,7 @@ export class PanelApp implements PanelActions {
       // A new snapshot replaces whatever was queued before it.
       this.incoming = { model: message.params.model, deltas: [] };
       this.headline = message.params.headline;
+      markOnce('panel:model-received');
     } else if (hasMethod<PanelDeltaNotification>(message, 'panel/delta')) {
       this.incoming.deltas.push(message.params.delta);
       this.headline = message.params.headline;
@@ -134,6 +143,7 @@ export class PanelApp implements PanelActions {
     } else {
       return;
     }
+    if (this.headline.resultsReported > 0) markOnce('panel:results-received');
     this.markAll('model');
   }
 
@@ -155,7 +165,7 @@ export class PanelApp implements PanelActions {
     const dirty = this.dirty.get(tab) as Dirty;
     this.header.render(this.model, this.headline);
     if (!dirty.model && !dirty.state && !dirty.theme) return;
-    const view = this.views[tab];
+    const view = this.viewOf(tab);
     if (this.deferModelOnly(tab, view, dirty)) return;
     const reasons: RenderReasons = { ...dirty };
     dirty.model = dirty.state = dirty.theme = false;
@@ -167,6 +177,10 @@ export class PanelApp implements PanelActions {
     this.root.dataset.trials = String(this.model.trials.length);
     // Results the panel has shown: the UI smoke times "Start NAS study" to the first one.
     this.root.dataset.results = String(this.headline?.resultsReported ?? 0);
+    if ((this.headline?.resultsReported ?? 0) > 0 && !this.drewResults.has(tab)) {
+      this.drewResults.add(tab);
+      if (markOnce('panel:results-rendered')) requestAnimationFrame(() => markOnce('panel:results-painted'));
+    }
     this.root.dataset.renders = String(Number(this.root.dataset.renders ?? 0) + 1);
     if (!this.firstPaintMarked) {
       this.announce('');
@@ -174,9 +188,19 @@ export class PanelApp implements PanelActions {
     }
   }
 
-  /** Live data alone redraws a heavy view at most every modelThrottleMs; a timer catches up later. */
+  private viewOf(tab: PanelTab): PanelView {
+    let view = this.views[tab];
+    if (!view) {
+      view = VIEWS[tab](this);
+      this.views[tab] = view;
+      this.tabs.panelOf(tab).append(view.element);
+    }
+    return view;
+  }
+
+  /** Live data alone redraws a heavy view at most every modelThrottleMs, once it has drawn results; a timer catches up later. */
   private deferModelOnly(tab: PanelTab, view: PanelView, dirty: Dirty): boolean {
-    if (!view.modelThrottleMs || dirty.state || dirty.theme || this.headline?.status !== 'running') return false;
+    if (!view.modelThrottleMs || dirty.state || dirty.theme || this.headline?.status !== 'running' || !this.drewResults.has(tab)) return false;
     const wait = (this.lastModelRender.get(tab) ?? -Infinity) + view.modelThrottleMs - performance.now();
     if (wait <= 0) return false;
     if (this.throttleTimer === undefined) {
@@ -210,10 +234,18 @@ export class PanelApp implements PanelActions {
   }
 }
 
+/** A performance mark taken the first time only (the UI smoke reads them to time a study's start); true when taken now. */
+function markOnce(name: string): boolean {
+  if (performance.getEntriesByName(name, 'mark').length > 0) return false;
+  performance.mark(name);
+  return true;
+}
+
 /** Mounts the study panel into `root` and says ready to the host. */
 export function mountPanel(root: HTMLElement, host: PanelHostPort): PanelApp {
   registerToolkit();
   const app = new PanelApp(root, host);
+  performance.mark('panel:mounted');
   app.start();
   return app;
 }

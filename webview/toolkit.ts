@@ -86,11 +86,19 @@ export function badge(text: string): HTMLElement {
 export interface TabSpec {
   readonly id: string;
   readonly label: string;
-  readonly panel: HTMLElement;
+  /** The tab's content; absent: filled later through panelOf. */
+  readonly panel?: HTMLElement;
+}
+
+export interface TabsElement {
+  readonly element: HTMLElement;
+  select(id: string): void;
+  /** The element that holds a tab's content. */
+  panelOf(id: string): HTMLElement;
 }
 
 /** Tabs with their panels; arrow keys, Home and End move between tabs. */
-export function tabs(specs: readonly TabSpec[], active: string, onChange: (id: string) => void): { element: HTMLElement; select(id: string): void } {
+export function tabs(specs: readonly TabSpec[], active: string, onChange: (id: string) => void): TabsElement {
   const el = document.createElement('vscode-panels') as HTMLElement & { activeid: string };
   el.setAttribute('aria-label', 'Study views');
   for (const spec of specs) {
@@ -99,10 +107,12 @@ export function tabs(specs: readonly TabSpec[], active: string, onChange: (id: s
     tab.textContent = spec.label;
     el.append(tab);
   }
+  const panels = new Map<string, HTMLElement>();
   for (const spec of specs) {
     const view = document.createElement('vscode-panel-view');
     view.id = `view-${spec.id}`;
-    view.append(spec.panel);
+    if (spec.panel) view.append(spec.panel);
+    panels.set(spec.id, view);
     el.append(view);
   }
   el.setAttribute('activeid', `tab-${active}`);
@@ -111,5 +121,13 @@ export function tabs(specs: readonly TabSpec[], active: string, onChange: (id: s
     const id = (el.activeid ?? '').replace(/^tab-/, '');
     if (id) onChange(id);
   });
-  return { element: el, select: (id) => { el.activeid = `tab-${id}`; } };
+  return {
+    element: el,
+    select: (id) => { el.activeid = `tab-${id}`; },
+    panelOf: (id) => {
+      const panel = panels.get(id);
+      if (!panel) throw new Error(`no tab ${id}`);
+      return panel;
+    },
+  };
 }

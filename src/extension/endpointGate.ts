@@ -19,6 +19,38 @@ export async function checkEndpointBeforeStudy(services: Pick<NasServices, 'log'
   else services.log.info(`LLM endpoint ${redactUrlCredentials(llm.baseUrl)} (model ${llm.model}) answered${check.note ? `: ${check.note}` : ''}`);
 }
 
+/**
+ * A check of one endpoint begun ahead of the plan: "Start NAS study" begins one for the plan its pick
+ * offers first while the pick is open, and the plan uses it when it names the same endpoint, model and
+ * profile (a failed early check is made again, and that one reports).
+ */
+export interface EarlyEndpointCheck {
+  /** The LLM profile whose key it used; undefined: the default endpoint. */
+  readonly profile: string | undefined;
+  /** endpointIdentity of the spec it checked. */
+  readonly identity: string;
+  readonly apiKey: Promise<string | undefined>;
+  readonly checked: Promise<void>;
+}
+
+/** Reads the key and checks the endpoint of `spec` (completed from the settings) now; nothing is reported. */
+export function beginEndpointCheck(
+  services: Pick<NasServices, 'log' | 'apiKeys'>, spec: StudySpecInput, profile: string | undefined,
+): EarlyEndpointCheck {
+  const apiKey = services.apiKeys.keyForProfile(profile);
+  const checked = apiKey.then((key) => checkEndpointBeforeStudy(services, spec, key));
+  // Unused or failed, it must not surface as an unhandled rejection; the plan's own check reports.
+  checked.catch(() => undefined);
+  return { profile, identity: endpointIdentity(spec), apiKey, checked };
+}
+
+/** What a check depends on besides the key: two specs with the same identity get the same answer. */
+export function endpointIdentity(spec: StudySpecInput): string {
+  const { llm } = parseStudySpec(spec);
+  if (!llm) return '';
+  return JSON.stringify([llm.baseUrl, llm.model, llm.profile ?? null, llm.headers ?? null, llm.azureApiVersion ?? null, llm.timeoutMs ?? null, llm.cacheMode]);
+}
+
 /** Shows a failed check with the button that fixes it; true when `error` was one. */
 export function showEndpointProblem(services: Pick<NasServices, 'log'>, error: unknown): boolean {
   if (!(error instanceof EndpointUnusableError)) return false;

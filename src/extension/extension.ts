@@ -3,7 +3,7 @@
  * "NAS" commands, the "NAS Studies" view, the status bar item and the panel serializer. Studies run
  * in worker threads (dist/worker.js); this host only relays their events and persists nothing itself.
  */
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
@@ -28,6 +28,7 @@ import { resumeStudyCommand, type ResumeStudyArgs } from './studyResumeCommand';
 import { StudyPlanRuns } from './studyPlanRun';
 import { StudyStatusBar } from './studyStatusBar';
 import { bundledTablePath, importedTablePath, importTableCommand } from './tableImportCommand';
+import { StartTimeline } from './startTimeline';
 
 /** What activate() returns: the services, for the integration tests and other extensions. */
 export interface LlamboNasApi {
@@ -69,6 +70,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
       const imported = importedTablePath(context);
       return existsSync(imported) ? imported : bundledTablePath(context.extensionPath);
     },
+    startTimeline: () => new StartTimeline((timings, line) => {
+      log.debug(`start timings: ${line}`);
+      // For the UI smoke: a file to append each start's marks to (never set for users).
+      const file = process.env.LLAMBO_NAS_START_TIMINGS;
+      if (file) appendFileSync(file, JSON.stringify(timings) + '\n');
+    }),
   };
 
   const command = (id: string, handler: (...args: never[]) => unknown) =>
@@ -93,7 +100,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Llambo
     command(COMMAND_IDS.refreshStudies, () => registry?.refresh()),
     apiKeys.onDidChange(() => void apiKeys.refreshContext()),
   );
-  await apiKeys.refreshContext();
+  // Not awaited: a command that activated the extension (Start NAS study) need not wait for two round trips to the window.
+  apiKeys.refreshContext().catch((error: unknown) => log.warn(`the llamboNas.hasApiKey context was not set: ${String(error)}`));
   log.info(`activated; studies in ${registry.root}`);
   return { services };
 }

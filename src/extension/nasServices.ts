@@ -13,6 +13,7 @@ import type { StudyRegistry } from './studyRegistry';
 import type { StudyPlanRuns } from './studyPlanRun';
 import type { StudyStatusBar } from './studyStatusBar';
 import type { StudiesTreeProvider } from './studiesTreeView';
+import type { StartTimeline } from './startTimeline';
 
 export interface NasServices {
   readonly context: vscode.ExtensionContext;
@@ -38,4 +39,6 @@ export interface NasServices {
   readonly resultsRoot: string;
   /** The first workspace folder, when one is open (relative setting paths are taken from it). */
   readonly workspaceDir: string | undefined;
+  /** A timeline of one "Start NAS study", from the pick to the first result in the panel (startTimeline.ts). */
+  startTimeline(): StartTimeline;
 }

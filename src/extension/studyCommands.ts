@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { StudySpecInput } from '../core/study/studySpec';
+import { parseStudySpec, type StudySpecInput } from '../core/study/studySpec';
 import type { StudyHeadline } from '../protocol';
 import { hasLlmEndpoint, setUpLlmEndpoint, type EndpointSetupResult, type SettingsScope } from './llmEndpointSetup';
 import type { NasServices } from './nasServices';
@@ -20,6 +20,9 @@ import { COMMAND_IDS } from './commandIds';
 import { apiKeyClearedMessage, apiKeyStoredMessage } from './apiKeyStore';
 import { planPositionText, type StudyPlanRun } from './studyPlanRun';
 import { findLlmProfile } from '../core/llm/llmProfile';
+import type { StartTimeline } from './startTimeline';
+import { beginEndpointCheck } from './endpointGate';
+import { withStudySettings } from './studyLlmSettings';
 
 const LAST_PLAN_KEY = 'llamboNas.lastStudyPlan';
 
@@ -31,15 +34,46 @@ export interface StartStudyArgs {
 
 export async function startStudyCommand(services: NasServices, args?: StartStudyArgs): Promise<string | undefined> {
   if (args?.spec) return (await startOneStudy(services, args.spec, args.openPanel ?? true)).id;
-  // The worker starts and loads the table while the user answers the questions (StudyWorkerPool).
-  services.registry.prepareWorker(services.tablePath());
-  const plan = await askPlan(services, 1);
+  // While the user answers the questions, a worker starts and loads the table (and, when the plan the
+  // pick offers first has an LLM study, the model's token encoding), and that study's endpoint is
+  // checked (a GET of its model list).
+  const offered = offeredLlmStudy(services);
+  services.registry.prepareWorker(services.tablePath(), offered?.model);
+  const early = offered ? beginEndpointCheck(services, offered.spec, undefined) : undefined;
+  const timeline = services.startTimeline();
+  const plan = await askPlan(services, 1, timeline);
   if (!plan) return undefined;
   const specs = planSpecs(plan, services);
   // Resolve as soon as the first study runs; the rest of the plan goes on under the progress notification.
   return new Promise((resolve) => {
-    void runStudies(services, specs, true, (session) => resolve(session.id)).then(() => resolve(undefined));
+    void runStudies(services, specs, true, (session) => resolve(session.id), timeline, early).then(() => resolve(undefined));
   });
+}
+
+/**
+ * The first LLM study on the default endpoint of the plan the pick offers first (the plan last run,
+ * else the first-run default with a base URL set), completed from the settings; undefined when there is none.
+ */
+function offeredLlmStudy(services: NasServices): { readonly spec: StudySpecInput; readonly model: string } | undefined {
+  try {
+    const settings = services.settings();
+    const plan = offeredPlan(services, settings.llm.baseUrl !== '');
+    if ((plan.profiles ?? []).length > 0) return undefined;
+    const first = planSpecs(plan, services).find((spec) => isLlmSearcher(spec.searcher) && spec.llm?.profile === undefined);
+    if (!first) return undefined;
+    const spec = withStudySettings(first, settings, services.workspaceDir);
+    const model = parseStudySpec(spec).llm?.model;
+    return model === undefined ? undefined : { spec, model };
+  } catch {
+    return undefined; // a spec the settings make invalid: the plan's own start says what is wrong
+  }
+}
+
+/** The plan the first pick offers: the one run last, else the first-run default. */
+function offeredPlan(services: NasServices, hasEndpoint: boolean): StudyPlan {
+  const settings = services.settings();
+  const known = settings.llmProfiles.map((p) => p.name);
+  return restorePlan(services.context.workspaceState.get(LAST_PLAN_KEY), defaultPlan(settings, hasEndpoint || known.length > 0), known);
 }
 
 /**
@@ -142,7 +176,7 @@ async function offerResume(id: string): Promise<void> {
  * Asks for a plan and offers the endpoint setup for LLAMBO. On the first run the default is LLAMBO
  * beside random search when an endpoint is configured; without one the setup is offered first.
  */
-async function askPlan(services: NasServices, minSearchers: number): Promise<StudyPlan | undefined> {
+async function askPlan(services: NasServices, minSearchers: number, timeline?: StartTimeline): Promise<StudyPlan | undefined> {
   const state = services.context.workspaceState;
   const stored = state.get(LAST_PLAN_KEY);
   const settings = services.settings();
@@ -151,7 +185,7 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
   const profiles = settings.llmProfiles.map((p) => ({ name: p.name, model: p.model, baseUrl: p.baseUrl }));
   const known = profiles.map((p) => p.name);
   let endpoint = await endpointConfigured(services);
-  const initial = restorePlan(stored, defaultPlan(settings, endpoint || profiles.length > 0), known);
+  const initial = offeredPlan(services, endpoint);
   let answer = await askStudyPlan(services.prompter, initial, minSearchers, { settingsLatency, offerEndpointSetup: !endpoint && profiles.length === 0, profiles });
   if (answer === SET_UP_ENDPOINT) {
     if ((await setUpEndpoint(services)) === undefined) return undefined;
@@ -159,8 +193,11 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
     answer = await askStudyPlan(services.prompter, restorePlan(stored, defaultPlan(services.settings(), endpoint), known), minSearchers, { settingsLatency, profiles });
   }
   if (answer === undefined || answer === SET_UP_ENDPOINT) return undefined;
+  timeline?.mark('picked');
   let plan: StudyPlan = answer;
-  await state.update(LAST_PLAN_KEY, plan);
+  // Not awaited: the memento holds the value at once; the study need not wait for it to reach storage.
+  state.update(LAST_PLAN_KEY, plan).then(undefined, (error: unknown) => services.log.warn(`the plan was not stored as the next default: ${String(error)}`));
+  timeline?.mark('planSaved');
   // Studies on profiles reach their own endpoints; only the default endpoint may need setting up.
   const onDefault = (plan.profiles ?? []).length === 0;
   if (onDefault && plan.searchers.some(isLlmSearcher) && !(await endpointConfigured(services))) {
@@ -176,7 +213,9 @@ async function askPlan(services: NasServices, minSearchers: number): Promise<Stu
 }
 
 async function endpointConfigured(services: NasServices): Promise<boolean> {
-  return hasLlmEndpoint(services.settings().llm.baseUrl, (await services.apiKeys.get()) !== undefined);
+  const { baseUrl } = services.settings().llm;
+  // A base URL is enough: the key (a round trip to the window's secret storage) is read only without one.
+  return baseUrl !== '' || hasLlmEndpoint(baseUrl, (await services.apiKeys.get()) !== undefined);
 }
 
 function setUpEndpoint(services: NasServices): Promise<EndpointSetupResult> {

@@ -1,12 +1,13 @@
 /**
  * Turns a StudyPlan into study specs (searchers x seeds) and runs them one after the other, each in
  * its own worker, under one cancellable progress notification that says "study k of N". The first
- * study's panel opens at once; the status bar and the log follow every study. LLM searchers get their endpoint, latency mode and
+ * study's panel opens at once, before the endpoint check and the worker start, so its webview loads
+ * meanwhile (PendingStudyPanel); the status bar and the log follow every study. LLM searchers get their endpoint, latency mode and
  * prompt folder from the settings, and the API key from SecretStorage (in memory only).
  */
 import * as vscode from 'vscode';
 import { impliedScheduler, type StudySpecInput } from '../core/study/studySpec';
-import { checkEndpointBeforeStudy, showEndpointProblem } from './endpointGate';
+import { checkEndpointBeforeStudy, endpointIdentity, showEndpointProblem, type EarlyEndpointCheck } from './endpointGate';
 import type { NasServices } from './nasServices';
 import type { StudyPlan } from './startStudyFlow';
 import type { StudySession } from './studySession';
@@ -18,6 +19,19 @@ import type { StudyHeadline } from '../protocol';
 import { progressLine } from './studyHeadlineText';
 import { StudyPlanRun, type PlanPosition } from './studyPlanRun';
 import { planEntries } from './planEntries';
+import type { StartTimeline } from './startTimeline';
+import type { PendingStudyPanel } from './pendingStudyPanel';
+
+/** A started study's panel: none, a new one, or one opened before the study (StudyPanels.openPending). */
+export type StudyPanelChoice = boolean | PendingStudyPanel;
+
+/** The caller checked the study's endpoint with this key (read once for the whole plan). */
+export interface CheckedEndpoint {
+  readonly apiKey: string | undefined;
+}
+
+/** The key each endpoint of a plan was checked with: the default endpoint's under undefined, else the profile's. */
+type CheckedKeys = ReadonlyMap<string | undefined, string | undefined>;
 
 /**
  * One spec per searcher and seed. The studies of a plan with several share a tag (`plan-<time>`), so
@@ -59,26 +73,42 @@ export function planTag(at: Date): string {
 
 /**
  * Starts one study and wires it to the status bar and the log; throws StudySpecError on a bad spec and
- * EndpointUnusableError when an LLM study's endpoint fails its check (skipped when the caller checked).
+ * EndpointUnusableError when an LLM study's endpoint fails its check (skipped when the caller checked it, with the key it gives).
+ * `openPanel` true opens the panel at once, before the key is read and the endpoint checked; a panel
+ * of a study that did not start is closed.
  */
-export async function startOneStudy(services: NasServices, requested: StudySpecInput, openPanel: boolean, endpointChecked = false): Promise<StudySession> {
+export async function startOneStudy(
+  services: NasServices, requested: StudySpecInput, openPanel: StudyPanelChoice, checked?: CheckedEndpoint, timeline?: StartTimeline,
+): Promise<StudySession> {
+  const panel = openPanel === true ? services.panels.openPending(timeline) : openPanel;
+  try {
+    return await startWithPanel(services, requested, panel, checked, timeline);
+  } catch (error) {
+    if (panel !== false) panel.dispose();
+    throw error;
+  }
+}
+
+async function startWithPanel(
+  services: NasServices, requested: StudySpecInput, panel: PendingStudyPanel | false, checked: CheckedEndpoint | undefined, timeline: StartTimeline | undefined,
+): Promise<StudySession> {
   const settings = services.settings();
   const spec = withStudySettings(requested, settings, services.workspaceDir);
   const llm = isLlmSearcher(spec.searcher);
   if (llm) warnAboutCredentialHeaders(services);
   // Only an LLM searcher gets the key (its profile's, else the default endpoint's); baselines never see it.
-  const apiKey = llm ? await services.apiKeys.keyForProfile(spec.llm?.profile) : undefined;
-  if (llm && !endpointChecked) await checkEndpointBeforeStudy(services, spec, apiKey);
+  const apiKey = !llm ? undefined : checked ? checked.apiKey : await services.apiKeys.keyForProfile(spec.llm?.profile);
+  if (llm && !checked) await checkEndpointBeforeStudy(services, spec, apiKey);
   const tablePath = services.tablePath();
-  const session = services.registry.start(spec, { tablePath, apiKey });
+  const session = services.registry.start(spec, { tablePath, apiKey, startTimeline: timeline });
   services.log.info(`study ${session.id} started: ${JSON.stringify(spec)} on ${tablePath}` +
     (llm ? ` (API key ${apiKey === undefined ? 'not set' : 'from secret storage'})` : ''));
-  followSession(services, session, openPanel);
+  followSession(services, session, panel);
   return session;
 }
 
 /** Wires a started (or resumed) study to the status bar, the log and, if asked, its panel. */
-export function followSession(services: NasServices, session: StudySession, openPanel: boolean): void {
+export function followSession(services: NasServices, session: StudySession, openPanel: StudyPanelChoice): void {
   let lastLogged = 0;
   let llmUnhealthy = session.headline.llmUnhealthy;
   session.onDidChange((s, events, restarted) => {
@@ -101,7 +131,8 @@ export function followSession(services: NasServices, session: StudySession, open
     if (h.status === 'failed') services.log.error(line);
     else services.log.info(line);
   });
-  if (openPanel) services.panels.show(session, true);
+  if (openPanel === true) services.panels.show(session, true);
+  else if (openPanel) services.panels.adoptPending(openPanel, session);
 }
 
 function warnAboutCredentialHeaders(services: NasServices): void {
@@ -119,10 +150,13 @@ function warnAboutCredentialHeaders(services: NasServices): void {
  */
 export async function runStudies(
   services: NasServices, specs: readonly StudySpecInput[], openFirstPanel: boolean, onStarted?: (session: StudySession) => void,
+  timeline?: StartTimeline, early?: EarlyEndpointCheck,
 ): Promise<StudySession[]> {
   const sessions: StudySession[] = [];
   const plan = new StudyPlanRun(specs.length);
   services.plans.add(plan);
+  // Opened now, so the webview loads while the endpoint is checked and the worker starts.
+  const firstPanel = openFirstPanel ? services.panels.openPending(timeline) : undefined;
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'NAS', cancellable: true },
@@ -130,10 +164,13 @@ export async function runStudies(
         const cancel = token.onCancellationRequested(() => plan.stopRemaining());
         try {
           // One check per endpoint (the default one, or each profile), before the plan's first study.
-          if (!(await planEndpointUsable(services, specs, progress))) return;
+          const keys = await planEndpointKeys(services, specs, progress, timeline, early);
+          if (!keys) return;
+          timeline?.mark('endpointChecked');
           for (const spec of specs) {
             if (!plan.mayStartNext) break;
-            const session = await startPlanStudy(services, spec, openFirstPanel && sessions.length === 0);
+            const first = sessions.length === 0;
+            const session = await startPlanStudy(services, spec, (first && firstPanel) || false, keys, first ? timeline : undefined);
             if (!session) break;
             const position = plan.begin(session.id);
             sessions.push(session);
@@ -150,6 +187,8 @@ export async function runStudies(
       },
     );
   } finally {
+    // Closed unless the first study took it (the check failed, the plan was cancelled).
+    firstPanel?.dispose();
     services.plans.delete(plan);
     // The plan is over: its last study shows on its own, without a "study k of N" that no longer runs.
     const last = sessions[sessions.length - 1];
@@ -159,27 +198,50 @@ export async function runStudies(
 }
 
 /**
- * True when the plan has no LLM study or every endpoint it uses (the default one, or each profile's)
- * answered the check; otherwise says why and returns false.
+ * Checks every endpoint the plan's LLM studies use (the default one, or each profile's) and returns
+ * the key each was checked with (empty for a plan without LLM studies); undefined, after saying why,
+ * when one failed. `early`, a check begun before the plan was known, stands for the endpoint it names.
  */
-async function planEndpointUsable(services: NasServices, specs: readonly StudySpecInput[], progress: vscode.Progress<{ message?: string }>): Promise<boolean> {
+async function planEndpointKeys(
+  services: NasServices, specs: readonly StudySpecInput[], progress: vscode.Progress<{ message?: string }>, timeline?: StartTimeline,
+  early?: EarlyEndpointCheck,
+): Promise<CheckedKeys | undefined> {
   const endpoints = new Map(specs.filter((spec) => isLlmSearcher(spec.searcher)).map((spec) => [spec.llm?.profile, spec] as const));
+  const keys = new Map<string | undefined, string | undefined>();
   for (const [profile, first] of endpoints) {
     progress.report({ message: profile === undefined ? 'checking the LLM endpoint' : `checking LLM profile ${profile}` });
     try {
-      await checkEndpointBeforeStudy(services, withStudySettings(first, services.settings(), services.workspaceDir), await services.apiKeys.keyForProfile(profile));
+      const spec = withStudySettings(first, services.settings(), services.workspaceDir);
+      const passed = early && early.profile === profile && early.identity === endpointIdentity(spec) ? await earlyKey(early) : undefined;
+      const apiKey = passed ? passed.apiKey : await services.apiKeys.keyForProfile(profile);
+      timeline?.mark('keyRead');
+      if (!passed) await checkEndpointBeforeStudy(services, spec, apiKey);
+      keys.set(profile, apiKey);
     } catch (error) {
       if (!showEndpointProblem(services, error)) reportNotStarted(services, error);
-      return false;
+      return undefined;
     }
   }
-  return true;
+  return keys;
 }
 
-/** Starts one study of a plan whose endpoint was checked; undefined (after saying why) when it could not start. */
-async function startPlanStudy(services: NasServices, spec: StudySpecInput, openPanel: boolean): Promise<StudySession | undefined> {
+/** The key an early check passed with; undefined when it failed (the plan checks again, and says why). */
+async function earlyKey(early: EarlyEndpointCheck): Promise<CheckedEndpoint | undefined> {
   try {
-    return await startOneStudy(services, spec, openPanel, true);
+    await early.checked;
+    return { apiKey: await early.apiKey };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts one study of a plan whose endpoints were checked; undefined (after saying why) when it could not start. */
+async function startPlanStudy(
+  services: NasServices, spec: StudySpecInput, openPanel: StudyPanelChoice, keys: CheckedKeys, timeline?: StartTimeline,
+): Promise<StudySession | undefined> {
+  const profile = spec.llm?.profile;
+  try {
+    return await startOneStudy(services, spec, openPanel, keys.has(profile) ? { apiKey: keys.get(profile) } : undefined, timeline);
   } catch (error) {
     reportNotStarted(services, error);
     return undefined;

@@ -1,8 +1,9 @@
 /**
  * The panel host: one webview panel per study. The webview only draws; this host folds the study's
- * events into view models (PanelModelBuilder) and sends them: after webview/ready (and when a resumed
- * study starts over) the whole model, afterwards what changed as panel/delta at most every
- * `throttleMs`. A delta waits until the webview has taken the last message (postMessage settled),
+ * events into view models (PanelModelBuilder) and sends them: after webview/ready (at once for a panel
+ * whose webview said ready before its study started, and again when a resumed study starts over) the
+ * whole model, afterwards what changed as panel/delta at most every `throttleMs`, except the one
+ * that brings the first results, which goes at once. A delta waits until the webview has taken the last message (postMessage settled),
  * while the builder merges the changes, so a fast study cannot pile up messages faster than the
  * webview reads them. Long LLM texts stay here and go to the webview on request. Panels restore
  * after a reload through the serializer in studyPanels.ts.
@@ -10,12 +11,12 @@
 import * as vscode from 'vscode';
 import { PanelModelBuilder } from '../core/panel/panelModelBuilder';
 import {
-  isWebviewToHostMessage, type HostToWebviewMessage, type PanelRequestMethod, type PanelRequests, type PanelResponse, type StudyEvent,
+  isWebviewToHostMessage, type HostToWebviewMessage, type PanelDeltaNotification, type PanelModelNotification, type PanelRequestMethod,
+  type PanelRequests, type PanelResponse, type StudyEvent,
 } from '../protocol';
 import type { StudyCompanions } from './studyCompanions';
 import { copyLlmCall, openArch, openLlmCall, savePanelFile, themeMessage } from './studyPanelCommands';
 import type { StudySession } from './studySession';
-import { loadPanelApp } from './panelWebview';
 
 export const STUDY_PANEL_VIEW_TYPE = 'llamboNas.studyPanel';
 /** While sibling studies run, their traces in the overview are refreshed at most this often. */
@@ -28,6 +29,13 @@ export interface StudyPanelActions {
   resumeStudy(session: StudySession): Promise<unknown>;
   /** Folder for the files the panel saves (charts, the trials table): `<workspace>/nas-results/<studyId>`. */
   resultsFolder(studyId: string): string;
+}
+
+export interface StudyPanelOptions {
+  /** The webview has said webview/ready already (a panel opened before its study): the model goes at once. */
+  readonly webviewReady?: boolean;
+  /** Deltas go at most this often (the first results go at once). */
+  readonly throttleMs?: number;
 }
 
 export class StudyPanel {
@@ -46,17 +54,21 @@ export class StudyPanel {
   private companionTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposeListeners = new Set<() => void>();
 
+  private readonly throttleMs: number;
+  /** A message counting a result has gone to the webview: from then on deltas are throttled. */
+  private resultsSent = false;
+
+  /** `panel` has the panel bundle loaded already (StudyPanels does it). */
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly session: StudySession,
-    extensionUri: vscode.Uri,
     private readonly actions: StudyPanelActions,
     private readonly companions?: StudyCompanions,
-    private readonly throttleMs = 100,
+    options: StudyPanelOptions = {},
   ) {
     const webview = panel.webview;
+    this.throttleMs = options.throttleMs ?? 100;
     panel.title = `NAS: ${session.id}`;
-    loadPanelApp(panel, extensionUri, session.id);
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       vscode.window.onDidChangeActiveColorTheme((theme) => this.post(themeMessage(theme.kind))),
@@ -68,6 +80,7 @@ export class StudyPanel {
     });
     this.disposables.push({ dispose: () => subscription.dispose() });
     if (companions) this.disposables.push(companions.watch(session, () => this.companionsChanged()));
+    if (options.webviewReady) this.webviewReady();
   }
 
   get isReady(): boolean {
@@ -98,9 +111,8 @@ export class StudyPanel {
     switch (message.method) {
       case 'webview/ready':
         // A reloaded (or hidden and shown) webview says ready again: start over with a fresh model.
-        this.ready = true;
-        this.sendModel();
-        this.post(themeMessage(vscode.window.activeColorTheme.kind));
+        this.session.startTimeline?.mark('webviewReady');
+        this.webviewReady();
         return;
       case 'panel/export':
         void this.answer('panel/export', message.id, async () => {
@@ -140,6 +152,12 @@ export class StudyPanel {
     }
   }
 
+  private webviewReady(): void {
+    this.ready = true;
+    this.sendModel();
+    this.post(themeMessage(vscode.window.activeColorTheme.kind));
+  }
+
   /** Runs a request's work and posts its response: the result, 'cancelled' for undefined, or the error. */
   private async answer<M extends keyof PanelRequests>(
     method: M, id: number, work: () => PanelRequests[M]['result'] | undefined | Promise<PanelRequests[M]['result'] | undefined>,
@@ -163,6 +181,7 @@ export class StudyPanel {
     this.eventsPending = false;
     this.headlineDirty = false;
     this.send({ method: 'panel/model', params: { headline: this.session.headline, model: this.builder.snapshot() } });
+    this.session.startTimeline?.mark('modelPosted');
   }
 
   /** New events go to the builder at once; status-only changes (no events) still send a headline. */
@@ -188,8 +207,15 @@ export class StudyPanel {
     }, COMPANION_REFRESH_MS);
   }
 
+  /** The next delta in throttleMs; the one that brings the first results at once (the panel's first figure waits for it). */
   private schedule(): void {
-    if (this.timer === undefined && this.inFlight === 0 && !this.disposed) this.timer = setTimeout(() => this.flush(), this.throttleMs);
+    if (this.inFlight > 0 || this.disposed) return;
+    if (!this.resultsSent && this.session.headline.resultsReported > 0) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.flush();
+    } else if (this.timer === undefined) {
+      this.timer = setTimeout(() => this.flush(), this.throttleMs);
+    }
   }
 
   private flush(): void {
@@ -202,9 +228,14 @@ export class StudyPanel {
   }
 
   /** Posts model data and counts it in flight until the webview has taken it. */
-  private send(message: HostToWebviewMessage): void {
+  private send(message: PanelModelNotification | PanelDeltaNotification): void {
     this.inFlight++;
+    const withResults = message.params.headline.resultsReported > 0;
+    this.resultsSent ||= withResults;
+    const timeline = withResults ? this.session.startTimeline : undefined;
+    timeline?.mark('resultsPosted');
     const settled = () => {
+      timeline?.mark('resultsDelivered');
       this.inFlight--;
       if (this.inFlight === 0 && (this.eventsPending || this.headlineDirty)) this.schedule();
     };

@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import type { PanelState } from '../protocol';
 import { StudyCompanions } from './studyCompanions';
-import { panelResourceRoots } from './panelWebview';
+import { loadPanelApp, panelResourceRoots } from './panelWebview';
+import { PendingStudyPanel } from './pendingStudyPanel';
+import type { StartTimeline } from './startTimeline';
 import { STUDY_PANEL_VIEW_TYPE, StudyPanel, type StudyPanelActions } from './studyPanel';
 import type { StudyRegistry } from './studyRegistry';
 import type { StudySession } from './studySession';
@@ -32,11 +34,29 @@ export class StudyPanels implements vscode.WebviewPanelSerializer<PanelState>, v
       open.panel.reveal(undefined, preserveFocus);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(
-      STUDY_PANEL_VIEW_TYPE, `NAS: ${session.id}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus },
-      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: panelResourceRoots(this.extensionUri) },
-    );
-    return this.adopt(panel, session);
+    return this.adopt(this.createPanel(`NAS: ${session.id}`, session.id, preserveFocus), session);
+  }
+
+  /**
+   * Opens a panel for a study about to start, before its id is known, so the webview loads while the
+   * study is prepared; adoptPending gives it to the study, or its dispose() closes it.
+   */
+  openPending(timeline?: StartTimeline): PendingStudyPanel {
+    const pending = new PendingStudyPanel(this.createPanel('NAS: starting study…', 'study', true), timeline);
+    timeline?.mark('panelCreated');
+    return pending;
+  }
+
+  /** The study takes the pending panel (undefined when the user closed it before the study started). */
+  adoptPending(pending: PendingStudyPanel, session: StudySession): StudyPanel | undefined {
+    const taken = pending.handOver();
+    if (!taken) return undefined;
+    const open = this.panels.get(session.id);
+    if (open) {
+      taken.panel.dispose();
+      return open;
+    }
+    return this.adopt(taken.panel, session, taken.webviewReady);
   }
 
   get(studyId: string): StudyPanel | undefined {
@@ -56,6 +76,7 @@ export class StudyPanels implements vscode.WebviewPanelSerializer<PanelState>, v
       panel.webview.html = missingStudyHtml(panel.webview.cspSource, studyId || '(unknown)');
       return;
     }
+    loadPanelApp(panel, this.extensionUri, session.id);
     this.adopt(panel, session);
   }
 
@@ -64,8 +85,19 @@ export class StudyPanels implements vscode.WebviewPanelSerializer<PanelState>, v
     this.panels.clear();
   }
 
-  private adopt(panel: vscode.WebviewPanel, session: StudySession): StudyPanel {
-    const studyPanel = new StudyPanel(panel, session, this.extensionUri, this.actions, this.companions);
+  /** A new study panel with the panel bundle loaded. */
+  private createPanel(title: string, pageTitle: string, preserveFocus: boolean): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(
+      STUDY_PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: panelResourceRoots(this.extensionUri) },
+    );
+    loadPanelApp(panel, this.extensionUri, pageTitle);
+    return panel;
+  }
+
+  /** `webviewReady`: the (pending) panel's webview said ready already and will not say it again. */
+  private adopt(panel: vscode.WebviewPanel, session: StudySession, webviewReady = false): StudyPanel {
+    const studyPanel = new StudyPanel(panel, session, this.actions, this.companions, { webviewReady });
     this.panels.set(session.id, studyPanel);
     studyPanel.onDidDispose(() => {
       if (this.panels.get(session.id) === studyPanel) this.panels.delete(session.id);

@@ -14,6 +14,7 @@ import type { StudyEvent, WorkerStartParams } from '../protocol';
 import { StudySession } from './studySession';
 import { StudyWorkerHost } from './studyWorkerHost';
 import { StudyWorkerPool, type SpawnStudyWorker } from './studyWorkerPool';
+import type { StartTimeline } from './startTimeline';
 
 export const STUDIES_FOLDER = '.nas-studies';
 
@@ -22,6 +23,8 @@ export interface StartStudyOptions {
   /** Passed to the worker in memory only. */
   readonly apiKey?: string;
   readonly now?: Date;
+  /** Marks the start's steps (the first study of a "Start NAS study"). */
+  readonly startTimeline?: StartTimeline;
 }
 
 export interface ResumeStudyOptions extends StartStudyOptions {
@@ -47,9 +50,12 @@ export class StudyRegistry {
     this.workers = new StudyWorkerPool(spawn);
   }
 
-  /** Gets a worker ready with `tablePath` loaded, so the next study on it starts at once (StudyWorkerPool). */
-  prepareWorker(tablePath: string): void {
-    this.workers.prepare(tablePath);
+  /**
+   * Gets a worker ready with `tablePath` loaded (and, for an LLM study on `llmModel`, its token encoding
+   * and client), so the next study on it starts at once (StudyWorkerPool).
+   */
+  prepareWorker(tablePath: string, llmModel?: string): void {
+    this.workers.prepare(tablePath, llmModel);
   }
 
   /** Validates the spec (throws StudySpecError), picks a fresh id and folder, and starts the worker. */
@@ -58,8 +64,10 @@ export class StudyRegistry {
     const id = this.freshId(spec.studyId ?? makeStudyId(spec, options.now ?? new Date()));
     const dir = join(this.root, id);
     const session = new StudySession(id, dir, { searcher: spec.searcher, scheduler: spec.scheduler, budgetSeconds: spec.budgetSeconds });
+    session.startTimeline = options.startTimeline;
     this.track(session);
     session.attachWorker(this.startWorker(session, { spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: dir, apiKey: options.apiKey }));
+    options.startTimeline?.mark('workerStarted');
     this.emit(undefined, []);
     return session;
   }
@@ -173,11 +181,25 @@ export class StudyRegistry {
   /** A worker for the session's folder, with the folder locked for as long as it runs. */
   private startWorker(session: StudySession, params: WorkerStartParams, lock: StudyLock = acquireStudyLock(session.dir)): StudyWorkerHost {
     // Taken here rather than by the worker, so the lock exists before the first event does.
-    const worker = new StudyWorkerHost(this.workers.take(params.tablePath), params, {
-      onEvents: (events) => session.addEvents(events),
+    let pastStart!: () => void;
+    // The next spare loads its table once this study has its first result (or ended), not while it starts.
+    const started = new Promise<void>((resolve) => { pastStart = resolve; });
+    const llmModel = parseStudySpec(params.spec).llm?.model;
+    const worker = new StudyWorkerHost(this.workers.take(params.tablePath, { after: started, ...(llmModel !== undefined ? { llmModel } : {}) }), params, {
+      onEvents: (events) => {
+        session.startTimeline?.mark('firstEvents');
+        if (events.some((e) => e.type === 'result')) {
+          session.startTimeline?.mark('firstResult');
+          pastStart();
+        }
+        session.addEvents(events);
+      },
       onProgress: (progress) => session.setLlmWait(progress.llmWait),
     });
-    void worker.ended.then(() => lock.release());
+    void worker.ended.then(() => {
+      lock.release();
+      pastStart();
+    });
     return worker;
   }
 

@@ -8,6 +8,7 @@ import { readEventLog } from '../core/study/eventLog';
 import type { StudyEvent, StudyHeadline } from '../protocol';
 import { StudyHeadlineFold, type HeadlineDefaults } from './studyHeadline';
 import type { StudyWorkerHost, WorkerOutcome } from './studyWorkerHost';
+import type { StartTimeline } from './startTimeline';
 
 /** What an interrupted study's headline says (the panel shows it in its banner beside Resume). */
 export const INTERRUPTED_MESSAGE = 'the study stopped before it finished (window closed or reloaded, or a write failed); Resume runs it again, replaying cached LLM replies';
@@ -21,6 +22,8 @@ export class StudySession {
   private readonly listeners = new Set<SessionListener>();
   private worker: StudyWorkerHost | undefined;
   private endedPromise: Promise<StudyHeadline>;
+  /** The steps of the start that made this session, when one is being timed (startTimeline.ts). */
+  startTimeline: StartTimeline | undefined;
 
   constructor(readonly id: string, readonly dir: string, initial: HeadlineDefaults = {}) {
     this.fold = new StudyHeadlineFold(id, initial);

@@ -3,7 +3,11 @@
  * warmTablePath), so a study the user starts skips the worker's start-up and the table load (most of
  * the time from "Start NAS study" to the panel's first result). Each study still gets a worker of its
  * own (a worker runs one study and is then ended, so no study sees another's state); taking the warm
- * one starts the next spare for the same table. No 'vscode' here, so it runs under plain Node too.
+ * one starts the next spare for the same table, at once or once the taken study is past its start (a
+ * spare loading its table beside a starting study takes CPU from it: with no table cache yet, both
+ * inflate the whole table). A spare made for an LLM study also loads the model's token encoding and
+ * the openai client (StudyWorkerData.warmLlmModel), which the first prompt would otherwise wait for.
+ * No 'vscode' here, so it runs under plain Node too.
  */
 import { Worker } from 'node:worker_threads';
 import type { StudyWorkerData } from '../protocol';
@@ -32,7 +36,16 @@ export function threadSpawner(workerFile: string): SpawnStudyWorker {
 
 interface Spare extends SpawnedStudyWorker {
   readonly tablePath: string;
+  readonly llmModel: string | undefined;
   alive: boolean;
+}
+
+/** The spare a take() starts for the next study. */
+export interface NextSpare {
+  /** Started when this settles (default: at once). */
+  readonly after?: PromiseLike<unknown>;
+  /** The LLM model it gets ready for (StudyWorkerData.warmLlmModel). */
+  readonly llmModel?: string;
 }
 
 export class StudyWorkerPool {
@@ -41,24 +54,26 @@ export class StudyWorkerPool {
 
   constructor(private readonly spawn: SpawnStudyWorker) {}
 
-  /** Starts a spare for `tablePath` unless one for it is ready (one for another table is ended). */
-  prepare(tablePath: string): void {
-    if (this.disposed || (this.spare?.alive && this.spare.tablePath === tablePath)) return;
+  /**
+   * Starts a spare for `tablePath` (and `llmModel`, when given) unless one for it is ready; one for
+   * another table, or for the table without that model, is ended.
+   */
+  prepare(tablePath: string, llmModel?: string): void {
+    const spare = this.spare;
+    if (this.disposed || (spare?.alive && spare.tablePath === tablePath && (llmModel === undefined || spare.llmModel === llmModel))) return;
     this.dropSpare();
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = this.spawn({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer, warmTablePath: tablePath });
-    const spare: Spare = { worker, cancelFlag, tablePath, alive: true };
-    // A spare that fails or exits while waiting is not handed out; the next take starts a fresh worker.
-    worker.on('error', () => { spare.alive = false; });
-    worker.on('exit', () => { spare.alive = false; });
-    this.spare = spare;
+    const worker = this.spawn({
+      cancelFlag: cancelFlag.buffer as SharedArrayBuffer, warmTablePath: tablePath, ...(llmModel !== undefined ? { warmLlmModel: llmModel } : {}),
+    });
+    this.watch({ worker, cancelFlag, tablePath, llmModel, alive: true });
   }
 
   /**
    * A worker for a study on `tablePath`: the warm spare when it was made for that table and is alive,
-   * else a fresh one. Either way a new spare for the same table is started for the next study.
+   * else a fresh one. Either way a new spare for the same table is started for the next study (`next`).
    */
-  take(tablePath: string): SpawnedStudyWorker {
+  take(tablePath: string, next: NextSpare = {}): SpawnedStudyWorker {
     const spare = this.spare;
     this.spare = undefined;
     let taken: SpawnedStudyWorker;
@@ -69,7 +84,9 @@ export class StudyWorkerPool {
       const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
       taken = { worker: this.spawn({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer }), cancelFlag };
     }
-    this.prepare(tablePath);
+    const replace = () => this.prepare(tablePath, next.llmModel);
+    if (next.after === undefined) replace();
+    else next.after.then(replace, replace);
     return taken;
   }
 
@@ -82,5 +99,13 @@ export class StudyWorkerPool {
   private dropSpare(): void {
     if (this.spare) void this.spare.worker.terminate();
     this.spare = undefined;
+  }
+
+  private watch(spare: Spare): void {
+    const { worker } = spare;
+    // A spare that fails or exits while waiting is not handed out; the next take starts a fresh worker.
+    worker.on('error', () => { spare.alive = false; });
+    worker.on('exit', () => { spare.alive = false; });
+    this.spare = spare;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Collects events and hands them on in batches: when a batch holds `maxEvents`, or when `intervalMs`
  * has passed since the last flush. The time check runs on push too, because a simulation that never
- * yields to the event loop would starve a timer; the timer covers the quiet tail (an LLM wait).
+ * yields to the event loop would starve a timer; the timer covers the quiet tail (an LLM wait). The
+ * batch that brings the study's first result goes at once: the panel's first result waits for it.
  */
 import type { StudyEvent } from '../core/events/studyEvents';
 
@@ -18,6 +19,7 @@ export class EventBatcher {
   private readonly maxEvents: number;
   private readonly intervalMs: number;
   private readonly now: () => number;
+  private firstResultSent = false;
 
   constructor(private readonly deliver: (events: StudyEvent[]) => void, options: EventBatcherOptions = {}) {
     this.maxEvents = options.maxEvents ?? 500;
@@ -28,6 +30,11 @@ export class EventBatcher {
 
   push(event: StudyEvent): void {
     this.batch.push(event);
+    if (!this.firstResultSent && event.type === 'result') {
+      this.firstResultSent = true;
+      this.flush();
+      return;
+    }
     // Checking the clock on every 32nd event keeps the cost of a 3,500-event study negligible.
     if (this.batch.length >= this.maxEvents || ((this.batch.length & 31) === 0 && this.now() - this.lastFlush >= this.intervalMs)) {
       this.flush();

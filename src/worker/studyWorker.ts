@@ -17,6 +17,8 @@ import { parseStudySpec } from '../core/study/studySpec';
 import { hasMethod, type StudyWorkerData, type WorkerStartCommand, type WorkerStartParams, type WorkerToHostMessage } from '../protocol';
 import { EventBatcher } from './eventBatcher';
 import { SecretRedactor } from '../core/llm/secretRedactor';
+import { loadOpenAiClient } from '../core/llm/chatTransport';
+import { tokenCounterFor } from '../core/llm/tokenCounter';
 
 const port = parentPort;
 if (!port) throw new Error('studyWorker must run in a worker thread');
@@ -44,6 +46,17 @@ interface WarmTable {
 
 /** A warm spare loads its table before the start message (see StudyWorkerData.warmTablePath). */
 const warm = loadWarmTable(data?.warmTablePath);
+if (data?.warmLlmModel !== undefined) warmLlmClient(data.warmLlmModel);
+
+/** What the first prompt of an LLM study on `model` would load (StudyWorkerData.warmLlmModel). */
+function warmLlmClient(model: string): void {
+  try {
+    tokenCounterFor(model).count('');
+    loadOpenAiClient();
+  } catch {
+    // The study's own first prompt loads them again and reports what fails.
+  }
+}
 
 function loadWarmTable(path: string | undefined): WarmTable | undefined {
   const stamp = path === undefined ? undefined : fileStamp(path);

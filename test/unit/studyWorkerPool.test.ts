@@ -44,6 +44,41 @@ test('a prepared spare is handed to the next study on its table, and the next sp
   assert.equal(pool.take(TABLE).worker, spawned[1]);
 });
 
+test('a study taken with next.after gets its spare at once and the next spare only when next.after settles', async () => {
+  const { pool, spawned } = recordingPool();
+  pool.prepare(TABLE);
+  let started!: () => void;
+  const pastStart = new Promise<void>((resolve) => { started = resolve; });
+  assert.equal(pool.take(TABLE, { after: pastStart }).worker, spawned[0]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(spawned.length, 1, 'no spare loads its table while the study starts');
+  started();
+  await pastStart;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(spawned.length, 2);
+  assert.equal(spawned[1].data.warmTablePath, TABLE);
+  pool.take(TABLE, { after: Promise.reject(new Error('the study failed to start')) });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(spawned.length, 3, 'a failed start still leaves a spare for the next one');
+});
+
+test('a spare for an LLM model loads it too; it serves any study on its table, and the next spare is made for the model asked', () => {
+  const { pool, spawned } = recordingPool();
+  pool.prepare(TABLE);
+  pool.prepare(TABLE, 'gpt-4o-mini');
+  assert.equal(spawned.length, 2, 'a spare without the model is replaced by one with it');
+  assert.equal(spawned[0].terminated, true);
+  assert.equal(spawned[1].data.warmLlmModel, 'gpt-4o-mini');
+  pool.prepare(TABLE);
+  pool.prepare(TABLE, 'gpt-4o-mini');
+  assert.equal(spawned.length, 2, 'the spare for the model also serves a study without one');
+  assert.equal(pool.take(TABLE, { llmModel: 'llama3.1' }).worker, spawned[1]);
+  assert.equal(spawned[2].data.warmTablePath, TABLE);
+  assert.equal(spawned[2].data.warmLlmModel, 'llama3.1');
+  assert.equal(pool.take(TABLE).worker, spawned[2]);
+  assert.equal(spawned[3].data.warmLlmModel, undefined);
+});
+
 test('without a spare, or with one for another table, a study gets a fresh worker and the wrong spare is ended', () => {
   const { pool, spawned } = recordingPool();
   const first = pool.take(TABLE);

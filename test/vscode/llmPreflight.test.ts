@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LlamboNasApi } from '../../src/extension/extension';
 import type { FakeLlmHandle } from '../support/fakeLlmServer';
-import { activateExtension, ScriptedPrompter, withPrompter } from './testExtension';
+import type { PickItem } from '../../src/extension/prompter';
+import { activateExtension, ScriptedPrompter, waitFor, withPrompter } from './testExtension';
 import { FAKE_MODEL, noiseResponder, startTestEndpoint, stopTestEndpoint } from './llmTestEndpoint';
 
 const SHORT_LLAMBO = { searcher: 'llambo', hours: 0.25, workers: 2, rMax: 27, seed: 3 } as const;
@@ -53,6 +54,30 @@ suite('LLM endpoint preflight and the default plan', () => {
     assert.ok(!items.some((i) => i.label.includes('Set up an LLM endpoint')), 'no setup offered: there is an endpoint');
   });
 
+  test('the endpoint of the plan the pick offers is checked while the pick is open, and the plan starts on that check', async () => {
+    await api.services.context.workspaceState.update(LAST_PLAN_KEY, { searchers: ['llambo'], scheduler: 'sync-hyperband', hours: 0.25, workers: 2, seeds: 1 });
+    const listed = server.modelListRequests.count;
+    const script = new ScriptedPrompter([{ pick: (v) => v === 'run' }]);
+    let listedWhilePicking = -1;
+    const prompter = {
+      ...script,
+      pickOne: async <T>(title: string, items: readonly PickItem<T>[]) => {
+        await waitFor('the early check of the offered endpoint', () => server.modelListRequests.count > listed);
+        listedWhilePicking = server.modelListRequests.count - listed;
+        return script.pickOne(title, items);
+      },
+      pickMany: script.pickMany.bind(script),
+      input: script.input.bind(script),
+    };
+    const id = await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand<string>('llamboNas.startStudy')));
+    const session = api.services.registry.get(id)!;
+    assert.equal(listedWhilePicking, 1);
+    assert.equal(server.modelListRequests.count - listed, 1, 'the plan checked nothing again');
+    assert.equal(session.headline.status, 'running');
+    await session.stop();
+    api.services.panels.get(id)?.panel.dispose();
+  });
+
   test('a refused connection stops Start at once, naming the URL, the model and the fix', async () => {
     const baseUrl = `http://127.0.0.1:${await closedPort()}/v1`;
     await config().update('llm.baseUrl', baseUrl, vscode.ConfigurationTarget.Workspace);
@@ -64,12 +89,28 @@ suite('LLM endpoint preflight and the default plan', () => {
     assert.match(error.message, /llamboNas\.llm\.baseUrl/);
     assert.equal(api.services.registry.list().length, before, 'no study was created');
 
-    // The same through the plan: nothing runs, not even the plan's random search.
+    // The same through the plan: nothing runs, not even the plan's random search, and the panel opened for it is closed.
     await api.services.context.workspaceState.update(LAST_PLAN_KEY, { searchers: ['random', 'llambo'], scheduler: 'sync-hyperband', hours: 0.25, workers: 2, seeds: 1 });
     const prompter = new ScriptedPrompter([{ pick: (v) => v === 'run' }]);
-    const id = await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand<string | undefined>('llamboNas.startStudy')));
-    assert.equal(id, undefined);
+    const { panels } = api.services;
+    const openPending = panels.openPending.bind(panels);
+    const opened: vscode.WebviewPanel[] = [];
+    const closed: vscode.WebviewPanel[] = [];
+    panels.openPending = (timeline) => {
+      const pending = openPending(timeline);
+      opened.push(pending.panel);
+      pending.panel.onDidDispose(() => closed.push(pending.panel));
+      return pending;
+    };
+    try {
+      const id = await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand<string | undefined>('llamboNas.startStudy')));
+      assert.equal(id, undefined);
+    } finally {
+      panels.openPending = openPending;
+    }
     assert.equal(api.services.registry.list().length, before, 'no study of the plan started');
+    assert.equal(opened.length, 1, 'the plan opened its panel before the check');
+    assert.deepEqual(closed, opened, 'and closed it when the check failed');
   });
 
   test('a model the server does not have stops Start with "ollama pull" and the models it has', async () => {

@@ -18,7 +18,7 @@ import type { StudyPanel } from '../../src/extension/studyPanel';
 import type { HostToWebviewMessage } from '../../src/protocol';
 import type { FakeLlmHandle } from '../support/fakeLlmServer';
 import { startTestEndpoint, stopTestEndpoint } from './llmTestEndpoint';
-import { activateExtension, waitFor } from './testExtension';
+import { activateExtension, ScriptedPrompter, waitFor, withPrompter } from './testExtension';
 
 interface Spy {
   readonly sent: HostToWebviewMessage[];
@@ -97,6 +97,39 @@ suite('study panel', () => {
     assert.equal(api.services.panels.get(id), panel);
     panel.panel.dispose();
     assert.equal(api.services.panels.get(id), undefined);
+  });
+
+  test('Start NAS study opens the panel before the study exists, and the study takes that panel', async () => {
+    await api.services.context.workspaceState.update('llamboNas.lastStudyPlan', { searchers: ['random'], scheduler: 'sync-hyperband', hours: 0.5, workers: 2, seeds: 1 });
+    const order: string[] = [];
+    const opened: vscode.WebviewPanel[] = [];
+    const { panels, registry } = api.services;
+    const openPending = panels.openPending.bind(panels);
+    const start = registry.start.bind(registry);
+    panels.openPending = (timeline) => {
+      const pending = openPending(timeline);
+      order.push('panel opened');
+      opened.push(pending.panel);
+      return pending;
+    };
+    registry.start = (spec, options) => {
+      order.push('study started');
+      return start(spec, options);
+    };
+    try {
+      const prompter = new ScriptedPrompter([{ pick: (v) => v === 'run' }]);
+      const id = await withPrompter(api, prompter, () => Promise.resolve(vscode.commands.executeCommand<string>('llamboNas.startStudy')));
+      assert.deepEqual(order, ['panel opened', 'study started']);
+      const panel = await waitFor('the study panel', () => panels.get(id));
+      assert.equal(panel.panel, opened[0], 'the panel opened before the study is the study\'s');
+      assert.equal(panel.panel.title, `NAS: ${id}`);
+      await waitFor('the webview/ready handshake', () => panel.isReady);
+      await registry.get(id)!.ended;
+      panel.panel.dispose();
+    } finally {
+      panels.openPending = openPending;
+      registry.start = start;
+    }
   });
 
   test('a long study reaches its panel as one model and deltas, one at a time, that add up to all its events', async () => {

@@ -44,6 +44,11 @@ export interface ChatTransportOptions {
 type OpenAiModule = typeof import('openai');
 let openAi: OpenAiModule | undefined;
 
+/** Loads the openai client now rather than at the first request (a warm study worker does). */
+export function loadOpenAiClient(): void {
+  openAiModule();
+}
+
 function openAiModule(): OpenAiModule {
   // Lazy on purpose (see the file comment); in the bundles this resolves to dist/openai.js.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load of the openai client only when an LLM is used

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
+import { EventBatcher } from '../../src/worker/eventBatcher';
+
+const event = (type: string, trialId = 0) => ({ type, trialId }) as unknown as StudyEvent;
+
+test('the batch holding the first result is delivered at once; later results wait for the interval or a full batch', () => {
+  let now = 0;
+  const delivered: string[][] = [];
+  const batcher = new EventBatcher((events) => delivered.push(events.map((e) => e.type)), { maxEvents: 4, intervalMs: 100, now: () => now });
+  batcher.push(event('studyStarted'));
+  batcher.push(event('trialStarted'));
+  assert.equal(delivered.length, 0, 'events before any result wait');
+  batcher.push(event('result'));
+  assert.deepEqual(delivered, [['studyStarted', 'trialStarted', 'result']]);
+  batcher.push(event('result', 1));
+  batcher.push(event('trialStarted', 2));
+  now = 50;
+  batcher.push(event('result', 2));
+  assert.equal(delivered.length, 1, 'a second result does not force a delivery');
+  batcher.push(event('result', 3));
+  assert.deepEqual(delivered[1], ['result', 'trialStarted', 'result', 'result'], 'a full batch goes');
+  batcher.push(event('trialStopped', 3));
+  batcher.flush();
+  assert.deepEqual(delivered[2], ['trialStopped']);
+  assert.equal(batcher.pending, 0);
+});
