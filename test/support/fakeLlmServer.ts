@@ -1,8 +1,8 @@
 /**
  * Test double of the network for the LLM client: an OpenAI-compatible chat completions endpoint on
  * 127.0.0.1 with a scripted responder, so tests can inject faults (429 with or without Retry-After,
- * 5xx, hangs, malformed bodies, empty choices) and assert on every request it received. Lives under
- * test/ and is never shipped or presented to users as an LLM.
+ * 5xx, hangs, malformed bodies, empty choices, connection resets) and assert on every request it
+ * received. Lives under test/ and is never shipped or presented to users as an LLM.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,11 @@ export interface FakeReply {
   readonly hang?: boolean;
   /** Send the headers and half the body, then wait this long before the rest (a stalled body). */
   readonly bodyDelayMs?: number;
+  /**
+   * Reset the connection (TCP RST) instead of replying, after the request is recorded: what the client sees
+   * when a server drops a keep-alive connection under a request (read ECONNRESET).
+   */
+  readonly reset?: boolean;
 }
 
 export interface RecordedRequest {
@@ -155,6 +160,10 @@ export class FakeLlmServer {
         Promise.resolve(this.responder(recorded.body, recorded.index, recorded))
           .then(async (reply) => {
             if (reply.hang) return;
+            if (reply.reset) {
+              req.socket.resetAndDestroy();
+              return;
+            }
             // Unref'd: a reply the client gave up on must not keep the test process alive.
             if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs).unref());
             // Counted out before the reply is written, so the client cannot see it while it still counts.
@@ -167,6 +176,12 @@ export class FakeLlmServer {
           });
       });
     });
+    // Idle keep-alive connections are closed by the client only (fetch does so after 4 s), as by a server with
+    // a long keep-alive. Node's default (the server closes them after 5 s) races the client: when a loaded
+    // machine stalls the event loop past both timers, the server resets a socket the client has just written
+    // a request to; the client rightly retries that attempt (read ECONNRESET), but the responder never saw
+    // it, so `requests` fell short of the client's counts. Dropped connections are scripted with `reset`.
+    server.keepAliveTimeout = 0;
     return new Promise((resolve) => {
       server.listen(0, '127.0.0.1', () => {
         const { port } = server.address() as AddressInfo;

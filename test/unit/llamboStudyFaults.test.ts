@@ -16,7 +16,9 @@ import { manualTimeouts, messagesKey, type ManualTimeouts } from '../support/man
  * so it does not depend on arrival order) answers each attempt with 429 (with or without Retry-After),
  * 500, a hang (client timeout), a truncated HTTP body, or a 200 whose text is truncated JSON, prose, a
  * wrong op / bad number, or duplicates. The server's log is the ground truth: every counter in the
- * summary and every llmCall event must agree with what it injected.
+ * summary and every llmCall event must agree with what it injected. That needs every attempt the client
+ * makes to reach the injector, so the fake server never closes an idle keep-alive connection under the
+ * client (see fakeLlmServer.ts); any attempt missing from the log is a real disagreement.
  */
 
 const benchmark = loadTable();

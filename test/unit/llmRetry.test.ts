@@ -267,3 +267,26 @@ test('connection refused is retried and reported as a connection failure', async
   await assert.rejects(client.chat(ask), (e: unknown) => e instanceof LlmRequestFailed && e.reason === 'connection' && e.attempts === 2);
   assert.equal(waits.length, 1);
 });
+
+test('a connection reset under a request (a server dropping a keep-alive connection) is retried and counted', async () => {
+  const server = await scripted([{ reset: true }, { reset: true }]);
+  try {
+    const { waits, sleep } = recordingSleep();
+    const client = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, maxRetries: 2 });
+    const result = await client.chat(ask);
+    assert.deepEqual(result.texts, ['finally']);
+    assert.equal(result.retries, 2);
+    assert.equal(waits.length, 2);
+    assert.equal(server.requests.length, 3);
+    assert.equal(client.totals.retries, 2);
+    assert.equal(client.totals.httpRequests, 3);
+
+    // Out of retries, the call fails as a connection failure that names the reset.
+    const once = new LlmClient({ baseUrl: server.baseUrl, model: 'm', sleep, maxRetries: 0 });
+    server.setResponder(() => ({ reset: true }));
+    await assert.rejects(once.chat(ask), (e: unknown) => e instanceof LlmRequestFailed && e.reason === 'connection' && e.attempts === 1 && /ECONNRESET|socket|closed/.test(e.message));
+    assert.equal(server.requests.length, 4);
+  } finally {
+    await server.close();
+  }
+});
