@@ -21,6 +21,8 @@ export const KDE_SUGGESTIONS = 400;
 export const KDE_TARGET_MS_PER_SUGGESTION = 1;
 /** Issue 13: the same study writing events.jsonl takes at most this many times the study without it. */
 export const EVENT_LOG_TARGET_RATIO = 2;
+/** Untimed logged studies before the timed ones (the bench warms the plain study up with one). */
+const LOG_WARMUP_STUDIES = 2;
 
 export interface EventLogCost {
   /** Wall ms per study without sinks, and the same seeds writing events.jsonl (open to close). */
@@ -33,12 +35,19 @@ export interface EventLogCost {
 
 /**
  * The same study over `seeds`, each seed once without a log and once writing events.jsonl into a
- * scratch folder, alternating so that a busy machine slows both alike.
+ * scratch folder, alternating so that a busy machine slows both alike. Like the plain study (warmed up
+ * by bench before its own timing), the logging path is warmed up first with untimed studies: the
+ * figure is the steady cost of the log, not its first compilation.
  */
 export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpecInput, seeds: number): Promise<EventLogCost> {
   const cost: EventLogCost = { plainMs: [], loggedMs: [], plainCpuMs: [], loggedCpuMs: [] };
   const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
   try {
+    for (let warmup = 0; warmup < LOG_WARMUP_STUDIES; warmup++) {
+      const log = new EventLogWriter(join(scratch, `warmup${warmup}`));
+      await runStudy({ ...spec, seed: 1000 + warmup, studyId: `warmup-${warmup}` }, { benchmark, sinks: [log.sink] });
+      log.close();
+    }
     for (let seed = 0; seed < seeds; seed++) {
       const studySpec = { ...spec, seed, studyId: `bench-s${seed}` };
       await timed(cost.plainMs, cost.plainCpuMs, () => runStudy(studySpec, { benchmark }));

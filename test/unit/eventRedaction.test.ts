@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StudyEvent } from '../../src/core/events/studyEvents';
+import type { StudyEvent, StudyEventDraft } from '../../src/core/events/studyEvents';
 import { SecretRedactor } from '../../src/core/llm/secretRedactor';
 import { redactingSink } from '../../src/core/study/eventRedaction';
 import type { LlmChat } from '../../src/core/llambo/llmChat';
@@ -47,4 +47,22 @@ test('runStudy cuts the key out before any sink it is given (the CLI writes even
   const text = JSON.stringify(events);
   assert.ok(text.includes('incorrect API key [redacted]'), 'the failure text reached the events, redacted');
   assert.ok(!text.includes(KEY));
+});
+
+test('numbered drafts: passed through as they are when no text is to be redacted, made events and redacted when there is', () => {
+  const drafts: [number, StudyEventDraft][] = [];
+  const events: StudyEvent[] = [];
+  const numberedTarget = Object.assign((e: StudyEvent) => { events.push(e); }, { numbered: (seq: number, d: StudyEventDraft) => { drafts.push([seq, d]); } });
+  const sink = redactingSink([KEY], [numberedTarget]);
+  assert.ok(sink.numbered, 'every target takes drafts, so the redacting sink does');
+  const result: StudyEventDraft = { type: 'result', time: 2, trialId: 0, epoch: 1, error: 0.5, seed: 0, elapsed: 10, runtime: 10 };
+  sink.numbered(4, result);
+  sink.numbered(5, { type: 'studyError', time: 3, message: `401 for key ${KEY}` });
+  assert.deepEqual(drafts, [[4, result]]);
+  assert.equal(drafts[0][1], result, 'the same draft object');
+  assert.deepEqual(events, [{ seq: 5, type: 'studyError', time: 3, message: '401 for key [redacted]' }]);
+  const withoutKey = redactingSink([undefined], [numberedTarget]);
+  withoutKey.numbered!(6, { type: 'searcherInfo', time: 4, message: 'plain text' });
+  assert.deepEqual(drafts.at(-1), [6, { type: 'searcherInfo', time: 4, message: 'plain text' }]);
+  assert.equal(redactingSink([KEY], [numberedTarget, (e) => events.push(e)]).numbered, undefined, 'a target that needs events: no drafts');
 });

@@ -201,5 +201,12 @@ export type StudyEventType = StudyEvent['type'];
 /** An event before the stream assigns its sequence number. */
 export type StudyEventDraft = StudyEvent extends infer E ? (E extends StudyEvent ? Omit<E, 'seq'> : never) : never;
 
-/** Receives events in order. */
-export type EventSink = (event: StudyEvent) => void;
+/**
+ * Receives events in order. A sink may also take each event as its seq and draft (`numbered`): when
+ * every sink of a study can, the stream never builds the `{ seq, ...draft }` objects (the event log
+ * writes its lines from the drafts).
+ */
+export type EventSink = ((event: StudyEvent) => void) & { readonly numbered?: NumberedEventSink };
+
+/** Receives the event `{ seq, ...draft }` as its two parts; the draft is shared with other readers, not to be changed. */
+export type NumberedEventSink = (seq: number, draft: StudyEventDraft) => void;

@@ -2,19 +2,24 @@
  * The event stream of one study: numbers event drafts in emission order (seq from 0) and hands each
  * numbered event to every sink. Draft observers see the drafts themselves: a reader that needs no seq
  * (the result fold) then costs no numbered copy of each event, so with no sinks the stream only counts.
+ * When every sink takes numbered drafts (the event log does), they get the seq and the draft, and the
+ * numbered copy is not made either.
  */
-import type { EventSink, StudyEvent, StudyEventDraft } from '../events/studyEvents';
+import type { EventSink, NumberedEventSink, StudyEvent, StudyEventDraft } from '../events/studyEvents';
 
 export type DraftObserver = (draft: StudyEventDraft) => void;
 
 export class EventStream {
   private readonly sinks: EventSink[];
+  /** The sinks' numbered forms, when every sink has one. */
+  private readonly numberedSinks: NumberedEventSink[] | undefined;
   private readonly observers: DraftObserver[] = [];
   private nextSeq = 0;
   private lastTime = 0;
 
   constructor(sinks: readonly EventSink[] = []) {
     this.sinks = [...sinks];
+    this.numberedSinks = numberedForms(sinks);
   }
 
   /** Hears every draft, in emission order, before the sinks get the numbered event. */
@@ -28,6 +33,10 @@ export class EventStream {
     this.lastTime = draft.time;
     for (const observer of this.observers) observer(draft);
     if (this.sinks.length === 0) return seq;
+    if (this.numberedSinks) {
+      for (const sink of this.numberedSinks) sink(seq, draft);
+      return seq;
+    }
     const event = { seq, ...draft } as StudyEvent;
     for (const sink of this.sinks) sink(event);
     return seq;
@@ -42,4 +51,10 @@ export class EventStream {
   get time(): number {
     return this.lastTime;
   }
+}
+
+/** Each sink's numbered form, when every sink has one (and there is a sink). */
+export function numberedForms(sinks: readonly EventSink[]): NumberedEventSink[] | undefined {
+  const forms = sinks.map((sink) => sink.numbered);
+  return forms.length > 0 && forms.every((form) => form !== undefined) ? (forms as NumberedEventSink[]) : undefined;
 }
