@@ -13,7 +13,7 @@
  * A thread that fails to read a row gives it back (unread) before it throws, so no other thread waits
  * for it forever.
  */
-import type { TableRows } from './tableFile';
+import type { TableRows } from './tableRows';
 
 /** What another thread needs to open the same table (structured-cloneable: the buffers are shared, not copied). */
 export interface SharedTableFile {

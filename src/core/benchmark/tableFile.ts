@@ -3,6 +3,7 @@ import { renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { newRowStates, sharedTableRows, type SharedTableFile } from './sharedTableRows';
+import type { TableRows } from './tableRows';
 import { readTableCache, reopenTableCache, tableSourceOf, writeTableCache, type CachedRows, type RowRegion, type TableSource } from './tableCache';
 import { TableError } from './tableError';
 import { inflateTable, isGzip, readTableBytes } from './tableBytes';
@@ -22,25 +23,6 @@ export interface ReadTableOptions {
 
 /** The array read row by row from the cache (one row of seeds x epochs per architecture). */
 const ROW_ARRAY = 'valid_error';
-
-/**
- * valid_error rows read from the cache as they are first asked for (openTableFile), packed in the order
- * they were read, so the pages a study touches are about as many as the rows it reads.
- */
-export interface TableRows {
-  /**
-   * The rows read so far: row slot[i] of these is architecture i's. It grows as rows are read (a new
-   * array each time), so read it again after `fill`: room for all 15,625 rows at once would be 19 MB of
-   * external memory, which makes V8 collect garbage early in every study.
-   */
-  readonly values: Uint16Array;
-  /** slot[i] is the row of `values` that holds architecture i, or -1 while it is not read. */
-  readonly slot: Int32Array;
-  /** Reads architecture i's row and returns its slot; on a damaged cache, all rows from the gzip table (TableError if that fails). */
-  fill(index: number): number;
-  /** Closes the cache file; rows not read by then come from the gzip table if asked for. */
-  close(): void;
-}
 
 /** A decoded table whose valid_error rows may still be read on demand. */
 export interface OpenedTable extends DecodedTable {

@@ -5,7 +5,8 @@
 import { cellCode, cellCodeAt, isValidCell, NUM_CELLS, NUM_EDGES, type Cell } from '../nb201/searchSpace';
 import type { Benchmark, TableInfo } from './benchmark';
 import type { SharedTableFile } from './sharedTableRows';
-import { openTableFile, reopenSharedTableFile, type OpenedTable, type ReadTableOptions, type TableRows } from './tableFile';
+import { openTableFile, reopenSharedTableFile, type OpenedTable, type ReadTableOptions } from './tableFile';
+import type { TableRows } from './tableRows';
 import type { TableHeader, TableTypedArray } from './tableFormat';
 import { defaultTablePath } from './tablePaths';
 
