@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { acquireStudyLock, isLockedElsewhere, LOCK_FILE, StudyLockedError } from '../../src/core/study/studyLock';
+import { acquireStudyLock, isLockedElsewhere, LOCK_FILE, processStartOf, StudyLockedError } from '../../src/core/study/studyLock';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'nas-lock-'));
 const lockOf = (dir: string, pid: number, host = hostname()) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, host, started: new Date().toISOString() }));
@@ -17,7 +17,10 @@ test('a lock of this process is not "elsewhere", but a second acquire in this pr
   const dir = folder();
   assert.equal(isLockedElsewhere(dir), false, 'no lock');
   const lock = acquireStudyLock(dir, new Date('2026-01-02T03:04:05Z'));
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')), { pid: process.pid, host: hostname(), started: '2026-01-02T03:04:05.000Z' });
+  const processStart = processStartOf(process.pid);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')), {
+    pid: process.pid, host: hostname(), started: '2026-01-02T03:04:05.000Z', ...(processStart !== undefined ? { processStart } : {}),
+  });
   assert.equal(isLockedElsewhere(dir), false);
   assert.throws(() => acquireStudyLock(dir), (error: unknown) => error instanceof StudyLockedError && error.holder.pid === process.pid);
   lock.release();
@@ -34,6 +37,28 @@ test('a live other process holds the study; a dead one leaves a stale lock that 
   assert.equal(isLockedElsewhere(dir), false, 'stale lock of an exited process');
   const lock = acquireStudyLock(dir);
   assert.equal(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid, process.pid);
+  lock.release();
+});
+
+const noProc = processStartOf(process.ppid) === undefined ? 'no /proc on this system' : false;
+
+test('a lock whose pid now belongs to a process that began at another time is stale (pid reuse); the real holder keeps it', { skip: noProc }, () => {
+  const dir = folder();
+  const started = processStartOf(process.ppid)!;
+  assert.match(started, /^[0-9a-f-]*:\d+$/);
+  const lockWith = (processStart: string) =>
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), started: new Date().toISOString(), processStart }));
+  lockWith(started);
+  assert.equal(isLockedElsewhere(dir), true, 'the parent is the holder it names');
+  assert.throws(() => acquireStudyLock(dir), StudyLockedError);
+  // The same pid, but the lock's holder began one tick earlier: a dead process whose pid was given to the parent.
+  const [boot, ticks] = [started.slice(0, started.lastIndexOf(':')), Number(started.slice(started.lastIndexOf(':') + 1))];
+  lockWith(`${boot}:${ticks - 1}`);
+  assert.equal(isLockedElsewhere(dir), false, 'a reused pid does not keep a dead holder\'s lock alive');
+  lockWith(`another-boot:${ticks}`);
+  assert.equal(isLockedElsewhere(dir), false, 'a holder of an earlier boot is gone');
+  const lock = acquireStudyLock(dir);
+  assert.equal(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid, process.pid, 'the stale lock was taken over');
   lock.release();
 });
 

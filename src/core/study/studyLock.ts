@@ -3,7 +3,8 @@
  * --out` and by the extension (for its worker) alike, so two writers never share one events.jsonl. It
  * names the holder (pid, host, start time): a second writer is refused with that name, and another
  * window can tell a study still running elsewhere from one whose process died mid-run (a lock whose
- * process is gone is stale and is taken over).
+ * process is gone is stale and is taken over). On Linux the lock also records when its process began
+ * (/proc/<pid>/stat), so a new process that was given a dead holder's pid does not keep the lock alive.
  */
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,6 +17,12 @@ export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly started: string;
+  /**
+   * When the holder's process began, in clock ticks after boot (field 22 of /proc/<pid>/stat) and with
+   * the boot's id, where the system tells them: a process of the same pid that began at another time is
+   * not the holder. Absent on other systems and in locks of older versions (then the pid alone is checked).
+   */
+  readonly processStart?: string;
 }
 
 export class StudyLockedError extends Error {
@@ -39,7 +46,8 @@ export interface StudyLock {
  */
 export function acquireStudyLock(dir: string, now = new Date()): StudyLock {
   const path = join(dir, LOCK_FILE);
-  const holder: LockHolder = { pid: process.pid, host: hostname(), started: now.toISOString() };
+  const processStart = processStartOf(process.pid);
+  const holder: LockHolder = { pid: process.pid, host: hostname(), started: now.toISOString(), ...(processStart !== undefined ? { processStart } : {}) };
   const draft = join(dir, `${LOCK_FILE}.${process.pid}.tmp`);
   // The lock is the first thing written into a study folder: a folder that cannot be written fails here.
   preparingOutputFolder(dir, () => {
@@ -89,7 +97,10 @@ export function readHolder(path: string): LockHolder | undefined {
   try {
     const record = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
     if (typeof record.pid !== 'number') return undefined;
-    return { pid: record.pid, host: typeof record.host === 'string' ? record.host : hostname(), started: String(record.started ?? 'at an unknown time') };
+    return {
+      pid: record.pid, host: typeof record.host === 'string' ? record.host : hostname(), started: String(record.started ?? 'at an unknown time'),
+      ...(typeof record.processStart === 'string' ? { processStart: record.processStart } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -129,10 +140,46 @@ function removeStale(dir: string, path: string, stale: LockHolder | undefined): 
   return true;
 }
 
-/** Live: a process of that pid exists here (this one included), or the lock is another machine's. */
+/**
+ * Live: a process of that pid exists here (this one included) and, when the lock says when its holder
+ * began and the system tells when that pid's process began, began then; or the lock is another machine's.
+ */
 function holderIsLive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true;
-  return holder.pid === process.pid || processIsAlive(holder.pid);
+  if (holder.pid !== process.pid && !processIsAlive(holder.pid)) return false;
+  if (holder.processStart === undefined) return true;
+  const now = processStartOf(holder.pid);
+  return now === undefined || now === holder.processStart;
+}
+
+/**
+ * `<boot id>:<start ticks>` of process `pid` from /proc (Linux), or undefined where there is no /proc
+ * or the process is gone. The boot id keeps a pid and tick count of an earlier boot from matching.
+ */
+export function processStartOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) is in parentheses and may hold spaces or ')': fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields[19]; // field 22 overall: starttime
+    if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined;
+    return `${bootId()}:${ticks}`;
+  } catch {
+    return undefined;
+  }
+}
+
+let cachedBootId: string | undefined;
+
+function bootId(): string {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+    } catch {
+      cachedBootId = '';
+    }
+  }
+  return cachedBootId;
 }
 
 function unknownHolder(): LockHolder {
