@@ -1,6 +1,6 @@
 // Bundles the CLI, worker, extension and webview, and copies the NB201 table into dist/data.
 import * as esbuild from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,4 +79,15 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  checkInlinable('dist/webview.js');
+}
+
+// The panel's page holds dist/webview.js inline in a <script> (src/extension/webviewHtml.ts), which a
+// script or style tag inside the code would break; esbuild escapes them in strings, so none should be there.
+function checkInlinable(file) {
+  const path = join(root, file);
+  if (existsSync(path) && /<\/?(script|style)/i.test(readFileSync(path, 'utf8'))) {
+    console.error(`${file} holds a <script> or <style> tag and cannot be inlined into the panel's page`);
+    process.exit(1);
+  }
 }
