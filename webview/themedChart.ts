@@ -1,49 +1,16 @@
 /**
  * A chart.js chart described by a plain spec (series of x/y columns) that a view rebuilds from the
- * current theme colours: `refresh()` redraws with new data or after a theme switch. Only the line
- * controller and the pieces it uses are registered; animation is off (live updates arrive several
+ * current theme colours: `refresh()` redraws with new data or after a theme switch (and draws once
+ * chart.js has loaded, after the panel's first paint: webview/chartLibrary.ts). Animation is off (live updates arrive several
  * times a second, and a redraw must be immediate). The same spec feeds the SVG export. Whatever the
  * data, a chart shows it: a point with no drawn neighbour on its line (a study's first result, a trial's
  * first epoch) is drawn as a marker, since a line or step of one point draws nothing, and a fixed
  * range of zero width is widened rather than left to chart.js (whose empty axis runs from -1 to 1).
  */
-import {
-  Chart, Filler, Interaction, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, Legend,
-  type ChartConfiguration, type ChartDataset, type InteractionItem, type InteractionModeFunction, type LegendItem, type ScaleOptionsByType,
-} from 'chart.js';
-import { getRelativePosition } from 'chart.js/helpers';
+import type { Chart, ChartConfiguration, ChartDataset, LegendItem, ScaleOptionsByType } from 'chart.js';
 import type { ChartSvgSeries, ChartSvgSpec } from '../src/core/panel/chartSvg';
+import { chartLibrary, loadChartLibrary, type ChartLibrary } from './chartLibrary';
 import { readChartColours, withAlpha, type ChartColours } from './chartTheme';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Legend);
-
-declare module 'chart.js' {
-  interface InteractionModeMap {
-    nearestSeries: InteractionModeFunction;
-  }
-}
-
-/**
- * chart.js's 'nearest' mode may pick a point of a band edge, which the tooltip then filters out, so
- * on a chart with bands the tooltip vanishes wherever a band is closer than its line. This mode picks
- * the nearest drawn point of a series that has a tooltip.
- */
-const nearestSeries: InteractionModeFunction = (chart, event, _options, useFinalPosition) => {
-  const position = getRelativePosition(event, chart);
-  let best: InteractionItem | undefined;
-  let bestDistance = Infinity;
-  for (const meta of chart.getSortedVisibleDatasetMetas()) {
-    if ((chart.data.datasets[meta.index] as Dataset).band) continue;
-    meta.data.forEach((element, index) => {
-      if ((element as PointElement).skip) return;
-      const { x, y } = element.getProps(['x', 'y'], useFinalPosition);
-      const distance = Math.hypot(x - position.x, y - position.y);
-      if (distance < bestDistance) { bestDistance = distance; best = { element, datasetIndex: meta.index, index }; }
-    });
-  }
-  return best ? [best] : [];
-};
-Interaction.modes.nearestSeries = nearestSeries;
 
 /** A series as the SVG export draws it, plus what only the canvas needs (widths, points, tooltips). */
 export interface SeriesSpec extends ChartSvgSeries {
@@ -79,6 +46,9 @@ type Dataset = ChartDataset<'line', Point[]> & { helper?: boolean; band?: boolea
 export class ThemedChart {
   private chart: Chart<'line', Point[]> | undefined;
   private last: { spec: ChartSpec; colours: ChartColours } | undefined;
+  /** Waiting for chart.js (it loads after the first paint): the chart draws when it arrives. */
+  private waiting = false;
+  private destroyed = false;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -91,11 +61,19 @@ export class ThemedChart {
     const colours = readChartColours();
     const spec = this.build(colours);
     this.last = { spec, colours };
+    const library = chartLibrary();
+    if (!library) {
+      if (!this.waiting) {
+        this.waiting = true;
+        loadChartLibrary().then(() => { this.waiting = false; if (!this.destroyed) this.refresh(); }, () => { this.waiting = false; });
+      }
+      return;
+    }
     const datasets = [...spec.series.flatMap((s) => toDatasets(s, spec)), ...referenceDatasets(spec)];
-    const options = chartOptions(spec, colours, (id) => this.onPick?.(id));
+    const options = chartOptions(library, spec, colours, (id) => this.onPick?.(id));
     if (!this.chart) {
       const config: ChartConfiguration<'line', Point[]> = { type: 'line', data: { datasets }, options };
-      this.chart = new Chart(this.canvas, config);
+      this.chart = new library.Chart(this.canvas, config);
     } else {
       this.chart.data.datasets = datasets;
       if (options) this.chart.options = options;
@@ -134,6 +112,7 @@ export class ThemedChart {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.chart?.destroy();
     this.chart = undefined;
   }
@@ -198,7 +177,7 @@ function drawable(x: number, y: number | null | undefined, spec: ChartSpec): boo
   return (!spec.xLog || x > 0) && (!spec.yLog || y > 0);
 }
 
-function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number) => void): ChartConfiguration<'line', Point[]>['options'] {
+function chartOptions({ Chart }: ChartLibrary, spec: ChartSpec, colours: ChartColours, pick: (id: number) => void): ChartConfiguration<'line', Point[]>['options'] {
   const axis = (title: string, log: boolean | undefined, range?: readonly [number, number]) => ({
     type: log ? 'logarithmic' : 'linear',
     ...axisRange(range, log),

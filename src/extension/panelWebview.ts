@@ -31,6 +31,7 @@ export function loadPanelApp(panel: vscode.WebviewPanel, extensionUri: vscode.Ur
     script: inlineFile(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')),
     sourceMapUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js.map')).toString(),
     style: inlineFile(vscode.Uri.joinPath(extensionUri, 'media', 'panel', 'panel.css')),
+    chartsScriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'charts.js')).toString(),
     title,
     ...(view !== undefined ? { view } : {}),
   });

@@ -4,7 +4,7 @@
  * `<meta property="csp-nonce">`), no inline handlers or style attributes, no eval, no network. The panel's bundle
  * and stylesheet are inlined under that nonce: in code-server each file a webview fetches goes through
  * its service worker, the workbench and the server (several hundred ms per file), and the panel's first
- * paint waited for both.
+ * paint waited for both. chart.js is a third file, fetched after the first paint (webview/chartLibrary.ts).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -23,6 +23,8 @@ export interface PanelHtmlParts {
   readonly sourceMapUri?: string;
   /** The panel's stylesheet (media/panel/panel.css), inline under the nonce. */
   readonly style: string;
+  /** The charts bundle (dist/charts.js: chart.js), which the page loads under its nonce once it has painted (webview/chartLibrary.ts). */
+  readonly chartsScriptUri: string;
   readonly title: string;
   /** Which app the bundle mounts: the study panel (default) or the comparison panel. */
   readonly view?: 'study' | 'comparison';
@@ -49,6 +51,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="llambo-nas-charts" content="${escapeAttribute(parts.chartsScriptUri)}">
 <style nonce="${nonce}">${inlineText(parts.style, 'style')}</style>
 <title>${escapeText(parts.title)}</title>
 </head>

@@ -59,5 +59,5 @@ function resolveFile(path: string, options: { bundleDir: string; mediaDir: strin
 
 /** The extension's own panel shell, with the panel's stylesheet and the test bundle. */
 function pageHtml(cspSource: string, nonce: string, view: 'study' | 'comparison', files: { script: string; style: string }): string {
-  return panelHtml({ cspSource, nonce, script: files.script, sourceMapUri: '/bundle/panel.js.map', style: files.style, title: `NAS ${view} panel test`, view });
+  return panelHtml({ cspSource, nonce, script: files.script, sourceMapUri: '/bundle/panel.js.map', style: files.style, chartsScriptUri: '/bundle/charts.js', title: `NAS ${view} panel test`, view });
 }
