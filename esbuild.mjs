@@ -1,6 +1,6 @@
 // Bundles the CLI, worker, extension and webview, and copies the NB201 table into dist/data.
 import * as esbuild from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,13 +63,17 @@ const entries = [
   ...ENCODINGS.map((name) => sideFile(`gpt-tokenizer/encoding/${name}`, encodingFile(name))),
   sideFile('openai', OPENAI_FILE),
 ];
+function webviewBundle(entry, outfile) {
+  return { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: true, logLevel: 'warning', entryPoints: [entry], outfile };
+}
 const optional = [
   { ...node, entryPoints: ['src/worker/studyWorker.ts'], outfile: 'dist/worker.bundle.js' },
   { ...launcher('src/boot/studyWorkerLauncher.ts', 'worker.js'), entryPoints: ['src/boot/studyWorkerLauncher.ts'] },
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  // Minified: the webview loads this bundle on every panel open; the panel's timings were measured on it.
-  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: true, logLevel: 'warning',
-    entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+  // Minified: the webview holds this bundle inline on every panel open; the panel's timings were measured on it.
+  webviewBundle('webview/main.ts', 'dist/webview.js'),
+  // chart.js, which the panel loads after its first paint (webview/chartLibrary.ts).
+  webviewBundle('webview/chartsMain.ts', 'dist/charts.js'),
 ];
 
 copyTable();
@@ -79,4 +83,15 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  checkInlinable('dist/webview.js');
+}
+
+// The panel's page holds dist/webview.js inline in a <script> (src/extension/webviewHtml.ts), which a
+// script or style tag inside the code would break; esbuild escapes them in strings, so none should be there.
+function checkInlinable(file) {
+  const path = join(root, file);
+  if (existsSync(path) && /<\/?(script|style)/i.test(readFileSync(path, 'utf8'))) {
+    console.error(`${file} holds a <script> or <style> tag and cannot be inlined into the panel's page`);
+    process.exit(1);
+  }
 }

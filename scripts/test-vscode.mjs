@@ -253,7 +253,7 @@ async function runInDesktopVsCode() {
 }
 
 async function main() {
-  for (const bundle of ['extension.js', 'worker.js', 'webview.js']) {
+  for (const bundle of ['extension.js', 'worker.js', 'webview.js', 'charts.js']) {
     if (!existsSync(join(root, 'dist', bundle))) {
       console.error(`dist/${bundle} is missing: run \`npm run build\` first (or \`npm run test:vscode\`, which builds).`);
       process.exit(1);

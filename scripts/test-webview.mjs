@@ -23,6 +23,10 @@ async function main() {
       bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: true, logLevel: 'warning',
     }),
     esbuild.build({
+      absWorkingDir: root, entryPoints: ['webview/chartsMain.ts'], outfile: join(outDir, 'charts.js'),
+      bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, minify: true, logLevel: 'warning',
+    }),
+    esbuild.build({
       absWorkingDir: root, entryPoints: ['test/webview/runWebviewTests.ts'], outfile: join(outDir, 'run.cjs'),
       bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'inline', logLevel: 'warning', external: ['playwright-core'],
     }),

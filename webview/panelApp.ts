@@ -11,6 +11,7 @@ import {
   hasMethod, PANEL_TABS, type PanelDeltaNotification, type PanelModelNotification, type PanelRequests, type PanelTab,
   type PanelThemeNotification, type PanelViewState, type SaveFileParams, type StudyHeadline,
 } from '../src/protocol';
+import { loadChartLibrary } from './chartLibrary';
 import { watchTheme } from './chartTheme';
 import { el } from './elementBuilder';
 import { HostRequests } from './hostRequests';
@@ -230,6 +231,8 @@ export class PanelApp implements PanelActions {
     requestAnimationFrame(() => {
       performance.mark('panel:first-paint');
       this.root.dataset.ready = 'true';
+      // For the tabs without charts too, so a chart tab shown later draws at once.
+      setTimeout(() => loadChartLibrary().catch((error: Error) => this.announce(`Charts could not be loaded: ${error.message}`)));
     });
   }
 }

@@ -1,46 +1,16 @@
 /**
  * A chart.js chart described by a plain spec (series of x/y columns) that a view rebuilds from the
- * current theme colours: `refresh()` redraws with new data or after a theme switch. Only the line
- * controller and the pieces it uses are registered; animation is off (live updates arrive several
- * times a second, and a redraw must be immediate). The same spec feeds the SVG export.
+ * current theme colours: `refresh()` redraws with new data or after a theme switch (and draws once
+ * chart.js has loaded, after the panel's first paint: webview/chartLibrary.ts). Animation is off (live updates arrive several
+ * times a second, and a redraw must be immediate). The same spec feeds the SVG export. Whatever the
+ * data, a chart shows it: a point with no drawn neighbour on its line (a study's first result, a trial's
+ * first epoch) is drawn as a marker, since a line or step of one point draws nothing, and a fixed
+ * range of zero width is widened rather than left to chart.js (whose empty axis runs from -1 to 1).
  */
-import {
-  Chart, Filler, Interaction, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, Legend,
-  type ChartConfiguration, type ChartDataset, type InteractionItem, type InteractionModeFunction, type LegendItem, type ScaleOptionsByType,
-} from 'chart.js';
-import { getRelativePosition } from 'chart.js/helpers';
+import type { Chart, ChartConfiguration, ChartDataset, LegendItem, ScaleOptionsByType } from 'chart.js';
 import type { ChartSvgSeries, ChartSvgSpec } from '../src/core/panel/chartSvg';
+import { chartLibrary, loadChartLibrary, type ChartLibrary } from './chartLibrary';
 import { readChartColours, withAlpha, type ChartColours } from './chartTheme';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Legend);
-
-declare module 'chart.js' {
-  interface InteractionModeMap {
-    nearestSeries: InteractionModeFunction;
-  }
-}
-
-/**
- * chart.js's 'nearest' mode may pick a point of a band edge, which the tooltip then filters out, so
- * on a chart with bands the tooltip vanishes wherever a band is closer than its line. This mode picks
- * the nearest drawn point of a series that has a tooltip.
- */
-const nearestSeries: InteractionModeFunction = (chart, event, _options, useFinalPosition) => {
-  const position = getRelativePosition(event, chart);
-  let best: InteractionItem | undefined;
-  let bestDistance = Infinity;
-  for (const meta of chart.getSortedVisibleDatasetMetas()) {
-    if ((chart.data.datasets[meta.index] as Dataset).band) continue;
-    meta.data.forEach((element, index) => {
-      if ((element as PointElement).skip) return;
-      const { x, y } = element.getProps(['x', 'y'], useFinalPosition);
-      const distance = Math.hypot(x - position.x, y - position.y);
-      if (distance < bestDistance) { bestDistance = distance; best = { element, datasetIndex: meta.index, index }; }
-    });
-  }
-  return best ? [best] : [];
-};
-Interaction.modes.nearestSeries = nearestSeries;
 
 /** A series as the SVG export draws it, plus what only the canvas needs (widths, points, tooltips). */
 export interface SeriesSpec extends ChartSvgSeries {
@@ -76,6 +46,9 @@ type Dataset = ChartDataset<'line', Point[]> & { helper?: boolean; band?: boolea
 export class ThemedChart {
   private chart: Chart<'line', Point[]> | undefined;
   private last: { spec: ChartSpec; colours: ChartColours } | undefined;
+  /** Waiting for chart.js (it loads after the first paint): the chart draws when it arrives. */
+  private waiting = false;
+  private destroyed = false;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -88,16 +61,28 @@ export class ThemedChart {
     const colours = readChartColours();
     const spec = this.build(colours);
     this.last = { spec, colours };
+    const library = chartLibrary();
+    if (!library) {
+      if (!this.waiting) {
+        this.waiting = true;
+        loadChartLibrary().then(() => { this.waiting = false; if (!this.destroyed) this.refresh(); }, () => { this.waiting = false; });
+      }
+      return;
+    }
     const datasets = [...spec.series.flatMap((s) => toDatasets(s, spec)), ...referenceDatasets(spec)];
-    const options = chartOptions(spec, colours, (id) => this.onPick?.(id));
+    const options = chartOptions(library, spec, colours, (id) => this.onPick?.(id));
     if (!this.chart) {
       const config: ChartConfiguration<'line', Point[]> = { type: 'line', data: { datasets }, options };
-      this.chart = new Chart(this.canvas, config);
+      this.chart = new library.Chart(this.canvas, config);
     } else {
       this.chart.data.datasets = datasets;
       if (options) this.chart.options = options;
       this.chart.update('none');
     }
+    // The axes as drawn, on the canvas like the tooltip's text, so tests (and anything reading the DOM) see them.
+    const { x, y } = this.chart.scales;
+    this.canvas.dataset.xRange = `${x.min},${x.max}`;
+    this.canvas.dataset.yRange = `${y.min},${y.max}`;
   }
 
   /** PNG of the chart on the theme background (a canvas is transparent), as base64. */
@@ -121,11 +106,13 @@ export class ThemedChart {
       background: colours.background, foreground: colours.foreground, grid: colours.grid,
       series: spec.series.map((s) => ({ label: s.label, colour: s.colour, dash: s.dash, kind: s.kind, x: s.x, y: s.y, band: s.band })),
       referenceLines: spec.referenceLines?.map(({ y, label }) => ({ y, label })),
+      ...(spec.xRange ? { xExtent: [...spec.xRange] } : {}),
       ...(spec.yRange ? { yExtent: spec.yRange } : {}),
     };
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.chart?.destroy();
     this.chart = undefined;
   }
@@ -134,11 +121,13 @@ export class ThemedChart {
 function toDatasets(series: SeriesSpec, spec: ChartSpec): Dataset[] {
   const points = (ys: readonly (number | null)[]): Point[] =>
     series.x.map((x, i) => ({ x, y: drawable(x, ys[i], spec) ? ys[i] : null, i }));
+  const data = points(series.y);
+  const radius = series.pointRadius ?? (series.kind === 'scatter' ? 2.5 : 0);
   const line: Dataset = {
-    label: series.label, data: points(series.y), borderColor: series.colour, backgroundColor: series.colour,
+    label: series.label, data, borderColor: series.colour, backgroundColor: series.colour,
     borderWidth: series.kind === 'scatter' ? 0 : series.width ?? 2, borderDash: series.dash ? [...series.dash] : [], showLine: series.kind !== 'scatter',
     stepped: series.kind === 'step' ? 'before' : false, spanGaps: false,
-    pointRadius: series.pointRadius ?? (series.kind === 'scatter' ? 2.5 : 0), pointHoverRadius: series.kind === 'scatter' ? 5 : 3,
+    pointRadius: series.kind === 'scatter' ? radius : markLonePoints(data, radius), pointHoverRadius: series.kind === 'scatter' ? 5 : 3,
     pointStyle: series.pointStyle ?? 'circle', fill: false,
     pointBorderColor: series.colour, pointBackgroundColor: series.colour, pointBorderWidth: series.pointStyle === 'crossRot' ? 2 : 1,
   };
@@ -153,10 +142,29 @@ function toDatasets(series: SeriesSpec, spec: ChartSpec): Dataset[] {
   return [low, high, line];
 }
 
+/** Radius of a marker for a point a line cannot show (no drawn neighbour). */
+const LONE_POINT_RADIUS = 3;
+
+/** The line's point radius, or per point with a marker on each point whose neighbours are not drawn. */
+function markLonePoints(data: readonly Point[], radius: number): number | number[] {
+  const drawn = (i: number) => i >= 0 && i < data.length && data[i].y !== null;
+  const lone = (i: number) => drawn(i) && !drawn(i - 1) && !drawn(i + 1);
+  if (radius >= LONE_POINT_RADIUS || !data.some((_, i) => lone(i))) return radius;
+  return data.map((_, i) => (lone(i) ? LONE_POINT_RADIUS : radius));
+}
+
+/** A fixed range as chart.js takes it: one of zero width (a single x, no data yet) is widened to a unit, or a decade on a log axis. */
+function axisRange(range: readonly [number, number] | undefined, log: boolean | undefined): { min: number; max: number } | undefined {
+  if (!range || !Number.isFinite(range[0]) || !Number.isFinite(range[1]) || range[1] < range[0]) return undefined;
+  if (range[1] > range[0]) return { min: range[0], max: range[1] };
+  return log ? { min: range[0], max: range[0] * 10 } : { min: range[0], max: range[0] + 1 };
+}
+
 /** A reference line as a two-point dataset across the x range, dashed; its tooltip is its label. */
 function referenceDatasets(spec: ChartSpec): Dataset[] {
   const xs = spec.series.flatMap((s) => s.x.filter((x) => Number.isFinite(x) && (!spec.xLog || x > 0)));
-  const [from, to] = spec.xRange ?? [Math.min(...xs), Math.max(...xs)];
+  const fixed = axisRange(spec.xRange, spec.xLog);
+  const [from, to] = fixed ? [fixed.min, fixed.max] : [Math.min(...xs), Math.max(...xs)];
   if (!Number.isFinite(from) || !Number.isFinite(to)) return [];
   return (spec.referenceLines ?? []).filter((r) => !spec.yLog || r.y > 0).map((r) => ({
     label: r.label, data: [{ x: from, y: r.y, i: 0 }, { x: to, y: r.y, i: 1 }], borderColor: r.colour, backgroundColor: r.colour,
@@ -169,10 +177,10 @@ function drawable(x: number, y: number | null | undefined, spec: ChartSpec): boo
   return (!spec.xLog || x > 0) && (!spec.yLog || y > 0);
 }
 
-function chartOptions(spec: ChartSpec, colours: ChartColours, pick: (id: number) => void): ChartConfiguration<'line', Point[]>['options'] {
+function chartOptions({ Chart }: ChartLibrary, spec: ChartSpec, colours: ChartColours, pick: (id: number) => void): ChartConfiguration<'line', Point[]>['options'] {
   const axis = (title: string, log: boolean | undefined, range?: readonly [number, number]) => ({
     type: log ? 'logarithmic' : 'linear',
-    ...(range && range[1] > range[0] ? { min: range[0], max: range[1] } : {}),
+    ...axisRange(range, log),
     title: { display: true, text: title, color: colours.foreground },
     ticks: { color: colours.muted, maxTicksLimit: 8, includeBounds: false, ...(log ? { callback: logTickLabel } : {}) },
     grid: { color: colours.grid },

@@ -1,7 +1,10 @@
 /**
  * The panel's HTML shell under a strict Content Security Policy: scripts only with a fresh nonce,
- * styles only from the extension's own files (plus the nonce, for the UI toolkit's one probe, which
- * finds it in `<meta property="csp-nonce">`), no inline handlers or styles, no eval, no network.
+ * styles only from the extension's own files or with the nonce (the UI toolkit's one probe finds it in
+ * `<meta property="csp-nonce">`), no inline handlers or style attributes, no eval, no network. The panel's bundle
+ * and stylesheet are inlined under that nonce: in code-server each file a webview fetches goes through
+ * its service worker, the workbench and the server (several hundred ms per file), and the panel's first
+ * paint waited for both. chart.js is a third file, fetched after the first paint (webview/chartLibrary.ts).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -14,8 +17,14 @@ export interface PanelHtmlParts {
   /** `webview.cspSource`. */
   readonly cspSource: string;
   readonly nonce: string;
-  readonly scriptUri: string;
-  readonly styleUri: string;
+  /** The panel bundle's code (dist/webview.js), run inline under the nonce. */
+  readonly script: string;
+  /** Where the bundle's source map is, for the developer tools (the bundle's own reference is relative to a file the page no longer loads). */
+  readonly sourceMapUri?: string;
+  /** The panel's stylesheet (media/panel/panel.css), inline under the nonce. */
+  readonly style: string;
+  /** The charts bundle (dist/charts.js: chart.js), which the page loads under its nonce once it has painted (webview/chartLibrary.ts). */
+  readonly chartsScriptUri: string;
   readonly title: string;
   /** Which app the bundle mounts: the study panel (default) or the comparison panel. */
   readonly view?: 'study' | 'comparison';
@@ -33,6 +42,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function panelHtml(parts: PanelHtmlParts): string {
   const nonce = escapeAttribute(parts.nonce);
+  const script = inlineText(parts.script, 'script').replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '') +
+    (parts.sourceMapUri ? `\n//# sourceMappingURL=${parts.sourceMapUri}` : '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -40,12 +51,13 @@ export function panelHtml(parts: PanelHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttribute(parts.styleUri)}">
+<meta name="llambo-nas-charts" content="${escapeAttribute(parts.chartsScriptUri)}">
+<style nonce="${nonce}">${inlineText(parts.style, 'style')}</style>
 <title>${escapeText(parts.title)}</title>
 </head>
 <body>
 <main id="app" aria-live="polite" data-view="${parts.view ?? 'study'}"><p>Loading${parts.view === 'comparison' ? ' comparison' : ' study'}…</p></main>
-<script nonce="${nonce}" src="${escapeAttribute(parts.scriptUri)}"></script>
+<script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
 }
@@ -57,6 +69,16 @@ export function missingStudyHtml(cspSource: string, studyId: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${escapeAttribute(cspSource)}">
 <title>Study not found</title></head>
 <body><p>Study ${escapeText(studyId)} was not found in this workspace's .nas-studies folder.</p></body></html>`;
+}
+
+/**
+ * Text a <script> or <style> element can hold as is: the HTML parser ends such an element at its end
+ * tag and treats `<!--` before a `<script` specially, and nothing in it can be escaped. Minified
+ * bundles hold neither tag (esbuild writes `<\/script` in strings); a bundle that did must not be inlined.
+ */
+function inlineText(text: string, tag: 'script' | 'style'): string {
+  if (new RegExp(`</?${tag}`, 'i').test(text)) throw new Error(`cannot inline text that holds a ${tag} tag`);
+  return text;
 }
 
 function escapeText(text: string): string {

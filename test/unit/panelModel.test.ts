@@ -241,3 +241,23 @@ test('the overview carries the delay figures of a finished study with charged de
   builder.add([{ ...finished, delay }]);
   assert.deepEqual(builder.snapshot().overview.delay, delay);
 });
+
+test("the overview's line holds the best result at once, before its incumbentChanged (a batch can end between them)", async () => {
+  const events = await studyEvents({ searcher: 'random' });
+  const firstResult = events.findIndex((e) => e.type === 'result');
+  assert.equal(events[firstResult + 1].type, 'incumbentChanged', 'the simulation announces the first incumbent right after its result');
+  const builder = new PanelModelBuilder();
+  // What the worker's first batch brings: everything up to the first result, not its incumbentChanged.
+  builder.add(events.slice(0, firstResult + 1));
+  const first = events[firstResult];
+  assert.ok(first.type === 'result' && first.error !== null);
+  const line = builder.snapshot().overview.series;
+  assert.deepEqual(line.map((s) => [s.time, s.value]), [[[first.time], [first.error]]], 'one line of one point: the first result');
+  // Its incumbentChanged adds nothing new; the next improvement extends the line as before.
+  builder.add([events[firstResult + 1]]);
+  assert.deepEqual(builder.takeDelta()?.overview.series.map((s) => [s.time, s.value]), [[[first.time], [first.error]]]);
+  builder.add(events.slice(firstResult + 2));
+  const whole = new PanelModelBuilder();
+  whole.add(events);
+  assert.deepEqual(plain(builder.snapshot().overview.series), plain(whole.snapshot().overview.series));
+});

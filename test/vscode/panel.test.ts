@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 /**
- * The study panel host in a real VS Code: the panel loads under its CSP with the panel stylesheet,
+ * The study panel host in a real VS Code: the panel loads under its CSP with the panel stylesheet and bundle inline,
  * completes the ready handshake and is one per study; a long study reaches it as one view model and
  * then deltas, one message in flight at a time, that add up to the model folded from all its events;
  * sibling studies (same tag) come as companion traces with an IQM band; the panel's requests and
@@ -83,7 +83,7 @@ suite('study panel', () => {
     api = await activateExtension();
   });
 
-  test('opens under its CSP with the panel stylesheet, says ready, and a second open reveals the same panel', async () => {
+  test('opens under its CSP with the panel stylesheet and bundle inline, says ready, and a second open reveals the same panel', async () => {
     const { id, panel } = await openPanelOf(api, { searcher: 'bohb', hours: 0.5 });
     await waitFor('the webview/ready handshake', () => panel.isReady);
     await api.services.registry.get(id)!.ended;
@@ -91,7 +91,11 @@ suite('study panel', () => {
     assert.match(html, /Content-Security-Policy/);
     assert.match(html, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
     assert.match(html, /<meta property="csp-nonce" content="[A-Za-z0-9+/=]{16,}">/);
-    assert.match(html, /<link rel="stylesheet" href="[^"]*media\/panel\/panel\.css"/);
+    // The stylesheet and the bundle are inline under the page's nonce: no file to fetch before the first paint.
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]{16,})'/.exec(html)?.[1];
+    assert.ok(html.includes(`<style nonce="${nonce}">`) && html.includes('.panel-header'), 'panel.css is inline under the nonce');
+    assert.ok(html.includes(`<script nonce="${nonce}">`) && html.includes('panel:script-run'), 'the panel bundle is inline under the nonce');
+    assert.doesNotMatch(html, /<link |<script [^>]*src=/, 'nothing to fetch but the source map');
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
     await vscode.commands.executeCommand('llamboNas.openStudy', id);
     assert.equal(api.services.panels.get(id), panel);

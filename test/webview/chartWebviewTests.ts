@@ -7,13 +7,14 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { StudyEvent } from '../../src/core/events/studyEvents';
 import type { IncumbentRun } from '../../src/core/panel/incumbentSeries';
 import { SERIES_COLOURS } from '../../src/core/panel/seriesStyles';
 import { isKeptEpoch } from '../../src/core/readModel/curveDecimation';
 import { PanelModelBuilder } from '../../src/core/panel/panelModelBuilder';
 import type { RecordedStudies } from './recordedStudies';
 import { THEMES, type ThemeKind } from './vscodeThemeStub';
-import { assert, assertClean, canvasPixels, hexRgb, settle, showTab, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
+import { assert, assertClean, assertEqual, canvasPixels, hexRgb, settle, showTab, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
 
 const TABS = ['overview', 'trials', 'curves', 'cells', 'llm', 'correlation'] as const;
 
@@ -40,6 +41,42 @@ export function registerChartTests(studies: RecordedStudies): void {
       await assertClean(panel);
     });
   });
+
+  // The worker sends the batch with a study's first result at once, ending at that result: its
+  // incumbentChanged comes in the next batch. Either way the panel shows one point.
+  for (const [name, withIncumbent] of [['before its incumbentChanged', false], ['with its incumbentChanged', true]] as const) {
+    webviewTest(`a running study's first result (${name}): x axis 0 to the budget, y axis holds the point, the point is drawn`, async (ctx) => {
+      const events = firstResultEvents(studies.small, withIncumbent);
+      const first = events.find((e) => e.type === 'result');
+      const started = events[0];
+      assert(first?.type === 'result' && first.error !== null && started.type === 'studyStarted', 'the study starts and reports a result');
+      const budgetHours = Number((started.spec as { budgetSeconds: number }).budgetSeconds) / 3600;
+      const optimum = started.optimumError * 100;
+      const point = first.error * 100;
+      await withPanel(ctx, events, { isoClassOf: studies.isoClassOf }, async (panel) => {
+        const { page } = panel;
+        const blue = hexRgb(THEMES.dark['--vscode-charts-blue']);
+        for (const chart of ['#chart-incumbent', '#chart-regret']) {
+          const drawn = (await canvasPixels(page, chart, blue)).matching;
+          assert(drawn >= 12, `${chart}: the one point is drawn as a marker (${drawn} pixels of the line's colour)`);
+        }
+        const incumbent = await drawnRanges(page, '#chart-incumbent');
+        assertEqual(incumbent.x, [0, budgetHours], 'the time axis of a running study spans 0 to its budget');
+        assert(incumbent.y[0] <= Math.min(point, optimum) && incumbent.y[1] >= Math.max(point, optimum), `the error axis ${incumbent.y} holds the point ${point} and the optimum ${optimum}`);
+        const regret = await drawnRanges(page, '#chart-regret');
+        assertEqual(regret.x, [0, budgetHours], 'the regret chart spans the same time');
+        assert(regret.y[0] <= point - optimum && regret.y[1] >= point - optimum, `the regret axis ${regret.y} holds ${point - optimum}`);
+        await page.screenshot({ path: shot(ctx, `first-result-${withIncumbent ? 'incumbent' : 'result'}`), fullPage: true });
+        await showTab(page, 'curves');
+        const curves = await drawnRanges(page, '#chart-curves');
+        assert(curves.x[1] > curves.x[0] && curves.y[0] <= point && curves.y[1] >= point, `the curves' axes ${JSON.stringify(curves)} hold epoch 1 at ${point}`);
+        const b0 = (await canvasPixels(page, '#chart-curves', hexRgb(THEMES.dark['--vscode-charts-blue']), 12)).matching;
+        assert(b0 >= 12, `the curve of one epoch is drawn as a marker (${b0} pixels)`);
+        await page.screenshot({ path: shot(ctx, `first-result-curves-${withIncumbent ? 'incumbent' : 'result'}`), fullPage: true });
+        await assertClean(panel);
+      });
+    });
+  }
 
   for (const theme of ['dark', 'high-contrast'] as const) {
     webviewTest(`ten searchers get ten colours (${theme} theme)`, async (ctx) => {
@@ -129,6 +166,19 @@ export function registerChartTests(studies: RecordedStudies): void {
       });
     });
   }
+}
+
+/** The study up to its first result (and, with `withIncumbent`, the incumbentChanged that follows it), still running. */
+function firstResultEvents(events: readonly StudyEvent[], withIncumbent: boolean): StudyEvent[] {
+  const first = events.findIndex((e) => e.type === 'result');
+  assert(first > 0 && events[first + 1]?.type === 'incumbentChanged', 'the first result is followed by its incumbentChanged');
+  return events.slice(0, first + (withIncumbent ? 2 : 1));
+}
+
+/** The axes as the chart drew them (the canvas carries them, like the tooltip's text). */
+async function drawnRanges(page: Page, selector: string): Promise<{ x: number[]; y: number[] }> {
+  const read = async (name: string) => ((await page.getAttribute(selector, name)) ?? '').split(',').map(Number);
+  return { x: await read('data-x-range'), y: await read('data-y-range') };
 }
 
 /** The small study's companions relabelled as nine searchers (their errors nudged apart): ten lines with the study's own. */

@@ -1,7 +1,7 @@
 /**
  * Serves the panel as VS Code would: an HTML shell under the extension's exact Content Security
- * Policy (the extension's own panelHtml()), the test
- * bundle with a nonce, and media/panel/panel.css, from a 127.0.0.1 server that records every path
+ * Policy (the extension's own panelHtml()) with the test bundle and media/panel/panel.css inline
+ * under its nonce, from a 127.0.0.1 server that records every path
  * asked for (an `<img src=x>` that ran would show up as a request for /x).
  */
 import { randomBytes } from 'node:crypto';
@@ -24,13 +24,15 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 export async function startPanelServer(options: { bundleDir: string; mediaDir: string }): Promise<PanelTestServer> {
   const requests: string[] = [];
   let origin = '';
+  // Inlined into the page as the extension does (src/extension/panelWebview.ts).
+  const inlined = { script: readFileSync(join(options.bundleDir, 'panel.js'), 'utf8'), style: readFileSync(join(options.mediaDir, 'panel', 'panel.css'), 'utf8') };
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     requests.push(path);
     if (path === '/' || path === '/index.html' || path === '/comparison') {
       const nonce = randomBytes(16).toString('base64');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, nonce, path === '/comparison' ? 'comparison' : 'study'));
+      res.end(pageHtml(origin, nonce, path === '/comparison' ? 'comparison' : 'study', inlined));
       return;
     }
     if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
@@ -56,6 +58,6 @@ function resolveFile(path: string, options: { bundleDir: string; mediaDir: strin
 }
 
 /** The extension's own panel shell, with the panel's stylesheet and the test bundle. */
-function pageHtml(cspSource: string, nonce: string, view: 'study' | 'comparison'): string {
-  return panelHtml({ cspSource, nonce, scriptUri: '/bundle/panel.js', styleUri: '/media/panel/panel.css', title: `NAS ${view} panel test`, view });
+function pageHtml(cspSource: string, nonce: string, view: 'study' | 'comparison', files: { script: string; style: string }): string {
+  return panelHtml({ cspSource, nonce, script: files.script, sourceMapUri: '/bundle/panel.js.map', style: files.style, chartsScriptUri: '/bundle/charts.js', title: `NAS ${view} panel test`, view });
 }

@@ -16,7 +16,8 @@ import { StudyHeadlineFold } from '../../src/extension/studyHeadline';
 import { INTERRUPTED_MESSAGE } from '../../src/extension/studySession';
 import { MARKUP_REPLY_PREFIX, type RecordedStudies } from './recordedStudies';
 import { THEMES, type StubWindow } from './vscodeThemeStub';
-import { assert, assertClean, assertEqual, canvasPixels, hexRgb, openPanel, settle, showTab, waitFor, waitReady, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
+import { FakePanelHost } from './fakePanelHost';
+import { assert, assertClean, assertEqual, canvasPixels, hexRgb, openPage, openPanel, settle, showTab, waitFor, waitReady, webviewTest, withPanel, type HarnessContext } from './webviewHarness';
 
 const TABS = ['overview', 'trials', 'curves', 'cells', 'llm', 'correlation'] as const;
 
@@ -179,8 +180,12 @@ export function registerPanelTests(studies: RecordedStudies): void {
       const reply = await page.textContent('#llm-call-list .reply-text');
       assert(reply?.startsWith(MARKUP_REPLY_PREFIX), `reply text starts with the markup: ${reply?.slice(0, 120)}`);
       await settle(page);
-      const dom = await page.evaluate(() => ({ images: document.querySelectorAll('img').length, scripts: document.querySelectorAll('script').length }));
-      assertEqual(dom, { images: 0, scripts: 1 }, 'no element was made from the reply');
+      // The page's scripts are its own: the panel bundle inline and chart.js, which it loads after the first paint.
+      const dom = await page.evaluate(() => ({
+        images: document.querySelectorAll('img').length,
+        scripts: Array.from(document.querySelectorAll('script')).map((s) => (s.src ? new URL(s.src).pathname : 'inline')).sort(),
+      }));
+      assertEqual(dom, { images: 0, scripts: ['/bundle/charts.js', 'inline'] }, 'no element was made from the reply');
       assert(!ctx.server.requests.includes('/x'), 'nothing tried to load /x');
       const callId = await page.getAttribute('#llm-call-list .call-card', 'data-call-id');
       await page.click('#llm-call-list vscode-button:has-text("Copy reply")');
@@ -249,6 +254,40 @@ export function registerPanelTests(studies: RecordedStudies): void {
       assertEqual(panel.host.readies, 2, 'the reloaded panel said ready again');
       await assertClean(panel);
     });
+  });
+
+  webviewTest('the first paint shows the facts before chart.js has loaded; the charts draw when it arrives, in boxes of the same size', async (ctx) => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let host: FakePanelHost | undefined;
+    const opened = await openPage(ctx, ctx.server.url, async (page) => {
+      host = new FakePanelHost(page, studies.small, smallOptions);
+      await host.attach();
+      // chart.js is held back until the first paint has been checked.
+      await page.route('**/bundle/charts.js', async (route) => { await held; await route.continue(); });
+    }, { waitReady: false });
+    const { page } = opened;
+    try {
+      await page.waitForSelector('#app[data-ready="true"]');
+      assert(host && host.readies === 1, 'the panel said ready once');
+      assert((await page.textContent('.overview-totals'))?.includes('Returned architecture'), 'the facts are on the first paint');
+      const before = await page.evaluate(() => ({
+        loaded: performance.getEntriesByName('panel:charts-loaded').length,
+        boxes: Array.from(document.querySelectorAll('.chart-canvas, .overview-totals')).map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.height]; }),
+      }));
+      assertEqual(before.loaded, 0, 'chart.js has not loaded at the first paint');
+      assertEqual((await canvasPixels(page, '#chart-incumbent')).painted, 0, 'the chart is not drawn yet');
+      await page.screenshot({ path: shot(ctx, 'first-paint-before-charts'), fullPage: true });
+      release();
+      await page.waitForSelector('body[data-charts="ready"]');
+      assert((await canvasPixels(page, '#chart-incumbent')).painted > 3000, 'the chart draws once chart.js is in');
+      const boxes = await page.evaluate(() => Array.from(document.querySelectorAll('.chart-canvas, .overview-totals')).map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.height]; }));
+      assertEqual(boxes, before.boxes, 'the charts and facts keep their place (no layout jump)');
+      await assertClean(opened);
+    } finally {
+      release();
+      await opened.close();
+    }
   });
 
   webviewTest('a theme switch recolours the charts', async (ctx) => {

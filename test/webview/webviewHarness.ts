@@ -107,8 +107,10 @@ export async function openPage(
   return { page, errors, close: () => context.close() };
 }
 
+/** The panel has painted its first model, and chart.js (loaded after that paint) has drawn the charts shown. */
 export async function waitReady(page: Page): Promise<void> {
   await page.waitForSelector('#app[data-ready="true"]');
+  await page.waitForSelector('body[data-charts="ready"]');
 }
 
 /** No CSP violation (event or console), page error, console error or alert happened on this page. */

@@ -84,10 +84,15 @@ export class OverviewView implements PanelView {
     return rows;
   }
 
-  /** Time axis from the start (or the first incumbent, on a log axis) to the end of the longest line. */
+  /**
+   * Time axis from the start (or the first incumbent, on a log axis) to the study's budget while it has
+   * not finished (the lines grow from the left, as in Syne Tune and W&B), and to the end of the longest
+   * line once it has.
+   */
   private timeRange(): [number, number] {
     const series = this.overview?.series ?? [];
-    const end = Math.max(0, ...series.map((s) => s.time[s.time.length - 1] ?? 0)) / 3600;
+    const budget = this.overview && !this.overview.finished ? this.overview.budgetSeconds ?? 0 : 0;
+    const end = Math.max(0, budget, ...series.map((s) => s.time[s.time.length - 1] ?? 0)) / 3600;
     const first = Math.min(Infinity, ...series.map((s) => s.time.find((t) => t > 0) ?? Infinity)) / 3600;
     return [this.logTime ? (Number.isFinite(first) ? first : 1e-3) : 0, end];
   }

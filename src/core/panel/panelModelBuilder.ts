@@ -53,10 +53,22 @@ export class PanelModelBuilder {
     this.eventsSinceDelta++;
   }
 
-  /** This study's incumbent trace, for other panels to draw as a companion. */
+  /**
+   * This study's incumbent trace (the overview's own line; other panels draw it as a companion). A result
+   * that beats the trace is followed by its incumbentChanged event, but a batch of events can end between
+   * the two (the worker sends the batch with the first result at once, ending at that result): the trace
+   * then ends at the best result so far, reported at the latest event's time (that result's), so the
+   * line and the headline's "best at any epoch" agree in every delta.
+   */
   incumbentRun(): IncumbentRun {
-    const { incumbent, study, simulatedSeconds } = this.model;
-    return { label: this.label, seed: study?.seed ?? 0, time: incumbent.time.slice(), error: incumbent.error.slice(), endTime: simulatedSeconds };
+    const { incumbent, study, simulatedSeconds, result } = this.model;
+    const time = incumbent.time.slice(), error = incumbent.error.slice();
+    const best = result.current.bestAtAnyEpoch;
+    if (best && best.error < (error[error.length - 1] ?? Infinity)) {
+      time.push(simulatedSeconds);
+      error.push(best.error);
+    }
+    return { label: this.label, seed: study?.seed ?? 0, time, error, endTime: simulatedSeconds };
   }
 
   /** The whole model; what changed before it is not repeated in the next delta. */
