@@ -134,9 +134,10 @@ async function runOne(params: WorkerStartParams): Promise<void> {
       llm: { apiKey: params.apiKey, baseDir: params.studyDir, clientOverrides: { onWait } },
     });
     batcher.flush();
-    post({ method: 'worker/finished', params: { summary } });
+    // Before finished: the host ends the thread as soon as it reads that, which cut the cache's write short.
     whenWarm?.();
     whenWarm = undefined;
+    post({ method: 'worker/finished', params: { summary } });
   } finally {
     batcher.flush();
     log.close();
