@@ -6,7 +6,7 @@
  * their reply cache path is resolved against the study folder.
  */
 import { statSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadTable, type TableBenchmark } from '../core/benchmark/tableLoader';
 import type { LlmWait } from '../core/llm/llmTypes';
 import { describeLlmWait } from '../core/llm/llmWaitText';
@@ -68,9 +68,9 @@ else if (data?.warmTablePath !== undefined) postWarm();
  * prompt while that request is out (LlmCallRecorder), so it need not wait for the encoding here.
  */
 function warmLlmClient(model: string): void {
-  // The first turn does nothing: a start message that came while the table loaded is read in the turn after the module ran.
-  const steps = [() => undefined, warmLlmTransport, () => tokenCounterFor(model).count('')];
+  const steps = [warmLlmTransport, () => tokenCounterFor(model).count('')];
   const next = (): void => {
+    readQueuedMessages();
     if (started) return;
     const step = steps.shift();
     if (step === undefined) {
@@ -192,7 +192,10 @@ async function runOne(params: WorkerStartParams, steps: WorkerStartSteps | undef
   }
 }
 
-port.on('message', (message: unknown) => {
+port.on('message', receive);
+
+/** Messages from the host: the port's listener, and readQueuedMessages between warm-up steps. */
+function receive(message: unknown): void {
   if (hasMethod<WorkerStartCommand>(message, 'worker/start')) {
     const receivedAt = performance.timeOrigin + performance.now();
     if (started) {
@@ -216,7 +219,15 @@ port.on('message', (message: unknown) => {
     // Only a spare: a running study loads what its own prompts need.
     if (!started && warmLlmModel !== message.params.model) warmLlmClient(message.params.model);
   }
-});
+}
+
+/**
+ * Takes the messages already queued on the port (a start that came while a warm-up step ran): the
+ * port's own delivery may come only after the next step, which would make that start wait for it.
+ */
+function readQueuedMessages(): void {
+  for (let queued = receiveMessageOnPort(port!); queued; queued = receiveMessageOnPort(port!)) receive(queued.message);
+}
 
 function studyIdOf(params: WorkerStartParams): string | undefined {
   const spec = params.spec as { studyId?: unknown };
