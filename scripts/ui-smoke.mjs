@@ -189,6 +189,8 @@ function startBreakdown(accepted, seenAt, host, workbench, webview) {
   const steps = [];
   const add = (where, name, at) => { if (typeof at === 'number' && Number.isFinite(at)) steps.push({ where, name, at }); };
   for (const [name, at] of Object.entries(host?.marks ?? {})) add('host', name, at);
+  // The study worker's own steps (src/worker/workerStartSteps.ts), on the same clock.
+  for (const [name, at] of Object.entries(host?.worker ?? {})) add('worker', name, at);
   for (const [name, at] of Object.entries(workbench ?? {})) add('workbench', name, at);
   const frameSteps = (where, frame) => {
     if (!frame) return;

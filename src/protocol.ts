@@ -55,12 +55,20 @@ export interface WorkerStartParams {
    * the worker replaces; `created` keeps the study's original creation time in study.json.
    */
   readonly resume?: { readonly created: string };
+  /** The host times this start (extension/startTimeline.ts): the worker posts worker/startSteps as it takes them. */
+  readonly timeSteps?: boolean;
 }
 
 export type WorkerStartCommand = IpcMessage<'worker/start', WorkerStartParams>;
 /** Stop as soon as possible, keeping every result so far; the worker still answers with finished. */
 export type WorkerCancelCommand = IpcMessage<'worker/cancel', Record<string, never>>;
-export type HostToWorkerMessage = WorkerStartCommand | WorkerCancelCommand;
+/**
+ * To a spare that has not started a study: also load what an LLM study on `model` needs first (as
+ * StudyWorkerData.warmLlmModel does at start-up), so the pool need not end a spare that is loading
+ * its table only because the study about to start calls an LLM.
+ */
+export type WorkerWarmLlmCommand = IpcMessage<'worker/warmLlm', { readonly model: string }>;
+export type HostToWorkerMessage = WorkerStartCommand | WorkerCancelCommand | WorkerWarmLlmCommand;
 
 /**
  * Given at construction (`new Worker(file, { workerData })`). A simulation that runs without yielding
@@ -100,8 +108,56 @@ export type WorkerEventsNotification = IpcMessage<'worker/events', { readonly st
 export type WorkerProgressNotification = IpcMessage<'worker/progress', StudyProgressParams>;
 export type WorkerFinishedNotification = IpcMessage<'worker/finished', { readonly summary: StudySummary }>;
 export type WorkerFailedNotification = IpcMessage<'worker/failed', { readonly studyId?: string; readonly message: string }>;
+
+/**
+ * A worker's steps from worker/start to its first result, in the order a LLAMBO study takes them
+ * (a baseline study skips the LLM ones). Each is marked once, in epoch ms (performance.timeOrigin +
+ * performance.now(), the clock of the host's start timeline).
+ */
+export const WORKER_START_STEPS = [
+  /** The worker's bundle began to run (compiled, or taken from V8's code cache): for a spare, soon after the pool started it. */
+  'bundleRunning',
+  /** A spare had loaded its table (StudyWorkerData.warmTablePath). */
+  'spareTableLoaded',
+  /** A spare had loaded what it was asked to (its table, and the LLM client when asked): before startReceived when it was ready in time. */
+  'warm',
+  /** The worker took the worker/start message from its port (it waits while the thread still loads). */
+  'startReceived',
+  /** The spec was parsed and the table is ready (the spare's warm table, or loaded now). */
+  'tableReady',
+  /** The event log exists (study.json written). */
+  'logOpened',
+  /** The study's first event (studyStarted): its searcher and, for an LLM study, its client are made. */
+  'studyStarted',
+  /** The first LLM request went to fetch (its prompt built and counted). */
+  'llmRequestSent',
+  /** The first LLM reply's headers came back. */
+  'llmReplyReceived',
+  /** The first llmCall event: that reply is parsed and logged. */
+  'llmCallLogged',
+  /** The first trial started. */
+  'firstTrial',
+  /** The first batch of events was flushed to events.jsonl and posted. */
+  'firstEventsPosted',
+  /** The first result event. */
+  'firstResult',
+  /** The batch holding the first result was posted. */
+  'firstResultPosted',
+] as const;
+export type WorkerStartStep = (typeof WORKER_START_STEPS)[number];
+export type WorkerStartMarks = Partial<Record<WorkerStartStep, number>>;
+
+/** Steps the worker took since its last worker/startSteps (only when the start asked for them: timeSteps). */
+export type WorkerStartStepsNotification = IpcMessage<'worker/startSteps', { readonly marks: WorkerStartMarks }>;
+/**
+ * A spare has loaded what it was asked to (StudyWorkerData.warmTablePath, warmLlmModel, worker/warmLlm),
+ * or the table failed to load (loaded false: the study's own load reports why). `llmModel` is the
+ * model warmed so far.
+ */
+export type WorkerWarmNotification = IpcMessage<'worker/warm', { readonly tableLoaded: boolean; readonly llmModel?: string }>;
 export type WorkerToHostMessage =
-  | WorkerEventsNotification | WorkerProgressNotification | WorkerFinishedNotification | WorkerFailedNotification;
+  | WorkerEventsNotification | WorkerProgressNotification | WorkerFinishedNotification | WorkerFailedNotification
+  | WorkerStartStepsNotification | WorkerWarmNotification;
 
 // ---------------------------------------------------------------------------------------------
 // Extension host -> webview (notifications)

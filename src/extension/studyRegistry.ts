@@ -66,7 +66,10 @@ export class StudyRegistry {
     const session = new StudySession(id, dir, { searcher: spec.searcher, scheduler: spec.scheduler, budgetSeconds: spec.budgetSeconds });
     session.startTimeline = options.startTimeline;
     this.track(session);
-    session.attachWorker(this.startWorker(session, { spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: dir, apiKey: options.apiKey }));
+    session.attachWorker(this.startWorker(session, {
+      spec: { ...specInput, studyId: id }, tablePath: options.tablePath, studyDir: dir, apiKey: options.apiKey,
+      ...(options.startTimeline ? { timeSteps: true } : {}),
+    }));
     options.startTimeline?.mark('workerStarted');
     this.emit(undefined, []);
     return session;
@@ -195,6 +198,7 @@ export class StudyRegistry {
         session.addEvents(events);
       },
       onProgress: (progress) => session.setLlmWait(progress.llmWait),
+      onStartSteps: (marks) => session.startTimeline?.markWorker(marks),
     });
     void worker.ended.then(() => {
       lock.release();

@@ -7,7 +7,7 @@
 import {
   hasMethod, type StudyEvent, type StudyProgressParams, type StudySummary, type WorkerCancelCommand,
   type WorkerEventsNotification, type WorkerFailedNotification, type WorkerFinishedNotification,
-  type WorkerProgressNotification, type WorkerStartCommand, type WorkerStartParams,
+  type WorkerProgressNotification, type WorkerStartCommand, type WorkerStartMarks, type WorkerStartParams, type WorkerStartStepsNotification,
 } from '../protocol';
 import type { SpawnedStudyWorker, StudyWorkerPort } from './studyWorkerPool';
 
@@ -20,6 +20,8 @@ export type WorkerOutcome =
 export interface StudyWorkerCallbacks {
   onEvents(events: readonly StudyEvent[]): void;
   onProgress?(progress: StudyProgressParams): void;
+  /** The worker's steps of a timed start (WorkerStartParams.timeSteps). */
+  onStartSteps?(marks: WorkerStartMarks): void;
 }
 
 export class StudyWorkerHost {
@@ -74,6 +76,8 @@ export class StudyWorkerHost {
       this.callbacks.onEvents(message.params.events);
     } else if (hasMethod<WorkerProgressNotification>(message, 'worker/progress')) {
       this.callbacks.onProgress?.(message.params);
+    } else if (hasMethod<WorkerStartStepsNotification>(message, 'worker/startSteps')) {
+      this.callbacks.onStartSteps?.(message.params.marks);
     } else if (hasMethod<WorkerFinishedNotification>(message, 'worker/finished')) {
       this.finish({ kind: 'finished', summary: message.params.summary, cancelled: this.cancelRequested });
     } else if (hasMethod<WorkerFailedNotification>(message, 'worker/failed')) {

@@ -6,11 +6,12 @@
  * one starts the next spare for the same table, at once or once the taken study is past its start (a
  * spare loading its table beside a starting study takes CPU from it: with no table cache yet, both
  * inflate the whole table). A spare made for an LLM study also loads the model's token encoding and
- * the openai client (StudyWorkerData.warmLlmModel), which the first prompt would otherwise wait for.
+ * the openai client (StudyWorkerData.warmLlmModel, or worker/warmLlm for a spare already started), which the
+ * first request would otherwise wait for.
  * No 'vscode' here, so it runs under plain Node too.
  */
 import { Worker } from 'node:worker_threads';
-import type { StudyWorkerData } from '../protocol';
+import type { StudyWorkerData, WorkerWarmLlmCommand } from '../protocol';
 
 /** The parts of a worker_threads Worker the host uses (a test passes its own). */
 export interface StudyWorkerPort {
@@ -36,7 +37,8 @@ export function threadSpawner(workerFile: string): SpawnStudyWorker {
 
 interface Spare extends SpawnedStudyWorker {
   readonly tablePath: string;
-  readonly llmModel: string | undefined;
+  /** The models it was asked to get ready for (at its start, or later with worker/warmLlm). */
+  readonly llmModels: Set<string>;
   alive: boolean;
 }
 
@@ -55,23 +57,35 @@ export class StudyWorkerPool {
   constructor(private readonly spawn: SpawnStudyWorker) {}
 
   /**
-   * Starts a spare for `tablePath` (and `llmModel`, when given) unless one for it is ready; one for
-   * another table, or for the table without that model, is ended.
+   * Starts a spare for `tablePath` (and `llmModel`, when given) unless one for it is alive; one for
+   * another table is ended. A live spare for the table that was not asked for the model is told to
+   * load it too (worker/warmLlm) rather than ended: it may be loading its table right now, and a new
+   * one would start over, which a study started at once would wait for.
    */
   prepare(tablePath: string, llmModel?: string): void {
     const spare = this.spare;
-    if (this.disposed || (spare?.alive && spare.tablePath === tablePath && (llmModel === undefined || spare.llmModel === llmModel))) return;
+    if (this.disposed) return;
+    if (spare?.alive && spare.tablePath === tablePath) {
+      if (llmModel !== undefined && !spare.llmModels.has(llmModel)) {
+        spare.llmModels.add(llmModel);
+        const warmLlm: WorkerWarmLlmCommand = { method: 'worker/warmLlm', params: { model: llmModel } };
+        spare.worker.postMessage(warmLlm);
+      }
+      return;
+    }
     this.dropSpare();
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const worker = this.spawn({
       cancelFlag: cancelFlag.buffer as SharedArrayBuffer, warmTablePath: tablePath, ...(llmModel !== undefined ? { warmLlmModel: llmModel } : {}),
     });
-    this.watch({ worker, cancelFlag, tablePath, llmModel, alive: true });
+    this.watch({ worker, cancelFlag, tablePath, llmModels: new Set(llmModel !== undefined ? [llmModel] : []), alive: true });
   }
 
   /**
-   * A worker for a study on `tablePath`: the warm spare when it was made for that table and is alive,
-   * else a fresh one. Either way a new spare for the same table is started for the next study (`next`).
+   * A worker for a study on `tablePath`: the spare when it was made for that table and is alive, warm
+   * or still loading (a start message waits in its queue until it is done, which is sooner than a
+   * fresh worker's whole start), else a fresh one. Either way a new spare for the same table is
+   * started for the next study (`next`).
    */
   take(tablePath: string, next: NextSpare = {}): SpawnedStudyWorker {
     const spare = this.spare;

@@ -3,6 +3,8 @@
  * has passed since the last flush. The time check runs on push too, because a simulation that never
  * yields to the event loop would starve a timer; the timer covers the quiet tail (an LLM wait). The
  * batch that brings the study's first result goes at once: the panel's first result waits for it.
+ * The study's first batch goes as soon as the study yields (a timer of 0): its opening events
+ * (studyStarted, the first bracket) would otherwise sit out the interval while LLAMBO's first request is out.
  */
 import type { StudyEvent } from '../core/events/studyEvents';
 
@@ -20,6 +22,7 @@ export class EventBatcher {
   private readonly intervalMs: number;
   private readonly now: () => number;
   private firstResultSent = false;
+  private delivered = false;
 
   constructor(private readonly deliver: (events: StudyEvent[]) => void, options: EventBatcherOptions = {}) {
     this.maxEvents = options.maxEvents ?? 500;
@@ -39,7 +42,7 @@ export class EventBatcher {
     if (this.batch.length >= this.maxEvents || ((this.batch.length & 31) === 0 && this.now() - this.lastFlush >= this.intervalMs)) {
       this.flush();
     } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.flush(), this.intervalMs);
+      this.timer = setTimeout(() => this.flush(), this.delivered ? this.intervalMs : 0);
     }
   }
 
@@ -53,6 +56,7 @@ export class EventBatcher {
     if (this.batch.length === 0) return;
     const events = this.batch;
     this.batch = [];
+    this.delivered = true;
     this.deliver(events);
   }
 

@@ -26,3 +26,18 @@ test('the batch holding the first result is delivered at once; later results wai
   assert.deepEqual(delivered[2], ['trialStopped']);
   assert.equal(batcher.pending, 0);
 });
+
+test("the study's first batch goes as soon as the study yields; later quiet batches wait for the interval", async () => {
+  const delivered: string[][] = [];
+  const batcher = new EventBatcher((events) => delivered.push(events.map((e) => e.type)), { intervalMs: 60_000 });
+  batcher.push(event('studyStarted'));
+  batcher.push(event('bracketOpened'));
+  assert.equal(delivered.length, 0, 'not while the study runs on');
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(delivered, [['studyStarted', 'bracketOpened']]);
+  batcher.push(event('llmCall'));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(delivered.length, 1, 'the next quiet batch waits for the interval');
+  batcher.flush();
+  assert.deepEqual(delivered[1], ['llmCall']);
+});

@@ -24,3 +24,19 @@ test('the timings line lists the steps in the order they happened, as offsets fr
   assert.equal(line, 'picked +0 ms, panelCreated +30 ms, workerStarted +350 ms, resultsDelivered +800 ms');
   assert.equal(startTimingsLine({ origin: 50, marks: { webviewReady: 80 } }), 'webviewReady +30 ms', 'without a pick, offsets are from the origin');
 });
+
+test("the worker's steps join the timings (the first of each counts) and the line, prefixed and in time order", () => {
+  const told: StartTimings[] = [];
+  const timeline = new StartTimeline((timings) => told.push(timings), 0);
+  timeline.mark('picked');
+  timeline.markWorker({ startReceived: 5 });
+  timeline.markWorker({ startReceived: 50, llmRequestSent: 20 });
+  timeline.mark('resultsDelivered');
+  timeline.markWorker({ firstResult: 30 });
+  assert.equal(told.length, 1);
+  assert.deepEqual(Object.keys(told[0].worker ?? {}), ['startReceived', 'llmRequestSent']);
+  assert.equal(told[0].worker?.startReceived, 5, 'the first mark of a step counts');
+  assert.equal(told[0].worker?.firstResult, undefined, 'marks after the sink was told are dropped');
+  const line = startTimingsLine({ origin: 0, marks: { picked: 100, workerStarted: 150, resultsDelivered: 900 }, worker: { llmRequestSent: 400, startReceived: 160 } });
+  assert.equal(line, 'picked +0 ms, workerStarted +50 ms, worker:startReceived +60 ms, worker:llmRequestSent +300 ms, resultsDelivered +800 ms');
+});

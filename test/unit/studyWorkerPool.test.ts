@@ -64,19 +64,42 @@ test('a study taken with next.after gets its spare at once and the next spare on
 
 test('a spare for an LLM model loads it too; it serves any study on its table, and the next spare is made for the model asked', () => {
   const { pool, spawned } = recordingPool();
+  pool.prepare(TABLE, 'gpt-4o-mini');
+  assert.equal(spawned[0].data.warmLlmModel, 'gpt-4o-mini');
   pool.prepare(TABLE);
   pool.prepare(TABLE, 'gpt-4o-mini');
-  assert.equal(spawned.length, 2, 'a spare without the model is replaced by one with it');
-  assert.equal(spawned[0].terminated, true);
-  assert.equal(spawned[1].data.warmLlmModel, 'gpt-4o-mini');
+  assert.equal(spawned.length, 1, 'the spare for the model also serves a study without one');
+  assert.deepEqual(spawned[0].posted, [], 'nothing more to load');
+  assert.equal(pool.take(TABLE, { llmModel: 'llama3.1' }).worker, spawned[0]);
+  assert.equal(spawned[1].data.warmTablePath, TABLE);
+  assert.equal(spawned[1].data.warmLlmModel, 'llama3.1');
+  assert.equal(pool.take(TABLE).worker, spawned[1]);
+  assert.equal(spawned[2].data.warmLlmModel, undefined);
+});
+
+test('a live spare asked for a model it was not made for is told to load it, not ended and started over', () => {
+  const { pool, spawned } = recordingPool();
   pool.prepare(TABLE);
   pool.prepare(TABLE, 'gpt-4o-mini');
-  assert.equal(spawned.length, 2, 'the spare for the model also serves a study without one');
-  assert.equal(pool.take(TABLE, { llmModel: 'llama3.1' }).worker, spawned[1]);
-  assert.equal(spawned[2].data.warmTablePath, TABLE);
-  assert.equal(spawned[2].data.warmLlmModel, 'llama3.1');
-  assert.equal(pool.take(TABLE).worker, spawned[2]);
-  assert.equal(spawned[3].data.warmLlmModel, undefined);
+  pool.prepare(TABLE, 'gpt-4o-mini');
+  assert.equal(spawned.length, 1, 'the spare that may be loading its table stays');
+  assert.equal(spawned[0].terminated, false);
+  assert.deepEqual(spawned[0].posted, [{ method: 'worker/warmLlm', params: { model: 'gpt-4o-mini' } }], 'told once');
+  pool.prepare(TABLE, 'llama3.1');
+  assert.deepEqual(spawned[0].posted.at(-1), { method: 'worker/warmLlm', params: { model: 'llama3.1' } });
+  const host = new StudyWorkerHost(pool.take(TABLE), params, { onEvents: () => undefined });
+  assert.deepEqual(spawned[0].posted.at(-1), { method: 'worker/start', params }, 'the start follows what it was told to load');
+  host.dispose();
+  pool.dispose();
+});
+
+test('a spare still loading is handed to a study started at once, rather than a cold worker', () => {
+  const { pool, spawned } = recordingPool();
+  pool.prepare(TABLE, 'gpt-4o-mini');
+  // No worker/warm from it yet: it is still loading its table.
+  assert.equal(pool.take(TABLE, { llmModel: 'gpt-4o-mini' }).worker, spawned[0]);
+  assert.equal(spawned.length, 2, 'only the next spare was started');
+  pool.dispose();
 });
 
 test('without a spare, or with one for another table, a study gets a fresh worker and the wrong spare is ended', () => {
@@ -118,6 +141,18 @@ test('the host starts the study on the worker it is given and settles with its o
   assert.equal(batches.length, 1);
   assert.equal(worker.terminated, true);
   assert.equal(spawned[1].terminated, false, 'the next spare waits for the next study');
+});
+
+test("the host hands the worker's start steps to its callback", () => {
+  const { pool, spawned } = recordingPool();
+  const steps: unknown[] = [];
+  const host = new StudyWorkerHost(pool.take(TABLE), { ...params, timeSteps: true }, { onEvents: () => undefined, onStartSteps: (marks) => steps.push(marks) });
+  spawned[0].emit('message', { method: 'worker/startSteps', params: { marks: { startReceived: 12 } } });
+  spawned[0].emit('message', { method: 'worker/warm', params: { tableLoaded: true } });
+  assert.deepEqual(steps, [{ startReceived: 12 }]);
+  assert.equal(host.running, true, 'a message the host does not act on changes nothing');
+  host.dispose();
+  pool.dispose();
 });
 
 test('cancel raises the shared flag of the taken worker and posts worker/cancel', async () => {

@@ -46,6 +46,23 @@ test('on the recorded study prompts: chars/4 counts too few tokens, cl100k never
   console.log(ratios.join('\n'));
 });
 
+test('the byte bound is never below the count, for exact encodings and the estimate, and loads no encoding', () => {
+  const texts = [...recordedPrompts.flatMap((p) => p.messages.map((m) => m.content)), 'é ü 日本語 🙂 <|endoftext|>', '', ' '.repeat(40)];
+  for (const model of ['gpt-4o-mini', 'gpt-4', 'llama3.1:8b']) {
+    const counter = tokenCounterFor(model);
+    for (const { name, messages } of recordedPrompts) {
+      const bound = counter.boundMessages(messages);
+      const count = counter.countMessages(messages);
+      assert.ok(bound >= count, `${model} ${name}: bound ${bound} >= count ${count}`);
+      // Not so loose that a prompt that fits is always counted first: at most ~6 bytes a token on these prompts.
+      assert.ok(bound < count * 6, `${model} ${name}: bound ${bound} vs count ${count}`);
+    }
+    for (const text of texts) assert.ok(counter.boundMessages([{ content: text }]) >= counter.countMessages([{ content: text }]), `${model}: ${text.slice(0, 20)}`);
+  }
+  assert.equal(tokenCounterFor('gpt-4o').boundMessages([{ content: 'ab' }, { content: 'é' }]), 2 + 2 + 2 * 4 + 3, 'UTF-8 bytes plus the framing');
+  assert.equal(tokenCounterFor('llama3').boundMessages([{ content: 'abc' }]), Math.ceil(3 * ESTIMATE_FACTOR) + 4 + 3);
+});
+
 test('default windows: published ones on OpenAI and Azure, the 8,192 guess elsewhere', () => {
   assert.equal(defaultContextWindow('openai', 'gpt-4o-mini'), 128_000);
   assert.equal(defaultContextWindow('azure', 'gpt-4.1-mini'), 1_047_576);

@@ -4,9 +4,10 @@
  * depend on which reply arrived first. Failures never escape (the caller falls back) except
  * cancellation and a replay-strict cache miss (the stage's events are emitted first, so the log names
  * the request that missed); after a budget exhaustion or a disabled endpoint (circuit breaker) no
- * further request is sent. Every prompt is counted against the context window before it is sent: one
+ * further request is sent. Every prompt is checked against the context window before it is sent: one
  * over it is never sent and stops the study (the builders already shrank it as far as it goes,
- * promptBudget.ts), so the settings must change.
+ * promptBudget.ts), so the settings must change. A prompt whose byte bound clears the window is sent
+ * at once and counted while its request is out (the count goes to its event); any other is counted first.
  */
 import type { LlmCallEvent } from '../events/studyEvents';
 import { isEndpointDisabled } from '../llm/endpointCircuitBreaker';
@@ -135,18 +136,25 @@ export class LlmCallRecorder {
 
   private async runOne(spec: CallSpec, callId: string): Promise<CallOutcome> {
     if (this.disabledReason !== undefined) return { callId, spec, error: `not sent: ${this.disabledReason}`, seconds: 0 };
-    const promptTokens = this.budget?.promptTokens(spec.messages);
+    const budget = this.budget;
+    // A prompt whose byte bound fits is sent before it is counted: the exact count (for the event) is
+    // made while the request is out, so a tokenizer still to load (~0.3 s) waits beside the LLM, not before it.
+    const surelyFits = budget !== undefined && this.overWindow(spec, budget.promptTokenBound(spec.messages)) === undefined;
+    let promptTokens = surelyFits ? undefined : budget?.promptTokens(spec.messages);
     const tooLong = promptTokens === undefined ? undefined : this.overWindow(spec, promptTokens);
     if (tooLong) return { callId, spec, error: tooLong.message, seconds: 0, fatal: tooLong, promptTokens };
-    const fitted = promptTokens === undefined ? {} : { promptTokens };
     const started = Date.now();
+    const sent = this.send(spec);
+    // When the call settled: a failure's seconds leave out a count made after it.
+    let settled: number | undefined;
+    const settling = sent.then(() => { settled = Date.now(); }, () => { settled = Date.now(); });
+    if (surelyFits) {
+      await settledOrOnTheWire(settling);
+      promptTokens = budget.promptTokens(spec.messages);
+    }
+    const fitted = promptTokens === undefined ? {} : { promptTokens };
     try {
-      const result = await this.chat({
-        ...spec.params,
-        messages: spec.messages,
-        tag: { component: spec.component, template: spec.template },
-        ...(this.signal ? { signal: this.signal } : {}),
-      });
+      const result = await sent;
       if (!result || !Array.isArray(result.texts)) throw new Error('LLM client returned no texts');
       const latency = Number.isFinite(result.latencySeconds) ? Math.max(0, result.latencySeconds) : 0;
       return { callId, spec, result, seconds: this.secondsPerCall ?? latency, ...fitted };
@@ -155,7 +163,21 @@ export class LlmCallRecorder {
       if (isReplayMiss(error)) return { callId, spec, error: describeError(error), seconds: 0, fatal: error, ...fitted };
       // Neither a spent budget nor a disabled endpoint comes back within the study: stop asking.
       if (isBudgetExhausted(error) || isEndpointDisabled(error)) this.disabledReason = describeError(error);
-      return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? (Date.now() - started) / 1000, ...fitted };
+      return { callId, spec, error: describeError(error), seconds: this.secondsPerCall ?? ((settled ?? Date.now()) - started) / 1000, ...fitted };
+    }
+  }
+
+  /** The chat call of `spec`; a chat function that throws at once rejects the promise instead. */
+  private send(spec: CallSpec): Promise<LlmChatResult> {
+    try {
+      return Promise.resolve(this.chat({
+        ...spec.params,
+        messages: spec.messages,
+        tag: { component: spec.component, template: spec.template },
+        ...(this.signal ? { signal: this.signal } : {}),
+      }));
+    } catch (error) {
+      return Promise.reject(error);
     }
   }
 
@@ -169,6 +191,24 @@ export class LlmCallRecorder {
       'Set the model\'s real context window (--llm-context-window N, setting llamboNas.llm.contextWindow, spec llm.contextWindow) ' +
       'or give it a larger one on the server (Ollama num_ctx, vLLM --max-model-len, llama.cpp --ctx-size).',
     );
+  }
+}
+
+/**
+ * Turns of the event loop a request just handed to the client gets to reach the wire before the
+ * thread blocks on counting its prompt: the client builds it in microtasks, then each turn's I/O
+ * poll takes a step (the connection made, the request written), which on a local or kept-alive
+ * connection takes Node's fetch about five turns (measured in a fresh worker). A timer would not do: a first request that loads the
+ * fetch internals outlasts any short delay, and the timer then fires before the poll that writes it.
+ */
+const TURNS_TO_THE_WIRE = 10;
+
+/** After the call settles (a cache hit) or TURNS_TO_THE_WIRE turns of the loop, whichever is first. */
+async function settledOrOnTheWire(settling: Promise<void>): Promise<void> {
+  let done = false;
+  void settling.then(() => { done = true; });
+  for (let turn = 0; turn < TURNS_TO_THE_WIRE && !done; turn++) {
+    await Promise.race([settling, new Promise<void>((resolve) => setImmediate(resolve))]);
   }
 }
 

@@ -3,7 +3,8 @@
  * grow (the history, the surrogate's candidates) get what the window leaves after the rest of the
  * prompt, the reply's max_tokens and a safety margin, all in tokens counted by the model's tokenizer
  * (or the conservative estimate, tokenCounter.ts). The recorder checks the finished prompt again
- * before it is sent (LlmCallRecorder), so a prompt over the window is never sent.
+ * before it is sent (LlmCallRecorder), so a prompt over the window is never sent: against its byte
+ * bound when that clears the window (the exact count follows while the request is out), else counted.
  */
 import { tokenCounterFor, type TokenCountMethod, type TokenCounter } from '../llm/tokenCounter';
 import type { ChatMessage } from './llmChat';
@@ -44,6 +45,11 @@ export class PromptBudget {
   /** Tokens of a prompt's messages, chat framing included. */
   promptTokens(messages: readonly ChatMessage[]): number {
     return this.counter.countMessages(messages);
+  }
+
+  /** At least promptTokens(messages), found without the tokenizer (its bytes: TokenCounter.boundMessages). */
+  promptTokenBound(messages: readonly ChatMessage[]): number {
+    return this.counter.boundMessages(messages);
   }
 
   /** Prompt tokens allowed beside a reply of `maxTokens`. */

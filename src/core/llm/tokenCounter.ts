@@ -22,6 +22,11 @@ export interface TokenCounter {
   count(text: string): number;
   /** Tokens a chat request's messages take in the context window, the chat framing included. */
   countMessages(messages: readonly Pick<ChatMessage, 'content'>[]): number;
+  /**
+   * At least what countMessages says, without loading an encoding: every BPE token holds at least one
+   * byte of UTF-8, so a text has at most as many tokens as bytes (times the estimate's factor).
+   */
+  boundMessages(messages: readonly Pick<ChatMessage, 'content'>[]): number;
 }
 
 /** Margin on cl100k counts for models whose tokenizer we do not have. */
@@ -68,10 +73,15 @@ export function tokenCounterFor(model: string): TokenCounter {
   const count: Encode = exact
     ? (text) => encoding(exact)(text)
     : (text) => Math.ceil(encoding('cl100k_base')(text) * ESTIMATE_FACTOR);
+  const bound: Encode = exact
+    ? (text) => Buffer.byteLength(text, 'utf8')
+    : (text) => Math.ceil(Buffer.byteLength(text, 'utf8') * ESTIMATE_FACTOR);
+  const framed = (each: Encode) => (messages: readonly Pick<ChatMessage, 'content'>[]) =>
+    messages.reduce((sum, m) => sum + TOKENS_PER_MESSAGE + each(m.content), TOKENS_PER_REPLY_PRIMER);
   return {
     method: exact ?? 'cl100k_base×1.25',
     count,
-    countMessages: (messages) =>
-      messages.reduce((sum, m) => sum + TOKENS_PER_MESSAGE + count(m.content), TOKENS_PER_REPLY_PRIMER),
+    countMessages: framed(count),
+    boundMessages: framed(bound),
   };
 }
