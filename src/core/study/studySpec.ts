@@ -50,12 +50,8 @@ const decisionTimeSchema = z.strictObject({
   prefetch: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-/**
- * The LLM endpoint and its limits. The API key is never part of a spec: it comes from the environment or
- * SecretStorage. Built when a spec with an llm section is first parsed (z.lazy builds it once): it is about
- * half the spec's schemas, and a study without an LLM never needs it.
- */
-const llmSchema = z.lazy(() => z.strictObject({
+/** The LLM endpoint and its limits. The API key is never part of a spec: it comes from the environment or SecretStorage. */
+const llmSchema = z.strictObject({
   baseUrl: z.url({ error: 'must be a URL such as http://127.0.0.1:11434/v1' }).default('https://api.openai.com/v1'),
   model: z.string({ error: 'must be a model name' }).min(1, { error: 'must not be empty' }),
   /** The LLM profile (llmProfile.ts) this endpoint came from, so results can be told apart by profile. */
@@ -82,7 +78,7 @@ const llmSchema = z.lazy(() => z.strictObject({
   responseFormat: oneOf(RESPONSE_FORMAT_MODES).default('auto'),
   /** Tokens the model's context holds (prompt + reply); default by endpoint kind (contextWindow.ts). */
   contextWindow: ranged('contextWindow').optional(),
-}));
+});
 
 export type LlmSpec = z.output<typeof llmSchema>;
 
