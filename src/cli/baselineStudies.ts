@@ -37,7 +37,7 @@ export async function runBaselineStudies(run: BaselineRun, out: CommandOutput): 
   const dirOf = (searcher: SearcherName) => (run.outDir === undefined ? undefined : join(resolve(run.outDir), searcher));
   // All four folders are locked before the first study writes, so a second process on the same --out is refused at once.
   const locks: StudyLock[] = [];
-  const bar = new ProgressBar('baselines', out.progressStream, run.json ? false : undefined);
+  const bar = new ProgressBar('baselines', run.json ? undefined : out.progressStream);
   try {
     for (const searcher of BASELINE_SEARCHERS) {
       const dir = dirOf(searcher);

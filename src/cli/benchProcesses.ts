@@ -1,8 +1,8 @@
 /**
  * The bench's fresh-process figures: a user's `study --json` starts a new process, so its table load and
  * study run cold. Runs that command in N fresh processes, one after the other, and collects each one's
- * wall time (spawn to exit), peak RSS, table load and study time (the first study of a process), and,
- * alternating with them, the wall time of node running an empty script: the floor no CLI can go below.
+ * wall time (spawn to exit), CPU time, peak RSS, table load and study time (the first study of a process),
+ * and, alternating with them, the wall time of node running an empty script: the floor no CLI can go below.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -10,9 +10,12 @@ import { join } from 'node:path';
 
 export const FRESH_STUDY_ARGS = ['study', '--searcher', 'random', '--scheduler', 'sync-hyperband', '--workers', '4', '--hours', '5', '--json'];
 const RSS_MARK = 'llambo-nas-bench-max-rss-kib';
+const CPU_MARK = 'llambo-nas-bench-cpu-us';
 
 export interface FreshProcessTimes {
   readonly processWallMs: number[];
+  /** User + system CPU time of the whole process (every thread) until its exit event: other processes on a busy machine stretch it less than the wall time. */
+  readonly processCpuMs: number[];
   readonly peakRssMiB: number[];
   readonly tableLoadMs: number[];
   readonly coldStudyMs: number[];
@@ -23,32 +26,41 @@ export interface FreshProcessTimes {
 /** Set in some environments (this workplace's among them): node then parses every certificate in that file at each start. */
 export const EXTRA_CA_CERTS_VARIABLE = 'NODE_EXTRA_CA_CERTS';
 
+/** `env` without NODE_EXTRA_CA_CERTS: the processes of a machine where it is not set. */
+export function withoutExtraCaCerts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  delete rest[EXTRA_CA_CERTS_VARIABLE];
+  return rest;
+}
+
 /**
- * Runs `node <cli> study ... --seed i --json` for i < runs. The peak RSS comes from the process itself: a
- * one-line preload (written to `scratch`) prints process.resourceUsage().maxRSS on exit, so no
- * platform tool is needed.
+ * Runs `node <cli> study ... --seed i --json` for i < runs, in environment `env`. The peak RSS and CPU time
+ * come from the process itself: a one-line preload (written to `scratch`) prints process.resourceUsage()'s
+ * on exit, so no platform tool is needed.
  */
-export function timeFreshStudies(cli: string, runs: number, scratch: string): FreshProcessTimes {
+export function timeFreshStudies(cli: string, runs: number, scratch: string, env: NodeJS.ProcessEnv = process.env): FreshProcessTimes {
   const preload = join(scratch, 'max-rss.cjs');
-  writeFileSync(preload, `process.on('exit', () => process.stderr.write('\\n${RSS_MARK} ' + process.resourceUsage().maxRSS + '\\n'));\n`);
+  writeFileSync(preload, 'process.on(\'exit\', () => { const usage = process.resourceUsage(); ' +
+    `process.stderr.write('\\n${RSS_MARK} ' + usage.maxRSS + ' ${CPU_MARK} ' + (usage.userCPUTime + usage.systemCPUTime) + '\\n'); });\n`);
   const empty = join(scratch, 'empty.cjs');
   writeFileSync(empty, '');
-  const times: FreshProcessTimes = { processWallMs: [], peakRssMiB: [], tableLoadMs: [], coldStudyMs: [], nodeStartMs: [] };
+  const times: FreshProcessTimes = { processWallMs: [], processCpuMs: [], peakRssMiB: [], tableLoadMs: [], coldStudyMs: [], nodeStartMs: [] };
   // Untimed: the first process after a build writes the bundle's code cache (src/boot/bundleCodeCache.ts).
-  spawnSync(process.execPath, [cli, ...FRESH_STUDY_ARGS, '--seed', String(runs)], { encoding: 'utf8' });
+  spawnSync(process.execPath, [cli, ...FRESH_STUDY_ARGS, '--seed', String(runs)], { encoding: 'utf8', env });
   for (let seed = 0; seed < runs; seed++) {
     const nodeStarted = performance.now();
-    spawnSync(process.execPath, [empty]);
+    spawnSync(process.execPath, [empty], { env });
     times.nodeStartMs.push(performance.now() - nodeStarted);
     const started = performance.now();
-    const child = spawnSync(process.execPath, ['--require', preload, cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--require', preload, cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)], { encoding: 'utf8', env });
     const wallMs = performance.now() - started;
     if (child.status !== 0) throw new Error(`bench: ${FRESH_STUDY_ARGS.join(' ')} --seed ${seed} exited with ${child.status}: ${child.stderr}`);
     const summary = JSON.parse(child.stdout) as { wallMs: number; tableLoadMs: number };
-    const rss = new RegExp(`${RSS_MARK} (\\d+)`).exec(child.stderr);
-    if (!rss) throw new Error('bench: the fresh study process did not report its peak RSS');
+    const usage = new RegExp(`${RSS_MARK} (\\d+) ${CPU_MARK} (\\d+)`).exec(child.stderr);
+    if (!usage) throw new Error('bench: the fresh study process did not report its peak RSS and CPU time');
     times.processWallMs.push(wallMs);
-    times.peakRssMiB.push(Number(rss[1]) / 1024);
+    times.processCpuMs.push(Number(usage[2]) / 1000);
+    times.peakRssMiB.push(Number(usage[1]) / 1024);
     times.tableLoadMs.push(summary.tableLoadMs);
     times.coldStudyMs.push(summary.wallMs);
   }

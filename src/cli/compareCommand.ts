@@ -98,7 +98,7 @@ export async function compareCommand(args: readonly string[], out: CommandOutput
     for (const p of profileSpecs) if (!values.json) out.stderr(profileNote(p.name, p.setup));
     if (llm && llmSpec) await preflightLlm(llmSpec, llm, out, values.json === true);
     for (const p of profileSpecs) if (p.setup.cacheMode !== 'replay-strict') await preflightLlm(p.spec, p.setup, out, values.json === true);
-    const bar = new ProgressBar('compare', out.progressStream, values.json ? false : undefined);
+    const bar = new ProgressBar('compare', values.json ? undefined : out.progressStream);
     // The key reaches LLM studies through `llm` (runComparison forwards it to runStudy); it is never in the spec.
     const options: CompareOptions = {
       benchmark, entries, seeds: Array.from({ length: count }, (_, i) => first + i), baseSpec: input, signal,

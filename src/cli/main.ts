@@ -9,7 +9,7 @@ import { OutputFolderError } from '../core/study/outputFolderError';
 import { StudyLockedError } from '../core/study/studyLock';
 import { StudySpecError } from '../core/study/studySpec';
 import { UsageError } from './cliArgs';
-import { processOutput, type CommandOutput } from './commandOutput';
+import { afterOutputWritten, processOutput, type CommandOutput } from './commandOutput';
 import { studyCommand } from './studyCommand';
 
 export const MAIN_HELP = `LLAMBO NAS — headless runner (simulated multi-fidelity NAS on NAS-Bench-201 / CIFAR-10)
@@ -118,9 +118,17 @@ export function runMain(): void {
     stdoutClosed = true;
     controller.abort();
   });
-  const output = { ...processOutput, stdout: (line: string) => { if (!stdoutClosed) processOutput.stdout(line); } };
+  const output: CommandOutput = {
+    stdout: (line) => { if (!stdoutClosed) processOutput.stdout(line); },
+    stderr: processOutput.stderr,
+    get progressStream() { return processOutput.progressStream; },
+  };
   runCli(process.argv.slice(2), output, controller.signal).then((code) => {
     process.exitCode = stdoutClosed ? STDOUT_CLOSED_EXIT : code;
+    // Done: exit now rather than when the event loop ends. Ending it waits for V8's background work (a
+    // concurrent marking or optimising compile started by the study) that nothing here needs; every command
+    // has finished its writes when it returns, and the output is on its way to the OS (afterOutputWritten).
+    afterOutputWritten(() => process.exit());
   });
 }
 

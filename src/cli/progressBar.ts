@@ -8,24 +8,26 @@ const REDRAW_MS = 100;
 export class ProgressBar {
   private lastDraw = 0;
   private drawn = false;
-  private readonly enabled: boolean;
+  /** Where the bar is drawn: the stream given, when it is a TTY. */
+  private readonly tty: NodeJS.WriteStream | undefined;
 
-  constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr, enabled?: boolean) {
-    this.enabled = enabled ?? stream.isTTY === true;
+  /** `stream` undefined: a bar that never draws (--json), and never makes process.stderr (commandOutput.ts). */
+  constructor(private readonly label: string, stream: NodeJS.WriteStream | undefined) {
+    this.tty = stream?.isTTY === true ? stream : undefined;
   }
 
   update(fraction: number, detail = ''): void {
-    if (!this.enabled) return;
+    if (!this.tty) return;
     const now = Date.now();
     if (now - this.lastDraw < REDRAW_MS && fraction < 1) return;
     this.lastDraw = now;
-    this.stream.write(`\r${renderBar(this.label, fraction, detail)}\x1b[K`);
+    this.tty.write(`\r${renderBar(this.label, fraction, detail)}\x1b[K`);
     this.drawn = true;
   }
 
   /** Clears the bar so the final output starts on a clean line. */
   finish(): void {
-    if (this.enabled && this.drawn) this.stream.write('\r\x1b[K');
+    if (this.tty && this.drawn) this.tty.write('\r\x1b[K');
     this.drawn = false;
   }
 }

@@ -108,7 +108,7 @@ export async function studyCommand(args: readonly string[], out: CommandOutput, 
     lock?.release();
     throw error;
   }
-  const bar = new ProgressBar('study', out.progressStream, values.json ? false : undefined);
+  const bar = new ProgressBar('study', values.json ? undefined : out.progressStream);
   // The reply cache's dropped torn line is a notice in the log; the terminal shows it as it happens. Only
   // an LLM study gets this sink: one without sinks makes no event objects at all.
   const cacheNotices: EventSink = (event) => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CommandOutput } from '../../src/cli/commandOutput';
-import { renderBar } from '../../src/cli/progressBar';
+import { ProgressBar, renderBar } from '../../src/cli/progressBar';
 import { userCacheDir } from '../../src/cli/userCacheDir';
 import { parseCompareEntries } from '../../src/core/study/compareRunner';
 
@@ -93,6 +93,34 @@ test('compare entries: searcher or searcher@scheduler, labelled, no duplicates',
   assert.equal(parseCompareEntries('random@sync-hyperband', 'sync-hyperband')[0].label, 'random');
   assert.throws(() => parseCompareEntries('random,random', 'asha'), /duplicate/);
   assert.throws(() => parseCompareEntries(' , ', 'asha'), /at least one/);
+});
+
+test('a progress bar draws only on the TTY it is given; study --json never asks for the progress stream', async () => {
+  const written: string[] = [];
+  const fakeStream = (isTTY: boolean) => ({ isTTY, write: (text: string) => { written.push(text); return true; } }) as unknown as NodeJS.WriteStream;
+  for (const bar of [new ProgressBar('x', undefined), new ProgressBar('x', fakeStream(false))]) {
+    bar.update(1, 'done');
+    bar.finish();
+  }
+  assert.deepEqual(written, []);
+  const tty = new ProgressBar('x', fakeStream(true));
+  tty.update(1, 'done');
+  tty.finish();
+  assert.deepEqual(written, [`\r${renderBar('x', 1, 'done')}\x1b[K`, '\r\x1b[K']);
+
+  // Reading process.stderr makes it (a stream and its modules): a --json study has no bar, so it must not read it.
+  let progressStreamReads = 0;
+  const stdout: string[] = [];
+  const out: CommandOutput = {
+    stdout: (l) => stdout.push(l), stderr: () => undefined,
+    get progressStream() { progressStreamReads++; return process.stderr; },
+  };
+  const code = await runCli(['study', '--searcher', 'random', '--hours', '0.5', '--json'], out, undefined, {});
+  assert.equal(code, 0);
+  assert.equal(stdout.length, 1);
+  assert.equal(progressStreamReads, 0);
+  await runCli(['study', '--searcher', 'random', '--hours', '0.5'], out, undefined, {});
+  assert.equal(progressStreamReads, 1, 'a text study asks for it once, for its bar');
 });
 
 test('progress bar text and cache folder', () => {

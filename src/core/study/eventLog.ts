@@ -29,18 +29,26 @@ const ENCODE_RUN = 256;
 /** The seq of a kept whole event (a draft's seq is >= 0). */
 const NO_SEQ = -1;
 
-const studyRecordSchema = z.object({
-  formatVersion: z.int().min(1),
-  studyId: z.string(),
-  /** ISO time the study was created (wall clock; events carry simulated time only). */
-  created: z.string(),
-  spec: z.unknown(),
-  table: z.object({ label: z.string(), kind: z.string(), provenanceNote: z.string(), path: z.string().optional() }).readonly(),
-  optimumError: z.number(),
-}).readonly();
+/**
+ * The schema of study.json, built when a study is first read back: a process that only writes studies
+ * (the CLI's `study`) never builds it, and the first zod schema a process builds costs it milliseconds.
+ */
+function buildStudyRecordSchema() {
+  return z.object({
+    formatVersion: z.int().min(1),
+    studyId: z.string(),
+    /** ISO time the study was created (wall clock; events carry simulated time only). */
+    created: z.string(),
+    spec: z.unknown(),
+    table: z.object({ label: z.string(), kind: z.string(), provenanceNote: z.string(), path: z.string().optional() }).readonly(),
+    optimumError: z.number(),
+  }).readonly();
+}
+
+let studyRecordSchema: ReturnType<typeof buildStudyRecordSchema> | undefined;
 
 /** Contents of study.json. */
-export type StudyRecord = z.output<typeof studyRecordSchema>;
+export type StudyRecord = z.output<ReturnType<typeof buildStudyRecordSchema>>;
 
 export class EventLogError extends Error {
   override name = 'EventLogError';
@@ -380,7 +388,7 @@ export function parseStudyRecord(text: string, source = STUDY_FILE): StudyRecord
     throw new EventLogError(`${source}: study format version ${version} is newer than this build reads (${FORMAT_VERSION}); ` +
       'update LLAMBO NAS to open this study');
   }
-  const parsed = studyRecordSchema.safeParse(raw);
+  const parsed = (studyRecordSchema ??= buildStudyRecordSchema()).safeParse(raw);
   if (!parsed.success) throw new EventLogError(`${source}: not a study record (${describeIssues(parsed.error)})`);
   return parsed.data;
 }
