@@ -50,6 +50,30 @@ export function isValidCell(cell: unknown): cell is Cell {
 
 /** `|op01~0|+|op02~0|op12~1|+|op03~0|op13~1|op23~2|` */
 export function toArchString(cell: Cell): string {
+  const code = validCellCode(cell);
+  return code < 0 ? archStringOf(cell) : (ARCH_STRINGS[code] ??= archStringOf(cell));
+}
+
+/** cellCode of a valid cell (isValidCell, without its closure), else -1. */
+function validCellCode(cell: Cell): number {
+  if (!Array.isArray(cell) || cell.length !== NUM_EDGES) return -1;
+  let code = 0;
+  for (let i = NUM_EDGES - 1; i >= 0; i--) {
+    const op: unknown = cell[i];
+    if (!(Number.isInteger(op) && (op as number) >= 0 && (op as number) < NUM_OPS)) return -1;
+    code = code * NUM_OPS + (op as number);
+  }
+  return code;
+}
+
+/**
+ * Arch strings made so far, by cell code: a study names every trial's cell, and a process running many
+ * studies (a comparison) names the same cells again; each string is built once (about 15 strings and 7
+ * closures each time before). Cells that are not valid are never stored.
+ */
+const ARCH_STRINGS: (string | undefined)[] = new Array<string | undefined>(NUM_CELLS);
+
+function archStringOf(cell: Cell): string {
   const n = (i: number) => `${OPS[cell[i]]}~${EDGES[i][0]}`;
   return `|${n(0)}|+|${n(1)}|${n(2)}|+|${n(3)}|${n(4)}|${n(5)}|`;
 }
