@@ -2,6 +2,7 @@ import { isValidCell, toArchString } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
 import type { Job, NewTrialJob, ResumeJob } from '../schedulers/scheduler';
 import type { Suggestion } from '../searchers/searcher';
+import type { StudyEventDraft } from '../events/studyEvents';
 import { ArrivalQueue } from './arrivalQueue';
 import { clockModelFor, type ClockModel } from './clockModel';
 import { DecisionLedger } from './decisionLedger';
@@ -168,10 +169,9 @@ export class StudySimulation {
       if (job.kind === 'resume') { this.resumeTrial(job); continue; }
       if (job.trialId !== this.nextTrialId) throw new Error(`scheduler bound trial id ${job.trialId}, expected ${this.nextTrialId}`);
       const wallStart = this.o.decisionTime.mode === 'measured' ? this.wallClockMs() : 0;
-      const suggestion = this.o.searcher.suggest({
-        trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now,
-        ...(job.evolution ? { evolution: job.evolution } : {}),
-      });
+      const suggestion = this.o.searcher.suggest(job.evolution
+        ? { trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now, evolution: job.evolution }
+        : { trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now });
       if (isPromiseLike(suggestion)) {
         return this.settle(suggestion).then((settled) => {
           if (settled === ABORTED) { this.checkAbort(); return undefined; }
@@ -202,12 +202,15 @@ export class StudySimulation {
     if (!(epochSeconds > 0 && Number.isFinite(epochSeconds))) throw new RangeError(`epoch time of arch ${tableIndex} is ${epochSeconds}`);
     trials.add(trialId, cell, arch, tableIndex, seed, epochSeconds, job.bracket);
     this.nextTrialId++;
-    o.emit({
+    // Optional fields are added in place, in the order the spread put them: no copy of the event.
+    const started: Mutable<TrialStartedDraft> = {
       type: 'trialStarted', time: this.now, trialId, arch, ops: cell, isoClass: o.benchmark.isoClass(tableIndex),
       finalErrorMean: o.benchmark.finalErrorMean(tableIndex),
       bracket: job.bracket, untilEpoch: job.level, seed,
-      ...(suggestion.fallback ? { fallback: true } : {}), ...(suggestion.info ? { info: suggestion.info } : {}),
-    });
+    };
+    if (suggestion.fallback) started.fallback = true;
+    if (suggestion.info) started.info = suggestion.info;
+    o.emit(started);
     if (suggestion.fallback) {
       o.emit({ type: 'fallback', time: this.now, trialId, message: `searcher ${o.searcher.name} fell back for trial ${trialId}`, detail: suggestion.info });
     }
@@ -241,8 +244,12 @@ export class StudySimulation {
         o.emit({ type: 'bracketOpened', time: this.now, bracket: entry.bracket, bracketType: entry.bracketType, rungs: entry.rungs.map((r) => ({ level: r.level, slots: r.slots })) });
         continue;
       }
-      const ranking = entry.ranking.map((r) => ({ trialId: r.trialId, error: Number.isNaN(r.error) ? null : r.error }));
-      o.emit({ type: 'rungCompleted', time: this.now, bracket: entry.bracket, rung: entry.rung, level: entry.level, ranking, promoted: entry.promoted.slice() });
+      // The ledger's entries are the scheduler's to give away (neither keeps them): the event takes their ranking
+      // as it is unless a failed trial's NaN must read null, and their promoted list.
+      const ranking = entry.ranking.some((r) => Number.isNaN(r.error))
+        ? entry.ranking.map((r) => ({ trialId: r.trialId, error: Number.isNaN(r.error) ? null : r.error }))
+        : entry.ranking;
+      o.emit({ type: 'rungCompleted', time: this.now, bracket: entry.bracket, rung: entry.rung, level: entry.level, ranking, promoted: entry.promoted });
       if (entry.promoted.length === 0) continue;
       for (let i = entry.promoted.length; i < entry.ranking.length; i++) {
         const trialId = entry.ranking[i].trialId;
@@ -317,3 +324,6 @@ export class StudySimulation {
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
+
+type TrialStartedDraft = Extract<StudyEventDraft, { type: 'trialStarted' }>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
