@@ -42,6 +42,16 @@ export class EventStream {
     return seq;
   }
 
+  /**
+   * An event at `time` that nothing would read (no sinks, and no observer takes its type): it gets its seq
+   * and is counted as emitted, but is never built. Refused while there are sinks, which read every event.
+   */
+  countUnread(time: number): void {
+    if (this.sinks.length > 0) throw new Error('countUnread: this stream has sinks, which read every event');
+    this.nextSeq++;
+    this.lastTime = time;
+  }
+
   /** Events emitted so far. */
   get count(): number {
     return this.nextSeq;
