@@ -248,7 +248,10 @@ export class StudySimulation {
   /** Turns the scheduler's ledger into events; trials left out of a promotion stop for good. */
   private flushLedger(): void {
     const { o, trials } = this;
-    for (const entry of o.scheduler.takeLedger()) {
+    const ledger = o.scheduler.takeLedger();
+    // Indexed: a for-of here made two iterator results per call, and this runs after every result (~130 KiB a study).
+    for (let k = 0; k < ledger.length; k++) {
+      const entry = ledger[k];
       if (entry.type === 'bracketOpened') {
         if (this.reads.bracketOpened) {
           o.emit({ type: 'bracketOpened', time: this.now, bracket: entry.bracket, bracketType: entry.bracketType, rungs: entry.rungs.map((r) => ({ level: r.level, slots: r.slots })) });
