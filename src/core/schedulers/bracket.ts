@@ -12,6 +12,9 @@ export interface SlotInRung {
   readonly fromLevel: number;
 }
 
+/** What most results complete: no rung (one shared empty list, not one per result). */
+const NO_RUNGS: readonly RungCompletedEntry[] = Object.freeze([]);
+
 const FREE = 0;
 const PENDING = 1;
 const OCCUPIED = 2;
@@ -102,7 +105,7 @@ export class Bracket {
    * this completed (usually none, one when the slot was the last; more only if promoted trials had
    * all failed already).
    */
-  onResult(slot: SlotInRung, error: number): RungCompletedEntry[] {
+  onResult(slot: SlotInRung, error: number): readonly RungCompletedEntry[] {
     if (slot.bracket !== this.id || slot.rung !== this.current) {
       throw new Error(`result for bracket ${slot.bracket} rung ${slot.rung}, but bracket ${this.id} is at rung ${this.current}`);
     }
@@ -113,6 +116,7 @@ export class Bracket {
     this.errors[i] = error;
     this.states[i] = OCCUPIED;
     this.occupied++;
+    if (this.occupied !== this.trialIds.length) return NO_RUNGS;
     const completed: RungCompletedEntry[] = [];
     while (!this.isComplete && this.occupied === this.trialIds.length) completed.push(this.completeRung());
     return completed;

@@ -31,14 +31,19 @@ export class EventStream {
   emit(draft: StudyEventDraft): number {
     const seq = this.nextSeq++;
     this.lastTime = draft.time;
-    for (const observer of this.observers) observer(draft);
+    // Indexed loops: this runs for every event, and a cold study runs it in the interpreter, where a for-of
+    // makes an iterator and a result object per step.
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i](draft);
     if (this.sinks.length === 0) return seq;
     if (this.numberedSinks) {
-      for (const sink of this.numberedSinks) sink(seq, draft);
+      const numbered = this.numberedSinks;
+      for (let i = 0; i < numbered.length; i++) numbered[i](seq, draft);
       return seq;
     }
     const event = { seq, ...draft } as StudyEvent;
-    for (const sink of this.sinks) sink(event);
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i](event);
     return seq;
   }
 
