@@ -4,6 +4,7 @@ import { Bracket, type SlotInRung } from '../../src/core/schedulers/bracket';
 import { BracketManager } from '../../src/core/schedulers/bracketManager';
 import { geometricBrackets } from '../../src/core/schedulers/rungSystem';
 import type { LedgerEntry } from '../../src/core/schedulers/scheduler';
+import { SeededRandom } from '../../src/core/random/seededRandom';
 
 const SHAPE = [{ level: 1, slots: 4 }, { level: 3, slots: 2 }, { level: 9, slots: 1 }];
 
@@ -108,4 +109,27 @@ test('bracket types cycle 0..5 as brackets open', () => {
   }
   const opened = ledger.flatMap((e) => (e.type === 'bracketOpened' ? [e.bracketType] : []));
   assert.deepEqual(opened, [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5]);
+});
+
+test('a completed rung ranks as a stable sort does: best first, ties in slot order, failed last', () => {
+  const rng = new SeededRandom(11);
+  for (let round = 0; round < 200; round++) {
+    const size = 1 + rng.int(90);
+    const shape = [{ level: 1, slots: size + 1 }, { level: 3, slots: Math.max(1, size >> 1) }];
+    const bracket = new Bracket(0, 0, shape);
+    const slots = Array.from({ length: size + 1 }, (_, i) => bracket.takeFreeSlot(i));
+    // Few distinct values, so ties are common, and some failures.
+    const errors = slots.map(() => (rng.next() < 0.15 ? NaN : rng.int(8) / 8));
+    let done: readonly LedgerEntry[] = [];
+    slots.forEach((slot, i) => { done = bracket.onResult(slot, errors[i]); });
+    const expected = errors.map((_, i) => i).sort((a, b) => {
+      const na = Number.isNaN(errors[a]), nb = Number.isNaN(errors[b]);
+      if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+      return errors[a] - errors[b];
+    });
+    const [rung] = done;
+    assert.ok(rung && rung.type === 'rungCompleted');
+    assert.deepEqual(rung.ranking.map((r) => r.trialId), expected, `round ${round}`);
+    assert.deepEqual(rung.promoted, expected.slice(0, shape[1].slots));
+  }
 });

@@ -40,3 +40,19 @@ test('one sink that needs events: every sink gets the numbered events', () => {
   assert.deepEqual(plain, events);
   assert.deepEqual(Object.keys(events[1]), ['seq', 'type', 'time', 'trialId', 'epoch', 'error', 'seed', 'elapsed', 'runtime'], 'seq comes first');
 });
+
+test('an unread event is counted with its seq and time but never built; a stream with sinks refuses to skip one', () => {
+  const stream = new EventStream();
+  const observed: StudyEventDraft[] = [];
+  stream.observeDrafts((draft) => observed.push(draft));
+  assert.equal(stream.emit(drafts[0]), 0);
+  stream.countUnread(7.5);
+  assert.equal(stream.count, 2);
+  assert.equal(stream.time, 7.5, 'the latest time is the unread event\'s');
+  assert.equal(stream.emit(drafts[1]), 2, 'the next event is numbered after the unread one');
+  assert.deepEqual(observed, [drafts[0], drafts[1]]);
+  const withSink = new EventStream([() => {}]);
+  assert.throws(() => withSink.countUnread(1), /has sinks/);
+  assert.equal(withSink.count, 0);
+});
+

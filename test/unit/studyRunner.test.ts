@@ -13,6 +13,7 @@ import type { StudyEvent } from '../../src/core/events/studyEvents';
 import { runStudy } from '../../src/core/study/studyRunner';
 import { studyExportFiles } from '../../src/core/study/studyExport';
 import { StudyReadModel } from '../../src/core/readModel/studyReadModel';
+import { StudyResultFold } from '../../src/core/readModel/studyResult';
 
 const benchmark = loadTable();
 const SHORT = { searcher: 'random', scheduler: 'sync-hyperband', workers: 4, hours: 1 } as const;
@@ -140,3 +141,27 @@ test('a failure inside the study ends the stream with a studyError event and rej
   const last = events[events.length - 1];
   assert.ok(last.type === 'studyError' && /searcher exploded/.test(last.message));
 });
+
+test('without sinks only the events the result fold reads are built, and the summary is the one a study with a sink gets', async () => {
+  for (const spec of [
+    { ...SHORT, seed: 5 }, { ...SHORT, scheduler: 'asha', searcher: 'rea', seed: 6 }, { ...SHORT, searcher: 'dehb', scheduler: 'dehb', seed: 7 },
+    { ...SHORT, scheduler: 'sync-sh', searcher: 'bohb', seed: 8 },
+  ] as const) {
+    const events: StudyEvent[] = [];
+    const { wallMs: _a, ...logged } = await runStudy({ ...spec, studyId: 'reads' }, { benchmark, sinks: [(e) => events.push(e)] });
+    const { wallMs: _b, ...headless } = await runStudy({ ...spec, studyId: 'reads' }, { benchmark });
+    assert.deepEqual(headless, logged, `${spec.searcher}@${spec.scheduler}: same summary, event count included`);
+    assert.equal(logged.eventCount, events.length);
+    // The fold sees only the types it says it reads and must come to the same result as from every event.
+    const all = new StudyResultFold(), read = new StudyResultFold();
+    for (const event of events) {
+      all.add(event);
+      if (StudyResultFold.READS.has(event.type)) read.add(event);
+    }
+    assert.ok(events.some((e) => !StudyResultFold.READS.has(e.type)), 'the study has events the fold does not read');
+    assert.deepEqual(read.current, all.current);
+    assert.deepEqual(read.incumbentAtMax, all.incumbentAtMax);
+    assert.deepEqual(read.headline, logged.headline);
+  }
+});
+

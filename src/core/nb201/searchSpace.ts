@@ -37,19 +37,50 @@ export function cellFromCode(code: number): Cell {
   if (!Number.isInteger(code) || code < 0 || code >= NUM_CELLS) throw new RangeError(`cell code out of range: ${code}`);
   const ops: number[] = [];
   for (let i = 0; i < NUM_EDGES; i++) {
-    ops.push(code % NUM_OPS);
-    code = Math.floor(code / NUM_OPS);
+    const op = code % NUM_OPS;
+    ops.push(op);
+    // An exact quotient: no fractional intermediate, which the interpreter would box before flooring.
+    code = (code - op) / NUM_OPS;
   }
   return ops;
 }
 
 export function isValidCell(cell: unknown): cell is Cell {
-  return Array.isArray(cell) && cell.length === NUM_EDGES &&
-    cell.every((op) => Number.isInteger(op) && op >= 0 && op < NUM_OPS);
+  return validCellCode(cell) >= 0;
 }
 
 /** `|op01~0|+|op02~0|op12~1|+|op03~0|op13~1|op23~2|` */
 export function toArchString(cell: Cell): string {
+  const code = validCellCode(cell);
+  if (code < 0) return namedOpByOp(cell);
+  const p = EDGE_OP_NAMES;
+  return (ARCH_STRINGS[code] ??= `|${p[0][cell[0]]}|+|${p[1][cell[1]]}|${p[2][cell[2]]}|+|${p[3][cell[3]]}|${p[4][cell[4]]}|${p[5][cell[5]]}|`);
+}
+
+/** cellCode of a valid cell, else -1 (a loop, not every() with a closure: it runs for every trial). */
+function validCellCode(cell: unknown): number {
+  if (!Array.isArray(cell) || cell.length !== NUM_EDGES) return -1;
+  let code = 0;
+  for (let i = NUM_EDGES - 1; i >= 0; i--) {
+    const op: unknown = cell[i];
+    if (!(Number.isInteger(op) && (op as number) >= 0 && (op as number) < NUM_OPS)) return -1;
+    code = code * NUM_OPS + (op as number);
+  }
+  return code;
+}
+
+/**
+ * Arch strings made so far, by cell code: a study names every trial's cell, and a process running many
+ * studies (a comparison) names the same cells again; each string is built once. Cells that are not
+ * valid are never stored.
+ */
+const ARCH_STRINGS: (string | undefined)[] = new Array<string | undefined>(NUM_CELLS);
+
+/** `op~from` for every edge (first index) and op (second), as arch strings name them. */
+const EDGE_OP_NAMES: readonly (readonly string[])[] = EDGES.map(([from]) => OPS.map((op) => `${op}~${from}`));
+
+/** The arch string of something that is not a valid cell, named op by op (an unknown op reads "undefined"). */
+function namedOpByOp(cell: Cell): string {
   const n = (i: number) => `${OPS[cell[i]]}~${EDGES[i][0]}`;
   return `|${n(0)}|+|${n(1)}|${n(2)}|+|${n(3)}|${n(4)}|${n(5)}|`;
 }

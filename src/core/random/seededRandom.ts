@@ -12,15 +12,10 @@ export class SeededRandom {
 
   constructor(seed: number | string) {
     this.seedKey = String(seed);
-    let h = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
-    const next = () => {
-      h = (h + 0x9e3779b9) | 0;
-      let z = h;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+    // splitmix32 over h, h + g, h + 2g, h + 3g (g = 0x9e3779b9), without a closure per generator (one is
+    // derived per suggestion).
+    const h = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
+    this.s0 = splitmix32(h, 1); this.s1 = splitmix32(h, 2); this.s2 = splitmix32(h, 3); this.s3 = splitmix32(h, 4);
   }
 
   /** An independent stream named `name`, derived from this generator's seed material (not its position). */
@@ -85,6 +80,14 @@ export class SeededRandom {
     }
     return out;
   }
+}
+
+/** The k-th output (k >= 1) of splitmix32 started at state h. */
+function splitmix32(h: number, k: number): number {
+  let z = (h + Math.imul(k, 0x9e3779b9)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {

@@ -6,7 +6,7 @@
  * it; the best error at any epoch (Syne Tune's plotting rule) is a secondary figure only, because on
  * the bundled table epochs 1-199 are model-generated and noisy. Constant work per event.
  */
-import type { StudyEventDraft } from '../events/studyEvents';
+import type { StudyEventDraft, StudyEventType } from '../events/studyEvents';
 
 /**
  * Seed-mean error at the table's last epoch of a cell (Benchmark.finalErrorMean), or null when unknown:
@@ -82,6 +82,9 @@ interface Candidate {
 }
 
 export class StudyResultFold {
+  /** The only event types `add` reads: a study's stream without sinks need not build any other (SimulationOptions.readOnly). */
+  static readonly READS: ReadonlySet<StudyEventType> = new Set<StudyEventType>(['studyStarted', 'trialStarted', 'trialResumed', 'result']);
+
   private maxEpoch: number | null = null;
   private optimumError: number | null = null;
   private readonly trials = new Map<number, { arch: string; ops: readonly number[]; untilEpoch: number; finalErrorMean: number | null }>();

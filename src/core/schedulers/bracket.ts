@@ -12,6 +12,9 @@ export interface SlotInRung {
   readonly fromLevel: number;
 }
 
+/** What most results complete: no rung (one shared empty list, not one per result). */
+const NO_RUNGS: readonly RungCompletedEntry[] = Object.freeze([]);
+
 const FREE = 0;
 const PENDING = 1;
 const OCCUPIED = 2;
@@ -102,7 +105,7 @@ export class Bracket {
    * this completed (usually none, one when the slot was the last; more only if promoted trials had
    * all failed already).
    */
-  onResult(slot: SlotInRung, error: number): RungCompletedEntry[] {
+  onResult(slot: SlotInRung, error: number): readonly RungCompletedEntry[] {
     if (slot.bracket !== this.id || slot.rung !== this.current) {
       throw new Error(`result for bracket ${slot.bracket} rung ${slot.rung}, but bracket ${this.id} is at rung ${this.current}`);
     }
@@ -113,6 +116,7 @@ export class Bracket {
     this.errors[i] = error;
     this.states[i] = OCCUPIED;
     this.occupied++;
+    if (this.occupied !== this.trialIds.length) return NO_RUNGS;
     const completed: RungCompletedEntry[] = [];
     while (!this.isComplete && this.occupied === this.trialIds.length) completed.push(this.completeRung());
     return completed;
@@ -121,22 +125,27 @@ export class Bracket {
   private completeRung(): RungCompletedEntry {
     const rung = this.current;
     const order = this.rankSlots();
-    const ranking = order.map((i) => ({ trialId: this.trialIds[i], error: this.errors[i] }));
+    const trialIds = this.trialIds, errors = this.errors;
+    const ranking = new Array<{ trialId: number; error: number }>(order.length);
+    for (let r = 0; r < order.length; r++) ranking[r] = { trialId: trialIds[order[r]], error: errors[order[r]] };
     this.current++;
     if (this.isComplete) return { type: 'rungCompleted', bracket: this.id, rung, level: this.rungs[rung].level, ranking, promoted: [] };
     const size = this.rungs[this.current].slots;
-    const top = order.slice(0, size);
-    const promoted = top.map((i) => this.trialIds[i]);
-    const failed = top.map((i) => Number.isNaN(this.errors[i]));
+    const promoted = new Array<number>(size);
+    // Failed trials rank last, so any promoted ones sit at the end; they cannot train again and
+    // occupy their slots with NaN at once instead of blocking the rung forever.
+    let handable = size;
+    for (let r = 0; r < size; r++) {
+      promoted[r] = trialIds[order[r]];
+      if (handable === size && Number.isNaN(errors[order[r]])) handable = r;
+    }
     this.trialIds = promoted.slice();
     this.errors = new Float64Array(size);
     this.states = new Uint8Array(size).fill(FREE);
     this.handedOut = 0;
     this.occupied = 0;
-    // Failed trials rank last, so any promoted ones sit at the end; they cannot train again and
-    // occupy their slots with NaN at once instead of blocking the rung forever.
-    this.handable = failed.indexOf(true) < 0 ? size : failed.indexOf(true);
-    for (let i = this.handable; i < size; i++) {
+    this.handable = handable;
+    for (let i = handable; i < size; i++) {
       this.errors[i] = NaN;
       this.states[i] = OCCUPIED;
       this.occupied++;
@@ -144,15 +153,33 @@ export class Bracket {
     return { type: 'rungCompleted', bracket: this.id, rung, level: this.rungs[rung].level, ranking, promoted };
   }
 
-  /** Slot indices best first; NaN last; ties keep slot order (the sort is stable). */
-  private rankSlots(): number[] {
+  /**
+   * Slot indices best first; NaN last; ties keep slot order. A binary insertion sort, stable as
+   * Array.prototype.sort is, so the order is the same, with no comparator closure; each slot goes after
+   * every earlier slot that does not rank after it. Rungs hold at most a few hundred slots.
+   */
+  private rankSlots(): Int32Array {
     const errors = this.errors;
-    const order = Array.from({ length: this.trialIds.length }, (_, i) => i);
-    return order.sort((a, b) => {
-      const ea = errors[a], eb = errors[b];
-      const na = Number.isNaN(ea), nb = Number.isNaN(eb);
-      if (na || nb) return na === nb ? 0 : na ? 1 : -1;
-      return ea - eb;
-    });
+    const order = new Int32Array(this.trialIds.length);
+    for (let i = 0; i < order.length; i++) {
+      const e = errors[i];
+      const failed = Number.isNaN(e);
+      // First position in order[0, i) whose slot ranks strictly after slot i (the sorted prefix is
+      // false ... false, true ... true for that test).
+      let lo = 0, hi = i;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ranksAfter(errors[order[mid]], e, failed)) hi = mid; else lo = mid + 1;
+      }
+      order.copyWithin(lo + 1, lo, i);
+      order[lo] = i;
+    }
+    return order;
   }
+}
+
+/** Whether error `a` ranks strictly after error `b` (`bFailed`: b is NaN): failed last, then higher errors. */
+function ranksAfter(a: number, b: number, bFailed: boolean): boolean {
+  if (bFailed) return false;
+  return Number.isNaN(a) || a > b;
 }

@@ -49,7 +49,8 @@ export class SyncHyperbandScheduler implements Scheduler {
     if (!failed && epoch !== slot.level) throw new Error(`trial ${trialId} went past its level ${slot.level} (epoch ${epoch})`);
     this.slotOfTrial[trialId] = undefined;
     const bracket = this.manager.bracket(slot.bracket);
-    for (const entry of bracket.onResult(slot, error)) this.ledger.push(entry);
+    const completed = bracket.onResult(slot, error);
+    for (let i = 0; i < completed.length; i++) this.ledger.push(completed[i]);
     if (failed) return 'stop';
     return slot.rung === bracket.rungs.length - 1 ? 'stop' : 'pause';
   }

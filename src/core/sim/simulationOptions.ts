@@ -6,7 +6,7 @@ import type { Benchmark } from '../benchmark/benchmark';
 import type { SeededRandom } from '../random/seededRandom';
 import type { Scheduler } from '../schedulers/scheduler';
 import type { Searcher } from '../searchers/searcher';
-import type { StudyEventDraft } from '../events/studyEvents';
+import type { StudyEventDraft, StudyEventType } from '../events/studyEvents';
 import type { ClockKind } from './clockModel';
 import type { DecisionTotals } from './decisionLedger';
 import type { DecisionTimeSettings } from './decisionTime';
@@ -27,6 +27,12 @@ export interface SimulationOptions {
   rng: SeededRandom;
   /** Receives event drafts in order, without seq; the caller numbers them. */
   emit: (event: StudyEventDraft) => void;
+  /**
+   * Set when only the event types in `types` are read (a study without sinks: its result fold reads a few).
+   * Every other event is then counted with `count(time)` instead of built and emitted, so the numbering,
+   * the count and the latest time stay what emitting it would have made them. Absent: every event is emitted.
+   */
+  readOnly?: { readonly types: ReadonlySet<StudyEventType>; count(time: number): void };
   /** Abort to cancel (stop reason 'cancelled'; abort with reason 'llmBudget' to report that instead). */
   signal?: AbortSignal;
   onProgress?: (p: { fraction: number; trialsStarted: number; resultsReported: number }) => void;

@@ -2,6 +2,7 @@ import { isValidCell, toArchString } from '../nb201/searchSpace';
 import type { SeededRandom } from '../random/seededRandom';
 import type { Job, NewTrialJob, ResumeJob } from '../schedulers/scheduler';
 import type { Suggestion } from '../searchers/searcher';
+import type { StudyEventDraft } from '../events/studyEvents';
 import { ArrivalQueue } from './arrivalQueue';
 import { clockModelFor, type ClockModel } from './clockModel';
 import { DecisionLedger } from './decisionLedger';
@@ -39,6 +40,8 @@ export class StudySimulation {
   private readonly maxTrials: number;
   private readonly rMax: number;
   private readonly wallClockMs: () => number;
+  /** Which of the events a study's result does not depend on are read (SimulationOptions.readOnly); unread ones are only counted. */
+  private readonly reads: Readonly<Record<ReportedEventType, boolean>>;
 
   constructor(private readonly o: SimulationOptions) {
     if (!(Number.isInteger(o.workers) && o.workers >= 1)) throw new RangeError(`workers must be a positive integer, got ${o.workers}`);
@@ -55,6 +58,11 @@ export class StudySimulation {
     this.seedRng = o.rng.derive('trialSeeds');
     this.incumbent = new IncumbentTracker(this.rMax);
     this.progress = new ProgressMeter(this.budget, this.maxTrials);
+    const read = (type: ReportedEventType) => !o.readOnly || o.readOnly.types.has(type);
+    this.reads = {
+      trialPaused: read('trialPaused'), trialStopped: read('trialStopped'), incumbentChanged: read('incumbentChanged'),
+      progress: read('progress'), bracketOpened: read('bracketOpened'), rungCompleted: read('rungCompleted'),
+    };
   }
 
   async run(): Promise<SimulationSummary> {
@@ -124,7 +132,8 @@ export class StudySimulation {
     });
     o.searcher.onResult({ trialId, cell: trials.cells[trialId], epoch, error });
     if (this.incumbent.update(trialId, epoch, error)) {
-      o.emit({ type: 'incumbentChanged', time: this.now, trialId, epoch, error, arch: trials.archs[trialId] });
+      if (this.reads.incumbentChanged) o.emit({ type: 'incumbentChanged', time: this.now, trialId, epoch, error, arch: trials.archs[trialId] });
+      else this.countUnread();
     }
     this.reportProgress();
     // Syne Tune's simulated budget: stop at the first result registered after it.
@@ -132,16 +141,17 @@ export class StudySimulation {
     const decision = o.scheduler.onResult(trialId, epoch, error);
     if (failed) {
       this.release(trialId, WorkerState.Stopped, arrival);
-      o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason: 'failed' });
+      this.emitStopped(trialId, epoch, 'failed');
       o.searcher.onFailure(trialId, trials.cells[trialId]);
     } else if (decision === 'continue') {
       this.queue.push(trials.nextEpochEnd(trialId) + this.clock.resultDelay, trialId);
     } else if (decision === 'pause') {
       this.release(trialId, WorkerState.Paused, arrival);
-      o.emit({ type: 'trialPaused', time: this.now, trialId, epoch });
+      if (this.reads.trialPaused) o.emit({ type: 'trialPaused', time: this.now, trialId, epoch });
+      else this.countUnread();
     } else {
       this.release(trialId, WorkerState.Stopped, arrival);
-      o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason: epoch >= this.rMax ? 'completed' : 'notPromoted' });
+      this.emitStopped(trialId, epoch, epoch >= this.rMax ? 'completed' : 'notPromoted');
     }
     this.flushLedger();
   }
@@ -168,10 +178,9 @@ export class StudySimulation {
       if (job.kind === 'resume') { this.resumeTrial(job); continue; }
       if (job.trialId !== this.nextTrialId) throw new Error(`scheduler bound trial id ${job.trialId}, expected ${this.nextTrialId}`);
       const wallStart = this.o.decisionTime.mode === 'measured' ? this.wallClockMs() : 0;
-      const suggestion = this.o.searcher.suggest({
-        trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now,
-        ...(job.evolution ? { evolution: job.evolution } : {}),
-      });
+      const suggestion = this.o.searcher.suggest(job.evolution
+        ? { trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now, evolution: job.evolution }
+        : { trialId: job.trialId, bracket: job.bracket, level: job.level, slotsRemaining: job.slotsRemaining, time: this.now });
       if (isPromiseLike(suggestion)) {
         return this.settle(suggestion).then((settled) => {
           if (settled === ABORTED) { this.checkAbort(); return undefined; }
@@ -202,12 +211,15 @@ export class StudySimulation {
     if (!(epochSeconds > 0 && Number.isFinite(epochSeconds))) throw new RangeError(`epoch time of arch ${tableIndex} is ${epochSeconds}`);
     trials.add(trialId, cell, arch, tableIndex, seed, epochSeconds, job.bracket);
     this.nextTrialId++;
-    o.emit({
+    // Optional fields are added in place, in the order the spread put them: no copy of the event.
+    const started: Mutable<TrialStartedDraft> = {
       type: 'trialStarted', time: this.now, trialId, arch, ops: cell, isoClass: o.benchmark.isoClass(tableIndex),
       finalErrorMean: o.benchmark.finalErrorMean(tableIndex),
       bracket: job.bracket, untilEpoch: job.level, seed,
-      ...(suggestion.fallback ? { fallback: true } : {}), ...(suggestion.info ? { info: suggestion.info } : {}),
-    });
+    };
+    if (suggestion.fallback) started.fallback = true;
+    if (suggestion.info) started.info = suggestion.info;
+    o.emit(started);
     if (suggestion.fallback) {
       o.emit({ type: 'fallback', time: this.now, trialId, message: `searcher ${o.searcher.name} fell back for trial ${trialId}`, detail: suggestion.info });
     }
@@ -236,19 +248,34 @@ export class StudySimulation {
   /** Turns the scheduler's ledger into events; trials left out of a promotion stop for good. */
   private flushLedger(): void {
     const { o, trials } = this;
-    for (const entry of o.scheduler.takeLedger()) {
+    const ledger = o.scheduler.takeLedger();
+    // Indexed: a for-of here made two iterator results per call, and this runs after every result (~130 KiB a study).
+    for (let k = 0; k < ledger.length; k++) {
+      const entry = ledger[k];
       if (entry.type === 'bracketOpened') {
-        o.emit({ type: 'bracketOpened', time: this.now, bracket: entry.bracket, bracketType: entry.bracketType, rungs: entry.rungs.map((r) => ({ level: r.level, slots: r.slots })) });
+        if (this.reads.bracketOpened) {
+          o.emit({ type: 'bracketOpened', time: this.now, bracket: entry.bracket, bracketType: entry.bracketType, rungs: entry.rungs.map((r) => ({ level: r.level, slots: r.slots })) });
+        } else {
+          this.countUnread();
+        }
         continue;
       }
-      const ranking = entry.ranking.map((r) => ({ trialId: r.trialId, error: Number.isNaN(r.error) ? null : r.error }));
-      o.emit({ type: 'rungCompleted', time: this.now, bracket: entry.bracket, rung: entry.rung, level: entry.level, ranking, promoted: entry.promoted.slice() });
+      // The ledger's entries are the scheduler's to give away (neither keeps them): the event takes their ranking
+      // as it is unless a failed trial's NaN must read null, and their promoted list.
+      if (this.reads.rungCompleted) {
+        const ranking = entry.ranking.some((r) => Number.isNaN(r.error))
+          ? entry.ranking.map((r) => ({ trialId: r.trialId, error: Number.isNaN(r.error) ? null : r.error }))
+          : entry.ranking;
+        o.emit({ type: 'rungCompleted', time: this.now, bracket: entry.bracket, rung: entry.rung, level: entry.level, ranking, promoted: entry.promoted });
+      } else {
+        this.countUnread();
+      }
       if (entry.promoted.length === 0) continue;
       for (let i = entry.promoted.length; i < entry.ranking.length; i++) {
         const trialId = entry.ranking[i].trialId;
         if (trials.state[trialId] !== WorkerState.Paused) continue;
         trials.state[trialId] = WorkerState.Stopped;
-        o.emit({ type: 'trialStopped', time: this.now, trialId, epoch: trials.epochs[trialId], reason: 'notPromoted' });
+        this.emitStopped(trialId, trials.epochs[trialId], 'notPromoted');
       }
     }
   }
@@ -256,9 +283,25 @@ export class StudySimulation {
   private reportProgress(): void {
     const fraction = this.progress.step(this.now, this.nextTrialId);
     if (fraction === null) return;
-    const p = { fraction, trialsStarted: this.nextTrialId, resultsReported: this.resultsReported };
-    this.o.emit({ type: 'progress', time: this.now, ...p, bestError: this.incumbent.bestErrorOrNull });
-    this.o.onProgress?.(p);
+    if (this.reads.progress) {
+      this.o.emit({
+        type: 'progress', time: this.now, fraction, trialsStarted: this.nextTrialId, resultsReported: this.resultsReported,
+        bestError: this.incumbent.bestErrorOrNull,
+      });
+    } else {
+      this.countUnread();
+    }
+    this.o.onProgress?.({ fraction, trialsStarted: this.nextTrialId, resultsReported: this.resultsReported });
+  }
+
+  private emitStopped(trialId: number, epoch: number, reason: TrialStoppedDraft['reason']): void {
+    if (this.reads.trialStopped) this.o.emit({ type: 'trialStopped', time: this.now, trialId, epoch, reason });
+    else this.countUnread();
+  }
+
+  /** An event nobody reads (SimulationOptions.readOnly), at the current time: counted, not built. */
+  private countUnread(): void {
+    this.o.readOnly!.count(this.now);
   }
 
   private checkAbort(): boolean {
@@ -294,7 +337,7 @@ export class StudySimulation {
     for (let trialId = 0; trialId < trials.count; trialId++) {
       if (trials.state[trialId] !== WorkerState.Running) continue;
       trials.state[trialId] = WorkerState.Stopped;
-      o.emit({ type: 'trialStopped', time: this.now, trialId, epoch: trials.epochs[trialId], reason: 'budget' });
+      this.emitStopped(trialId, trials.epochs[trialId], 'budget');
     }
     this.queue.clear();
     const summary: SimulationSummary = {
@@ -308,7 +351,11 @@ export class StudySimulation {
       decision: this.decisions.totals(this.now, this.freeWorkers, o.workers, Number.isFinite(this.budget) ? this.budget : this.now),
     };
     const fraction = this.progress.fraction(this.now, this.nextTrialId);
-    o.emit({ type: 'progress', time: this.now, fraction, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported, bestError: summary.bestError });
+    if (this.reads.progress) {
+      o.emit({ type: 'progress', time: this.now, fraction, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported, bestError: summary.bestError });
+    } else {
+      this.countUnread();
+    }
     o.onProgress?.({ fraction, trialsStarted: summary.trialsStarted, resultsReported: summary.resultsReported });
     return summary;
   }
@@ -317,3 +364,9 @@ export class StudySimulation {
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
+
+type TrialStartedDraft = Extract<StudyEventDraft, { type: 'trialStarted' }>;
+type TrialStoppedDraft = Extract<StudyEventDraft, { type: 'trialStopped' }>;
+/** The events the simulation reports that a study's result is not folded from: nobody may read them. */
+type ReportedEventType = 'trialPaused' | 'trialStopped' | 'incumbentChanged' | 'progress' | 'bracketOpened' | 'rungCompleted';
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

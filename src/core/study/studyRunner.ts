@@ -151,6 +151,8 @@ export async function runStudy(specInput: StudySpecInput | StudySpec, options: R
       decisionTime: { mode: spec.decisionTime.mode, secondsPerSuggestion: spec.decisionTime.secondsPerSuggestion },
       rng: master.derive('simulator'),
       emit: (draft) => stream.emit(draft),
+      // Without sinks only the result fold reads the stream: the events it does not read are counted, not built.
+      ...(sinks.length === 0 ? { readOnly: { types: StudyResultFold.READS, count: (time: number) => stream.countUnread(time) } } : {}),
       signal: options.signal,
       onProgress: options.onProgress,
     });
