@@ -90,10 +90,6 @@ function signalAborted(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || /cancelled|aborted/i.test(error.message));
 }
 
-function isMainModule(): boolean {
-  return typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
-}
-
 /** Exit code when stdout was closed by the reader (`study | head -1`): what was wanted was read. */
 const STDOUT_CLOSED_EXIT = 0;
 
@@ -131,6 +127,3 @@ export function runMain(): void {
     afterOutputWritten(() => process.exit());
   });
 }
-
-// Run directly (node dist/cli.bundle.js) as well as through the launcher.
-if (isMainModule()) runMain();
