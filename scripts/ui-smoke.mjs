@@ -12,7 +12,8 @@
 //      LLAMBO proposed (ui-smoke-trial-selected.png) and opens a call of its "why this cell" section,
 //      whose prompt and reply come from the extension host (ui-smoke-why-this-cell.png), and exports
 //      the trials table as CSV into the workspace;
-//   5. starts the default plan again and times it as step 1 (ui-smoke-later-first-result.png).
+//   5. starts again with the pick's first item (now the last plan: step 3's LLAMBO, 1 h) and times it
+//      as step 1 (ui-smoke-later-first-result.png, taken when the smoke saw the result).
 // Screenshots and the browser console go to test-artifacts/. Run after `npm run build`
 // (`npm run test:ui` does both). Prints "UI smoke: passed" or "UI smoke: FAILED".
 // Steps 1 and 5 print issue 13's figure (the pick accepted at once to the first result drawn in the
