@@ -39,6 +39,12 @@ export default tseslint.config(
     languageOptions: { globals: nodeGlobals },
   },
   {
+    // Preloaded with `node --require`, which takes CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Its page.evaluate callbacks run in the browser.
     files: ['scripts/ui-smoke.mjs'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly', getComputedStyle: 'readonly', MutationObserver: 'readonly' } },

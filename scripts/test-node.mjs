@@ -5,6 +5,8 @@
 // cost about a second of CPU each; a bundle starts in a few milliseconds.
 // Output is the spec reporter's, so it ends with node's summary lines ("ℹ pass N", "ℹ fail N") that
 // scripts/run-tests.mjs counts. Extra arguments go to `node --test` (e.g. --test-name-pattern=...).
+// scripts/test-file-guard.cjs fails a file whose process ends before its tests finish, or that runs none
+// (node's runner would count either as passed).
 // LLAMBO_TEST_CONCURRENCY sets how many files run at once (default: the CPU count, at least 2).
 import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
@@ -51,7 +53,7 @@ console.log(`${stage}: bundled ${files.length} test files in ${Date.now() - star
 
 const bundles = files.map((f) => join(outDir, f.replace(/\.ts$/, '.cjs')));
 const child = spawn(process.execPath, [
-  '--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, `--test-timeout=${HANG_GUARD_MS}`,
+  '--enable-source-maps', '--require', join(root, 'scripts', 'test-file-guard.cjs'), '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, `--test-timeout=${HANG_GUARD_MS}`,
   ...runnerArgs, ...bundles,
 ], { cwd: root, stdio: 'inherit' });
 child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
