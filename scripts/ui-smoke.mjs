@@ -47,6 +47,9 @@ function packageVsix() {
   return { path: out, bytes: statSync(out).size };
 }
 
+/** The browser's console messages (every frame's), in order; written to ui-smoke-console.log. */
+const consoleLog = [];
+
 /** Runs a palette command by its title, retrying while extension commands are still loading. */
 async function runCommand(page, title) {
   for (let attempt = 1; ; attempt++) {
@@ -133,7 +136,12 @@ async function webviewTimings(page) {
     const resources = performance.getEntriesByType('resource').map((r) => ({
       name: r.name.split('?')[0].split('/').pop(), start: at(r.startTime), end: at(r.responseEnd), bytes: r.encodedBodySize,
     }));
-    return { origin, responseEnd: nav ? at(nav.responseEnd) : undefined, domContentLoaded: nav ? at(nav.domContentLoadedEventEnd) : undefined, marks, resources };
+    // The page's own request, step by step (0: the step did not happen, e.g. no service worker).
+    const step = (ms) => (nav && ms > 0 ? at(ms) : undefined);
+    return {
+      origin, workerStart: step(nav?.workerStart), requestStart: step(nav?.requestStart), responseStart: step(nav?.responseStart),
+      responseEnd: step(nav?.responseEnd), domContentLoaded: step(nav?.domContentLoadedEventEnd), marks, resources,
+    };
   };
   const outer = await page.frameLocator('iframe.webview.ready').locator('body').evaluate(read).catch(() => undefined);
   const inner = await panelFrame(page).locator('#app').evaluate(read).catch(() => undefined);
@@ -198,6 +206,9 @@ function startBreakdown(accepted, seenAt, host, workbench, webview) {
   const frameSteps = (where, frame) => {
     if (!frame) return;
     add(where, 'navigation start', frame.origin);
+    add(where, 'service worker started for the page', frame.workerStart);
+    add(where, 'html requested', frame.requestStart);
+    add(where, 'html first byte', frame.responseStart);
     add(where, 'html received', frame.responseEnd);
     add(where, 'DOMContentLoaded', frame.domContentLoaded);
     for (const [name, at] of Object.entries(frame.marks)) add(where, name.replace(/^panel:/, ''), at);
@@ -247,6 +258,7 @@ async function timeStartToFirstResult(page, startTimingsFile, serverPid, { key, 
   await runCommand(page, 'NAS: Start NAS study');
   await watchWorkbench(page);
   const cpuBefore = cpuByRole(serverPid);
+  const consoleFrom = consoleLog.length;
   await answerPick(page, 'Start NAS study', /· \d+ workers ·/);
   const accepted = Date.now();
   const frame = panelFrame(page);
@@ -267,7 +279,24 @@ async function timeStartToFirstResult(page, startTimingsFile, serverPid, { key, 
   console.log(`  where the time went (ms after the pick was accepted; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):\n` +
     startBreakdown(accepted, seenAt, host, workbench, webview));
   console.log(`  CPU time spent from the pick to the smoke seeing the result (2 cores): ${cpuSpent(cpuBefore, cpuAfter)}`);
+  console.log(`  ${serviceWorkerWait(webview.inner, consoleLog.slice(consoleFrom))}`);
   return { frame, seen };
+}
+
+/**
+ * How long the panel page's own request waited for its service worker, and why. VS Code's webview frame
+ * (webview/browser/pre/index.html) registers a worker whose URL names the webview's id; in code-server all
+ * webviews share one origin, so a new panel replaces the worker of the panel before it, and the page's
+ * request waits for the new one to take over. The frame logs which worker it found in control.
+ */
+function serviceWorkerWait(inner, consoleLines) {
+  if (inner?.workerStart === undefined) return 'panel page: no service worker timing';
+  const wait = Math.round(inner.workerStart - inner.origin);
+  const found = consoleLines.map((line) => /Found unexpected service worker controller\. Found: (\S+)\./.exec(line)?.[1]).find(Boolean);
+  const replaced = found === undefined ? 'no other worker was in control'
+    : /webview\/browser\/pre\/service-worker\.js/.test(found) ? "it replaced the previous panel's webview worker"
+      : `it replaced ${found.split('?')[0].split('/').slice(-1)[0]} (not a webview's)`;
+  return `panel page waited ${wait} ms for its service worker (VS Code's webview frame registers one per webview; ${replaced})`;
 }
 
 /** Step 1 and 2: a default study in its panel, and the panel again after a reload. */
@@ -540,16 +569,15 @@ async function main() {
   const startTimingsFile = join(tempDir('nas-ui-timings-'), 'start-timings.jsonl');
   const server = await startCodeServer({ workspace, userDataDir, extensionsDir, env: { LLAMBO_NAS_START_TIMINGS: startTimingsFile } });
   const browser = await launchChromium();
-  const log = [];
   const cspViolations = [];
   let ok = false;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => {
-      log.push(`[${m.type()}] ${m.text()}`);
+      consoleLog.push(`[${m.type()}] ${m.text()}`);
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
-    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+    page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.message}`));
     const started = Date.now();
     await page.goto(workbenchUrl(server.url, workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -572,7 +600,7 @@ async function main() {
     console.log(`UI smoke failed: ${error instanceof Error ? error.message : String(error)}`);
     await browser.contexts()[0]?.pages()[0]?.screenshot({ path: join(artifacts, 'ui-smoke-failure.png') }).catch(() => {});
   } finally {
-    writeFileSync(join(artifacts, 'ui-smoke-console.log'), log.join('\n') + '\n' + server.output.join(''));
+    writeFileSync(join(artifacts, 'ui-smoke-console.log'), consoleLog.join('\n') + '\n' + server.output.join(''));
     await browser.close();
     await server.stop();
     await llm.close();
