@@ -10,6 +10,7 @@ const WEBVIEW_CORE_MODULES = [
   'core/panel/chartSvg', 'core/panel/trialQuery', 'core/study/csvExport', 'core/readModel/trialRows',
   'core/llambo/proposalYield', 'core/nb201/searchSpace', 'core/readModel/errorMetric', 'core/study/resultFormat',
   'core/panel/seriesStyles', 'core/panel/errorAxisRange', 'core/panel/rungCorrelation', 'core/study/comparisonMetrics',
+  'core/panel/lonePoints',
 ];
 
 const NODE_ONLY = [

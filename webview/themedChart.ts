@@ -9,6 +9,7 @@
  */
 import type { Chart, ChartConfiguration, ChartDataset, LegendItem, ScaleOptionsByType } from 'chart.js';
 import type { ChartSvgSeries, ChartSvgSpec } from '../src/core/panel/chartSvg';
+import { LONE_POINT_RADIUS, lonePoints } from '../src/core/panel/lonePoints';
 import { chartLibrary, loadChartLibrary, type ChartLibrary } from './chartLibrary';
 import { readChartColours, withAlpha, type ChartColours } from './chartTheme';
 
@@ -142,15 +143,11 @@ function toDatasets(series: SeriesSpec, spec: ChartSpec): Dataset[] {
   return [low, high, line];
 }
 
-/** Radius of a marker for a point a line cannot show (no drawn neighbour). */
-const LONE_POINT_RADIUS = 3;
-
 /** The line's point radius, or per point with a marker on each point whose neighbours are not drawn. */
 function markLonePoints(data: readonly Point[], radius: number): number | number[] {
-  const drawn = (i: number) => i >= 0 && i < data.length && data[i].y !== null;
-  const lone = (i: number) => drawn(i) && !drawn(i - 1) && !drawn(i + 1);
-  if (radius >= LONE_POINT_RADIUS || !data.some((_, i) => lone(i))) return radius;
-  return data.map((_, i) => (lone(i) ? LONE_POINT_RADIUS : radius));
+  const lone = lonePoints(data.map((p) => p.y !== null));
+  if (radius >= LONE_POINT_RADIUS || !lone.includes(true)) return radius;
+  return lone.map((l) => (l ? LONE_POINT_RADIUS : radius));
 }
 
 /** A fixed range as chart.js takes it: one of zero width (a single x, no data yet) is widened to a unit, or a decade on a log axis. */

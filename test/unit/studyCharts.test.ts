@@ -61,3 +61,18 @@ test('an empty chart says so instead of failing', () => {
   assert.match(svg, /no data yet/);
   assert.doesNotMatch(svg, /NaN|Infinity/);
 });
+
+test('a study whose only result came at its end draws that result as a marker, not as an empty plot', () => {
+  // A budget shorter than the first trial's epoch: the one incumbent is at the axis end, so nothing holds it.
+  const drafts: StudyEventDraft[] = [
+    { type: 'studyStarted', time: 0, studyId: 'young', spec: { budgetSeconds: 1, rMax: 3 }, table: TABLE, optimumError: 0.0563 },
+    { type: 'trialStarted', time: 0, trialId: 0, arch: toArchString(OPS), ops: OPS, bracket: 0, untilEpoch: 1, seed: 0 },
+    { type: 'incumbentChanged', time: 360, trialId: 0, epoch: 1, error: 0.4, arch: toArchString(OPS) },
+  ];
+  const svg = studyChartFiles(StudyReadModel.of(drafts.map((draft, seq) => ({ seq, ...draft }) as StudyEvent)))[INCUMBENT_CHART_FILE];
+  assert.equal(paths(svg)[0].points.length, 1, 'the precondition: a step of one point, which draws nothing');
+  const marker = [...svg.matchAll(/<circle cx="([^"]*)" cy="([^"]*)" r="3" fill="#1f77b4"\/>/g)];
+  assert.equal(marker.length, 1, 'one marker in the line\'s colour');
+  assert.equal(`M${marker[0][1]} ${marker[0][2]}`, /<path d="([^"]*)"/.exec(svg)?.[1], 'at the point');
+  assert.doesNotMatch(svg, /no data yet|NaN|Infinity/);
+});

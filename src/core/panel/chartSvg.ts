@@ -3,8 +3,12 @@
  * a canvas with chart.js, and its "export chart as SVG" writes this (in the theme's colours); the study
  * export's report embeds it (in fixed colours, viewed outside the editor). Vectors stay sharp in papers
  * and reports; output is deterministic (fixed decimals), so exports of one study are byte-identical.
+ * Like the panel's charts, it shows whatever data it gets: a point of a line or step with no drawn
+ * neighbour gets a marker (lonePoints.ts), and a range of zero width (one point, a flat series) is
+ * widened around its value.
  */
 import { escapeXml } from './cellDiagramSvg';
+import { LONE_POINT_RADIUS, lonePoints } from './lonePoints';
 
 export interface ChartSvgSeries {
   readonly label: string;
@@ -55,7 +59,7 @@ export function chartSvg(spec: ChartSvgSpec): string {
   const formatX = spec.formatX ?? tickText;
   const formatY = spec.formatY ?? tickText;
   const xScale = scale(xs, spec.xLog ?? false, MARGIN.left, MARGIN.left + plotW);
-  const yScale = scale(spec.yExtent ? [...spec.yExtent] : ys, spec.yLog ?? false, MARGIN.top + plotH, MARGIN.top);
+  const yScale = scale(fixedRange(spec.yExtent, spec.yLog) ?? ys, spec.yLog ?? false, MARGIN.top + plotH, MARGIN.top);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${spec.height}" viewBox="0 0 ${spec.width} ${spec.height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="${spec.width}" height="${spec.height}" fill="${escapeXml(spec.background)}"/>`);
@@ -81,6 +85,10 @@ export function chartSvg(spec: ChartSvgSpec): string {
   out.push('<g clip-path="url(#plot)">');
   for (const series of spec.series) out.push(...drawSeries(series, xScale.map, yScale.map, spec));
   out.push('</g>');
+  // After the clipped group, so a marker on the plot's edge (a trial stopped at the first epoch) shows whole;
+  // a point outside the plot (beyond a fixed y range) is left out like the line it belongs to.
+  const inPlot = (x: number, y: number) => x >= MARGIN.left && x <= MARGIN.left + plotW && y >= MARGIN.top && y <= MARGIN.top + plotH;
+  for (const series of spec.series) out.push(...lonePointMarkers(series, xScale.map, yScale.map, spec, inPlot));
   if (dataYs.length === 0) {
     out.push(`<text x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH / 2}" text-anchor="middle" fill="${escapeXml(spec.foreground)}">no data yet</text>`);
   }
@@ -133,6 +141,29 @@ function drawSeries(series: ChartSvgSeries, mx: (v: number) => number, my: (v: n
   return out;
 }
 
+/** A marker on each point of a line or step that has no drawn neighbour: a path of one point draws nothing. */
+function lonePointMarkers(
+  series: ChartSvgSeries, mx: (v: number) => number, my: (v: number) => number, spec: ChartSvgSpec, inPlot: (x: number, y: number) => boolean,
+): string[] {
+  if (series.kind === 'scatter') return [];
+  const lone = lonePoints(series.x.map((x, i) => drawable(x, series.y[i], spec)));
+  return series.x.flatMap((x, i) => {
+    if (!lone[i]) return [];
+    const cx = mx(x), cy = my(series.y[i] as number);
+    return inPlot(cx, cy) ? [`<circle cx="${f(cx)}" cy="${f(cy)}" r="${LONE_POINT_RADIUS}" fill="${escapeXml(series.colour)}"/>`] : [];
+  });
+}
+
+function drawable(x: number, y: number | null | undefined, spec: ChartSvgSpec): boolean {
+  return y !== null && y !== undefined && usable(x, spec.xLog) && usable(y, spec.yLog);
+}
+
+/** A fixed range the axis can take (finite, in order, positive on a log axis), or undefined to use the data's. */
+function fixedRange(range: readonly [number, number] | undefined, log: boolean | undefined): number[] | undefined {
+  if (!range || !usable(range[0], log) || !usable(range[1], log) || range[1] < range[0]) return undefined;
+  return [...range];
+}
+
 function dashAttribute(dash: readonly number[] | undefined): string {
   return dash && dash.length > 0 ? ` stroke-dasharray="${dash.join(' ')}"` : '';
 }
@@ -143,7 +174,12 @@ function scale(values: readonly number[], log: boolean, from: number, to: number
   // Without values an axis still needs a range a log scale can take.
   let lo = values.length ? Math.min(...values) : log ? 0.1 : 0;
   let hi = values.length ? Math.max(...values) : 1;
-  if (lo === hi) { lo = log ? lo / 2 : lo - 0.5; hi = log ? hi * 2 : hi + 0.5; }
+  // Zero width (one value, a flat series): widened around the value, on its side of zero (an error of
+  // 0.3 on an axis from -0.2 would show a value no one had); 0 gets 0 to 1, like the panel's fixed ranges.
+  if (lo === hi) {
+    const pad = Math.abs(lo) / 10;
+    [lo, hi] = log ? [lo / 2, hi * 2] : lo === 0 ? [0, 1] : [lo - pad, hi + pad];
+  }
   if (log) {
     const a = Math.log10(lo), b = Math.log10(hi);
     const ticks: number[] = [];
