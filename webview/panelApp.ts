@@ -164,10 +164,11 @@ export class PanelApp implements PanelActions {
     if (!this.model) return;
     const tab = this.viewState.tab;
     const dirty = this.dirty.get(tab) as Dirty;
-    this.header.render(this.model, this.headline);
-    if (!dirty.model && !dirty.state && !dirty.theme) return;
+    if (!dirty.model && !dirty.state && !dirty.theme) { this.header.render(this.model, this.headline); return; }
     const view = this.viewOf(tab);
+    // The header waits with a throttled view, so the two never show different counts of one study.
     if (this.deferModelOnly(tab, view, dirty)) return;
+    this.header.render(this.model, this.headline);
     const reasons: RenderReasons = { ...dirty };
     dirty.model = dirty.state = dirty.theme = false;
     if (reasons.model) this.lastModelRender.set(tab, performance.now());

@@ -98,6 +98,36 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
     });
   });
 
+  webviewTest('live study on the overview: the header and the facts show the same trial count at every update, while the facts are throttled', async (ctx) => {
+    const events = studies.small;
+    const starts = events.filter((e) => e.type === 'trialStarted');
+    const cut = events.indexOf(starts[Math.floor(starts.length * 0.15)]);
+    await withPanel(ctx, events.slice(0, cut), smallOptions, async (panel) => {
+      const { page } = panel;
+      await showTab(page, 'overview');
+      // Every DOM change is followed by a record of both counts, read before the next frame is painted.
+      await page.evaluate(() => {
+        const w = window as unknown as { __counts: [string, string][] };
+        w.__counts = [];
+        const header = () => /([\d,]+) trials/.exec(document.querySelector('.panel-header .study-line')?.textContent ?? '')?.[1] ?? '';
+        const facts = () => {
+          const label = Array.from(document.querySelectorAll('.overview-totals dt')).find((dt) => dt.textContent === 'Trials');
+          return label?.nextElementSibling?.textContent ?? '';
+        };
+        new MutationObserver(() => w.__counts.push([header(), facts()])).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      // 10 deltas a second: several arrive within the overview's 250 ms throttle.
+      await sendLive(panel, events.slice(cut), 20);
+      await waitForTrials(page, expectedSmall.trials.length);
+      const counts = await page.evaluate(() => (window as unknown as { __counts: [string, string][] }).__counts);
+      const shown = new Set(counts.map(([h]) => h));
+      assert(shown.size >= 3, `the header changed while deltas arrived (counts seen: ${[...shown].join(', ')})`);
+      const apart = counts.filter(([h, f]) => h !== f);
+      assert(apart.length === 0, `header and facts differ at ${apart.length} of ${counts.length} updates, e.g. header ${apart[0]?.[0]} vs facts ${apart[0]?.[1]}`);
+      await assertClean(panel);
+    });
+  });
+
   webviewTest('live 5,000-trial study: the table and the learning curves take deltas at 10 a second; curves redraw at most every 500 ms', async (ctx) => {
     const events = studies.large;
     const cut = Math.floor(events.length * 0.8);
