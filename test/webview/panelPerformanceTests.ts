@@ -62,11 +62,13 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
   smallTrials.add(studies.small);
   const expectedSmall = smallTrials.snapshot();
   const shot = (ctx: HarnessContext, name: string) => join(ctx.artifacts, `${name}.png`);
+  // The live tests on the small study open it 15% of its trials in and send the rest as deltas.
+  const smallStarts = studies.small.filter((e) => e.type === 'trialStarted');
+  const smallLiveCut = studies.small.indexOf(smallStarts[Math.floor(smallStarts.length * 0.15)]);
 
   webviewTest('live study: deltas at 10 a second are all applied and drawn, without page errors', async (ctx) => {
     const events = studies.small;
-    const starts = events.filter((e) => e.type === 'trialStarted');
-    const cut = events.indexOf(starts[Math.floor(starts.length * 0.15)]);
+    const cut = smallLiveCut;
     await withPanel(ctx, events.slice(0, cut), smallOptions, async (panel) => {
       const { page } = panel;
       await showTab(page, 'trials');
@@ -100,8 +102,7 @@ export function registerPerformanceTests(studies: RecordedStudies): void {
 
   webviewTest('live study on the overview: the header and the facts show the same trial count at every update, while the facts are throttled', async (ctx) => {
     const events = studies.small;
-    const starts = events.filter((e) => e.type === 'trialStarted');
-    const cut = events.indexOf(starts[Math.floor(starts.length * 0.15)]);
+    const cut = smallLiveCut;
     await withPanel(ctx, events.slice(0, cut), smallOptions, async (panel) => {
       const { page } = panel;
       await showTab(page, 'overview');
