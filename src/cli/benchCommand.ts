@@ -19,7 +19,9 @@ import {
   EVENT_LOG_TARGET_RATIO, KDE_SUGGESTIONS, KDE_TARGET_MS_PER_SUGGESTION, LOOKUPS, LOOKUPS_TARGET_MS, timeEventLogCost, timeKdeSuggestions,
   timeTableLookups,
 } from './benchWorkloads';
-import { EXTRA_CA_CERTS_VARIABLE, timeFreshStudies, withoutExtraCaCerts, type FreshProcessTimes } from './benchProcesses';
+import {
+  EXTRA_CA_CERTS_VARIABLE, timeFreshEventLog, timeFreshStudies, withoutExtraCaCerts, type FreshEventLogTimes, type FreshProcessTimes,
+} from './benchProcesses';
 import { autoCompareThreads, CompareThreads } from './compareThreads';
 import { loadTableTimed } from './tableSource';
 
@@ -36,7 +38,8 @@ export const BENCH_HELP = `Usage: node dist/cli.js bench [--seeds 20] [--process
 Times a 5 h / 4-worker synchronous Hyperband + random study over --seeds seeds in this process (warm:
 median wall time and mean CPU time; target <= ${STUDY_TARGET_MS} ms), then \`study --json\` of it in --processes
 fresh processes (median and range of the cold study, target <= ${COLD_STUDY_TARGET_MS} ms; of the process wall time,
-target <= ${PROCESS_WALL_TARGET_MS} ms, and again without NODE_EXTRA_CA_CERTS where it is set; of its peak RSS, target <= ${PROCESS_RSS_TARGET_MIB} MiB), the same study with events.jsonl written (target <= ${EVENT_LOG_TARGET_RATIO}x),
+target <= ${PROCESS_WALL_TARGET_MS} ms, and again without NODE_EXTRA_CA_CERTS where it is set; of its peak RSS, target <= ${PROCESS_RSS_TARGET_MIB} MiB), the same study with events.jsonl written (target <= ${EVENT_LOG_TARGET_RATIO}x;
+warm, with where the log's time goes, and cold in fresh processes),
 the table load (target <= ${TABLE_LOAD_TARGET_MS} ms) and ${LOOKUPS} reads (target <= ${LOOKUPS_TARGET_MS} ms), BOHB's suggestions with about
 3,500 results (target <= ${KDE_TARGET_MS_PER_SUGGESTION} ms each), and \`compare\` of ${BENCH_COMPARE_ENTRIES} x --compare-seeds
 seeds on this thread and one worker thread per other core (target <= ${COMPARE_TARGET_S} s) and in one thread, with
@@ -87,9 +90,11 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   // Where NODE_EXTRA_CA_CERTS is set, the same processes again without it: what the target means on a machine without it.
   const extraCaCertsSet = process.env[EXTRA_CA_CERTS_VARIABLE] !== undefined;
   let freshWithoutCa: FreshProcessTimes | undefined;
+  let freshLog: FreshEventLogTimes;
   try {
     fresh = timeFreshStudies(process.argv[1], processes, scratch); // argv[1]: this bundle, dist/cli.js
     if (extraCaCertsSet) freshWithoutCa = timeFreshStudies(process.argv[1], processes, scratch, withoutExtraCaCerts(process.env));
+    freshLog = timeFreshEventLog(process.argv[1], processes, scratch);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -108,6 +113,7 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
   const sequentialCpuBefore = process.cpuUsage();
   const sequential = await runComparison(compareOptions);
   const sequentialCpu = process.cpuUsage(sequentialCpuBefore);
+  const coldLogRatio = median(freshLog.loggedMs) / median(freshLog.plainMs);
   const freshStats = (values: readonly number[]) => ({ median: round(median(values)), min: round(Math.min(...values)), max: round(Math.max(...values)) });
   const report = {
     table: benchmark.info.label,
@@ -130,6 +136,16 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     studyWithEventLogCpuMedianMs: round(median(logCost.loggedCpuMs)),
     studyWithoutEventLogCpuMedianMs: round(median(logCost.plainCpuMs)),
     eventLogCpuRatio: round(logCpuRatio),
+    /** Where the warm log's time goes: the study handing drafts to a sink that drops them, and one study's lines encoded. */
+    studyWithDroppedDraftsMedianMs: round(median(logCost.draftsMs)),
+    eventLogEvents: logCost.events,
+    eventLogBytes: logCost.bytes,
+    eventLinesEncodeMedianMs: round(median(logCost.encodeMs)),
+    eventLinesStringifyMedianMs: round(median(logCost.stringifyMs)),
+    eventLogOpenCloseMedianMs: round(median(logCost.openCloseMs)),
+    coldStudyWithEventLogMs: freshStats(freshLog.loggedMs),
+    coldStudyWithoutEventLogMs: freshStats(freshLog.plainMs),
+    coldEventLogRatio: round(coldLogRatio),
     eventLogTargetRatio: EVENT_LOG_TARGET_RATIO,
     meanTrials: round(trials.reduce((a, b) => a + b, 0) / trials.length),
     dehbStudyMedianMs: round(median(dehbMs)),
@@ -207,6 +223,17 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     `without it (same seeds, alternating): ${report.eventLogRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logRatio <= EVENT_LOG_TARGET_RATIO)}`);
   out.stdout(`  CPU time: median ${report.studyWithEventLogCpuMedianMs} ms against ${report.studyWithoutEventLogCpuMedianMs} ms: ` +
     `${report.eventLogCpuRatio}x  target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(logCpuRatio <= EVENT_LOG_TARGET_RATIO)}`);
+  const added = report.studyWithEventLogMedianMs - report.studyWithoutEventLogMedianMs;
+  const drafts = report.studyWithDroppedDraftsMedianMs - report.studyWithoutEventLogMedianMs;
+  out.stdout(`  of the ${round(added)} ms the log adds: ${round(drafts)} ms the study making its ${report.eventLogEvents} events as drafts ` +
+    `(a sink that drops them: median ${report.studyWithDroppedDraftsMedianMs} ms), ${report.eventLinesEncodeMedianMs} ms encoding them into ` +
+    `${round(report.eventLogBytes / 1024)} kB of lines (JSON.stringify of the same events: ${report.eventLinesStringifyMedianMs} ms), ` +
+    `${report.eventLogOpenCloseMedianMs} ms making the folder, opening and closing the log, and by subtraction ` +
+    `${round(added - drafts - report.eventLinesEncodeMedianMs - report.eventLogOpenCloseMedianMs)} ms the rest (writes, buffering)`);
+  out.stdout(`  cold, in fresh processes (\`study --json\` against the same with --out, alternating): median ${report.coldStudyWithEventLogMs.median} ms ` +
+    `(${report.coldStudyWithEventLogMs.min}-${report.coldStudyWithEventLogMs.max}) against ${report.coldStudyWithoutEventLogMs.median} ms ` +
+    `(${report.coldStudyWithoutEventLogMs.min}-${report.coldStudyWithoutEventLogMs.max}): ${report.coldEventLogRatio}x  ` +
+    `target <= ${EVENT_LOG_TARGET_RATIO}x: ${ok(coldLogRatio <= EVENT_LOG_TARGET_RATIO)}`);
   out.stdout(`DEHB study (own brackets): median ${report.dehbStudyMedianMs} ms; SyncMOBSTER study (GP per rung level): ` +
     `median ${report.mobsterStudyMedianMs} ms (over ${modelSeeds} seeds)`);
   out.stdout(`compare ${BENCH_COMPARE_ENTRIES} x ${compareSeeds} seeds (${report.compareStudies} studies) on this thread and ` +

@@ -33,6 +33,33 @@ export function withoutExtraCaCerts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+/** Cold studies (the first of a process) of the same seeds, without a log and writing events.jsonl. */
+export interface FreshEventLogTimes {
+  readonly plainMs: number[];
+  readonly loggedMs: number[];
+}
+
+/**
+ * What the event log costs a user's `study`: `study --json --seed i`, then the same with `--out` (a folder
+ * in `scratch`), alternating so that a busy machine slows both alike; the cold study time of each.
+ */
+export function timeFreshEventLog(cli: string, runs: number, scratch: string, env: NodeJS.ProcessEnv = process.env): FreshEventLogTimes {
+  const times: FreshEventLogTimes = { plainMs: [], loggedMs: [] };
+  for (let seed = 0; seed < runs; seed++) {
+    const args = [cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)];
+    times.plainMs.push(freshStudy(args, env).summary.wallMs);
+    times.loggedMs.push(freshStudy([...args, '--out', join(scratch, `log-s${seed}`)], env).summary.wallMs);
+  }
+  return times;
+}
+
+/** Runs one `node ...args` study process; its `--json` summary and stderr. */
+function freshStudy(args: readonly string[], env: NodeJS.ProcessEnv): { summary: { wallMs: number; tableLoadMs: number }; stderr: string } {
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', env });
+  if (child.status !== 0) throw new Error(`bench: ${args.slice(1).join(' ')} exited with ${child.status}: ${child.stderr}`);
+  return { summary: JSON.parse(child.stdout) as { wallMs: number; tableLoadMs: number }, stderr: child.stderr };
+}
+
 /**
  * Runs `node <cli> study ... --seed i --json` for i < runs, in environment `env`. The peak RSS and CPU time
  * come from the process itself: a one-line preload (written to `scratch`) prints process.resourceUsage()'s
@@ -52,11 +79,9 @@ export function timeFreshStudies(cli: string, runs: number, scratch: string, env
     spawnSync(process.execPath, [empty], { env });
     times.nodeStartMs.push(performance.now() - nodeStarted);
     const started = performance.now();
-    const child = spawnSync(process.execPath, ['--require', preload, cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)], { encoding: 'utf8', env });
+    const { summary, stderr } = freshStudy(['--require', preload, cli, ...FRESH_STUDY_ARGS, '--seed', String(seed)], env);
     const wallMs = performance.now() - started;
-    if (child.status !== 0) throw new Error(`bench: ${FRESH_STUDY_ARGS.join(' ')} --seed ${seed} exited with ${child.status}: ${child.stderr}`);
-    const summary = JSON.parse(child.stdout) as { wallMs: number; tableLoadMs: number };
-    const usage = new RegExp(`${RSS_MARK} (\\d+) ${CPU_MARK} (\\d+)`).exec(child.stderr);
+    const usage = new RegExp(`${RSS_MARK} (\\d+) ${CPU_MARK} (\\d+)`).exec(stderr);
     if (!usage) throw new Error('bench: the fresh study process did not report its peak RSS and CPU time');
     times.processWallMs.push(wallMs);
     times.processCpuMs.push(Number(usage[2]) / 1000);

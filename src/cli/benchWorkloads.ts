@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableBenchmark } from '../core/benchmark/tableLoader';
+import type { EventSink, StudyEvent } from '../core/events/studyEvents';
+import { EventLineEncoder } from '../core/study/eventLineEncoder';
 import { EventLogWriter } from '../core/study/eventLog';
 import { runStudy } from '../core/study/studyRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
@@ -31,7 +33,19 @@ export interface EventLogCost {
   /** The same in process CPU ms: what other processes on a busy machine do not stretch. */
   readonly plainCpuMs: number[];
   readonly loggedCpuMs: number[];
+  /** Where the log's cost goes. The same seeds, with a sink that takes the events as numbered drafts (as the log does) and drops them. */
+  readonly draftsMs: number[];
+  /** One study's events (seed 0) encoded into lines as the log does, and the same through JSON.stringify alone, once per seed. */
+  readonly encodeMs: number[];
+  readonly stringifyMs: number[];
+  /** Of loggedMs: making the folder and opening the log, and closing it (the last write). */
+  readonly openCloseMs: number[];
+  readonly events: number;
+  readonly bytes: number;
 }
+
+/** Takes every event as a numbered draft, as the log does, and keeps nothing. */
+const DROPPING_SINK: EventSink = Object.assign((_event: StudyEvent) => undefined, { numbered: () => undefined });
 
 /**
  * The same study over `seeds`, each seed once without a log and once writing events.jsonl into a
@@ -40,7 +54,13 @@ export interface EventLogCost {
  * figure is the steady cost of the log, not its first compilation.
  */
 export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpecInput, seeds: number): Promise<EventLogCost> {
-  const cost: EventLogCost = { plainMs: [], loggedMs: [], plainCpuMs: [], loggedCpuMs: [] };
+  const kept: StudyEvent[] = [];
+  await runStudy({ ...spec, seed: 0, studyId: 'bench-s0' }, { benchmark, sinks: [(event) => kept.push(event)] });
+  const lines = Buffer.allocUnsafe(1 << 23);
+  const cost = {
+    plainMs: [] as number[], loggedMs: [] as number[], plainCpuMs: [] as number[], loggedCpuMs: [] as number[], draftsMs: [] as number[],
+    encodeMs: [] as number[], stringifyMs: [] as number[], openCloseMs: [] as number[], events: kept.length, bytes: encodeLines(kept, lines),
+  };
   const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
   try {
     for (let warmup = 0; warmup < LOG_WARMUP_STUDIES; warmup++) {
@@ -52,15 +72,45 @@ export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpe
       const studySpec = { ...spec, seed, studyId: `bench-s${seed}` };
       await timed(cost.plainMs, cost.plainCpuMs, () => runStudy(studySpec, { benchmark }));
       await timed(cost.loggedMs, cost.loggedCpuMs, async () => {
+        const opening = performance.now();
         const log = new EventLogWriter(join(scratch, `s${seed}`));
+        const opened = performance.now();
         await runStudy(studySpec, { benchmark, sinks: [log.sink] });
+        const closing = performance.now();
         log.close();
+        cost.openCloseMs.push(opened - opening + performance.now() - closing);
       });
+      await timed(cost.draftsMs, [], () => runStudy(studySpec, { benchmark, sinks: [DROPPING_SINK] }));
+      await timed(cost.encodeMs, [], async () => encodeLines(kept, lines));
+      await timed(cost.stringifyMs, [], async () => stringifyLines(kept, lines));
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   return cost;
+}
+
+/** The lines of `events` in `into` as the log writes them (EventLineEncoder, JSON.stringify for the rest); returns their bytes. */
+function encodeLines(events: readonly StudyEvent[], into: Buffer): number {
+  const encoder = new EventLineEncoder();
+  let at = 0;
+  for (const event of events) {
+    const end = encoder.write(event, into, at, into.length);
+    if (end >= 0) { at = end; continue; }
+    at += into.write(JSON.stringify(event), at);
+    into[at++] = 0x0a;
+  }
+  return at;
+}
+
+/** The same lines through JSON.stringify alone. */
+function stringifyLines(events: readonly StudyEvent[], into: Buffer): number {
+  let at = 0;
+  for (const event of events) {
+    at += into.write(JSON.stringify(event), at);
+    into[at++] = 0x0a;
+  }
+  return at;
 }
 
 async function timed(wallMs: number[], cpuMs: number[], body: () => Promise<unknown>): Promise<void> {
