@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableBenchmark } from '../core/benchmark/tableLoader';
 import type { EventSink, StudyEvent } from '../core/events/studyEvents';
-import { EventLineEncoder } from '../core/study/eventLineEncoder';
 import { EventLogWriter } from '../core/study/eventLog';
 import { runStudy } from '../core/study/studyRunner';
 import type { StudySpecInput } from '../core/study/studySpec';
@@ -35,9 +34,8 @@ export interface EventLogCost {
   readonly loggedCpuMs: number[];
   /** Where the log's cost goes. The same seeds, with a sink that takes the events as numbered drafts (as the log does) and drops them. */
   readonly draftsMs: number[];
-  /** One study's events (seed 0) encoded into lines as the log does, and the same through JSON.stringify alone, once per seed. */
+  /** One study's events (seed 0) turned into lines through JSON.stringify, as the log does, once per seed. */
   readonly encodeMs: number[];
-  readonly stringifyMs: number[];
   /** Of loggedMs: making the folder and opening the log, and closing it (the last write). */
   readonly openCloseMs: number[];
   readonly events: number;
@@ -59,7 +57,7 @@ export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpe
   const lines = Buffer.allocUnsafe(1 << 23);
   const cost = {
     plainMs: [] as number[], loggedMs: [] as number[], plainCpuMs: [] as number[], loggedCpuMs: [] as number[], draftsMs: [] as number[],
-    encodeMs: [] as number[], stringifyMs: [] as number[], openCloseMs: [] as number[], events: kept.length, bytes: encodeLines(kept, lines),
+    encodeMs: [] as number[], openCloseMs: [] as number[], events: kept.length, bytes: encodeLines(kept, lines),
   };
   const scratch = mkdtempSync(join(tmpdir(), 'llambo-nas-bench-'));
   try {
@@ -82,7 +80,6 @@ export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpe
       });
       await timed(cost.draftsMs, [], () => runStudy(studySpec, { benchmark, sinks: [DROPPING_SINK] }));
       await timed(cost.encodeMs, [], async () => encodeLines(kept, lines));
-      await timed(cost.stringifyMs, [], async () => stringifyLines(kept, lines));
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -90,21 +87,8 @@ export async function timeEventLogCost(benchmark: TableBenchmark, spec: StudySpe
   return cost;
 }
 
-/** The lines of `events` in `into` as the log writes them (EventLineEncoder, JSON.stringify for the rest); returns their bytes. */
+/** The lines of `events` in `into` as the log writes them (JSON.stringify, a newline); returns their bytes. */
 function encodeLines(events: readonly StudyEvent[], into: Buffer): number {
-  const encoder = new EventLineEncoder();
-  let at = 0;
-  for (const event of events) {
-    const end = encoder.write(event, into, at, into.length);
-    if (end >= 0) { at = end; continue; }
-    at += into.write(JSON.stringify(event), at);
-    into[at++] = 0x0a;
-  }
-  return at;
-}
-
-/** The same lines through JSON.stringify alone. */
-function stringifyLines(events: readonly StudyEvent[], into: Buffer): number {
   let at = 0;
   for (const event of events) {
     at += into.write(JSON.stringify(event), at);
