@@ -228,7 +228,7 @@ export async function benchCommand(args: readonly string[], out: CommandOutput):
     `(a sink that drops them: median ${report.studyWithDroppedDraftsMedianMs} ms), ${report.eventLinesEncodeMedianMs} ms for JSON.stringify to turn them into ` +
     `${round(report.eventLogBytes / 1024)} kB of lines, ` +
     `${report.eventLogOpenCloseMedianMs} ms making the folder, opening and closing the log, and by subtraction ` +
-    `${round(added - drafts - report.eventLinesEncodeMedianMs - report.eventLogOpenCloseMedianMs)} ms the rest (writes, buffering)`);
+    `${round(added - drafts - report.eventLinesEncodeMedianMs - report.eventLogOpenCloseMedianMs)} ms the rest (the writer: keeping events, splicing seq into lines, buffering and writing them)`);
   out.stdout(`  cold, in fresh processes (\`study --json\` against the same with --out, alternating): median ${report.coldStudyWithEventLogMs.median} ms ` +
     `(${report.coldStudyWithEventLogMs.min}-${report.coldStudyWithEventLogMs.max}) against ${report.coldStudyWithoutEventLogMs.median} ms ` +
     `(${report.coldStudyWithoutEventLogMs.min}-${report.coldStudyWithoutEventLogMs.max}): ${report.coldEventLogRatio}x  ` +
